@@ -1,0 +1,295 @@
+//! Configuration: defaults, then a TOML file, then the environment.
+
+use crate::secret::Secret;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Everything the bot can be configured with.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The NemoVideo API.
+    pub nemo: NemoConfig,
+    /// The embedded database.
+    pub store: StoreConfig,
+    /// The Discord front.
+    pub discord: DiscordConfig,
+}
+
+/// The NemoVideo API and the timings of talking to it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NemoConfig {
+    /// Base URL of the API.
+    pub api_base: String,
+    /// A fixed token; without one, anonymous tokens are used.
+    pub token: Option<Secret>,
+    /// The `X-Skill-Platform` header.
+    pub platform: String,
+    /// Export status polling interval.
+    pub poll_interval_ms: u64,
+    /// "Still working" notice after this long without text.
+    pub still_working_ms: u64,
+    /// One agent turn at most.
+    pub sse_timeout_ms: u64,
+    /// A turn with nothing but heartbeats for this long has timed out.
+    pub idle_timeout_ms: u64,
+    /// Wait before the single retry after HTTP 429.
+    pub retry_after_ms: u64,
+    /// Timeout of one ordinary (non-streaming, non-upload) request.
+    pub request_timeout_ms: u64,
+    /// Give up on an export that has not finished after this long.
+    pub export_timeout_ms: u64,
+}
+
+impl Default for NemoConfig {
+    fn default() -> Self {
+        NemoConfig {
+            api_base: "https://mega-api-prod.nemovideo.ai".into(),
+            token: None,
+            platform: "unknown".into(),
+            poll_interval_ms: 30_000,
+            still_working_ms: 120_000,
+            sse_timeout_ms: 900_000,
+            idle_timeout_ms: 600_000,
+            retry_after_ms: 30_000,
+            request_timeout_ms: 60_000,
+            export_timeout_ms: 3_600_000,
+        }
+    }
+}
+
+impl NemoConfig {
+    /// `poll_interval_ms` as a duration.
+    pub fn poll_interval(&self) -> Duration {
+        Duration::from_millis(self.poll_interval_ms)
+    }
+}
+
+/// Where the sled database lives.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// Directory of the sled database.
+    pub path: PathBuf,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        StoreConfig {
+            path: PathBuf::from("data/music-video-bot.sled"),
+        }
+    }
+}
+
+/// Whether a Discord channel or a Discord user owns a Nemo session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SessionScope {
+    /// Everyone in a channel works on one timeline.
+    #[default]
+    Channel,
+    /// Each user has their own timeline.
+    User,
+}
+
+/// The Discord front.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DiscordConfig {
+    /// The bot token; env `DISCORD_TOKEN` wins.
+    pub token: Option<Secret>,
+    /// Who owns a session.
+    pub session_scope: SessionScope,
+    /// At most one edit of a streamed message per this many milliseconds.
+    pub edit_interval_ms: u64,
+}
+
+impl Default for DiscordConfig {
+    fn default() -> Self {
+        DiscordConfig {
+            token: None,
+            session_scope: SessionScope::Channel,
+            edit_interval_ms: 1_500,
+        }
+    }
+}
+
+/// A configuration problem, naming the file or key at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has a wrong key or value.
+    #[error("config file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's words, which name the key.
+        message: String,
+    },
+    /// A value is out of range.
+    #[error("config key `{key}`: {message}")]
+    Invalid {
+        /// The key, e.g. `nemo.api_base`.
+        key: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Loads defaults, then `path` (or `./config.toml` when present), then the process environment.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let fallback = Path::new("config.toml");
+        let file = path.or_else(|| fallback.exists().then_some(fallback));
+        let mut config = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.to_path_buf(),
+                    source,
+                })?;
+                Config::from_toml(&text).map_err(|message| ConfigError::Parse {
+                    path: p.to_path_buf(),
+                    message,
+                })?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok());
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Parses TOML text over the defaults; the error text names the key.
+    pub fn from_toml(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string().trim().to_string())
+    }
+
+    /// Applies `NEMO_TOKEN`, `NEMO_API_BASE` and `DISCORD_TOKEN` (empty values are ignored).
+    pub fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) {
+        let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
+        if let Some(token) = get("NEMO_TOKEN") {
+            self.nemo.token = Some(Secret::new(token.trim()));
+        }
+        if let Some(base) = get("NEMO_API_BASE") {
+            self.nemo.api_base = base.trim().to_string();
+        }
+        if let Some(token) = get("DISCORD_TOKEN") {
+            self.discord.token = Some(Secret::new(token.trim()));
+        }
+    }
+
+    /// Checks values the types cannot.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let base = self.nemo.api_base.trim_end_matches('/');
+        let host = base
+            .strip_prefix("https://")
+            .or_else(|| base.strip_prefix("http://"));
+        if host.is_none_or(|h| h.is_empty() || h.contains(char::is_whitespace)) {
+            return Err(invalid(
+                "nemo.api_base",
+                "must be an http:// or https:// URL",
+            ));
+        }
+        let p = &self.nemo.platform;
+        if p.is_empty() || !p.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(invalid(
+                "nemo.platform",
+                "must be a short ASCII word such as `github`",
+            ));
+        }
+        let intervals = [
+            ("nemo.poll_interval_ms", self.nemo.poll_interval_ms),
+            ("nemo.still_working_ms", self.nemo.still_working_ms),
+            ("nemo.sse_timeout_ms", self.nemo.sse_timeout_ms),
+            ("nemo.idle_timeout_ms", self.nemo.idle_timeout_ms),
+            ("nemo.request_timeout_ms", self.nemo.request_timeout_ms),
+            ("nemo.export_timeout_ms", self.nemo.export_timeout_ms),
+        ];
+        for (key, value) in intervals {
+            if value == 0 {
+                return Err(invalid(key, "must be greater than 0"));
+            }
+        }
+        if self.store.path.as_os_str().is_empty() {
+            return Err(invalid("store.path", "must not be empty"));
+        }
+        Ok(())
+    }
+}
+
+fn invalid(key: &'static str, message: &str) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        message: message.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_contract() {
+        let c = Config::default();
+        assert_eq!(c.nemo.api_base, "https://mega-api-prod.nemovideo.ai");
+        assert_eq!(c.nemo.poll_interval_ms, 30_000);
+        assert_eq!(c.nemo.still_working_ms, 120_000);
+        assert_eq!(c.nemo.sse_timeout_ms, 900_000);
+        assert_eq!(c.discord.session_scope, SessionScope::Channel);
+        c.validate().unwrap();
+    }
+
+    #[test]
+    fn file_values_override_defaults_and_env_overrides_file() {
+        let mut c = Config::from_toml(
+            "[nemo]\napi_base = \"http://127.0.0.1:9\"\npoll_interval_ms = 10\n[discord]\nsession_scope = \"user\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.nemo.poll_interval_ms, 10);
+        assert_eq!(c.nemo.retry_after_ms, 30_000);
+        assert_eq!(c.discord.session_scope, SessionScope::User);
+        c.apply_env(|k| match k {
+            "NEMO_API_BASE" => Some("http://localhost:1".into()),
+            "NEMO_TOKEN" => Some("nmv_usr_env".into()),
+            _ => None,
+        });
+        assert_eq!(c.nemo.api_base, "http://localhost:1");
+        assert_eq!(c.nemo.token.unwrap().expose(), "nmv_usr_env");
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let rows = [
+            ("[nemo]\npoll_interval_ms = \"soon\"", "poll_interval_ms"),
+            ("[nemo]\nnot_a_key = 1", "not_a_key"),
+            ("[discord]\nsession_scope = \"guild\"", "session_scope"),
+            ("[nemo", "TOML"),
+        ];
+        for (text, key) in rows {
+            let err = Config::from_toml(text).unwrap_err();
+            assert!(err.contains(key) || key == "TOML", "{text}: {err}");
+        }
+        let mut c = Config::default();
+        c.nemo.api_base = "ftp://x".into();
+        assert!(c.validate().unwrap_err().to_string().contains("nemo.api_base"));
+        let mut c = Config::default();
+        c.nemo.sse_timeout_ms = 0;
+        assert!(c.validate().unwrap_err().to_string().contains("sse_timeout_ms"));
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let mut c = Config::default();
+        c.apply_env(|k| (k == "DISCORD_TOKEN").then(|| "discord-secret".into()));
+        assert!(!format!("{c:?}").contains("discord-secret"));
+    }
+}

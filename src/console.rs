@@ -1,0 +1,318 @@
+//! The terminal front: lines on standard input are one user's messages in one channel, the
+//! bot's messages go to standard output. It drives the very same engine as Discord.
+
+use crate::engine::front::{Deliver, Front, FrontError, Link, MsgId};
+use crate::engine::gui::Suggestion;
+use crate::engine::{Actor, Engine, Media, Request};
+use async_trait::async_trait;
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+
+/// What the console shows for `/help`.
+pub const HELP: &str = "\
+Commands:
+  /musicvideo [prompt…] [--file PATH]…  upload songs, ask for a music video, export it
+  /upload PATH|URL…                     upload files (like dropping them into the channel)
+  /status                               the timeline, media and running exports
+  /credits                              your credit balance
+  /export                               render the current timeline to an MP4
+  /open                                 a link to continue in NemoVideo's web editor
+  /reset                                start a fresh project
+  /help                                 this text
+Anything else goes to the video agent (\"export\", \"credits\", \"status\", 导出, 积分, 状态 … work too).";
+
+/// One parsed input line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// Something for the engine.
+    Request(Request),
+    /// `/help`.
+    Help,
+    /// Blank.
+    Empty,
+    /// A line that could not be read, with the reason.
+    Invalid(String),
+}
+
+/// Reads one console line.
+pub fn parse_line(line: &str) -> Line {
+    let line = line.trim();
+    if line.is_empty() {
+        return Line::Empty;
+    }
+    let Some(command) = line.strip_prefix('/') else {
+        return Line::Request(Request::Say(line.to_string()));
+    };
+    let (name, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
+    let words = match split_words(rest) {
+        Ok(w) => w,
+        Err(e) => return Line::Invalid(e),
+    };
+    let simple = |r: Request| if words.is_empty() { Line::Request(r) } else { Line::Invalid(format!("/{name} takes no arguments")) };
+    match name.to_ascii_lowercase().as_str() {
+        "musicvideo" => music_video(words),
+        "upload" if words.is_empty() => Line::Invalid("/upload needs at least one file path or URL".into()),
+        "upload" => Line::Request(Request::Upload {
+            media: words.into_iter().map(media).collect(),
+            text: String::new(),
+        }),
+        "credits" => simple(Request::Credits),
+        "status" => simple(Request::Status),
+        "export" => simple(Request::Export),
+        "open" => simple(Request::Open),
+        "reset" => simple(Request::Reset),
+        "help" => Line::Help,
+        other => Line::Invalid(format!("unknown command /{other}; try /help")),
+    }
+}
+
+fn music_video(words: Vec<String>) -> Line {
+    let (mut prompt, mut files) = (Vec::new(), Vec::new());
+    let mut it = words.into_iter();
+    while let Some(w) = it.next() {
+        if w == "--file" {
+            match it.next() {
+                Some(path) => files.push(media(path)),
+                None => return Line::Invalid("--file needs a path".into()),
+            }
+        } else {
+            prompt.push(w);
+        }
+    }
+    let prompt = (!prompt.is_empty()).then(|| prompt.join(" "));
+    Line::Request(Request::MusicVideo { prompt, media: files })
+}
+
+fn media(word: String) -> Media {
+    if word.starts_with("http://") || word.starts_with("https://") {
+        Media::Url(word)
+    } else {
+        Media::File(PathBuf::from(word))
+    }
+}
+
+/// Splits on whitespace, keeping "double-quoted" or 'single-quoted' runs together.
+fn split_words(text: &str) -> Result<Vec<String>, String> {
+    let (mut words, mut cur, mut quote, mut has) = (Vec::new(), String::new(), None, false);
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => (quote, has) = (Some(c), true),
+            (None, c) if c.is_whitespace() => {
+                if has || !cur.is_empty() {
+                    words.push(std::mem::take(&mut cur));
+                }
+                has = false;
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if quote.is_some() {
+        return Err("a quote is not closed".into());
+    }
+    if has || !cur.is_empty() {
+        words.push(cur);
+    }
+    Ok(words)
+}
+
+/// Where the console writes.
+pub type Output = Arc<Mutex<dyn Write + Send>>;
+
+/// The console as a [`Front`]. On a terminal, text is shown as it streams; otherwise each
+/// message is printed once, in its final form, as soon as it is final.
+pub struct ConsoleFront {
+    out: Output,
+    live: bool,
+    target: String,
+    next_id: AtomicU64,
+    /// The text of each message still open (not final).
+    open: Mutex<HashMap<String, String>>,
+}
+
+impl ConsoleFront {
+    /// A console front writing to `out`; `live` when that is a terminal.
+    pub fn new(out: Output, live: bool, channel: &str) -> ConsoleFront {
+        ConsoleFront {
+            out,
+            live,
+            target: format!("console:{channel}"),
+            next_id: AtomicU64::new(1),
+            open: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn print(&self, text: &str) {
+        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        // A closed stdout (a pipe whose reader left) is not worth crashing the bot for.
+        let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+    }
+
+    fn update(&self, id: &str, text: &str, done: bool) {
+        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let before = open.insert(id.to_string(), text.to_string()).unwrap_or_default();
+        if self.live {
+            match text.strip_prefix(before.as_str()) {
+                Some(added) => self.print(added),
+                None => self.print(&format!("\n{text}")),
+            }
+            if done {
+                self.print("\n");
+            }
+        } else if done {
+            self.print(&format!("{text}\n"));
+        }
+        if done {
+            open.remove(id);
+        }
+    }
+}
+
+#[async_trait]
+impl Front for ConsoleFront {
+    fn max_len(&self) -> usize {
+        100_000
+    }
+
+    fn target(&self) -> String {
+        self.target.clone()
+    }
+
+    async fn send(&self, text: &str, done: bool) -> Result<MsgId, FrontError> {
+        let id = self.next_id.fetch_add(1, Ordering::SeqCst).to_string();
+        self.update(&id, text, done);
+        Ok(MsgId(id))
+    }
+
+    async fn edit(&self, id: &MsgId, text: &str, done: bool) -> Result<(), FrontError> {
+        self.update(&id.0, text, done);
+        Ok(())
+    }
+
+    async fn status(&self, text: &str) -> Result<(), FrontError> {
+        self.print(&format!("{text}\n"));
+        Ok(())
+    }
+
+    async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
+        self.print(&format!("{} {}\n", link.text, link.url));
+        Ok(())
+    }
+
+    async fn offer(&self, actions: &[Suggestion]) -> Result<(), FrontError> {
+        let words: Vec<&str> = actions
+            .iter()
+            .map(|a| match a {
+                Suggestion::Export => "/export",
+                Suggestion::Status => "/status",
+            })
+            .collect();
+        self.print(&format!("(next: {})\n", words.join(", ")));
+        Ok(())
+    }
+}
+
+/// Every stored job posts to the one console there is.
+struct ConsoleDeliver(Arc<ConsoleFront>);
+
+impl Deliver for ConsoleDeliver {
+    fn front_for(&self, target: &str) -> Option<Arc<dyn Front>> {
+        target.starts_with("console:").then(|| self.0.clone() as Arc<dyn Front>)
+    }
+}
+
+/// Runs the console until end of input, then waits for work in flight (exports included).
+pub async fn run<R: AsyncBufRead + Unpin>(engine: Engine, actor: Actor, input: R, out: Output, live: bool) -> std::io::Result<()> {
+    let channel = actor.scope.trim_start_matches("channel:").to_string();
+    let front = Arc::new(ConsoleFront::new(out, live, &channel));
+    match engine.resume_jobs(&ConsoleDeliver(front.clone())) {
+        Ok(0) => {}
+        Ok(n) => front.print(&format!("Resuming {n} unfinished export(s)…\n")),
+        Err(e) => tracing::error!("could not resume exports: {e}"),
+    }
+    let mut lines = input.lines();
+    while let Some(line) = lines.next_line().await? {
+        match parse_line(&line) {
+            Line::Request(r) => engine.handle(&actor, r, front.clone()).await,
+            Line::Help => front.print(&format!("{HELP}\n")),
+            Line::Invalid(why) => front.print(&format!("{why}\n")),
+            Line::Empty => {}
+        }
+    }
+    engine.idle().await;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(r: Request) -> Line {
+        Line::Request(r)
+    }
+
+    #[test]
+    fn lines_parse() {
+        let file = |p: &str| Media::File(PathBuf::from(p));
+        let rows = vec![
+            ("", Line::Empty),
+            ("   ", Line::Empty),
+            ("hello there", req(Request::Say("hello there".into()))),
+            ("导出", req(Request::Say("导出".into()))),
+            ("/credits", req(Request::Credits)),
+            ("/STATUS", req(Request::Status)),
+            ("/export", req(Request::Export)),
+            ("/open", req(Request::Open)),
+            ("/reset", req(Request::Reset)),
+            ("/help", Line::Help),
+            ("/credits now", Line::Invalid("/credits takes no arguments".into())),
+            ("/musicvideo", req(Request::MusicVideo { prompt: None, media: vec![] })),
+            (
+                "/musicvideo make it neon --file song.mp3",
+                req(Request::MusicVideo { prompt: Some("make it neon".into()), media: vec![file("song.mp3")] }),
+            ),
+            (
+                "/musicvideo --file \"my song.wav\" --file b.mp3",
+                req(Request::MusicVideo { prompt: None, media: vec![file("my song.wav"), file("b.mp3")] }),
+            ),
+            ("/musicvideo --file", Line::Invalid("--file needs a path".into())),
+            (
+                "/upload a.mp3 https://x.test/b.wav",
+                req(Request::Upload { media: vec![file("a.mp3"), Media::Url("https://x.test/b.wav".into())], text: String::new() }),
+            ),
+            ("/upload", Line::Invalid("/upload needs at least one file path or URL".into())),
+            ("/upload \"open", Line::Invalid("a quote is not closed".into())),
+            ("/dance", Line::Invalid("unknown command /dance; try /help".into())),
+        ];
+        for (input, want) in rows {
+            assert_eq!(parse_line(input), want, "{input}");
+        }
+    }
+
+    #[tokio::test]
+    async fn piped_output_prints_final_messages_once() {
+        let buf: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
+        let front = ConsoleFront::new(buf.clone(), false, "c");
+        let id = front.send("Hel", false).await.unwrap();
+        front.edit(&id, "Hello", false).await.unwrap();
+        front.status("⏳ Still working...").await.unwrap();
+        front.edit(&id, "Hello world", true).await.unwrap();
+        let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+        assert_eq!(text, "⏳ Still working...\nHello world\n");
+    }
+
+    #[tokio::test]
+    async fn live_output_streams_the_new_text() {
+        let buf: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
+        let front = ConsoleFront::new(buf.clone(), true, "c");
+        let id = front.send("Hel", false).await.unwrap();
+        front.edit(&id, "Hello", true).await.unwrap();
+        let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+        assert_eq!(text, "Hello\n");
+    }
+}

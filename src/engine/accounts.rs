@@ -1,0 +1,161 @@
+//! Tokens and sessions: who is calling Nemo, on which session, and the contract's retries
+//! that need them (1001 → new token, 1002 → new session, 400 → new client id).
+
+use super::{Actor, Engine, EngineError};
+use crate::engine::front::Front;
+use crate::nemo::NemoError;
+use crate::secret::Secret;
+use crate::store::{now_secs, AccountRecord, SessionRecord};
+use std::future::Future;
+
+/// The account key used for every call when a fixed token is configured.
+const FIXED_ACCOUNT: &str = "configured-token";
+
+impl Engine {
+    /// The account whose credentials serve this user's new sessions.
+    pub(crate) fn account_of(&self, actor: &Actor) -> String {
+        match self.inner.fixed_token {
+            Some(_) => FIXED_ACCOUNT.to_string(),
+            None => format!("user:{}", actor.user),
+        }
+    }
+
+    /// A usable token for `account`, getting an anonymous one on first use.
+    async fn token(&self, account: &str) -> Result<Secret, EngineError> {
+        if let Some(t) = &self.inner.fixed_token {
+            return Ok(t.clone());
+        }
+        if let Some(t) = self.inner.store.account(account)?.and_then(|a| a.token) {
+            return Ok(t);
+        }
+        self.renew(account, None).await
+    }
+
+    /// Gets a new anonymous token for `account`, keeping its client id. `stale` is the token
+    /// that failed: when another task already replaced it, that newer token is used instead.
+    async fn renew(&self, account: &str, stale: Option<&Secret>) -> Result<Secret, EngineError> {
+        let _one_at_a_time = self.inner.token_lock.lock().await;
+        let mut rec = self.inner.store.account(account)?.unwrap_or_else(|| AccountRecord {
+            client_id: uuid::Uuid::new_v4().to_string(),
+            token: None,
+            user_id: None,
+            expires_at: None,
+        });
+        if let Some(current) = rec.token.as_ref().filter(|t| Some(*t) != stale) {
+            return Ok(current.clone());
+        }
+        // The client id is kept before the request, so a crash cannot orphan the token.
+        self.inner.store.put_account(account, &rec).await?;
+        let issued = match self.inner.nemo.anonymous_token(&rec.client_id).await {
+            Err(NemoError::MissingClientId { .. }) => {
+                rec.client_id = uuid::Uuid::new_v4().to_string();
+                self.inner.store.put_account(account, &rec).await?;
+                self.inner.nemo.anonymous_token(&rec.client_id).await?
+            }
+            other => other?,
+        };
+        rec.token = Some(issued.token.clone());
+        rec.user_id = issued.user_id.or(rec.user_id);
+        rec.expires_at = issued.expires_at;
+        self.inner.store.put_account(account, &rec).await?;
+        tracing::info!(account, "got an anonymous Nemo token");
+        Ok(issued.token)
+    }
+
+    /// Runs `op` with `account`'s token; on 1001 gets a new token and runs it once more.
+    pub(crate) async fn with_token<T, F, Fut>(&self, account: &str, op: F) -> Result<T, EngineError>
+    where
+        F: Fn(Secret) -> Fut,
+        Fut: Future<Output = Result<T, NemoError>>,
+    {
+        let token = self.token(account).await?;
+        match op(token.clone()).await {
+            Err(NemoError::BadToken { .. }) if self.inner.fixed_token.is_none() => {
+                let fresh = self.renew(account, Some(&token)).await?;
+                Ok(op(fresh).await?)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    /// The scope's session, if it has one.
+    pub(crate) fn existing_session(&self, actor: &Actor) -> Result<Option<SessionRecord>, EngineError> {
+        Ok(self.inner.store.session(&actor.scope)?)
+    }
+
+    /// The scope's session, created on first use.
+    pub(crate) async fn session(&self, actor: &Actor) -> Result<SessionRecord, EngineError> {
+        if let Some(s) = self.existing_session(actor)? {
+            return Ok(s);
+        }
+        let _one_at_a_time = self.inner.session_lock.lock().await;
+        match self.existing_session(actor)? {
+            Some(s) => Ok(s),
+            None => self.new_session(actor).await,
+        }
+    }
+
+    /// Creates a session for the scope on the actor's account and stores it.
+    async fn new_session(&self, actor: &Actor) -> Result<SessionRecord, EngineError> {
+        let account = self.account_of(actor);
+        let nemo = &self.inner.nemo;
+        let created = self
+            .with_token(&account, |t| async move { nemo.create_session(&t, &actor.lang).await })
+            .await?;
+        let rec = SessionRecord {
+            session_id: created.session_id,
+            task_id: created.task_id,
+            language: actor.lang.clone(),
+            account,
+            user_id: created.user_id,
+            created: now_secs(),
+        };
+        self.inner.store.put_session(&actor.scope, &rec).await?;
+        tracing::info!(scope = %actor.scope, session = %rec.session_id, "created a Nemo session");
+        Ok(rec)
+    }
+
+    /// Runs `op` on the scope's session with its owner's token. On 1002 the session is
+    /// replaced (the user is told) and `op` runs once more; 1001 is handled by `with_token`.
+    pub(crate) async fn with_session<T, F, Fut>(&self, actor: &Actor, front: &dyn Front, op: F) -> Result<T, EngineError>
+    where
+        F: Fn(Secret, SessionRecord) -> Fut,
+        Fut: Future<Output = Result<T, NemoError>>,
+    {
+        let session = self.session(actor).await?;
+        let first = self
+            .with_token(&session.account, |t| op(t, session.clone()))
+            .await;
+        match first {
+            Err(EngineError::Nemo(NemoError::SessionNotFound { .. })) => {
+                tracing::warn!(scope = %actor.scope, "session gone; starting a new one");
+                let _one_at_a_time = self.inner.session_lock.lock().await;
+                let fresh = self.new_session(actor).await?;
+                drop(_one_at_a_time);
+                let note = "Your previous session was no longer available, so I started a new one.";
+                if let Err(e) = front.send(note, true).await {
+                    tracing::warn!("could not tell the user about the new session: {e}");
+                }
+                self.with_token(&fresh.account, |t| op(t, fresh.clone())).await
+            }
+            other => other,
+        }
+    }
+
+    /// Forgets the scope's session; the next request starts a new one.
+    pub(crate) async fn forget_session(&self, actor: &Actor) -> Result<(), EngineError> {
+        Ok(self.inner.store.remove_session(&actor.scope).await?)
+    }
+
+    /// Whose registration link a 2001 may show to this actor: `Ok(Some(id))` for their own
+    /// anonymous account, `Err(())` when the scope's session belongs to someone else.
+    pub(crate) fn bind_id(&self, actor: &Actor) -> Result<Option<String>, ()> {
+        let account = self.account_of(actor);
+        let session = self.existing_session(actor).ok().flatten();
+        if session.as_ref().is_some_and(|s| s.account != account) {
+            return Err(());
+        }
+        let own = self.inner.store.account(&account).ok().flatten().and_then(|a| a.user_id);
+        Ok(own.or_else(|| session.and_then(|s| s.user_id)))
+    }
+}

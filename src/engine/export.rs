@@ -1,0 +1,206 @@
+//! Export jobs: persisted before the render is requested, polled until they end, resumed by
+//! one runner at start-up, and posted exactly once. Safe to start twice: a job already being
+//! polled is not polled again.
+
+use super::front::{Deliver, Front, Link, LinkKind};
+use super::summary::Timeline;
+use super::turn::{notify, retry_reads};
+use super::{text, Actor, Engine, EngineError};
+use crate::nemo::{NemoError, RenderState};
+use crate::store::{now_secs, JobRecord};
+use std::sync::Arc;
+
+/// Status of a job that was written down but whose render request may not have arrived.
+const SUBMITTING: &str = "submitting";
+
+impl Engine {
+    /// Starts an export of the scope's current draft and polls it in the background.
+    pub(crate) async fn export(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
+        let data = self.state(actor, front.as_ref()).await?;
+        let draft = data.pointer("/state/draft").cloned().unwrap_or_default();
+        if !Timeline::from_draft(&draft).is_exportable() {
+            return Err(EngineError::User(text::NOTHING_TO_EXPORT.into()));
+        }
+        let session = self.session(actor).await?;
+        let mut job = JobRecord {
+            id: render_id(),
+            session_id: session.session_id.clone(),
+            scope: actor.scope.clone(),
+            account: session.account.clone(),
+            target: front.target(),
+            requested_by: actor.user.clone(),
+            started: now_secs(),
+            status: SUBMITTING.into(),
+            progress: 0,
+        };
+        let mut fresh_id = false;
+        let accepted = loop {
+            self.inner.store.put_job(&job).await?;
+            match self.submit(&job, &draft).await {
+                Err(EngineError::Nemo(NemoError::Api { message, .. }))
+                    if !fresh_id && message.to_lowercase().contains("duplicate") =>
+                {
+                    // The contract: on a duplicate id, use a new one.
+                    self.inner.store.remove_job(&job.id).await?;
+                    job.id = render_id();
+                    fresh_id = true;
+                }
+                Err(EngineError::Nemo(e)) if e.is_retryable() => {
+                    // The request may have arrived: keep the job and let polling find out,
+                    // rather than risk a second render.
+                    tracing::warn!(job = %job.id, "render request unconfirmed: {e}");
+                    notify(front, text::EXPORT_UNCONFIRMED).await;
+                    self.spawn_poll(job, front.clone());
+                    return Ok(());
+                }
+                Err(e) => {
+                    self.inner.store.remove_job(&job.id).await?;
+                    return Err(e);
+                }
+                Ok(status) => break status,
+            }
+        };
+        job.status = accepted.status;
+        job.progress = accepted.progress;
+        self.inner.store.put_job(&job).await?;
+        notify(front, &text::export_started(self.inner.cfg.poll_interval_ms / 1000)).await;
+        self.spawn_poll(job, front.clone());
+        Ok(())
+    }
+
+    async fn submit(&self, job: &JobRecord, draft: &serde_json::Value) -> Result<crate::nemo::RenderStatus, EngineError> {
+        let nemo = &self.inner.nemo;
+        self.with_token(&job.account, |t| async move {
+            nemo.start_render(&t, &job.id, &job.session_id, draft).await
+        })
+        .await
+    }
+
+    /// Resumes polling every unfinished job; jobs whose place is gone are logged and kept.
+    pub fn resume_jobs(&self, deliver: &dyn Deliver) -> Result<usize, EngineError> {
+        let mut resumed = 0;
+        for job in self.inner.store.jobs()? {
+            match deliver.front_for(&job.target) {
+                Some(front) => {
+                    tracing::info!(job = %job.id, "resuming export");
+                    resumed += usize::from(self.spawn_poll(job, front));
+                }
+                None => tracing::warn!(job = %job.id, target = %job.target, "no place to post this export"),
+            }
+        }
+        Ok(resumed)
+    }
+
+    /// Polls a job in the background unless it is already being polled.
+    fn spawn_poll(&self, job: JobRecord, front: Arc<dyn Front>) -> bool {
+        let mut running = self.inner.jobs_running.lock().unwrap_or_else(|p| p.into_inner());
+        if !running.insert(job.id.clone()) {
+            return false;
+        }
+        let engine = self.clone();
+        self.inner.tasks.spawn(async move {
+            let id = job.id.clone();
+            engine.poll(job, front).await;
+            let mut running = engine.inner.jobs_running.lock().unwrap_or_else(|p| p.into_inner());
+            running.remove(&id);
+        });
+        true
+    }
+
+    /// Polls until the job ends (or the engine stops), then forgets it.
+    async fn poll(&self, mut job: JobRecord, front: Arc<dyn Front>) {
+        loop {
+            tokio::select! {
+                _ = self.inner.stopping.cancelled() => return,
+                ended = self.poll_once(&mut job, &front) => if ended { break },
+            }
+        }
+        if let Err(e) = self.inner.store.remove_job(&job.id).await {
+            tracing::error!(job = %job.id, "could not forget a finished export: {e}");
+        }
+    }
+
+    /// Waits one interval, reads the status, and shows what changed; true once the job ended
+    /// and its result was posted.
+    async fn poll_once(&self, job: &mut JobRecord, front: &Arc<dyn Front>) -> bool {
+        tokio::time::sleep(self.inner.cfg.poll_interval()).await;
+        let nemo = &self.inner.nemo;
+        let id = job.id.clone();
+        let read = self
+            .with_token(&job.account, |t| {
+                let id = &id;
+                async move { retry_reads(|| nemo.render_status(&t, id)).await }
+            })
+            .await;
+        let ending = match read {
+            Ok(s) if s.state == RenderState::Completed && s.url.is_some() => {
+                let link = Link {
+                    kind: LinkKind::Video,
+                    text: text::EXPORT_DONE.into(),
+                    url: s.url.unwrap_or_default(),
+                    key: job.id.clone(),
+                };
+                return match front.post_link(&link).await {
+                    Ok(()) => true,
+                    Err(e) if e.is_retryable() => {
+                        tracing::warn!(job = %job.id, "posting the link failed, will retry: {e}");
+                        false
+                    }
+                    Err(e) => {
+                        tracing::warn!(job = %job.id, "the place to post is gone: {e}");
+                        true
+                    }
+                };
+            }
+            Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => {
+                Some(text::export_failed(s.error.as_deref()))
+            }
+            Ok(s) => {
+                if (s.status.as_str(), s.progress) != (job.status.as_str(), job.progress) {
+                    notify(front, &text::export_progress(&s.status, s.progress)).await;
+                    job.status = s.status;
+                    job.progress = s.progress;
+                    self.save(job).await;
+                }
+                None
+            }
+            Err(EngineError::Nemo(NemoError::Api { status: 404, .. })) if job.status == SUBMITTING => {
+                Some(text::EXPORT_LOST.to_string())
+            }
+            Err(e) => {
+                tracing::warn!(job = %job.id, "could not read the export's status: {e}");
+                None
+            }
+        };
+        let give_up_at = job.started + self.inner.cfg.export_timeout_ms / 1000;
+        let ending = ending.or_else(|| (now_secs() > give_up_at).then(|| text::EXPORT_TIMEOUT.to_string()));
+        let Some(message) = ending else {
+            return false;
+        };
+        if let Err(e) = front.send(&message, true).await {
+            tracing::warn!(job = %job.id, "could not post the export's end: {e}");
+        }
+        true
+    }
+
+    async fn save(&self, job: &JobRecord) {
+        if let Err(e) = self.inner.store.put_job(job).await {
+            tracing::error!(job = %job.id, "could not save export progress: {e}");
+        }
+    }
+}
+
+/// A fresh render id, `render_<unix ms>`, made unique within this process.
+fn render_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    let id = LAST
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some(now.max(last + 1)))
+        .map(|last| now.max(last + 1))
+        .unwrap_or(now);
+    format!("render_{id}")
+}

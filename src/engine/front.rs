@@ -1,0 +1,83 @@
+//! The one small trait through which the engine talks to a platform (Discord, the console).
+
+use super::gui::Suggestion;
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A message the front sent, so the engine can edit it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MsgId(pub String);
+
+/// What kind of link the engine posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// The finished MP4.
+    Video,
+    /// Opens the session in Nemo's web editor: for the asking user only.
+    Claim,
+    /// Registration (`?bind=`) for an anonymous account: for its owner only.
+    Register,
+}
+
+/// A link with the sentence that goes with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// What it is.
+    pub kind: LinkKind,
+    /// The sentence shown with it.
+    pub text: String,
+    /// The URL.
+    pub url: String,
+    /// Stable per result, so a front can post it once even if asked twice (e.g. the job id).
+    pub key: String,
+}
+
+/// Why a front could not deliver.
+#[derive(Debug, thiserror::Error)]
+pub enum FrontError {
+    /// The message or channel is gone; stop using it.
+    #[error("the message or channel is gone")]
+    Gone,
+    /// Anything else.
+    #[error("front: {0}")]
+    Failed(String),
+}
+
+impl FrontError {
+    /// Whether trying again later may work.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, FrontError::Failed(_))
+    }
+}
+
+/// A conversation place on a platform: where the engine's answers go.
+#[async_trait]
+pub trait Front: Send + Sync {
+    /// The longest message the platform takes, in UTF-16 code units.
+    fn max_len(&self) -> usize;
+    /// The shortest time between two edits of one message.
+    fn edit_interval(&self) -> Duration {
+        Duration::ZERO
+    }
+    /// Where export results must go after a restart (opaque to the engine, stored with jobs).
+    fn target(&self) -> String;
+    /// Sends a message; `done` says it will not be edited again.
+    async fn send(&self, text: &str, done: bool) -> Result<MsgId, FrontError>;
+    /// Replaces a message's text; `done` says it will not be edited again.
+    async fn edit(&self, id: &MsgId, text: &str, done: bool) -> Result<(), FrontError>;
+    /// A transient progress line ("⏳ Still working...", "working: …", export progress).
+    async fn status(&self, text: &str) -> Result<(), FrontError>;
+    /// Posts a link (the MP4, the editor, registration).
+    async fn post_link(&self, link: &Link) -> Result<(), FrontError>;
+    /// Offers follow-up actions the agent suggested (buttons where the platform has them).
+    async fn offer(&self, _actions: &[Suggestion]) -> Result<(), FrontError> {
+        Ok(())
+    }
+}
+
+/// Finds the front for a stored job's target after a restart.
+pub trait Deliver: Send + Sync {
+    /// The front for `target`, or `None` when it no longer exists.
+    fn front_for(&self, target: &str) -> Option<Arc<dyn Front>>;
+}

@@ -1,0 +1,127 @@
+//! Songs in, videos out: uploads (checked before anything is sent), and the music-video flow
+//! that uploads, asks the agent, and exports, one file after another.
+
+use super::files::{check_file, check_url, display_name, CheckedFile};
+use super::front::Front;
+use super::summary::Timeline;
+use super::{text, Actor, Engine, EngineError, Media};
+use crate::nemo::Uploaded;
+use std::sync::Arc;
+
+/// Media that passed every check.
+enum Checked {
+    File(CheckedFile),
+    Url(String),
+}
+
+impl Engine {
+    /// `/musicvideo`: each medium is uploaded and gets its own turn and render; without media,
+    /// one turn on the current timeline, then a render.
+    pub(crate) async fn music_video(&self, actor: &Actor, front: &Arc<dyn Front>, prompt: Option<String>, media: Vec<Media>) -> Result<(), EngineError> {
+        let prompt = prompt
+            .filter(|p| !p.trim().is_empty())
+            .unwrap_or_else(|| text::DEFAULT_PROMPT.to_string());
+        if media.is_empty() {
+            return self.make_video(actor, front, &prompt).await;
+        }
+        for item in self.check_all(front, media).await {
+            if let Err(e) = self.upload(actor, front, &item).await {
+                self.report(actor, front, e).await;
+                continue;
+            }
+            if let Err(e) = self.make_video(actor, front, &prompt).await {
+                self.report(actor, front, e).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// A turn, then an export when the turn worked and the timeline has something to render.
+    async fn make_video(&self, actor: &Actor, front: &Arc<dyn Front>, prompt: &str) -> Result<(), EngineError> {
+        let outcome = self.run_turn(actor, front, prompt).await?;
+        if outcome.failed {
+            return Ok(());
+        }
+        let timeline: Timeline = self.timeline(actor, front.as_ref()).await?;
+        if timeline.is_exportable() {
+            self.export(actor, front).await?;
+        }
+        Ok(())
+    }
+
+    /// Files dropped into the conversation: with words, the music-video flow on them; without,
+    /// just the upload and a hint.
+    pub(crate) async fn dropped(&self, actor: &Actor, front: &Arc<dyn Front>, media: Vec<Media>, words: String) -> Result<(), EngineError> {
+        if media.is_empty() {
+            return Err(EngineError::User(text::ATTACH_SOMETHING.into()));
+        }
+        if !words.trim().is_empty() {
+            return self.music_video(actor, front, Some(words), media).await;
+        }
+        let mut any = false;
+        for item in self.check_all(front, media).await {
+            match self.upload(actor, front, &item).await {
+                Ok(()) => any = true,
+                Err(e) => self.report(actor, front, e).await,
+            }
+        }
+        if any {
+            front.send(text::UPLOAD_HINT, true).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs every check; refused media are explained and dropped, nothing of them is sent.
+    async fn check_all(&self, front: &Arc<dyn Front>, media: Vec<Media>) -> Vec<Checked> {
+        let mut ok = Vec::new();
+        for item in media {
+            let checked = match item {
+                Media::File(path) => check_file(&path).await.map(Checked::File),
+                Media::Url(url) => check_url(&url).map(|_| Checked::Url(url)),
+            };
+            match checked {
+                Ok(c) => ok.push(c),
+                Err(problem) => {
+                    if let Err(e) = front.send(&problem.to_string(), true).await {
+                        tracing::warn!("could not explain a refused file: {e}");
+                    }
+                }
+            }
+        }
+        ok
+    }
+
+    /// Uploads one checked medium to the scope's session.
+    async fn upload(&self, actor: &Actor, front: &Arc<dyn Front>, item: &Checked) -> Result<(), EngineError> {
+        let nemo = &self.inner.nemo;
+        let (name, done): (String, Uploaded) = match item {
+            Checked::File(f) => {
+                super::turn::notify(front, &format!("📤 Uploading {}…", f.name)).await;
+                let files = std::slice::from_ref(f);
+                let up = self
+                    .with_session(actor, front.as_ref(), |t, s| async move {
+                        nemo.upload_files(&t, &s.session_id, files).await
+                    })
+                    .await?;
+                (f.name.clone(), up)
+            }
+            Checked::Url(url) => {
+                let urls = std::slice::from_ref(url);
+                let up = self
+                    .with_session(actor, front.as_ref(), |t, s| async move {
+                        nemo.upload_urls(&t, &s.session_id, urls).await
+                    })
+                    .await?;
+                (display_name(url.rsplit('/').next().unwrap_or(url)), up)
+            }
+        };
+        let first = done.files.first();
+        let shown = first
+            .map(|f| display_name(&f.filename))
+            .filter(|n| !n.is_empty())
+            .unwrap_or(name);
+        let message = text::uploaded(&shown, first.and_then(|f| f.file_type.as_deref()), first.and_then(|f| f.duration));
+        front.send(&message, true).await?;
+        Ok(())
+    }
+}

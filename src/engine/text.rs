@@ -1,0 +1,133 @@
+//! Every sentence the engine says, in one place so the wording stays consistent.
+
+use crate::nemo::Credits;
+
+/// The seed's prompt, used when the user gave none.
+pub const DEFAULT_PROMPT: &str =
+    "generate a music video with visuals that match the beat and mood of this song";
+/// Shown every `still_working_ms` without new text.
+pub const STILL_WORKING: &str = "⏳ Still working...";
+/// A stream that broke after the prompt was sent.
+pub const STREAM_BROKEN: &str = "⚠️ The connection to the video service broke while the agent was working. I did not resend your message (each message costs credits). Say `status` to see what was done.";
+/// A silent turn that changed nothing.
+pub const SILENT_NO_CHANGE: &str = "The agent finished without a reply, and the timeline did not change. Try describing what you want in more detail.";
+/// A silent turn whose result could not be read.
+pub const SILENT_UNKNOWN: &str =
+    "The agent finished without a reply, and I could not read the timeline. Say `status` in a moment to check.";
+/// Status/export/open before any session exists.
+pub const NO_SESSION: &str = "There is no project here yet. Drop a song (MP3, WAV, M4A, AAC or FLAC) or describe the music video you want.";
+/// Export of an empty timeline.
+pub const NOTHING_TO_EXPORT: &str = "There is nothing to export yet: the timeline is empty. Ask for a music video first, for example with /musicvideo.";
+/// After /reset.
+pub const RESET_DONE: &str = "🆕 Done. The next request starts a fresh project; the old one stays in your NemoVideo account.";
+/// After files were dropped without words.
+pub const UPLOAD_HINT: &str = "Tell me what to make, for example: “generate a music video with visuals that match the beat and mood of this song”.";
+/// "upload" with nothing attached.
+pub const ATTACH_SOMETHING: &str = "Attach an audio file (MP3, WAV, M4A, AAC, FLAC, up to 200 MB) or paste a link to one, and I'll upload it.";
+/// A second request on a busy session.
+pub fn queued(position: usize) -> String {
+    format!("⏳ Another request is still running in this project; yours is number {position} in line and starts when it's done.")
+}
+
+/// The agent's turn failed with its own message.
+pub fn agent_failed(message: &str) -> String {
+    let message = message.trim();
+    let readable = !message.is_empty() && !message.starts_with(['{', '[']) && message.len() < 400;
+    if readable {
+        format!("⚠️ The agent could not finish this step: {}", crate::secret::redact(message))
+    } else {
+        "⚠️ The agent could not finish this step. Please try again, perhaps with simpler words.".into()
+    }
+}
+
+/// The turn ran past its time limit.
+pub fn turn_timeout(minutes: u64) -> String {
+    format!("⌛ The agent took longer than {minutes} minutes, so I stopped waiting. It may still finish in the background: say `status` in a bit to see the timeline.")
+}
+
+/// A tool the agent is using.
+pub fn working_on(tool: &str) -> String {
+    let name: String = tool.chars().filter(|c| !c.is_control()).take(60).collect();
+    format!("🎛️ Working: {name}")
+}
+
+/// A silent turn that changed the timeline.
+pub fn silent_changed(change: &str, summary: &str) -> String {
+    if change.is_empty() {
+        format!("✅ Done. {summary}")
+    } else {
+        format!("✅ Done. {change}\n{summary}")
+    }
+}
+
+/// The credits line.
+pub fn credits(c: &Credits) -> String {
+    format!(
+        "💳 Credits: {} available · {} frozen (held by running jobs) · {} total. A generated clip costs about 100, an edit session about 50.",
+        number(c.available),
+        number(c.frozen),
+        number(c.total)
+    )
+}
+
+/// A render that was accepted.
+pub fn export_started(poll_seconds: u64) -> String {
+    format!("🎬 Export started. I'll post the MP4 link here when it's ready (usually 30–90 seconds; checking every {poll_seconds} s).")
+}
+
+/// Render progress.
+pub fn export_progress(status: &str, progress: u8) -> String {
+    format!("🎬 Rendering: {status} ({progress}%)")
+}
+
+/// The finished video.
+pub const EXPORT_DONE: &str = "🎉 Your music video is ready (1080p MP4):";
+
+/// A render that failed.
+pub fn export_failed(error: Option<&str>) -> String {
+    let why = error
+        .map(|e| crate::secret::redact(e.trim()))
+        .filter(|e| !e.is_empty() && !e.starts_with('{') && e.len() < 300)
+        .map(|e| format!(": {e}"))
+        .unwrap_or_default();
+    format!("❌ The export failed{why}. Say `export` to try again.")
+}
+
+/// A render the service no longer knows (it never started, or a restart lost it).
+pub const EXPORT_LOST: &str = "❌ The export was interrupted before the video service took it. Say `export` to start it again.";
+/// A render request whose answer was lost.
+pub const EXPORT_UNCONFIRMED: &str = "🎬 The video service did not confirm the export; I'm checking whether it started and will post the result here.";
+/// A render that ran past the limit.
+pub const EXPORT_TIMEOUT: &str = "⌛ The export is taking far longer than usual, so I stopped waiting for it. Say `export` to try again.";
+
+/// An upload that worked.
+pub fn uploaded(name: &str, kind: Option<&str>, seconds: Option<f64>) -> String {
+    let mut details: Vec<String> = kind.map(str::to_string).into_iter().collect();
+    if let Some(s) = seconds.filter(|s| s.is_finite() && *s > 0.0) {
+        let s = s.round() as u64;
+        details.push(format!("{}:{:02}", s / 60, s % 60));
+    }
+    if details.is_empty() {
+        format!("📥 Uploaded {name}.")
+    } else {
+        format!("📥 Uploaded {name} ({}).", details.join(", "))
+    }
+}
+
+/// Out of credits on a session another member owns.
+pub const NO_CREDITS_NOT_YOURS: &str = "This project's credits are used up (it runs on another member's account). Use /reset to start a project on your own account.";
+
+/// The registration link's sentence, for an anonymous account out of credits.
+pub const NO_CREDITS_REGISTER: &str = "You're out of free credits. Register to keep going (your projects come with you):";
+
+/// The claim link's sentence.
+pub const OPEN_EDITOR: &str = "Open this project in NemoVideo's web editor (the link works for 7 days):";
+
+/// Integers without a fraction, others with one decimal.
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}

@@ -1,0 +1,227 @@
+//! One agent turn: the prompt goes out once, the answer streams into a growing message, and a
+//! turn that ends without text is explained from the change in the session's state.
+
+use super::front::Front;
+use super::gui::{translate_gui, Suggestion};
+use super::reply::Reply;
+use super::summary::{diff, Timeline};
+use super::{text, Actor, Engine, EngineError};
+use crate::nemo::{NemoError, TurnEvent, TurnStream};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::{sleep_until, Instant};
+
+/// How a turn ended.
+#[derive(Debug, Default)]
+pub struct TurnOutcome {
+    /// The turn failed or timed out.
+    pub failed: bool,
+    /// Actions the agent suggested.
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Why a turn stopped early.
+enum Stop {
+    Agent(String),
+    Broken,
+    Timeout,
+}
+
+/// The agent's text so far. ADK streams `partial` chunks and then repeats the whole part in a
+/// final event, which replaces the chunks; the simple event form only sends chunks.
+#[derive(Default)]
+struct Answer {
+    parts: Vec<String>,
+    partial: String,
+}
+
+impl Answer {
+    fn push(&mut self, text: &str, partial: bool) -> bool {
+        if is_temporary_issue(text) && !self.is_empty() {
+            // The backend sometimes tacks this on after a complete answer.
+            return false;
+        }
+        if partial {
+            self.partial.push_str(text);
+        } else {
+            self.partial.clear();
+            self.parts.push(text.trim().to_string());
+        }
+        true
+    }
+
+    fn is_empty(&self) -> bool {
+        self.parts.iter().all(|p| p.is_empty()) && self.partial.trim().is_empty()
+    }
+
+    fn text(&self) -> String {
+        let mut all: Vec<&str> = self.parts.iter().map(String::as_str).collect();
+        all.push(self.partial.trim());
+        all.retain(|p| !p.is_empty());
+        all.join("\n\n")
+    }
+}
+
+fn is_temporary_issue(text: &str) -> bool {
+    text.to_lowercase().contains("i encountered a temporary issue")
+}
+
+impl Engine {
+    /// Runs one turn on the scope's session and shows it through `front`.
+    pub(crate) async fn run_turn(&self, actor: &Actor, front: &Arc<dyn Front>, prompt: &str) -> Result<TurnOutcome, EngineError> {
+        let before = self.timeline(actor, front.as_ref()).await.ok();
+        let nemo = &self.inner.nemo;
+        let mut stream = self
+            .with_session(actor, front.as_ref(), |t, s| async move { nemo.run_sse(&t, &s.session_id, prompt).await })
+            .await?;
+        let mut reply = Reply::new(front.clone());
+        let mut answer = Answer::default();
+        let stop = self.read_stream(&mut stream, front, &mut reply, &mut answer).await;
+        drop(stream);
+        let (shown, suggestions) = translate_gui(&answer.text());
+        reply.set(shown);
+        if reply.is_shown() || !answer.is_empty() {
+            reply.flush(true).await?;
+        }
+        let failed = stop.is_some();
+        match stop {
+            Some(Stop::Agent(message)) => front.send(&text::agent_failed(&message), true).await.map(drop)?,
+            Some(Stop::Broken) => front.send(text::STREAM_BROKEN, true).await.map(drop)?,
+            Some(Stop::Timeout) => {
+                let minutes = self.inner.cfg.sse_timeout_ms.div_ceil(60_000);
+                front.send(&text::turn_timeout(minutes), true).await.map(drop)?
+            }
+            None => {}
+        }
+        if answer.is_empty() && !matches!(stop, Some(Stop::Agent(_))) {
+            self.explain_change(actor, front, before.as_ref()).await?;
+        }
+        if !suggestions.is_empty() {
+            front.offer(&suggestions).await?;
+        }
+        Ok(TurnOutcome { failed, suggestions })
+    }
+
+    /// Reads the stream into the reply until it ends, fails or times out.
+    async fn read_stream(&self, stream: &mut TurnStream, front: &Arc<dyn Front>, reply: &mut Reply, answer: &mut Answer) -> Option<Stop> {
+        let cfg = &self.inner.cfg;
+        let still = Duration::from_millis(cfg.still_working_ms);
+        let idle = Duration::from_millis(cfg.idle_timeout_ms);
+        let deadline = Instant::now() + Duration::from_millis(cfg.sse_timeout_ms);
+        let (mut last_activity, mut last_news) = (Instant::now(), Instant::now());
+        let mut last_tool = String::new();
+        let mut stop = None;
+        loop {
+            let flush_at = reply.due();
+            tokio::select! {
+                biased;
+                event = stream.next() => {
+                    let now = Instant::now();
+                    match event {
+                        None | Some(Ok(TurnEvent::End)) => return stop,
+                        Some(Ok(TurnEvent::Heartbeat)) => {}
+                        Some(Ok(TurnEvent::Text { text, partial })) => {
+                            last_activity = now;
+                            if answer.push(&text, partial) {
+                                last_news = now;
+                                reply.set(translate_gui(&answer.text()).0);
+                            }
+                        }
+                        Some(Ok(TurnEvent::Tool { name })) => {
+                            last_activity = now;
+                            if answer.is_empty() && name != last_tool {
+                                notify(front, &text::working_on(&name)).await;
+                                last_tool = name;
+                            }
+                        }
+                        Some(Ok(TurnEvent::Error { code, message })) => {
+                            tracing::warn!(?code, %message, "agent reported an error");
+                            last_activity = now;
+                            stop = Some(Stop::Agent(message));
+                        }
+                        Some(Err(e)) => {
+                            tracing::error!(error = %e, "agent stream broke");
+                            return Some(stop.unwrap_or(Stop::Broken));
+                        }
+                    }
+                }
+                _ = sleep_until(flush_at.unwrap_or(deadline)), if flush_at.is_some() => {
+                    if let Err(e) = reply.flush(false).await {
+                        tracing::warn!("could not update the streamed message: {e}");
+                    }
+                }
+                _ = sleep_until(last_news + still) => {
+                    notify(front, text::STILL_WORKING).await;
+                    last_news = Instant::now();
+                }
+                _ = sleep_until(deadline.min(last_activity + idle)) => {
+                    tracing::warn!("agent turn timed out");
+                    return Some(Stop::Timeout);
+                }
+            }
+        }
+    }
+
+    /// The session's timeline now.
+    pub(crate) async fn timeline(&self, actor: &Actor, front: &dyn Front) -> Result<Timeline, EngineError> {
+        let data = self.state(actor, front).await?;
+        let draft = data.pointer("/state/draft").cloned().unwrap_or_default();
+        Ok(Timeline::from_draft(&draft))
+    }
+
+    /// The session's state (`data`, with `state` inside), read with bounded retries.
+    pub(crate) async fn state(&self, actor: &Actor, front: &dyn Front) -> Result<serde_json::Value, EngineError> {
+        let nemo = &self.inner.nemo;
+        self.with_session(actor, front, |t, s| async move {
+            retry_reads(|| nemo.state(&t, &s.session_id)).await
+        })
+        .await
+    }
+
+    /// Tells the user what a turn without text changed on the timeline.
+    async fn explain_change(&self, actor: &Actor, front: &Arc<dyn Front>, before: Option<&Timeline>) -> Result<(), EngineError> {
+        let after = match self.timeline(actor, front.as_ref()).await {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!("could not read the state after a silent turn: {e}");
+                front.send(text::SILENT_UNKNOWN, true).await?;
+                return Ok(());
+            }
+        };
+        let message = match before.and_then(|b| diff(b, &after)) {
+            Some(change) => text::silent_changed(&change, &after.summary()),
+            None if before.is_none() => text::silent_changed("", &after.summary()),
+            None => text::SILENT_NO_CHANGE.to_string(),
+        };
+        front.send(&message, true).await?;
+        Ok(())
+    }
+}
+
+/// Sends a transient status, logging (not failing) when the front cannot.
+pub(crate) async fn notify(front: &Arc<dyn Front>, status: &str) {
+    if let Err(e) = front.status(status).await {
+        tracing::warn!("could not show a status line: {e}");
+    }
+}
+
+/// Retries an idempotent read on transient failures, three tries with growing, jittered waits.
+pub(crate) async fn retry_reads<T, F, Fut>(read: F) -> Result<T, NemoError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, NemoError>>,
+{
+    let mut wait = Duration::from_millis(200);
+    for _ in 0..2 {
+        match read().await {
+            Err(e) if e.is_retryable() => {
+                tracing::warn!("read failed, retrying: {e}");
+                let jitter = Duration::from_millis(u64::from(uuid::Uuid::new_v4().as_bytes()[0]));
+                tokio::time::sleep(wait + jitter).await;
+                wait *= 4;
+            }
+            other => return other,
+        }
+    }
+    read().await
+}

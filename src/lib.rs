@@ -1,0 +1,8 @@
+//! music-video-bot: turns songs into AI music videos through the NemoVideo API.
+//!
+//! The [`engine`] knows nothing of Discord; fronts (Discord, the terminal console) drive it.
+
+pub mod config;
+pub mod engine;
+pub mod secret;
+pub mod store;

@@ -1,0 +1,109 @@
+//! `music-video-bot render AUDIO [PROMPT] [-o OUT.mp4]`: one song in, one MP4 out, through the
+//! same engine flow as `/musicvideo`, on a session of its own.
+
+use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
+use crate::engine::{Actor, Engine, Media, Request};
+use async_trait::async_trait;
+use futures_util::StreamExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use tokio::io::AsyncWriteExt;
+
+/// Why the one-shot render produced no video: one sentence for the user.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RenderFailed(pub String);
+
+/// Shows progress on standard error and keeps the last word and the video link.
+#[derive(Default)]
+struct Capture {
+    last_message: Mutex<Option<String>>,
+    video: Mutex<Option<String>>,
+}
+
+#[async_trait]
+impl Front for Capture {
+    fn max_len(&self) -> usize {
+        100_000
+    }
+
+    fn target(&self) -> String {
+        "render".into()
+    }
+
+    async fn send(&self, text: &str, done: bool) -> Result<MsgId, FrontError> {
+        if done {
+            eprintln!("{text}");
+            *self.last_message.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.to_string());
+        }
+        Ok(MsgId(String::new()))
+    }
+
+    async fn edit(&self, _id: &MsgId, text: &str, done: bool) -> Result<(), FrontError> {
+        self.send(text, done).await.map(drop)
+    }
+
+    async fn status(&self, text: &str) -> Result<(), FrontError> {
+        eprintln!("{text}");
+        Ok(())
+    }
+
+    async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
+        if link.kind == LinkKind::Video {
+            *self.video.lock().unwrap_or_else(|p| p.into_inner()) = Some(link.url.clone());
+        } else {
+            eprintln!("{} {}", link.text, link.url);
+        }
+        Ok(())
+    }
+}
+
+/// Renders `audio` into a music video and returns the MP4's URL (downloaded to `out` if given).
+pub async fn render(engine: &Engine, audio: &Path, prompt: Option<String>, out: Option<&Path>) -> Result<String, RenderFailed> {
+    let capture = std::sync::Arc::new(Capture::default());
+    let actor = Actor {
+        user: "cli".into(),
+        scope: format!("render:{}", uuid::Uuid::new_v4()),
+        lang: "en".into(),
+    };
+    let request = Request::MusicVideo {
+        prompt,
+        media: vec![Media::File(PathBuf::from(audio))],
+    };
+    engine.handle(&actor, request, capture.clone()).await;
+    engine.idle().await;
+    let video = capture.video.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let Some(url) = video else {
+        let last = capture.last_message.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        return Err(RenderFailed(last.unwrap_or_else(|| "No video was made.".into())));
+    };
+    if let Some(path) = out {
+        download(&url, path)
+            .await
+            .map_err(|e| RenderFailed(format!("The video is ready at {url}, but saving it to {} failed: {e}", path.display())))?;
+    }
+    Ok(url)
+}
+
+/// Streams the MP4 to disk (never whole in memory); a partial file is removed.
+async fn download(url: &str, path: &Path) -> Result<(), String> {
+    let resp = reqwest::get(url).await.map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let tmp = path.with_extension("part");
+    let result = async {
+        let mut file = tokio::fs::File::create(&tmp).await.map_err(|e| e.to_string())?;
+        let mut body = resp.bytes_stream();
+        while let Some(chunk) = body.next().await {
+            file.write_all(&chunk.map_err(|e| e.to_string())?).await.map_err(|e| e.to_string())?;
+        }
+        file.flush().await.map_err(|e| e.to_string())?;
+        tokio::fs::rename(&tmp, path).await.map_err(|e| e.to_string())
+    }
+    .await;
+    if result.is_err() {
+        let _ = tokio::fs::remove_file(&tmp).await;
+    }
+    result
+}

@@ -1,0 +1,82 @@
+//! A string that must never be printed: tokens for Nemo and Discord.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A secret value whose `Debug` and `Display` print `***`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The real value, for the one place that must send it (an HTTP header).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Masks anything that looks like a Nemo token or claim token in text bound for a log or error.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = find_secret_prefix(rest) {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        let end = tail
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .unwrap_or(tail.len());
+        out.push_str("***");
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn find_secret_prefix(text: &str) -> Option<usize> {
+    ["nmv_", "clm_", "Bearer "]
+        .iter()
+        .filter_map(|p| text.find(p))
+        .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_hide_the_value() {
+        let s = Secret::new("nmv_usr_abc");
+        assert_eq!(format!("{s:?} {s}"), "*** ***");
+        assert_eq!(s.expose(), "nmv_usr_abc");
+    }
+
+    #[test]
+    fn redact_masks_tokens() {
+        let rows = [
+            ("no secret here", "no secret here"),
+            (r#"{"token":"nmv_usr_x1-2.3"}"#, r#"{"token":"***"}"#),
+            ("a clm_9 b nmv_z", "a *** b ***"),
+            ("Bearer abc.def", "***"),
+        ];
+        for (input, want) in rows {
+            assert_eq!(redact(input), want, "{input}");
+        }
+    }
+}

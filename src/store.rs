@@ -1,0 +1,277 @@
+//! The sled store: sessions per scope, accounts (client id and token), export jobs.
+//!
+//! Every write is flushed before the caller goes on to the network call that depends on it,
+//! so a crash loses nothing a user did.
+
+use crate::secret::Secret;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use std::path::Path;
+
+/// A Nemo session that belongs to a scope (a channel or a user).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    /// Nemo's session id (opaque).
+    pub session_id: String,
+    /// Nemo's task id.
+    pub task_id: String,
+    /// Language the session was created with.
+    pub language: String,
+    /// The account whose token created (and so owns) the session.
+    pub account: String,
+    /// Nemo user id seen when the session was created, if any.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// Unix seconds.
+    pub created: u64,
+}
+
+/// The credentials of one account: a user of the bot, or the configured token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    /// The UUID sent as `X-Client-Id`; kept so an expired token is renewed with the same one.
+    pub client_id: String,
+    /// The current token, if one was issued.
+    #[serde(default)]
+    pub token: Option<Secret>,
+    /// Nemo's user id (`anon_…` for anonymous accounts), the `bind` id for registration.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// When the token expires (RFC 3339), as Nemo said.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// An export job that has not finished yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRecord {
+    /// The render id, `render_<unix ms>`.
+    pub id: String,
+    /// The session it renders.
+    pub session_id: String,
+    /// The scope that asked.
+    pub scope: String,
+    /// The account whose token polls it.
+    pub account: String,
+    /// Where the front posts the result (opaque to the engine).
+    pub target: String,
+    /// Who asked, for the message.
+    pub requested_by: String,
+    /// Unix seconds.
+    pub started: u64,
+    /// Last status seen: `submitting` until the render was accepted, then Nemo's.
+    pub status: String,
+    /// Last progress seen, 0–100.
+    pub progress: u8,
+}
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// sled failed (disk, corruption).
+    #[error("store: {0}")]
+    Db(#[from] sled::Error),
+    /// A record did not decode.
+    #[error("store: bad record under {key}: {source}")]
+    Decode {
+        /// The key.
+        key: String,
+        /// The decoder's words.
+        source: serde_json::Error,
+    },
+    /// Creating the directory failed.
+    #[error("store: cannot create {path}: {source}")]
+    Io {
+        /// The directory.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+/// The embedded database.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    sessions: sled::Tree,
+    accounts: sled::Tree,
+    jobs: sled::Tree,
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path`, readable by this user only.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
+        let db = sled::open(path)?;
+        restrict_permissions(path);
+        Ok(Store {
+            sessions: db.open_tree("sessions")?,
+            accounts: db.open_tree("accounts")?,
+            jobs: db.open_tree("jobs")?,
+            db,
+        })
+    }
+
+    /// The session of a scope.
+    pub fn session(&self, scope: &str) -> Result<Option<SessionRecord>, StoreError> {
+        get(&self.sessions, scope)
+    }
+
+    /// Saves the session of a scope.
+    pub async fn put_session(&self, scope: &str, rec: &SessionRecord) -> Result<(), StoreError> {
+        self.put(&self.sessions, scope, rec).await
+    }
+
+    /// Forgets the session of a scope.
+    pub async fn remove_session(&self, scope: &str) -> Result<(), StoreError> {
+        self.sessions.remove(scope)?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// The credentials of an account.
+    pub fn account(&self, key: &str) -> Result<Option<AccountRecord>, StoreError> {
+        get(&self.accounts, key)
+    }
+
+    /// Saves the credentials of an account.
+    pub async fn put_account(&self, key: &str, rec: &AccountRecord) -> Result<(), StoreError> {
+        self.put(&self.accounts, key, rec).await
+    }
+
+    /// One export job.
+    pub fn job(&self, id: &str) -> Result<Option<JobRecord>, StoreError> {
+        get(&self.jobs, id)
+    }
+
+    /// Every unfinished export job.
+    pub fn jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.jobs.iter() {
+            let (key, value) = item?;
+            out.push(decode(&String::from_utf8_lossy(&key), &value)?);
+        }
+        Ok(out)
+    }
+
+    /// Saves an export job.
+    pub async fn put_job(&self, rec: &JobRecord) -> Result<(), StoreError> {
+        self.put(&self.jobs, &rec.id, rec).await
+    }
+
+    /// Forgets a finished export job.
+    pub async fn remove_job(&self, id: &str) -> Result<(), StoreError> {
+        self.jobs.remove(id)?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    async fn put<T: Serialize>(&self, tree: &sled::Tree, key: &str, rec: &T) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(rec).map_err(|source| StoreError::Decode {
+            key: key.into(),
+            source,
+        })?;
+        tree.insert(key, bytes)?;
+        self.db.flush_async().await?;
+        Ok(())
+    }
+}
+
+fn get<T: DeserializeOwned>(tree: &sled::Tree, key: &str) -> Result<Option<T>, StoreError> {
+    tree.get(key)?.map(|v| decode(key, &v)).transpose()
+}
+
+fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Decode {
+        key: key.into(),
+        source,
+    })
+}
+
+/// Tokens live in the store, so only the bot's own user may read it.
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)) {
+            tracing::warn!("could not restrict permissions of {}: {e}", path.display());
+        }
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(id: &str) -> SessionRecord {
+        SessionRecord {
+            session_id: id.into(),
+            task_id: "task_1".into(),
+            language: "en".into(),
+            account: "u1".into(),
+            user_id: Some("anon_1".into()),
+            created: 1,
+        }
+    }
+
+    #[tokio::test]
+    async fn records_survive_reopening() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        {
+            let store = Store::open(&path).unwrap();
+            store.put_session("channel:1", &session("s1")).await.unwrap();
+            let acc = AccountRecord {
+                client_id: "c".into(),
+                token: Some(Secret::new("nmv_usr_t")),
+                user_id: None,
+                expires_at: None,
+            };
+            store.put_account("u1", &acc).await.unwrap();
+            let job = JobRecord {
+                id: "render_1".into(),
+                session_id: "s1".into(),
+                scope: "channel:1".into(),
+                account: "u1".into(),
+                target: "t".into(),
+                requested_by: "u1".into(),
+                started: 1,
+                status: "pending".into(),
+                progress: 5,
+            };
+            store.put_job(&job).await.unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.session("channel:1").unwrap(), Some(session("s1")));
+        let acc = store.account("u1").unwrap().unwrap();
+        assert_eq!(acc.token.unwrap().expose(), "nmv_usr_t");
+        assert_eq!(store.jobs().unwrap().len(), 1);
+        store.remove_job("render_1").await.unwrap();
+        store.remove_session("channel:1").await.unwrap();
+        assert!(store.jobs().unwrap().is_empty());
+        assert_eq!(store.session("channel:1").unwrap(), None);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn store_directory_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        Store::open(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0);
+    }
+}

@@ -1,0 +1,89 @@
+//! Builds engines wired to the fake Nemo server with timings shortened to milliseconds.
+
+use super::fake_nemo::FakeNemo;
+use music_video_bot::config::NemoConfig;
+use music_video_bot::engine::{Actor, Engine};
+use music_video_bot::store::Store;
+use std::path::{Path, PathBuf};
+
+/// The `[nemo]` config for a test: the fake's URL and short intervals.
+pub fn nemo_config(fake: &FakeNemo) -> NemoConfig {
+    NemoConfig {
+        api_base: fake.base_url(),
+        token: None,
+        platform: "github".into(),
+        poll_interval_ms: 30,
+        still_working_ms: 150,
+        sse_timeout_ms: 5_000,
+        idle_timeout_ms: 3_000,
+        retry_after_ms: 50,
+        request_timeout_ms: 5_000,
+        export_timeout_ms: 20_000,
+    }
+}
+
+/// A temporary directory holding a store, kept alive by the test.
+pub struct Bot {
+    /// The engine.
+    pub engine: Engine,
+    /// Where the store lives (reopen it to simulate a restart).
+    pub store_path: PathBuf,
+    /// Keeps the directory.
+    pub dir: tempfile::TempDir,
+}
+
+impl Bot {
+    /// A fresh engine and store against `fake`.
+    pub fn start(fake: &FakeNemo) -> Bot {
+        Bot::with_config(nemo_config(fake))
+    }
+
+    /// A fresh engine and store with this config.
+    pub fn with_config(cfg: NemoConfig) -> Bot {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store_path = dir.path().join("db");
+        let engine = engine_at(&cfg, &store_path);
+        Bot { engine, store_path, dir }
+    }
+
+    /// Simulates a restart: drops the engine and opens a new one on the same store.
+    pub fn restart(self, cfg: &NemoConfig) -> Bot {
+        let Bot { engine, store_path, dir } = self;
+        drop(engine);
+        let engine = engine_at(cfg, &store_path);
+        Bot { engine, store_path, dir }
+    }
+}
+
+/// An engine over the store at `path`.
+pub fn engine_at(cfg: &NemoConfig, path: &Path) -> Engine {
+    // sled holds a file lock until every handle is gone; retry briefly after a restart.
+    for _ in 0..100 {
+        if let Ok(store) = Store::open(path) {
+            return Engine::new(cfg, store).expect("engine");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("store did not reopen");
+}
+
+/// A user in a channel.
+pub fn actor(user: &str, channel: &str) -> Actor {
+    Actor {
+        user: user.into(),
+        scope: format!("channel:{channel}"),
+        lang: "en".into(),
+    }
+}
+
+/// Writes a small, real-looking MP3 (ID3 header + frames) and returns its path.
+pub fn mp3(dir: &Path, name: &str) -> PathBuf {
+    let mut bytes = b"ID3\x04\x00\x00\x00\x00\x00\x00".to_vec();
+    for i in 0..2000u32 {
+        bytes.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x64]);
+        bytes.extend_from_slice(&i.to_le_bytes());
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write mp3");
+    path
+}

@@ -1,0 +1,322 @@
+//! The main flows, end to end over real HTTP and SSE against the fake Nemo server: what the
+//! user sees, and what the server received.
+
+mod common;
+
+use common::fake_nemo::{Body, FakeNemo, Step};
+use common::harness::{actor, mp3, nemo_config, Bot};
+use common::recorder::{Ev, Recorder};
+use music_video_bot::engine::{Media, Request};
+use music_video_bot::secret::Secret;
+use std::time::Duration;
+
+fn say(words: &str) -> Request {
+    Request::Say(words.into())
+}
+
+#[tokio::test]
+async fn anonymous_token_is_fetched_once_and_sent_everywhere() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("alice", "c1");
+    let rec = Recorder::new();
+    bot.engine.handle(&me, say("make a neon video"), rec.clone()).await;
+    bot.engine.handle(&me, Request::Credits, rec.clone()).await;
+
+    let anon = fake.requests_to("/api/auth/anonymous-token");
+    assert_eq!(anon.len(), 1, "one token for one user");
+    let client_id = anon[0].headers.get("x-client-id").expect("client id");
+    assert!(uuid::Uuid::parse_str(client_id).is_ok(), "client id is a UUID: {client_id}");
+    for r in fake.requests().iter().filter(|r| !r.path.contains("anonymous-token")) {
+        let auth = r.headers.get("authorization").expect("bearer on every call");
+        assert!(auth.starts_with("Bearer nmv_usr_"), "{} {auth}", r.path);
+        assert_eq!(r.headers.get("x-skill-source").map(String::as_str), Some("music-to-ai"));
+        assert_eq!(r.headers.get("x-skill-platform").map(String::as_str), Some("github"));
+        assert_eq!(r.headers.get("x-skill-version").map(String::as_str), Some(env!("CARGO_PKG_VERSION")));
+    }
+    let text = rec.transcript();
+    assert!(text.contains("Here is your draft"), "{text}");
+    assert!(text.contains("Credits: 50 available"), "{text}");
+}
+
+#[tokio::test]
+async fn configured_token_is_used_without_anonymous_tokens() {
+    let fake = FakeNemo::start().await;
+    fake.issue_token("nmv_usr_configured", "user_42");
+    let mut cfg = nemo_config(&fake);
+    cfg.token = Some(Secret::new("nmv_usr_configured"));
+    let bot = Bot::with_config(cfg);
+    let rec = Recorder::new();
+    bot.engine.handle(&actor("bob", "c1"), Request::Credits, rec.clone()).await;
+    assert!(fake.requests_to("/api/auth/anonymous-token").is_empty());
+    let calls = fake.requests_to("/api/credits");
+    assert_eq!(calls[0].headers["authorization"], "Bearer nmv_usr_configured");
+    assert!(rec.transcript().contains("Credits: 100 available"), "{}", rec.transcript());
+}
+
+#[tokio::test]
+async fn session_is_reused_across_a_restart() {
+    let fake = FakeNemo::start().await;
+    let cfg = nemo_config(&fake);
+    let bot = Bot::with_config(cfg.clone());
+    let me = actor("alice", "c1");
+    bot.engine.handle(&me, say("hello"), Recorder::new()).await;
+    let bot = bot.restart(&cfg);
+    bot.engine.handle(&me, say("again"), Recorder::new()).await;
+    assert_eq!(fake.sessions().len(), 1, "the stored session was reused");
+    assert_eq!(fake.requests_to("/api/auth/anonymous-token").len(), 1, "the stored token was reused");
+    let sids: Vec<String> = fake
+        .requests_to("/run_sse")
+        .iter()
+        .map(|r| match &r.body {
+            Body::Json(v) => v["session_id"].as_str().unwrap_or_default().to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(sids.len(), 2);
+    assert_eq!(sids[0], sids[1]);
+    assert_eq!(sids[0], fake.sessions()[0]);
+}
+
+#[tokio::test]
+async fn a_file_upload_arrives_intact_as_field_files() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let song = mp3(bot.dir.path(), "My Song.mp3");
+    let sent = std::fs::read(&song).unwrap();
+    let rec = Recorder::new();
+    let req = Request::Upload { media: vec![Media::File(song)], text: String::new() };
+    bot.engine.handle(&actor("a", "c"), req, rec.clone()).await;
+    let uploads = fake.requests_to("/api/upload-video/nemo_agent/me/");
+    assert_eq!(uploads.len(), 1);
+    let Body::Multipart(parts) = &uploads[0].body else { panic!("not multipart: {:?}", uploads[0].body) };
+    assert_eq!(parts.len(), 1);
+    assert_eq!(parts[0].name, "files");
+    assert_eq!(parts[0].filename.as_deref(), Some("My Song.mp3"));
+    assert_eq!(parts[0].content_type.as_deref(), Some("audio/mpeg"));
+    assert!(parts[0].bytes == sent, "bytes arrived intact");
+    let text = rec.transcript();
+    assert!(text.contains("Uploaded My Song.mp3"), "{text}");
+    assert!(text.contains("Tell me what to make"), "{text}");
+    assert!(fake.requests_to("/run_sse").is_empty(), "a bare upload sends no message");
+}
+
+#[tokio::test]
+async fn a_url_upload_sends_the_contract_json() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let rec = Recorder::new();
+    let url = "https://cdn.example.com/tracks/song.flac";
+    bot.engine.handle(&actor("a", "c"), say(&format!("upload {url}")), rec.clone()).await;
+    let uploads = fake.requests_to("/api/upload-video/nemo_agent/me/");
+    assert_eq!(uploads.len(), 1);
+    let Body::Json(v) = &uploads[0].body else { panic!("not JSON") };
+    assert_eq!(v, &serde_json::json!({"urls": [url], "source_type": "url"}));
+    assert!(rec.transcript().contains("Uploaded"), "{}", rec.transcript());
+}
+
+#[tokio::test]
+async fn music_video_uploads_turns_exports_and_posts_the_link() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let song = mp3(bot.dir.path(), "song.mp3");
+    let rec = Recorder::new();
+    let req = Request::MusicVideo { prompt: None, media: vec![Media::File(song)] };
+    bot.engine.handle(&actor("alice", "c"), req, rec.clone()).await;
+    bot.engine.idle().await;
+    let links = rec.links();
+    assert_eq!(links.len(), 1, "{}", rec.transcript());
+    assert!(links[0].url.ends_with(".mp4"), "{}", links[0].url);
+    assert!(links[0].text.contains("ready"), "{}", links[0].text);
+    let sse = fake.requests_to("/run_sse");
+    assert_eq!(sse.len(), 1);
+    let Body::Json(v) = &sse[0].body else { panic!() };
+    assert_eq!(v["app_name"], "nemo_agent");
+    assert_eq!(v["user_id"], "me");
+    assert_eq!(
+        v["new_message"]["parts"][0]["text"],
+        "generate a music video with visuals that match the beat and mood of this song"
+    );
+    let renders = fake.requests_to("/api/render/proxy/lambda");
+    assert_eq!(renders.iter().filter(|r| r.method == "POST").count(), 1, "one render");
+    let Body::Json(r) = &renders[0].body else { panic!() };
+    assert!(r["id"].as_str().unwrap().starts_with("render_"));
+    assert!(!r["draft"]["t"].as_array().unwrap().is_empty(), "the current draft is rendered");
+    assert!(rec.statuses().iter().any(|s| s.contains("Export started")), "{:?}", rec.statuses());
+}
+
+#[tokio::test]
+async fn adk_partials_stream_into_one_message_without_repeating() {
+    let fake = FakeNemo::start().await;
+    fake.push_turn(vec![
+        Step::Partial("Here is ".into()),
+        Step::Partial("your beat-synced cut.".into()),
+        Step::Text("Here is your beat-synced cut.".into()),
+        Step::Text("I encountered a temporary issue, please retry.".into()),
+    ]);
+    let bot = Bot::start(&fake);
+    let rec = Recorder::new();
+    bot.engine.handle(&actor("a", "c"), say("cut it to the beat"), rec.clone()).await;
+    assert_eq!(rec.messages(), vec!["Here is your beat-synced cut.".to_string()]);
+}
+
+#[tokio::test]
+async fn the_simple_event_form_streams_too() {
+    let fake = FakeNemo::start().await;
+    fake.push_turn(vec![
+        Step::TypeCall("analyze_audio".into()),
+        Step::TypeResult("analyze_audio".into()),
+        Step::TypeHeartbeat,
+        Step::TypeText("Added a lo-fi ".into()),
+        Step::TypeText("BGM track.".into()),
+    ]);
+    let bot = Bot::start(&fake);
+    let rec = Recorder::new();
+    bot.engine.handle(&actor("a", "c"), say("add lo-fi bgm"), rec.clone()).await;
+    assert_eq!(rec.messages(), vec!["Added a lo-fi BGM track.".to_string()]);
+    assert!(rec.statuses().iter().any(|s| s.contains("analyze_audio")), "tool shown as a short status");
+    assert!(!rec.transcript().contains('{'), "no raw JSON: {}", rec.transcript());
+}
+
+#[tokio::test]
+async fn heartbeats_only_produce_still_working() {
+    let fake = FakeNemo::start().await;
+    fake.push_turn(vec![
+        Step::Comment,
+        Step::Sleep(Duration::from_millis(200)),
+        Step::EmptyData,
+        Step::Sleep(Duration::from_millis(200)),
+        Step::Comment,
+        Step::Text("Done generating.".into()),
+    ]);
+    let bot = Bot::start(&fake);
+    let rec = Recorder::new();
+    bot.engine.handle(&actor("a", "c"), say("generate"), rec.clone()).await;
+    assert!(rec.statuses().iter().any(|s| s == "⏳ Still working..."), "{:?}", rec.statuses());
+    assert_eq!(rec.messages(), vec!["Done generating.".to_string()]);
+}
+
+#[tokio::test]
+async fn a_turn_without_text_reports_what_changed() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    bot.engine.handle(&me, say("hello"), Recorder::new()).await;
+    let draft = serde_json::json!({"t":[
+        {"tt":0,"m":{"title":"AI visuals"},"sg":[{"st":0,"d":10000,"m":{"title":"AI visuals"}}]},
+        {"tt":7,"sg":[{"st":0,"d":3000,"m":{"text":"Urban Dreams"}}]}
+    ],"d":10000,"m":{"width":1920,"height":1080}});
+    fake.push_turn(vec![Step::Call("add_title".into()), Step::SetDraft(draft), Step::Response("add_title".into())]);
+    let rec = Recorder::new();
+    bot.engine.handle(&me, say("add a title Urban Dreams"), rec.clone()).await;
+    let text = rec.transcript();
+    assert!(text.contains("Urban Dreams"), "{text}");
+    assert!(text.contains("Done"), "{text}");
+    assert!(text.to_lowercase().contains("added"), "says what changed: {text}");
+    // An unchanged timeline is said plainly.
+    fake.push_turn(vec![Step::Comment]);
+    let rec = Recorder::new();
+    bot.engine.handle(&me, say("hmm"), rec.clone()).await;
+    assert!(rec.transcript().contains("did not change"), "{}", rec.transcript());
+}
+
+#[tokio::test]
+async fn the_adk_error_event_ends_the_turn_with_its_message() {
+    let fake = FakeNemo::start().await;
+    fake.push_turn(vec![Step::AdkError { code: "MODEL_OVERLOADED".into(), message: "The model is overloaded".into() }]);
+    let bot = Bot::start(&fake);
+    let rec = Recorder::new();
+    let me = actor("a", "c");
+    bot.engine.handle(&me, say("generate"), rec.clone()).await;
+    let text = rec.transcript();
+    assert!(text.contains("could not finish this step: The model is overloaded"), "{text}");
+    // ADK's crash form too.
+    fake.push_turn(vec![Step::Crash("internal server error".into())]);
+    let rec = Recorder::new();
+    bot.engine.handle(&me, say("again"), rec.clone()).await;
+    assert!(rec.transcript().contains("could not finish"), "{}", rec.transcript());
+}
+
+#[tokio::test]
+async fn a_stream_that_breaks_is_not_sent_again() {
+    let fake = FakeNemo::start().await;
+    fake.push_turn(vec![Step::Partial("Working on your ".into()), Step::Drop]);
+    let bot = Bot::start(&fake);
+    let rec = Recorder::new();
+    let me = actor("a", "c");
+    bot.engine.handle(&me, say("make it dreamy"), rec.clone()).await;
+    assert_eq!(fake.requests_to("/run_sse").len(), 1, "the message was sent once");
+    let text = rec.transcript();
+    assert!(text.contains("did not resend your message"), "{text}");
+    // The engine keeps serving.
+    let rec = Recorder::new();
+    bot.engine.handle(&me, Request::Credits, rec.clone()).await;
+    assert!(rec.transcript().contains("Credits:"), "{}", rec.transcript());
+}
+
+#[tokio::test]
+async fn credits_status_and_claim_link() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    let rec = Recorder::new();
+    bot.engine.handle(&me, Request::Status, rec.clone()).await;
+    assert!(rec.transcript().contains("no project here yet"), "{}", rec.transcript());
+    bot.engine.handle(&me, say("make a video"), Recorder::new()).await;
+    fake.set_credits(25000, 40);
+    let rec = Recorder::new();
+    bot.engine.handle(&me, say("credits"), rec.clone()).await;
+    bot.engine.handle(&me, say("show tracks"), rec.clone()).await;
+    bot.engine.handle(&me, Request::Open, rec.clone()).await;
+    let text = rec.transcript();
+    assert!(text.contains("25000 available · 40 frozen"), "{text}");
+    assert!(text.contains("Timeline (1 track"), "{text}");
+    assert!(text.contains("1. Video: AI visuals (0-10s)"), "{text}");
+    let links = rec.links();
+    assert_eq!(links.len(), 1);
+    assert!(links[0].url.starts_with("https://nemovideo.com/workspace/claim?ct=clm_"), "{}", links[0].url);
+    let claims = fake.requests_to("/api/auth/claim-token");
+    let Body::Json(v) = &claims[0].body else { panic!() };
+    assert_eq!(v["session_id"], fake.sessions()[0].as_str());
+    assert!(v["task_id"].as_str().unwrap().starts_with("task_"));
+}
+
+#[tokio::test]
+async fn chinese_words_route_like_english() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    bot.engine.handle(&me, say("生成一个音乐视频"), Recorder::new()).await;
+    let rec = Recorder::new();
+    bot.engine.handle(&me, say("积分"), rec.clone()).await;
+    bot.engine.handle(&me, say("状态"), rec.clone()).await;
+    bot.engine.handle(&me, say("余额"), rec.clone()).await;
+    bot.engine.handle(&me, say("导出"), rec.clone()).await;
+    bot.engine.idle().await;
+    assert_eq!(fake.requests_to("/run_sse").len(), 1, "only the first went to the agent");
+    assert_eq!(fake.requests_to("/api/credits").len(), 2);
+    let text = rec.transcript();
+    assert!(text.contains("Timeline"), "{text}");
+    assert_eq!(rec.links().len(), 1, "导出 exported: {text}");
+}
+
+#[tokio::test]
+async fn a_second_request_waits_its_turn_and_is_told() {
+    let fake = FakeNemo::start().await;
+    fake.push_turn(vec![Step::Sleep(Duration::from_millis(400)), Step::Text("first".into())]);
+    fake.push_turn(vec![Step::Text("second".into())]);
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    let (r1, r2) = (Recorder::new(), Recorder::new());
+    let e1 = bot.engine.clone();
+    let m1 = me.clone();
+    let f1 = r1.clone();
+    let first = tokio::spawn(async move { e1.handle(&m1, say("one"), f1).await });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    bot.engine.handle(&me, say("two"), r2.clone()).await;
+    first.await.unwrap();
+    assert!(r2.statuses().iter().any(|s| s.contains("number 1 in line")), "{:?}", r2.events());
+    assert_eq!(r1.messages(), vec!["first".to_string()]);
+    assert_eq!(r2.messages(), vec!["second".to_string()]);
+    assert!(matches!(r2.events().first(), Some(Ev::Status(_))));
+}
