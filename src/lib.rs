@@ -3,6 +3,9 @@
 //! The [`engine`] knows nothing of Discord; fronts (Discord, the terminal console) drive it.
 
 pub mod config;
+pub mod console;
 pub mod engine;
+pub mod nemo;
+pub mod oneshot;
 pub mod secret;
 pub mod store;

@@ -36,9 +36,9 @@ impl fmt::Display for Secret {
 pub fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(pos) = find_secret_prefix(rest) {
+    while let Some((pos, prefix_len)) = find_secret_prefix(rest) {
         out.push_str(&rest[..pos]);
-        let tail = &rest[pos..];
+        let tail = &rest[pos + prefix_len..];
         let end = tail
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'))
             .unwrap_or(tail.len());
@@ -49,10 +49,11 @@ pub fn redact(text: &str) -> String {
     out
 }
 
-fn find_secret_prefix(text: &str) -> Option<usize> {
+/// Where the first secret starts, and the length of its prefix.
+fn find_secret_prefix(text: &str) -> Option<(usize, usize)> {
     ["nmv_", "clm_", "Bearer "]
         .iter()
-        .filter_map(|p| text.find(p))
+        .filter_map(|p| text.find(p).map(|i| (i, p.len())))
         .min()
 }
 

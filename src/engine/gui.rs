@@ -1,1 +1,175 @@
-//! (in progress)
+//! The backend talks as if it had a GUI ("click Export", "drag the clip"). In chat there is
+//! none: rewrite those instructions into things the user can say, and note the actions offered.
+
+/// An action the agent's text suggested, which a front may offer as a button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suggestion {
+    /// Render the MP4.
+    Export,
+    /// Show the timeline.
+    Status,
+}
+
+/// One rewrite: an English phrase (matched case-insensitively) or a Chinese one, its
+/// replacement, and the action it suggests.
+struct Rule {
+    phrase: &'static str,
+    replacement: &'static str,
+    suggests: Option<Suggestion>,
+}
+
+const fn rule(phrase: &'static str, replacement: &'static str, suggests: Option<Suggestion>) -> Rule {
+    Rule {
+        phrase,
+        replacement,
+        suggests,
+    }
+}
+
+/// Longest phrases first, so "click the Export button" wins over "click".
+const RULES: &[Rule] = &[
+    rule("click on the export button", "say `export`", Some(Suggestion::Export)),
+    rule("click the export button", "say `export`", Some(Suggestion::Export)),
+    rule("click on export", "say `export`", Some(Suggestion::Export)),
+    rule("click export", "say `export`", Some(Suggestion::Export)),
+    rule("点击导出按钮", "发送“导出”", Some(Suggestion::Export)),
+    rule("点击导出", "发送“导出”", Some(Suggestion::Export)),
+    rule("preview it in the timeline", "say `status` for a summary of the tracks", Some(Suggestion::Status)),
+    rule("preview in the timeline", "say `status` for a summary of the tracks", Some(Suggestion::Status)),
+    rule("preview in timeline", "say `status` for a summary of the tracks", Some(Suggestion::Status)),
+    rule("open the timeline", "say `status`", Some(Suggestion::Status)),
+    rule("open the project", "say `status`", Some(Suggestion::Status)),
+    rule("open the editor", "say `status`", Some(Suggestion::Status)),
+    rule("open the panel", "say `status`", Some(Suggestion::Status)),
+    rule("打开时间线", "发送“状态”", Some(Suggestion::Status)),
+    rule("打开项目", "发送“状态”", Some(Suggestion::Status)),
+    rule("drag and drop", "tell me in a message to move", None),
+    rule("drag & drop", "tell me in a message to move", None),
+    rule("拖拽", "发消息告诉我如何移动", None),
+    rule("drag", "tell me in a message to move", None),
+];
+
+/// Rewrites GUI instructions in the agent's text into things the user can say, and lists the
+/// actions it suggested. Code blocks are left as they are.
+pub fn translate_gui(text: &str) -> (String, Vec<Suggestion>) {
+    let mut out = String::with_capacity(text.len());
+    let mut found = Vec::new();
+    for (i, piece) in text.split("```").enumerate() {
+        if i > 0 {
+            out.push_str("```");
+        }
+        if i % 2 == 1 {
+            out.push_str(piece);
+        } else {
+            out.push_str(&rewrite(piece, &mut found));
+        }
+    }
+    if offers_export(text) && !found.contains(&Suggestion::Export) {
+        found.push(Suggestion::Export);
+    }
+    (out, found)
+}
+
+/// Applies every rule to prose (no code), case-insensitively, on char boundaries.
+fn rewrite(prose: &str, found: &mut Vec<Suggestion>) -> String {
+    let mut out = String::with_capacity(prose.len());
+    let mut rest = prose;
+    'scan: while !rest.is_empty() {
+        for r in RULES {
+            if let Some(len) = starts_with_ci(rest, r.phrase) {
+                out.push_str(&same_case(&rest[..len], r.replacement));
+                if let Some(s) = r.suggests.filter(|s| !found.contains(s)) {
+                    found.push(s);
+                }
+                rest = &rest[len..];
+                continue 'scan;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}
+
+/// The replacement, capitalised when the words it replaces were (at a sentence start).
+fn same_case(original: &str, replacement: &str) -> String {
+    let mut chars = replacement.chars();
+    match (original.chars().next(), chars.next()) {
+        (Some(o), Some(r)) if o.is_uppercase() => r.to_uppercase().chain(chars).collect(),
+        _ => replacement.to_string(),
+    }
+}
+
+/// The byte length of `phrase` at the start of `text`, compared case-insensitively (ASCII).
+fn starts_with_ci(text: &str, phrase: &str) -> Option<usize> {
+    let head = text.get(..phrase.len())?;
+    head.eq_ignore_ascii_case(phrase).then_some(phrase.len())
+}
+
+/// The agent offering an export as the next step, without a GUI word.
+fn offers_export(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    ["ready to export", "you can export", "export it", "导出"]
+        .iter()
+        .any(|p| lower.contains(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Suggestion::*;
+    use super::*;
+
+    #[test]
+    fn table() {
+        let rows: &[(&str, &str, &[Suggestion])] = &[
+            ("Here is your draft.", "Here is your draft.", &[]),
+            (
+                "Click Export when you're happy with it.",
+                "Say `export` when you're happy with it.",
+                &[Export],
+            ),
+            ("Then click the Export button.", "Then say `export`.", &[Export]),
+            ("完成了，点击导出即可。", "完成了，发送“导出”即可。", &[Export]),
+            (
+                "Preview in the timeline to check.",
+                "Say `status` for a summary of the tracks to check.",
+                &[Status],
+            ),
+            ("Open the timeline to see it.", "Say `status` to see it.", &[Status]),
+            ("打开时间线查看", "发送“状态”查看", &[Status]),
+            (
+                "Drag and drop the clip to 0:05.",
+                "Tell me in a message to move the clip to 0:05.",
+                &[],
+            ),
+            ("拖拽片段", "发消息告诉我如何移动片段", &[]),
+            ("Ready to export whenever you are.", "Ready to export whenever you are.", &[Export]),
+            (
+                "Click Export, then preview in timeline.",
+                "Say `export`, then say `status` for a summary of the tracks.",
+                &[Export, Status],
+            ),
+            (
+                "```\nclick export\n``` and click export",
+                "```\nclick export\n``` and say `export`",
+                &[Export],
+            ),
+            ("See https://x.test/click-export", "See https://x.test/click-export", &[]),
+        ];
+        for (input, want, suggestions) in rows {
+            let (text, found) = translate_gui(input);
+            assert_eq!(text, *want, "{input}");
+            assert_eq!(found, suggestions.to_vec(), "{input}");
+        }
+    }
+
+    #[test]
+    fn any_unicode_is_safe() {
+        for s in ["é", "ＣＬＩＣＫ", "\u{0}click", "点", "🎵click export🎵", "İclick export"] {
+            let _ = translate_gui(s);
+        }
+    }
+}

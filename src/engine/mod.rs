@@ -1,7 +1,282 @@
-//! The platform-agnostic engine: sessions, routing, turns and export jobs.
+//! The platform-agnostic engine: sessions, routing, turns and export jobs. Fronts call
+//! [`Engine::handle`] with what a user said or dropped; answers go back through [`Front`].
 
+pub mod error;
+mod export;
 pub mod files;
+pub mod front;
 pub mod gui;
+mod media;
+pub mod reply;
 pub mod route;
 pub mod split;
 pub mod summary;
+pub mod text;
+mod accounts;
+mod turn;
+
+pub use error::EngineError;
+pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
+
+use crate::config::NemoConfig;
+use crate::nemo::NemoClient;
+use crate::secret::Secret;
+use crate::store::Store;
+use route::{route, Action};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// Who is asking, and in which scope (the key of the scope's session).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// A stable user id, e.g. `discord:1234` or `console:alice`.
+    pub user: String,
+    /// The session's owner: e.g. `channel:42` or `user:1234`.
+    pub scope: String,
+    /// The user's language, for new sessions.
+    pub lang: String,
+}
+
+/// A piece of media to upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Media {
+    /// A local file.
+    File(PathBuf),
+    /// A link Nemo fetches itself.
+    Url(String),
+}
+
+/// What a user asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Upload the media (each in turn), ask for the video, export it.
+    MusicVideo {
+        /// The words for the agent; the seed's default prompt when empty.
+        prompt: Option<String>,
+        /// Songs (or clips) to use.
+        media: Vec<Media>,
+    },
+    /// Files dropped into the conversation, with the message's words.
+    Upload {
+        /// The files.
+        media: Vec<Media>,
+        /// The message text (may be empty).
+        text: String,
+    },
+    /// Plain words, routed as the contract's table says.
+    Say(String),
+    /// The credit balance.
+    Credits,
+    /// The timeline summary.
+    Status,
+    /// Render the MP4.
+    Export,
+    /// A link to the web editor.
+    Open,
+    /// Start a new session in this scope.
+    Reset,
+}
+
+/// The engine; cheap to clone.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    nemo: NemoClient,
+    store: Store,
+    cfg: NemoConfig,
+    fixed_token: Option<Secret>,
+    scopes: Mutex<HashMap<String, Arc<ScopeLock>>>,
+    token_lock: tokio::sync::Mutex<()>,
+    session_lock: tokio::sync::Mutex<()>,
+    tasks: TaskTracker,
+    stopping: CancellationToken,
+    jobs_running: Mutex<HashSet<String>>,
+}
+
+/// One request at a time per scope; `waiting` counts the queue.
+#[derive(Default)]
+struct ScopeLock {
+    mutex: Arc<tokio::sync::Mutex<()>>,
+    waiting: AtomicUsize,
+}
+
+impl Engine {
+    /// An engine over an opened store.
+    pub fn new(cfg: &NemoConfig, store: Store) -> Result<Engine, EngineError> {
+        Ok(Engine {
+            inner: Arc::new(Inner {
+                nemo: NemoClient::new(cfg)?,
+                store,
+                cfg: cfg.clone(),
+                fixed_token: cfg.token.clone(),
+                scopes: Mutex::new(HashMap::new()),
+                token_lock: tokio::sync::Mutex::new(()),
+                session_lock: tokio::sync::Mutex::new(()),
+                tasks: TaskTracker::new(),
+                stopping: CancellationToken::new(),
+                jobs_running: Mutex::new(HashSet::new()),
+            }),
+        })
+    }
+
+    /// Serves one request. Never fails: every error becomes one clear message to the user.
+    pub async fn handle(&self, actor: &Actor, request: Request, front: Arc<dyn Front>) {
+        let result = match resolve(request) {
+            Request::Credits => self.credits(actor, &front).await,
+            Request::Status => self.status(actor, &front).await,
+            Request::Open => self.open(actor, &front).await,
+            Request::Reset => self.reset(actor, &front).await,
+            other => {
+                let _turn = self.lock_scope(actor, &front).await;
+                self.serve(actor, other, &front).await
+            }
+        };
+        if let Err(e) = result {
+            self.report(actor, &front, e).await;
+        }
+    }
+
+    /// Waits until every background job (exports) has finished.
+    pub async fn idle(&self) {
+        self.inner.tasks.close();
+        self.inner.tasks.wait().await;
+        self.inner.tasks.reopen();
+    }
+
+    /// Stops background work (export polling) without finishing it, as a crash would; the
+    /// jobs stay in the store and the next start resumes them.
+    pub async fn shutdown(&self) {
+        self.inner.stopping.cancel();
+        self.inner.tasks.close();
+        self.inner.tasks.wait().await;
+    }
+
+    /// Requests that change the session, run one at a time per scope.
+    async fn serve(&self, actor: &Actor, request: Request, front: &Arc<dyn Front>) -> Result<(), EngineError> {
+        match request {
+            Request::MusicVideo { prompt, media } => self.music_video(actor, front, prompt, media).await,
+            Request::Upload { media, text } => self.dropped(actor, front, media, text).await,
+            Request::Export => self.export(actor, front).await,
+            Request::Say(words) => self.run_turn(actor, front, &words).await.map(drop),
+            Request::Credits | Request::Status | Request::Open | Request::Reset => Ok(()),
+        }
+    }
+
+    /// One request at a time per scope: a second one waits, and is told its place in line.
+    async fn lock_scope(&self, actor: &Actor, front: &Arc<dyn Front>) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut scopes = self.inner.scopes.lock().unwrap_or_else(|p| p.into_inner());
+            scopes.entry(actor.scope.clone()).or_default().clone()
+        };
+        if let Ok(guard) = lock.mutex.clone().try_lock_owned() {
+            return guard;
+        }
+        let position = lock.waiting.fetch_add(1, Ordering::SeqCst) + 1;
+        turn::notify(front, &text::queued(position)).await;
+        let guard = lock.mutex.clone().lock_owned().await;
+        lock.waiting.fetch_sub(1, Ordering::SeqCst);
+        guard
+    }
+
+    async fn credits(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
+        let nemo = &self.inner.nemo;
+        let account = self.account_of(actor);
+        let c = self
+            .with_token(&account, |t| async move { turn::retry_reads(|| nemo.credits(&t)).await })
+            .await?;
+        front.send(&text::credits(&c), true).await?;
+        Ok(())
+    }
+
+    async fn status(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
+        if self.existing_session(actor)?.is_none() {
+            return Err(EngineError::User(text::NO_SESSION.into()));
+        }
+        let data = self.state(actor, front.as_ref()).await?;
+        let state = data.get("state").cloned().unwrap_or_default();
+        let mut out = summary::describe_state(&state);
+        for job in self.inner.store.jobs()?.iter().filter(|j| j.scope == actor.scope) {
+            out.push_str(&format!("\n{}", text::export_progress(&job.status, job.progress)));
+        }
+        front.send(&out, true).await?;
+        Ok(())
+    }
+
+    async fn open(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
+        if self.existing_session(actor)?.is_none() {
+            return Err(EngineError::User(text::NO_SESSION.into()));
+        }
+        let nemo = &self.inner.nemo;
+        let claim = self
+            .with_session(actor, front.as_ref(), |t, s| async move {
+                nemo.claim_token(&t, &s.task_id, &s.session_id).await
+            })
+            .await?;
+        let link = Link {
+            kind: LinkKind::Claim,
+            text: text::OPEN_EDITOR.into(),
+            url: format!("https://nemovideo.com/workspace/claim?ct={}", claim.claim_token.expose()),
+            key: format!("claim:{}", actor.scope),
+        };
+        front.post_link(&link).await?;
+        Ok(())
+    }
+
+    async fn reset(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
+        let _turn = self.lock_scope(actor, front).await;
+        self.forget_session(actor).await?;
+        front.send(text::RESET_DONE, true).await?;
+        Ok(())
+    }
+
+    /// Tells the user what went wrong, in one sentence (the registration link privately).
+    async fn report(&self, actor: &Actor, front: &Arc<dyn Front>, err: EngineError) {
+        let delivered = match &err {
+            EngineError::Nemo(crate::nemo::NemoError::NoCredits { .. }) => match self.bind_id(actor) {
+                Ok(Some(id)) if id.starts_with("anon_") => {
+                    let link = Link {
+                        kind: LinkKind::Register,
+                        text: text::NO_CREDITS_REGISTER.into(),
+                        url: format!("{}?bind={id}", error::REGISTER_URL),
+                        key: format!("register:{id}"),
+                    };
+                    front.post_link(&link).await
+                }
+                Ok(_) => front.send(&err.user_text(), true).await.map(drop),
+                Err(()) => front.send(text::NO_CREDITS_NOT_YOURS, true).await.map(drop),
+            },
+            _ => front.send(&err.user_text(), true).await.map(drop),
+        };
+        if let Err(e) = delivered {
+            tracing::warn!("could not deliver an error message: {e}");
+        }
+    }
+}
+
+/// Routes plain words (the contract's table) to the request they stand for.
+fn resolve(request: Request) -> Request {
+    let Request::Say(words) = request else {
+        return request;
+    };
+    match route(&words, false) {
+        Action::Export => Request::Export,
+        Action::Credits => Request::Credits,
+        Action::Status => Request::Status,
+        Action::Upload => Request::Upload {
+            media: words
+                .split_whitespace()
+                .filter(|w| w.starts_with("http://") || w.starts_with("https://"))
+                .map(|w| Media::Url(w.to_string()))
+                .collect(),
+            text: String::new(),
+        },
+        Action::Message => Request::Say(words),
+    }
+}

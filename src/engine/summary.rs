@@ -1,1 +1,380 @@
-//! (in progress)
+//! The session's draft (short-key JSON) as a timeline: the contract's one-line summary, whether
+//! it can be exported, and what changed between two states. Tolerates any JSON.
+
+use serde_json::Value;
+
+/// A track's type (`tt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackKind {
+    /// `tt` 0.
+    Video,
+    /// `tt` 1 (background music).
+    Audio,
+    /// `tt` 7 (titles).
+    Text,
+    /// Any other type.
+    Other(i64),
+}
+
+/// One track, as the user sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Track {
+    /// Its type.
+    pub kind: TrackKind,
+    /// Its name (title, text, or file).
+    pub name: String,
+    /// Start of its first segment, ms.
+    pub start_ms: u64,
+    /// End of its last segment, ms.
+    pub end_ms: u64,
+    /// Volume in percent, for audio.
+    pub volume_pct: Option<u32>,
+    /// Number of segments.
+    pub segments: usize,
+}
+
+/// A draft's tracks and metadata.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Timeline {
+    /// Tracks in order.
+    pub tracks: Vec<Track>,
+    /// The project's title.
+    pub title: Option<String>,
+    /// Canvas width.
+    pub width: Option<u64>,
+    /// Canvas height.
+    pub height: Option<u64>,
+}
+
+impl Timeline {
+    /// Reads a draft (`t` tracks, `tt` type 0 video/1 audio/7 text, `sg` segments, `d` ms, `m`
+    /// metadata); tolerates anything.
+    pub fn from_draft(draft: &Value) -> Timeline {
+        let tracks = draft
+            .get("t")
+            .or_else(|| draft.get("tracks"))
+            .and_then(Value::as_array)
+            .map(|ts| ts.iter().filter(|t| t.is_object()).map(track).collect())
+            .unwrap_or_default();
+        let meta = draft.get("m");
+        Timeline {
+            tracks,
+            title: meta.and_then(|m| text_at(m, &["title", "name"])),
+            width: meta.and_then(|m| m.get("width")).and_then(number).map(|n| n as u64),
+            height: meta.and_then(|m| m.get("height")).and_then(number).map(|n| n as u64),
+        }
+    }
+
+    /// The contract's one-line form:
+    /// `Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) …`.
+    pub fn summary(&self) -> String {
+        if self.tracks.is_empty() {
+            return "The timeline is empty (no tracks yet).".into();
+        }
+        let n = self.tracks.len();
+        let items: Vec<String> = self
+            .tracks
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{}. {}", i + 1, describe(t)))
+            .collect();
+        format!("Timeline ({n} track{}): {}", if n == 1 { "" } else { "s" }, items.join(" "))
+    }
+
+    /// Exportable when some track has segments.
+    pub fn is_exportable(&self) -> bool {
+        self.tracks.iter().any(|t| t.segments > 0)
+    }
+}
+
+fn track(t: &Value) -> Track {
+    let kind = match t.get("tt").or_else(|| t.get("type")).and_then(number).map(|n| n as i64) {
+        Some(0) => TrackKind::Video,
+        Some(1) => TrackKind::Audio,
+        Some(7) => TrackKind::Text,
+        Some(other) => TrackKind::Other(other),
+        None => TrackKind::Other(-1),
+    };
+    let segs: Vec<&Value> = t
+        .get("sg")
+        .or_else(|| t.get("segments"))
+        .and_then(Value::as_array)
+        .map(|s| s.iter().filter(|x| x.is_object()).collect())
+        .unwrap_or_default();
+    let span = |s: &Value| {
+        let start = s.get("st").or_else(|| s.get("s")).or_else(|| s.get("start")).or_else(|| s.get("start_ms"));
+        let start = start.and_then(number).map_or(0, ms);
+        let dur = s.get("d").or_else(|| s.get("duration")).and_then(number).map_or(0, ms);
+        (start, start.saturating_add(dur))
+    };
+    let start_ms = segs.iter().map(|s| span(s).0).min().unwrap_or(0);
+    let end_ms = segs.iter().map(|s| span(s).1).max().unwrap_or(0);
+    let name = segs
+        .iter()
+        .find_map(|s| name_of(s))
+        .or_else(|| name_of(t))
+        .unwrap_or_default();
+    let volume_pct = segs
+        .iter()
+        .chain(std::iter::once(&t))
+        .find_map(|s| s.get("v").or_else(|| s.get("volume")).and_then(number))
+        .map(|v| if v <= 1.0 { v * 100.0 } else { v })
+        .map(|v| v.clamp(0.0, 1000.0).round() as u32);
+    Track {
+        kind,
+        name,
+        start_ms,
+        end_ms,
+        volume_pct,
+        segments: segs.len(),
+    }
+}
+
+fn name_of(v: &Value) -> Option<String> {
+    v.get("m")
+        .and_then(|m| text_at(m, &["title", "name", "text"]))
+        .or_else(|| text_at(v, &["name", "n", "title", "text"]))
+}
+
+fn text_at(v: &Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| match v.get(*k) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(clean(s)),
+        _ => None,
+    })
+}
+
+/// Single-line, bounded, without control characters.
+fn clean(s: &str) -> String {
+    let one_line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let trimmed = one_line.trim();
+    match trimmed.char_indices().nth(60) {
+        Some((i, _)) => format!("{}…", &trimmed[..i]),
+        None => trimmed.to_string(),
+    }
+}
+
+/// A number given as a number or a numeric string; finite only.
+fn number(v: &Value) -> Option<f64> {
+    let n = match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }?;
+    n.is_finite().then_some(n)
+}
+
+/// Milliseconds from a float, saturating (never negative, never overflowing).
+fn ms(n: f64) -> u64 {
+    if n <= 0.0 {
+        0
+    } else if n >= u64::MAX as f64 {
+        u64::MAX
+    } else {
+        n as u64
+    }
+}
+
+fn label(kind: TrackKind) -> &'static str {
+    match kind {
+        TrackKind::Video => "Video",
+        TrackKind::Audio => "BGM",
+        TrackKind::Text => "Title",
+        TrackKind::Other(_) => "Track",
+    }
+}
+
+/// Seconds, without a trailing `.0`: 1500 → "1.5", 10000 → "10".
+fn secs(ms: u64) -> String {
+    let whole = ms / 1000;
+    let tenths = (ms % 1000) / 100;
+    if tenths == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{tenths}")
+    }
+}
+
+fn describe(t: &Track) -> String {
+    let name = match (t.kind, t.name.is_empty()) {
+        (_, true) => "untitled".to_string(),
+        (TrackKind::Text, false) => format!("\"{}\"", t.name),
+        _ => t.name.clone(),
+    };
+    let range = format!("{}-{}s", secs(t.start_ms), secs(t.end_ms));
+    match t.volume_pct.filter(|_| t.kind == TrackKind::Audio) {
+        Some(v) => format!("{}: {name} ({range}, {v}%)", label(t.kind)),
+        None => format!("{}: {name} ({range})", label(t.kind)),
+    }
+}
+
+/// What changed between two timelines, in user-facing sentences; None when nothing changed.
+pub fn diff(before: &Timeline, after: &Timeline) -> Option<String> {
+    let mut changes = Vec::new();
+    let common = before.tracks.len().min(after.tracks.len());
+    for (i, (b, a)) in before.tracks.iter().zip(&after.tracks).enumerate() {
+        let n = i + 1;
+        if b.kind != a.kind || b.name != a.name {
+            changes.push(format!("track {n} is now {}", describe(a)));
+        } else if (b.start_ms, b.end_ms) != (a.start_ms, a.end_ms) {
+            changes.push(format!(
+                "retimed track {n} ({}): {}-{}s → {}-{}s",
+                label(a.kind),
+                secs(b.start_ms),
+                secs(b.end_ms),
+                secs(a.start_ms),
+                secs(a.end_ms)
+            ));
+        } else if b.segments != a.segments {
+            changes.push(format!("track {n} ({}) now has {} segments (was {})", label(a.kind), a.segments, b.segments));
+        } else if b.volume_pct != a.volume_pct {
+            changes.push(format!("changed the volume of track {n}: {}", describe(a)));
+        }
+    }
+    for (i, a) in after.tracks.iter().enumerate().skip(common) {
+        changes.push(format!("added track {}. {}", i + 1, describe(a)));
+    }
+    for (i, b) in before.tracks.iter().enumerate().skip(common) {
+        changes.push(format!("removed track {}. {}", i + 1, describe(b)));
+    }
+    if before.title != after.title {
+        if let Some(t) = &after.title {
+            changes.push(format!("the project is now titled \"{t}\""));
+        }
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    let mut text = changes.join("; ");
+    if let Some(first) = text.get(..1) {
+        text = format!("{}{}", first.to_uppercase(), &text[1..]);
+    }
+    Some(format!("{text}."))
+}
+
+/// The whole `data.state` (draft, video_infos, generated_media…) as user-facing lines: the
+/// timeline summary, then uploaded media and generated items.
+pub fn describe_state(state: &Value) -> String {
+    let timeline = Timeline::from_draft(state.get("draft").unwrap_or(&Value::Null));
+    let mut lines = vec![timeline.summary()];
+    if let (Some(w), Some(h)) = (timeline.width, timeline.height) {
+        lines.push(format!("Canvas: {w}×{h}"));
+    }
+    let media: Vec<String> = list(state.get("video_infos")).iter().map(|m| media_line(m)).collect();
+    if !media.is_empty() {
+        lines.push(format!("Media ({}): {}", media.len(), media.join(", ")));
+    }
+    let generated = list(state.get("generated_media"));
+    if !generated.is_empty() {
+        let names: Vec<String> = generated
+            .iter()
+            .enumerate()
+            .map(|(i, g)| name_of(g).or_else(|| text_at(g, &["filename", "type"])).unwrap_or_else(|| format!("item {}", i + 1)))
+            .collect();
+        lines.push(format!("Generated ({}): {}", names.len(), names.join(", ")));
+    }
+    lines.join("\n")
+}
+
+/// A list, an object's values, or nothing.
+fn list(v: Option<&Value>) -> Vec<&Value> {
+    match v {
+        Some(Value::Array(a)) => a.iter().collect(),
+        Some(Value::Object(o)) => o.values().collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn media_line(m: &Value) -> String {
+    let name = text_at(m, &["filename", "name", "title"]).unwrap_or_else(|| "file".into());
+    let mut details = Vec::new();
+    if let Some(kind) = text_at(m, &["file_type", "type"]) {
+        details.push(kind);
+    }
+    if let Some(d) = m.get("duration").and_then(number).filter(|d| *d > 0.0 && *d < 1e7) {
+        let s = d.round() as u64;
+        details.push(format!("{}:{:02}", s / 60, s % 60));
+    }
+    if details.is_empty() {
+        name
+    } else {
+        format!("{name} ({})", details.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn contract_draft() -> Value {
+        json!({"t":[
+            {"id":"trk1","tt":0,"m":{"title":"city timelapse"},"sg":[{"id":"s1","st":0,"d":10000,"m":{"title":"city timelapse"}}]},
+            {"tt":1,"sg":[{"st":0,"d":10000,"v":0.35,"m":{"title":"Lo-fi"}}]},
+            {"tt":7,"sg":[{"st":0,"d":3000,"m":{"text":"Urban Dreams"}}]}
+        ],"d":10000,"m":{"title":"Urban Dreams","width":1920,"height":1080}})
+    }
+
+    #[test]
+    fn the_contracts_example_summary() {
+        let t = Timeline::from_draft(&contract_draft());
+        assert_eq!(
+            t.summary(),
+            "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: \"Urban Dreams\" (0-3s)"
+        );
+        assert!(t.is_exportable());
+        assert_eq!((t.width, t.height), (Some(1920), Some(1080)));
+    }
+
+    #[test]
+    fn odd_drafts_are_tolerated() {
+        let rows: Vec<(Value, &str, bool)> = vec![
+            (json!(null), "The timeline is empty (no tracks yet).", false),
+            (json!({"t":[]}), "The timeline is empty (no tracks yet).", false),
+            (json!({"t":"nope"}), "The timeline is empty (no tracks yet).", false),
+            (json!({"t":[{"tt":0,"sg":[]}]}), "Timeline (1 track): 1. Video: untitled (0-0s)", false),
+            (json!({"t":[{"tt":"1","sg":[{"start":"1500","duration":2500.0,"volume":80,"name":"Beat"}]}]}), "Timeline (1 track): 1. BGM: Beat (1.5-4s, 80%)", true),
+            (json!({"t":[{"tt":42,"n":"fx","sg":[{"s":0,"d":1e30}]}]}), "Timeline (1 track): 1. Track: fx (0-18446744073709551.6s)", true),
+            (json!({"t":[{"tt":0,"sg":[{"st":-5,"d":"x"}]}, 7, null]}), "Timeline (1 track): 1. Video: untitled (0-0s)", true),
+        ];
+        for (draft, want, exportable) in rows {
+            let t = Timeline::from_draft(&draft);
+            assert_eq!(t.summary(), want, "{draft}");
+            assert_eq!(t.is_exportable(), exportable, "{draft}");
+        }
+        let mut deep = json!(1);
+        for _ in 0..100 {
+            deep = json!({"t": [deep]});
+        }
+        let _ = Timeline::from_draft(&deep).summary();
+    }
+
+    #[test]
+    fn diffs_say_what_changed() {
+        let before = Timeline::from_draft(&json!({"t":[{"tt":0,"sg":[{"st":0,"d":10000,"m":{"title":"city"}}]}]}));
+        let after = Timeline::from_draft(&contract_draft());
+        let rows: Vec<(&Timeline, &Timeline, Option<&str>)> = vec![
+            (&before, &before, None),
+            (&before, &after, Some("Track 1 is now Video: city timelapse (0-10s); added track 2. BGM: Lo-fi (0-10s, 35%); added track 3. Title: \"Urban Dreams\" (0-3s); the project is now titled \"Urban Dreams\".")),
+            (&after, &before, Some("Track 1 is now Video: city (0-10s); removed track 2. BGM: Lo-fi (0-10s, 35%); removed track 3. Title: \"Urban Dreams\" (0-3s).")),
+        ];
+        for (b, a, want) in rows {
+            assert_eq!(diff(b, a).as_deref(), want);
+        }
+        let longer = Timeline::from_draft(&json!({"t":[{"tt":0,"sg":[{"st":0,"d":12000,"m":{"title":"city"}}]}]}));
+        assert_eq!(diff(&before, &longer).as_deref(), Some("Retimed track 1 (Video): 0-10s → 0-12s."));
+    }
+
+    #[test]
+    fn state_lists_media_and_generated_items() {
+        let state = json!({
+            "draft": contract_draft(),
+            "video_infos": [{"filename":"song.mp3","file_type":"audio","duration":182.4}, {"x":1}],
+            "generated_media": {"a": {"m": {"title": "neon clip"}}},
+        });
+        let text = describe_state(&state);
+        assert!(text.starts_with("Timeline (3 tracks)"), "{text}");
+        assert!(text.contains("Media (2): song.mp3 (audio, 3:02), file"), "{text}");
+        assert!(text.contains("Generated (1): neon clip"), "{text}");
+        assert_eq!(describe_state(&json!("junk")), "The timeline is empty (no tracks yet).");
+    }
+}

@@ -2,7 +2,7 @@
 //! turn that ends without text is explained from the change in the session's state.
 
 use super::front::Front;
-use super::gui::{translate_gui, Suggestion};
+use super::gui::translate_gui;
 use super::reply::Reply;
 use super::summary::{diff, Timeline};
 use super::{text, Actor, Engine, EngineError};
@@ -16,8 +16,6 @@ use tokio::time::{sleep_until, Instant};
 pub struct TurnOutcome {
     /// The turn failed or timed out.
     pub failed: bool,
-    /// Actions the agent suggested.
-    pub suggestions: Vec<Suggestion>,
 }
 
 /// Why a turn stopped early.
@@ -84,6 +82,7 @@ impl Engine {
             reply.flush(true).await?;
         }
         let failed = stop.is_some();
+        let agent_said_why = matches!(stop, Some(Stop::Agent(_)));
         match stop {
             Some(Stop::Agent(message)) => front.send(&text::agent_failed(&message), true).await.map(drop)?,
             Some(Stop::Broken) => front.send(text::STREAM_BROKEN, true).await.map(drop)?,
@@ -93,13 +92,13 @@ impl Engine {
             }
             None => {}
         }
-        if answer.is_empty() && !matches!(stop, Some(Stop::Agent(_))) {
+        if answer.is_empty() && !agent_said_why {
             self.explain_change(actor, front, before.as_ref()).await?;
         }
         if !suggestions.is_empty() {
             front.offer(&suggestions).await?;
         }
-        Ok(TurnOutcome { failed, suggestions })
+        Ok(TurnOutcome { failed })
     }
 
     /// Reads the stream into the reply until it ends, fails or times out.
