@@ -280,10 +280,18 @@ mod tests {
         }
         let mut c = Config::default();
         c.nemo.api_base = "ftp://x".into();
-        assert!(c.validate().unwrap_err().to_string().contains("nemo.api_base"));
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("nemo.api_base"));
         let mut c = Config::default();
         c.nemo.sse_timeout_ms = 0;
-        assert!(c.validate().unwrap_err().to_string().contains("sse_timeout_ms"));
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("sse_timeout_ms"));
     }
 
     #[test]

@@ -47,15 +47,25 @@ pub fn parse_line(line: &str) -> Line {
     let Some(command) = line.strip_prefix('/') else {
         return Line::Request(Request::Say(line.to_string()));
     };
-    let (name, rest) = command.split_once(char::is_whitespace).unwrap_or((command, ""));
+    let (name, rest) = command
+        .split_once(char::is_whitespace)
+        .unwrap_or((command, ""));
     let words = match split_words(rest) {
         Ok(w) => w,
         Err(e) => return Line::Invalid(e),
     };
-    let simple = |r: Request| if words.is_empty() { Line::Request(r) } else { Line::Invalid(format!("/{name} takes no arguments")) };
+    let simple = |r: Request| {
+        if words.is_empty() {
+            Line::Request(r)
+        } else {
+            Line::Invalid(format!("/{name} takes no arguments"))
+        }
+    };
     match name.to_ascii_lowercase().as_str() {
         "musicvideo" => music_video(words),
-        "upload" if words.is_empty() => Line::Invalid("/upload needs at least one file path or URL".into()),
+        "upload" if words.is_empty() => {
+            Line::Invalid("/upload needs at least one file path or URL".into())
+        }
         "upload" => Line::Request(Request::Upload {
             media: words.into_iter().map(media).collect(),
             text: String::new(),
@@ -84,7 +94,10 @@ fn music_video(words: Vec<String>) -> Line {
         }
     }
     let prompt = (!prompt.is_empty()).then(|| prompt.join(" "));
-    Line::Request(Request::MusicVideo { prompt, media: files })
+    Line::Request(Request::MusicVideo {
+        prompt,
+        media: files,
+    })
 }
 
 fn media(word: String) -> Media {
@@ -155,7 +168,9 @@ impl ConsoleFront {
 
     fn update(&self, id: &str, text: &str, done: bool) {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
-        let before = open.insert(id.to_string(), text.to_string()).unwrap_or_default();
+        let before = open
+            .insert(id.to_string(), text.to_string())
+            .unwrap_or_default();
         if self.live {
             match text.strip_prefix(before.as_str()) {
                 Some(added) => self.print(added),
@@ -222,12 +237,20 @@ struct ConsoleDeliver(Arc<ConsoleFront>);
 
 impl Deliver for ConsoleDeliver {
     fn front_for(&self, target: &str) -> Option<Arc<dyn Front>> {
-        target.starts_with("console:").then(|| self.0.clone() as Arc<dyn Front>)
+        target
+            .starts_with("console:")
+            .then(|| self.0.clone() as Arc<dyn Front>)
     }
 }
 
 /// Runs the console until end of input, then waits for work in flight (exports included).
-pub async fn run<R: AsyncBufRead + Unpin>(engine: Engine, actor: Actor, input: R, out: Output, live: bool) -> std::io::Result<()> {
+pub async fn run<R: AsyncBufRead + Unpin>(
+    engine: Engine,
+    actor: Actor,
+    input: R,
+    out: Output,
+    live: bool,
+) -> std::io::Result<()> {
     let channel = actor.scope.trim_start_matches("channel:").to_string();
     let front = Arc::new(ConsoleFront::new(out, live, &channel));
     match engine.resume_jobs(&ConsoleDeliver(front.clone())) {
@@ -270,24 +293,54 @@ mod tests {
             ("/open", req(Request::Open)),
             ("/reset", req(Request::Reset)),
             ("/help", Line::Help),
-            ("/credits now", Line::Invalid("/credits takes no arguments".into())),
-            ("/musicvideo", req(Request::MusicVideo { prompt: None, media: vec![] })),
+            (
+                "/credits now",
+                Line::Invalid("/credits takes no arguments".into()),
+            ),
+            (
+                "/musicvideo",
+                req(Request::MusicVideo {
+                    prompt: None,
+                    media: vec![],
+                }),
+            ),
             (
                 "/musicvideo make it neon --file song.mp3",
-                req(Request::MusicVideo { prompt: Some("make it neon".into()), media: vec![file("song.mp3")] }),
+                req(Request::MusicVideo {
+                    prompt: Some("make it neon".into()),
+                    media: vec![file("song.mp3")],
+                }),
             ),
             (
                 "/musicvideo --file \"my song.wav\" --file b.mp3",
-                req(Request::MusicVideo { prompt: None, media: vec![file("my song.wav"), file("b.mp3")] }),
+                req(Request::MusicVideo {
+                    prompt: None,
+                    media: vec![file("my song.wav"), file("b.mp3")],
+                }),
             ),
-            ("/musicvideo --file", Line::Invalid("--file needs a path".into())),
+            (
+                "/musicvideo --file",
+                Line::Invalid("--file needs a path".into()),
+            ),
             (
                 "/upload a.mp3 https://x.test/b.wav",
-                req(Request::Upload { media: vec![file("a.mp3"), Media::Url("https://x.test/b.wav".into())], text: String::new() }),
+                req(Request::Upload {
+                    media: vec![file("a.mp3"), Media::Url("https://x.test/b.wav".into())],
+                    text: String::new(),
+                }),
             ),
-            ("/upload", Line::Invalid("/upload needs at least one file path or URL".into())),
-            ("/upload \"open", Line::Invalid("a quote is not closed".into())),
-            ("/dance", Line::Invalid("unknown command /dance; try /help".into())),
+            (
+                "/upload",
+                Line::Invalid("/upload needs at least one file path or URL".into()),
+            ),
+            (
+                "/upload \"open",
+                Line::Invalid("a quote is not closed".into()),
+            ),
+            (
+                "/dance",
+                Line::Invalid("unknown command /dance; try /help".into()),
+            ),
         ];
         for (input, want) in rows {
             assert_eq!(parse_line(input), want, "{input}");

@@ -90,7 +90,11 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
         lang: "en".into(),
     });
     match command {
-        Command::Console { user, channel, lang } => {
+        Command::Console {
+            user,
+            channel,
+            lang,
+        } => {
             let actor = Actor {
                 user: format!("console:{user}"),
                 scope: format!("channel:{channel}"),
@@ -102,17 +106,19 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
             console::run(engine, actor, input, out, live).await?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Render { audio, prompt, output } => {
-            match oneshot::render(&engine, &audio, prompt, output.as_deref()).await {
-                Ok(url) => {
-                    println!("{url}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    Ok(ExitCode::FAILURE)
-                }
+        Command::Render {
+            audio,
+            prompt,
+            output,
+        } => match oneshot::render(&engine, &audio, prompt, output.as_deref()).await {
+            Ok(url) => {
+                println!("{url}");
+                Ok(ExitCode::SUCCESS)
             }
-        }
+            Err(e) => {
+                eprintln!("error: {e}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
     }
 }

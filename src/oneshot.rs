@@ -59,7 +59,12 @@ impl Front for Capture {
 }
 
 /// Renders `audio` into a music video and returns the MP4's URL (downloaded to `out` if given).
-pub async fn render(engine: &Engine, audio: &Path, prompt: Option<String>, out: Option<&Path>) -> Result<String, RenderFailed> {
+pub async fn render(
+    engine: &Engine,
+    audio: &Path,
+    prompt: Option<String>,
+    out: Option<&Path>,
+) -> Result<String, RenderFailed> {
     let capture = std::sync::Arc::new(Capture::default());
     let actor = Actor {
         user: "cli".into(),
@@ -72,15 +77,28 @@ pub async fn render(engine: &Engine, audio: &Path, prompt: Option<String>, out: 
     };
     engine.handle(&actor, request, capture.clone()).await;
     engine.idle().await;
-    let video = capture.video.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let video = capture
+        .video
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     let Some(url) = video else {
-        let last = capture.last_message.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        return Err(RenderFailed(last.unwrap_or_else(|| "No video was made.".into())));
+        let last = capture
+            .last_message
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        return Err(RenderFailed(
+            last.unwrap_or_else(|| "No video was made.".into()),
+        ));
     };
     if let Some(path) = out {
-        download(&url, path)
-            .await
-            .map_err(|e| RenderFailed(format!("The video is ready at {url}, but saving it to {} failed: {e}", path.display())))?;
+        download(&url, path).await.map_err(|e| {
+            RenderFailed(format!(
+                "The video is ready at {url}, but saving it to {} failed: {e}",
+                path.display()
+            ))
+        })?;
     }
     Ok(url)
 }
@@ -93,13 +111,19 @@ async fn download(url: &str, path: &Path) -> Result<(), String> {
     }
     let tmp = path.with_extension("part");
     let result = async {
-        let mut file = tokio::fs::File::create(&tmp).await.map_err(|e| e.to_string())?;
+        let mut file = tokio::fs::File::create(&tmp)
+            .await
+            .map_err(|e| e.to_string())?;
         let mut body = resp.bytes_stream();
         while let Some(chunk) = body.next().await {
-            file.write_all(&chunk.map_err(|e| e.to_string())?).await.map_err(|e| e.to_string())?;
+            file.write_all(&chunk.map_err(|e| e.to_string())?)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         file.flush().await.map_err(|e| e.to_string())?;
-        tokio::fs::rename(&tmp, path).await.map_err(|e| e.to_string())
+        tokio::fs::rename(&tmp, path)
+            .await
+            .map_err(|e| e.to_string())
     }
     .await;
     if result.is_err() {

@@ -170,7 +170,12 @@ impl Store {
         Ok(())
     }
 
-    async fn put<T: Serialize>(&self, tree: &sled::Tree, key: &str, rec: &T) -> Result<(), StoreError> {
+    async fn put<T: Serialize>(
+        &self,
+        tree: &sled::Tree,
+        key: &str,
+        rec: &T,
+    ) -> Result<(), StoreError> {
         let bytes = serde_json::to_vec(rec).map_err(|source| StoreError::Decode {
             key: key.into(),
             source,
@@ -232,7 +237,10 @@ mod tests {
         let path = dir.path().join("db");
         {
             let store = Store::open(&path).unwrap();
-            store.put_session("channel:1", &session("s1")).await.unwrap();
+            store
+                .put_session("channel:1", &session("s1"))
+                .await
+                .unwrap();
             let acc = AccountRecord {
                 client_id: "c".into(),
                 token: Some(Secret::new("nmv_usr_t")),

@@ -12,7 +12,13 @@ use tokio::process::Command;
 const BIN: &str = env!("CARGO_BIN_EXE_music-video-bot");
 
 /// Runs the binary with `args`, `stdin` as input, in `dir`, pointed at `fake`.
-async fn run(dir: &std::path::Path, fake: &FakeNemo, args: &[&str], stdin: &str, token: Option<&str>) -> (i32, String, String) {
+async fn run(
+    dir: &std::path::Path,
+    fake: &FakeNemo,
+    args: &[&str],
+    stdin: &str,
+    token: Option<&str>,
+) -> (i32, String, String) {
     let config = dir.join("test.toml");
     let toml = format!(
         "[nemo]\npoll_interval_ms = 30\nstill_working_ms = 150\nretry_after_ms = 50\n[store]\npath = \"{}\"\n",
@@ -21,12 +27,16 @@ async fn run(dir: &std::path::Path, fake: &FakeNemo, args: &[&str], stdin: &str,
     std::fs::write(&config, toml).unwrap();
     let mut cmd = Command::new(BIN);
     cmd.arg("--config").arg(&config).args(args).current_dir(dir);
-    cmd.env("NEMO_API_BASE", fake.base_url()).env("RUST_LOG", "debug").env_remove("DISCORD_TOKEN");
+    cmd.env("NEMO_API_BASE", fake.base_url())
+        .env("RUST_LOG", "debug")
+        .env_remove("DISCORD_TOKEN");
     match token {
         Some(t) => cmd.env("NEMO_TOKEN", t),
         None => cmd.env_remove("NEMO_TOKEN"),
     };
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn the binary");
     let mut input = child.stdin.take().unwrap();
     input.write_all(stdin.as_bytes()).await.unwrap();
@@ -53,19 +63,36 @@ async fn a_console_script_runs_end_to_end_and_never_prints_the_token() {
         "/help\n/musicvideo neon city vibes --file {}\n/status\n积分\n/open\n/bogus\nexport\n",
         song.display()
     );
-    let (code, stdout, stderr) = run(dir.path(), &fake, &["console", "--user", "ann", "--channel", "studio"], &script, Some(token)).await;
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &fake,
+        &["console", "--user", "ann", "--channel", "studio"],
+        &script,
+        Some(token),
+    )
+    .await;
     assert_eq!(code, 0, "stdout: {stdout}\nstderr: {stderr}");
     assert!(stdout.contains("/musicvideo [prompt…]"), "help: {stdout}");
     assert!(stdout.contains("Uploaded song.mp3"), "{stdout}");
     assert!(stdout.contains("Here is your draft"), "{stdout}");
-    assert!(stdout.contains("say `export`") || stdout.contains("/export"), "GUI words translated: {stdout}");
+    assert!(
+        stdout.contains("say `export`") || stdout.contains("/export"),
+        "GUI words translated: {stdout}"
+    );
     assert!(stdout.contains("Timeline ("), "{stdout}");
     assert!(stdout.contains("Credits:"), "{stdout}");
     assert!(stdout.contains("unknown command /bogus"), "{stdout}");
-    assert_eq!(stdout.matches(".mp4").count(), 2, "two exports, each posted once: {stdout}");
+    assert_eq!(
+        stdout.matches(".mp4").count(),
+        2,
+        "two exports, each posted once: {stdout}"
+    );
     // Piped output: each streamed message printed once, in its final form.
     assert_eq!(stdout.matches("Here is your draft").count(), 1, "{stdout}");
-    assert!(!stdout.contains(token) && !stderr.contains(token), "token leaked");
+    assert!(
+        !stdout.contains(token) && !stderr.contains(token),
+        "token leaked"
+    );
     let claim = fake.requests_to("/api/auth/claim-token");
     assert_eq!(claim.len(), 1);
 }
@@ -76,14 +103,22 @@ async fn render_prints_the_link_and_downloads_the_video() {
     let dir = tempfile::tempdir().unwrap();
     let song = mp3(dir.path(), "track.mp3");
     let out = dir.path().join("video.mp4");
-    let args = ["render", song.to_str().unwrap(), "make it neon", "-o", out.to_str().unwrap()];
+    let args = [
+        "render",
+        song.to_str().unwrap(),
+        "make it neon",
+        "-o",
+        out.to_str().unwrap(),
+    ];
     let (code, stdout, stderr) = run(dir.path(), &fake, &args, "", None).await;
     assert_eq!(code, 0, "stdout: {stdout}\nstderr: {stderr}");
     assert!(stdout.trim().ends_with(".mp4"), "{stdout}");
     let bytes = std::fs::read(&out).expect("downloaded");
     assert_eq!(&bytes[4..8], b"ftyp", "an MP4 arrived");
     let sse = fake.requests_to("/run_sse");
-    let common::fake_nemo::Body::Json(v) = &sse[0].body else { panic!() };
+    let common::fake_nemo::Body::Json(v) = &sse[0].body else {
+        panic!()
+    };
     assert_eq!(v["new_message"]["parts"][0]["text"], "make it neon");
 }
 
@@ -93,10 +128,20 @@ async fn render_of_a_refused_file_fails_with_one_sentence() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("notes.mp3");
     std::fs::write(&bad, "not audio at all").unwrap();
-    let (code, stdout, stderr) = run(dir.path(), &fake, &["render", bad.to_str().unwrap()], "", None).await;
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &fake,
+        &["render", bad.to_str().unwrap()],
+        "",
+        None,
+    )
+    .await;
     assert_ne!(code, 0);
     assert!(stdout.is_empty(), "{stdout}");
-    assert!(stderr.contains("error: ") && stderr.contains("notes.mp3"), "{stderr}");
+    assert!(
+        stderr.contains("error: ") && stderr.contains("notes.mp3"),
+        "{stderr}"
+    );
     assert!(fake.requests_to("/api/upload-video").is_empty());
 }
 

@@ -18,7 +18,9 @@ async fn export_once(shape: RenderShape) -> (FakeNemo, std::sync::Arc<Recorder>)
     fake.set_render_polls(3);
     let bot = Bot::start(&fake);
     let me = actor("alice", "c");
-    bot.engine.handle(&me, say("make a video"), Recorder::new()).await;
+    bot.engine
+        .handle(&me, say("make a video"), Recorder::new())
+        .await;
     let rec = Recorder::new();
     bot.engine.handle(&me, say("export"), rec.clone()).await;
     bot.engine.idle().await;
@@ -31,7 +33,11 @@ async fn export_polls_until_done_and_posts_the_link_in_both_shapes() {
         let (fake, rec) = export_once(shape).await;
         let links = rec.links();
         assert_eq!(links.len(), 1, "{}", rec.transcript());
-        assert!(links[0].url.starts_with(&fake.base_url()) && links[0].url.ends_with(".mp4"), "{}", links[0].url);
+        assert!(
+            links[0].url.starts_with(&fake.base_url()) && links[0].url.ends_with(".mp4"),
+            "{}",
+            links[0].url
+        );
         let polls = fake
             .requests_to("/api/render/proxy/lambda/")
             .into_iter()
@@ -39,7 +45,10 @@ async fn export_polls_until_done_and_posts_the_link_in_both_shapes() {
             .count();
         assert!(polls >= 3, "polled until completed: {polls}");
         let statuses = rec.statuses();
-        assert!(statuses.iter().any(|s| s.contains("Rendering")), "progress shown: {statuses:?}");
+        assert!(
+            statuses.iter().any(|s| s.contains("Rendering")),
+            "progress shown: {statuses:?}"
+        );
     }
 }
 
@@ -49,12 +58,19 @@ async fn a_failed_render_says_so() {
     fake.fail_next_render("GPU node lost");
     let bot = Bot::start(&fake);
     let me = actor("a", "c");
-    bot.engine.handle(&me, say("make a video"), Recorder::new()).await;
+    bot.engine
+        .handle(&me, say("make a video"), Recorder::new())
+        .await;
     let rec = Recorder::new();
     bot.engine.handle(&me, say("download"), rec.clone()).await;
     bot.engine.idle().await;
     assert!(rec.links().is_empty());
-    assert!(rec.transcript().contains("The export failed: GPU node lost"), "{}", rec.transcript());
+    assert!(
+        rec.transcript()
+            .contains("The export failed: GPU node lost"),
+        "{}",
+        rec.transcript()
+    );
 }
 
 #[tokio::test]
@@ -62,11 +78,17 @@ async fn an_empty_timeline_is_not_exported() {
     let fake = FakeNemo::start().await;
     let bot = Bot::start(&fake);
     let me = actor("a", "c");
-    fake.push_turn(vec![common::fake_nemo::Step::Text("Hi! What should we make?".into())]);
+    fake.push_turn(vec![common::fake_nemo::Step::Text(
+        "Hi! What should we make?".into(),
+    )]);
     bot.engine.handle(&me, say("hello"), Recorder::new()).await;
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Export, rec.clone()).await;
-    assert!(rec.transcript().contains("nothing to export yet"), "{}", rec.transcript());
+    assert!(
+        rec.transcript().contains("nothing to export yet"),
+        "{}",
+        rec.transcript()
+    );
     assert!(fake.requests_to("/api/render").is_empty());
 }
 
@@ -78,7 +100,9 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
     cfg.poll_interval_ms = 80;
     let bot = Bot::with_config(cfg.clone());
     let me = actor("alice", "c");
-    bot.engine.handle(&me, say("make a video"), Recorder::new()).await;
+    bot.engine
+        .handle(&me, say("make a video"), Recorder::new())
+        .await;
     let before = Recorder::new();
     bot.engine.handle(&me, say("export"), before.clone()).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -90,12 +114,24 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
     let resumed = bot.engine.resume_jobs(&ToRecorder(after.clone())).unwrap();
     assert_eq!(resumed, 1);
     // Starting the runner twice does not poll (or post) twice.
-    assert_eq!(bot.engine.resume_jobs(&ToRecorder(after.clone())).unwrap(), 0);
+    assert_eq!(
+        bot.engine.resume_jobs(&ToRecorder(after.clone())).unwrap(),
+        0
+    );
     bot.engine.idle().await;
     assert_eq!(after.links().len(), 1, "{}", after.transcript());
     let renders = fake.requests_to("/api/render/proxy/lambda");
-    assert_eq!(renders.iter().filter(|r| r.method == "POST").count(), 1, "not rendered again");
+    assert_eq!(
+        renders.iter().filter(|r| r.method == "POST").count(),
+        1,
+        "not rendered again"
+    );
     // A further restart finds nothing left to do.
     let bot = bot.restart(&cfg);
-    assert_eq!(bot.engine.resume_jobs(&ToRecorder(Recorder::new())).unwrap(), 0);
+    assert_eq!(
+        bot.engine
+            .resume_jobs(&ToRecorder(Recorder::new()))
+            .unwrap(),
+        0
+    );
 }

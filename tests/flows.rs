@@ -20,19 +20,40 @@ async fn anonymous_token_is_fetched_once_and_sent_everywhere() {
     let bot = Bot::start(&fake);
     let me = actor("alice", "c1");
     let rec = Recorder::new();
-    bot.engine.handle(&me, say("make a neon video"), rec.clone()).await;
+    bot.engine
+        .handle(&me, say("make a neon video"), rec.clone())
+        .await;
     bot.engine.handle(&me, Request::Credits, rec.clone()).await;
 
     let anon = fake.requests_to("/api/auth/anonymous-token");
     assert_eq!(anon.len(), 1, "one token for one user");
     let client_id = anon[0].headers.get("x-client-id").expect("client id");
-    assert!(uuid::Uuid::parse_str(client_id).is_ok(), "client id is a UUID: {client_id}");
-    for r in fake.requests().iter().filter(|r| !r.path.contains("anonymous-token")) {
-        let auth = r.headers.get("authorization").expect("bearer on every call");
+    assert!(
+        uuid::Uuid::parse_str(client_id).is_ok(),
+        "client id is a UUID: {client_id}"
+    );
+    for r in fake
+        .requests()
+        .iter()
+        .filter(|r| !r.path.contains("anonymous-token"))
+    {
+        let auth = r
+            .headers
+            .get("authorization")
+            .expect("bearer on every call");
         assert!(auth.starts_with("Bearer nmv_usr_"), "{} {auth}", r.path);
-        assert_eq!(r.headers.get("x-skill-source").map(String::as_str), Some("music-to-ai"));
-        assert_eq!(r.headers.get("x-skill-platform").map(String::as_str), Some("github"));
-        assert_eq!(r.headers.get("x-skill-version").map(String::as_str), Some(env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            r.headers.get("x-skill-source").map(String::as_str),
+            Some("music-to-ai")
+        );
+        assert_eq!(
+            r.headers.get("x-skill-platform").map(String::as_str),
+            Some("github")
+        );
+        assert_eq!(
+            r.headers.get("x-skill-version").map(String::as_str),
+            Some(env!("CARGO_PKG_VERSION"))
+        );
     }
     let text = rec.transcript();
     assert!(text.contains("Here is your draft"), "{text}");
@@ -47,11 +68,20 @@ async fn configured_token_is_used_without_anonymous_tokens() {
     cfg.token = Some(Secret::new("nmv_usr_configured"));
     let bot = Bot::with_config(cfg);
     let rec = Recorder::new();
-    bot.engine.handle(&actor("bob", "c1"), Request::Credits, rec.clone()).await;
+    bot.engine
+        .handle(&actor("bob", "c1"), Request::Credits, rec.clone())
+        .await;
     assert!(fake.requests_to("/api/auth/anonymous-token").is_empty());
     let calls = fake.requests_to("/api/credits");
-    assert_eq!(calls[0].headers["authorization"], "Bearer nmv_usr_configured");
-    assert!(rec.transcript().contains("Credits: 100 available"), "{}", rec.transcript());
+    assert_eq!(
+        calls[0].headers["authorization"],
+        "Bearer nmv_usr_configured"
+    );
+    assert!(
+        rec.transcript().contains("Credits: 100 available"),
+        "{}",
+        rec.transcript()
+    );
 }
 
 #[tokio::test]
@@ -64,7 +94,11 @@ async fn session_is_reused_across_a_restart() {
     let bot = bot.restart(&cfg);
     bot.engine.handle(&me, say("again"), Recorder::new()).await;
     assert_eq!(fake.sessions().len(), 1, "the stored session was reused");
-    assert_eq!(fake.requests_to("/api/auth/anonymous-token").len(), 1, "the stored token was reused");
+    assert_eq!(
+        fake.requests_to("/api/auth/anonymous-token").len(),
+        1,
+        "the stored token was reused"
+    );
     let sids: Vec<String> = fake
         .requests_to("/run_sse")
         .iter()
@@ -85,11 +119,16 @@ async fn a_file_upload_arrives_intact_as_field_files() {
     let song = mp3(bot.dir.path(), "My Song.mp3");
     let sent = std::fs::read(&song).unwrap();
     let rec = Recorder::new();
-    let req = Request::Upload { media: vec![Media::File(song)], text: String::new() };
+    let req = Request::Upload {
+        media: vec![Media::File(song)],
+        text: String::new(),
+    };
     bot.engine.handle(&actor("a", "c"), req, rec.clone()).await;
     let uploads = fake.requests_to("/api/upload-video/nemo_agent/me/");
     assert_eq!(uploads.len(), 1);
-    let Body::Multipart(parts) = &uploads[0].body else { panic!("not multipart: {:?}", uploads[0].body) };
+    let Body::Multipart(parts) = &uploads[0].body else {
+        panic!("not multipart: {:?}", uploads[0].body)
+    };
     assert_eq!(parts.len(), 1);
     assert_eq!(parts[0].name, "files");
     assert_eq!(parts[0].filename.as_deref(), Some("My Song.mp3"));
@@ -98,7 +137,10 @@ async fn a_file_upload_arrives_intact_as_field_files() {
     let text = rec.transcript();
     assert!(text.contains("Uploaded My Song.mp3"), "{text}");
     assert!(text.contains("Tell me what to make"), "{text}");
-    assert!(fake.requests_to("/run_sse").is_empty(), "a bare upload sends no message");
+    assert!(
+        fake.requests_to("/run_sse").is_empty(),
+        "a bare upload sends no message"
+    );
 }
 
 #[tokio::test]
@@ -107,12 +149,20 @@ async fn a_url_upload_sends_the_contract_json() {
     let bot = Bot::start(&fake);
     let rec = Recorder::new();
     let url = "https://cdn.example.com/tracks/song.flac";
-    bot.engine.handle(&actor("a", "c"), say(&format!("upload {url}")), rec.clone()).await;
+    bot.engine
+        .handle(&actor("a", "c"), say(&format!("upload {url}")), rec.clone())
+        .await;
     let uploads = fake.requests_to("/api/upload-video/nemo_agent/me/");
     assert_eq!(uploads.len(), 1);
-    let Body::Json(v) = &uploads[0].body else { panic!("not JSON") };
+    let Body::Json(v) = &uploads[0].body else {
+        panic!("not JSON")
+    };
     assert_eq!(v, &serde_json::json!({"urls": [url], "source_type": "url"}));
-    assert!(rec.transcript().contains("Uploaded"), "{}", rec.transcript());
+    assert!(
+        rec.transcript().contains("Uploaded"),
+        "{}",
+        rec.transcript()
+    );
 }
 
 #[tokio::test]
@@ -121,8 +171,13 @@ async fn music_video_uploads_turns_exports_and_posts_the_link() {
     let bot = Bot::start(&fake);
     let song = mp3(bot.dir.path(), "song.mp3");
     let rec = Recorder::new();
-    let req = Request::MusicVideo { prompt: None, media: vec![Media::File(song)] };
-    bot.engine.handle(&actor("alice", "c"), req, rec.clone()).await;
+    let req = Request::MusicVideo {
+        prompt: None,
+        media: vec![Media::File(song)],
+    };
+    bot.engine
+        .handle(&actor("alice", "c"), req, rec.clone())
+        .await;
     bot.engine.idle().await;
     let links = rec.links();
     assert_eq!(links.len(), 1, "{}", rec.transcript());
@@ -130,7 +185,9 @@ async fn music_video_uploads_turns_exports_and_posts_the_link() {
     assert!(links[0].text.contains("ready"), "{}", links[0].text);
     let sse = fake.requests_to("/run_sse");
     assert_eq!(sse.len(), 1);
-    let Body::Json(v) = &sse[0].body else { panic!() };
+    let Body::Json(v) = &sse[0].body else {
+        panic!()
+    };
     assert_eq!(v["app_name"], "nemo_agent");
     assert_eq!(v["user_id"], "me");
     assert_eq!(
@@ -138,11 +195,24 @@ async fn music_video_uploads_turns_exports_and_posts_the_link() {
         "generate a music video with visuals that match the beat and mood of this song"
     );
     let renders = fake.requests_to("/api/render/proxy/lambda");
-    assert_eq!(renders.iter().filter(|r| r.method == "POST").count(), 1, "one render");
-    let Body::Json(r) = &renders[0].body else { panic!() };
+    assert_eq!(
+        renders.iter().filter(|r| r.method == "POST").count(),
+        1,
+        "one render"
+    );
+    let Body::Json(r) = &renders[0].body else {
+        panic!()
+    };
     assert!(r["id"].as_str().unwrap().starts_with("render_"));
-    assert!(!r["draft"]["t"].as_array().unwrap().is_empty(), "the current draft is rendered");
-    assert!(rec.statuses().iter().any(|s| s.contains("Export started")), "{:?}", rec.statuses());
+    assert!(
+        !r["draft"]["t"].as_array().unwrap().is_empty(),
+        "the current draft is rendered"
+    );
+    assert!(
+        rec.statuses().iter().any(|s| s.contains("Export started")),
+        "{:?}",
+        rec.statuses()
+    );
 }
 
 #[tokio::test]
@@ -156,8 +226,13 @@ async fn adk_partials_stream_into_one_message_without_repeating() {
     ]);
     let bot = Bot::start(&fake);
     let rec = Recorder::new();
-    bot.engine.handle(&actor("a", "c"), say("cut it to the beat"), rec.clone()).await;
-    assert_eq!(rec.messages(), vec!["Here is your beat-synced cut.".to_string()]);
+    bot.engine
+        .handle(&actor("a", "c"), say("cut it to the beat"), rec.clone())
+        .await;
+    assert_eq!(
+        rec.messages(),
+        vec!["Here is your beat-synced cut.".to_string()]
+    );
 }
 
 #[tokio::test]
@@ -172,10 +247,19 @@ async fn the_simple_event_form_streams_too() {
     ]);
     let bot = Bot::start(&fake);
     let rec = Recorder::new();
-    bot.engine.handle(&actor("a", "c"), say("add lo-fi bgm"), rec.clone()).await;
+    bot.engine
+        .handle(&actor("a", "c"), say("add lo-fi bgm"), rec.clone())
+        .await;
     assert_eq!(rec.messages(), vec!["Added a lo-fi BGM track.".to_string()]);
-    assert!(rec.statuses().iter().any(|s| s.contains("analyze_audio")), "tool shown as a short status");
-    assert!(!rec.transcript().contains('{'), "no raw JSON: {}", rec.transcript());
+    assert!(
+        rec.statuses().iter().any(|s| s.contains("analyze_audio")),
+        "tool shown as a short status"
+    );
+    assert!(
+        !rec.transcript().contains('{'),
+        "no raw JSON: {}",
+        rec.transcript()
+    );
 }
 
 #[tokio::test]
@@ -191,14 +275,21 @@ async fn heartbeats_only_produce_still_working() {
     ]);
     let bot = Bot::start(&fake);
     let rec = Recorder::new();
-    bot.engine.handle(&actor("a", "c"), say("generate"), rec.clone()).await;
-    assert!(rec.statuses().iter().any(|s| s == "⏳ Still working..."), "{:?}", rec.statuses());
+    bot.engine
+        .handle(&actor("a", "c"), say("generate"), rec.clone())
+        .await;
+    assert!(
+        rec.statuses().iter().any(|s| s == "⏳ Still working..."),
+        "{:?}",
+        rec.statuses()
+    );
     assert_eq!(rec.messages(), vec!["Done generating.".to_string()]);
 }
 
 #[tokio::test]
 async fn a_turn_without_text_reports_what_changed() {
     let fake = FakeNemo::start().await;
+    fake.set_credits(1000, 0);
     let bot = Bot::start(&fake);
     let me = actor("a", "c");
     bot.engine.handle(&me, say("hello"), Recorder::new()).await;
@@ -206,35 +297,58 @@ async fn a_turn_without_text_reports_what_changed() {
         {"tt":0,"m":{"title":"AI visuals"},"sg":[{"st":0,"d":10000,"m":{"title":"AI visuals"}}]},
         {"tt":7,"sg":[{"st":0,"d":3000,"m":{"text":"Urban Dreams"}}]}
     ],"d":10000,"m":{"width":1920,"height":1080}});
-    fake.push_turn(vec![Step::Call("add_title".into()), Step::SetDraft(draft), Step::Response("add_title".into())]);
+    fake.push_turn(vec![
+        Step::Call("add_title".into()),
+        Step::SetDraft(draft),
+        Step::Response("add_title".into()),
+    ]);
     let rec = Recorder::new();
-    bot.engine.handle(&me, say("add a title Urban Dreams"), rec.clone()).await;
+    bot.engine
+        .handle(&me, say("add a title Urban Dreams"), rec.clone())
+        .await;
     let text = rec.transcript();
     assert!(text.contains("Urban Dreams"), "{text}");
     assert!(text.contains("Done"), "{text}");
-    assert!(text.to_lowercase().contains("added"), "says what changed: {text}");
+    assert!(
+        text.to_lowercase().contains("added"),
+        "says what changed: {text}"
+    );
     // An unchanged timeline is said plainly.
     fake.push_turn(vec![Step::Comment]);
     let rec = Recorder::new();
     bot.engine.handle(&me, say("hmm"), rec.clone()).await;
-    assert!(rec.transcript().contains("did not change"), "{}", rec.transcript());
+    assert!(
+        rec.transcript().contains("did not change"),
+        "{}",
+        rec.transcript()
+    );
 }
 
 #[tokio::test]
 async fn the_adk_error_event_ends_the_turn_with_its_message() {
     let fake = FakeNemo::start().await;
-    fake.push_turn(vec![Step::AdkError { code: "MODEL_OVERLOADED".into(), message: "The model is overloaded".into() }]);
+    fake.push_turn(vec![Step::AdkError {
+        code: "MODEL_OVERLOADED".into(),
+        message: "The model is overloaded".into(),
+    }]);
     let bot = Bot::start(&fake);
     let rec = Recorder::new();
     let me = actor("a", "c");
     bot.engine.handle(&me, say("generate"), rec.clone()).await;
     let text = rec.transcript();
-    assert!(text.contains("could not finish this step: The model is overloaded"), "{text}");
+    assert!(
+        text.contains("could not finish this step: The model is overloaded"),
+        "{text}"
+    );
     // ADK's crash form too.
     fake.push_turn(vec![Step::Crash("internal server error".into())]);
     let rec = Recorder::new();
     bot.engine.handle(&me, say("again"), rec.clone()).await;
-    assert!(rec.transcript().contains("could not finish"), "{}", rec.transcript());
+    assert!(
+        rec.transcript().contains("could not finish"),
+        "{}",
+        rec.transcript()
+    );
 }
 
 #[tokio::test]
@@ -244,14 +358,24 @@ async fn a_stream_that_breaks_is_not_sent_again() {
     let bot = Bot::start(&fake);
     let rec = Recorder::new();
     let me = actor("a", "c");
-    bot.engine.handle(&me, say("make it dreamy"), rec.clone()).await;
-    assert_eq!(fake.requests_to("/run_sse").len(), 1, "the message was sent once");
+    bot.engine
+        .handle(&me, say("make it dreamy"), rec.clone())
+        .await;
+    assert_eq!(
+        fake.requests_to("/run_sse").len(),
+        1,
+        "the message was sent once"
+    );
     let text = rec.transcript();
     assert!(text.contains("did not resend your message"), "{text}");
     // The engine keeps serving.
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Credits, rec.clone()).await;
-    assert!(rec.transcript().contains("Credits:"), "{}", rec.transcript());
+    assert!(
+        rec.transcript().contains("Credits:"),
+        "{}",
+        rec.transcript()
+    );
 }
 
 #[tokio::test]
@@ -261,12 +385,20 @@ async fn credits_status_and_claim_link() {
     let me = actor("a", "c");
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Status, rec.clone()).await;
-    assert!(rec.transcript().contains("no project here yet"), "{}", rec.transcript());
-    bot.engine.handle(&me, say("make a video"), Recorder::new()).await;
+    assert!(
+        rec.transcript().contains("no project here yet"),
+        "{}",
+        rec.transcript()
+    );
+    bot.engine
+        .handle(&me, say("make a video"), Recorder::new())
+        .await;
     fake.set_credits(25000, 40);
     let rec = Recorder::new();
     bot.engine.handle(&me, say("credits"), rec.clone()).await;
-    bot.engine.handle(&me, say("show tracks"), rec.clone()).await;
+    bot.engine
+        .handle(&me, say("show tracks"), rec.clone())
+        .await;
     bot.engine.handle(&me, Request::Open, rec.clone()).await;
     let text = rec.transcript();
     assert!(text.contains("25000 available · 40 frozen"), "{text}");
@@ -274,9 +406,17 @@ async fn credits_status_and_claim_link() {
     assert!(text.contains("1. Video: AI visuals (0-10s)"), "{text}");
     let links = rec.links();
     assert_eq!(links.len(), 1);
-    assert!(links[0].url.starts_with("https://nemovideo.com/workspace/claim?ct=clm_"), "{}", links[0].url);
+    assert!(
+        links[0]
+            .url
+            .starts_with("https://nemovideo.com/workspace/claim?ct=clm_"),
+        "{}",
+        links[0].url
+    );
     let claims = fake.requests_to("/api/auth/claim-token");
-    let Body::Json(v) = &claims[0].body else { panic!() };
+    let Body::Json(v) = &claims[0].body else {
+        panic!()
+    };
     assert_eq!(v["session_id"], fake.sessions()[0].as_str());
     assert!(v["task_id"].as_str().unwrap().starts_with("task_"));
 }
@@ -286,14 +426,20 @@ async fn chinese_words_route_like_english() {
     let fake = FakeNemo::start().await;
     let bot = Bot::start(&fake);
     let me = actor("a", "c");
-    bot.engine.handle(&me, say("生成一个音乐视频"), Recorder::new()).await;
+    bot.engine
+        .handle(&me, say("生成一个音乐视频"), Recorder::new())
+        .await;
     let rec = Recorder::new();
     bot.engine.handle(&me, say("积分"), rec.clone()).await;
     bot.engine.handle(&me, say("状态"), rec.clone()).await;
     bot.engine.handle(&me, say("余额"), rec.clone()).await;
     bot.engine.handle(&me, say("导出"), rec.clone()).await;
     bot.engine.idle().await;
-    assert_eq!(fake.requests_to("/run_sse").len(), 1, "only the first went to the agent");
+    assert_eq!(
+        fake.requests_to("/run_sse").len(),
+        1,
+        "only the first went to the agent"
+    );
     assert_eq!(fake.requests_to("/api/credits").len(), 2);
     let text = rec.transcript();
     assert!(text.contains("Timeline"), "{text}");
@@ -303,7 +449,10 @@ async fn chinese_words_route_like_english() {
 #[tokio::test]
 async fn a_second_request_waits_its_turn_and_is_told() {
     let fake = FakeNemo::start().await;
-    fake.push_turn(vec![Step::Sleep(Duration::from_millis(400)), Step::Text("first".into())]);
+    fake.push_turn(vec![
+        Step::Sleep(Duration::from_millis(400)),
+        Step::Text("first".into()),
+    ]);
     fake.push_turn(vec![Step::Text("second".into())]);
     let bot = Bot::start(&fake);
     let me = actor("a", "c");
@@ -315,7 +464,11 @@ async fn a_second_request_waits_its_turn_and_is_told() {
     tokio::time::sleep(Duration::from_millis(150)).await;
     bot.engine.handle(&me, say("two"), r2.clone()).await;
     first.await.unwrap();
-    assert!(r2.statuses().iter().any(|s| s.contains("number 1 in line")), "{:?}", r2.events());
+    assert!(
+        r2.statuses().iter().any(|s| s.contains("number 1 in line")),
+        "{:?}",
+        r2.events()
+    );
     assert_eq!(r1.messages(), vec!["first".to_string()]);
     assert_eq!(r2.messages(), vec!["second".to_string()]);
     assert!(matches!(r2.events().first(), Some(Ev::Status(_))));

@@ -35,12 +35,16 @@ impl Engine {
     /// that failed: when another task already replaced it, that newer token is used instead.
     async fn renew(&self, account: &str, stale: Option<&Secret>) -> Result<Secret, EngineError> {
         let _one_at_a_time = self.inner.token_lock.lock().await;
-        let mut rec = self.inner.store.account(account)?.unwrap_or_else(|| AccountRecord {
-            client_id: uuid::Uuid::new_v4().to_string(),
-            token: None,
-            user_id: None,
-            expires_at: None,
-        });
+        let mut rec = self
+            .inner
+            .store
+            .account(account)?
+            .unwrap_or_else(|| AccountRecord {
+                client_id: uuid::Uuid::new_v4().to_string(),
+                token: None,
+                user_id: None,
+                expires_at: None,
+            });
         if let Some(current) = rec.token.as_ref().filter(|t| Some(*t) != stale) {
             return Ok(current.clone());
         }
@@ -79,7 +83,10 @@ impl Engine {
     }
 
     /// The scope's session, if it has one.
-    pub(crate) fn existing_session(&self, actor: &Actor) -> Result<Option<SessionRecord>, EngineError> {
+    pub(crate) fn existing_session(
+        &self,
+        actor: &Actor,
+    ) -> Result<Option<SessionRecord>, EngineError> {
         Ok(self.inner.store.session(&actor.scope)?)
     }
 
@@ -100,7 +107,9 @@ impl Engine {
         let account = self.account_of(actor);
         let nemo = &self.inner.nemo;
         let created = self
-            .with_token(&account, |t| async move { nemo.create_session(&t, &actor.lang).await })
+            .with_token(&account, |t| async move {
+                nemo.create_session(&t, &actor.lang).await
+            })
             .await?;
         let rec = SessionRecord {
             session_id: created.session_id,
@@ -117,7 +126,12 @@ impl Engine {
 
     /// Runs `op` on the scope's session with its owner's token. On 1002 the session is
     /// replaced (the user is told) and `op` runs once more; 1001 is handled by `with_token`.
-    pub(crate) async fn with_session<T, F, Fut>(&self, actor: &Actor, front: &dyn Front, op: F) -> Result<T, EngineError>
+    pub(crate) async fn with_session<T, F, Fut>(
+        &self,
+        actor: &Actor,
+        front: &dyn Front,
+        op: F,
+    ) -> Result<T, EngineError>
     where
         F: Fn(Secret, SessionRecord) -> Fut,
         Fut: Future<Output = Result<T, NemoError>>,
@@ -136,7 +150,8 @@ impl Engine {
                 if let Err(e) = front.send(note, true).await {
                     tracing::warn!("could not tell the user about the new session: {e}");
                 }
-                self.with_token(&fresh.account, |t| op(t, fresh.clone())).await
+                self.with_token(&fresh.account, |t| op(t, fresh.clone()))
+                    .await
             }
             other => other,
         }
@@ -155,7 +170,13 @@ impl Engine {
         if session.as_ref().is_some_and(|s| s.account != account) {
             return Err(());
         }
-        let own = self.inner.store.account(&account).ok().flatten().and_then(|a| a.user_id);
+        let own = self
+            .inner
+            .store
+            .account(&account)
+            .ok()
+            .flatten()
+            .and_then(|a| a.user_id);
         Ok(own.or_else(|| session.and_then(|s| s.user_id)))
     }
 }

@@ -15,7 +15,11 @@ const SUBMITTING: &str = "submitting";
 
 impl Engine {
     /// Starts an export of the scope's current draft and polls it in the background.
-    pub(crate) async fn export(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
+    pub(crate) async fn export(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+    ) -> Result<(), EngineError> {
         let data = self.state(actor, front.as_ref()).await?;
         let draft = data.pointer("/state/draft").cloned().unwrap_or_default();
         if !Timeline::from_draft(&draft).is_exportable() {
@@ -63,12 +67,20 @@ impl Engine {
         job.status = accepted.status;
         job.progress = accepted.progress;
         self.inner.store.put_job(&job).await?;
-        notify(front, &text::export_started(self.inner.cfg.poll_interval_ms / 1000)).await;
+        notify(
+            front,
+            &text::export_started(self.inner.cfg.poll_interval_ms / 1000),
+        )
+        .await;
         self.spawn_poll(job, front.clone());
         Ok(())
     }
 
-    async fn submit(&self, job: &JobRecord, draft: &serde_json::Value) -> Result<crate::nemo::RenderStatus, EngineError> {
+    async fn submit(
+        &self,
+        job: &JobRecord,
+        draft: &serde_json::Value,
+    ) -> Result<crate::nemo::RenderStatus, EngineError> {
         let nemo = &self.inner.nemo;
         self.with_token(&job.account, |t| async move {
             nemo.start_render(&t, &job.id, &job.session_id, draft).await
@@ -85,7 +97,9 @@ impl Engine {
                     tracing::info!(job = %job.id, "resuming export");
                     resumed += usize::from(self.spawn_poll(job, front));
                 }
-                None => tracing::warn!(job = %job.id, target = %job.target, "no place to post this export"),
+                None => {
+                    tracing::warn!(job = %job.id, target = %job.target, "no place to post this export")
+                }
             }
         }
         Ok(resumed)
@@ -93,7 +107,11 @@ impl Engine {
 
     /// Polls a job in the background unless it is already being polled.
     fn spawn_poll(&self, job: JobRecord, front: Arc<dyn Front>) -> bool {
-        let mut running = self.inner.jobs_running.lock().unwrap_or_else(|p| p.into_inner());
+        let mut running = self
+            .inner
+            .jobs_running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         if !running.insert(job.id.clone()) {
             return false;
         }
@@ -101,7 +119,11 @@ impl Engine {
         self.inner.tasks.spawn(async move {
             let id = job.id.clone();
             engine.poll(job, front).await;
-            let mut running = engine.inner.jobs_running.lock().unwrap_or_else(|p| p.into_inner());
+            let mut running = engine
+                .inner
+                .jobs_running
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             running.remove(&id);
         });
         true
@@ -164,7 +186,9 @@ impl Engine {
                 }
                 None
             }
-            Err(EngineError::Nemo(NemoError::Api { status: 404, .. })) if job.status == SUBMITTING => {
+            Err(EngineError::Nemo(NemoError::Api { status: 404, .. }))
+                if job.status == SUBMITTING =>
+            {
                 Some(text::EXPORT_LOST.to_string())
             }
             Err(e) => {
@@ -173,7 +197,8 @@ impl Engine {
             }
         };
         let give_up_at = job.started + self.inner.cfg.export_timeout_ms / 1000;
-        let ending = ending.or_else(|| (now_secs() > give_up_at).then(|| text::EXPORT_TIMEOUT.to_string()));
+        let ending =
+            ending.or_else(|| (now_secs() > give_up_at).then(|| text::EXPORT_TIMEOUT.to_string()));
         let Some(message) = ending else {
             return false;
         };
@@ -199,7 +224,9 @@ fn render_id() -> String {
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0);
     let id = LAST
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| Some(now.max(last + 1)))
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
+            Some(now.max(last + 1))
+        })
         .map(|last| now.max(last + 1))
         .unwrap_or(now);
     format!("render_{id}")

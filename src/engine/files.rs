@@ -160,10 +160,16 @@ fn family_of_bytes(head: &[u8]) -> Option<Family> {
         (4, b"ftyp", Family::IsoMedia),
         (0, &[0x1A, 0x45, 0xDF, 0xA3], Family::Matroska),
         (0, &[0xFF, 0xD8, 0xFF], Family::Jpeg),
-        (0, &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A], Family::Png),
+        (
+            0,
+            &[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A],
+            Family::Png,
+        ),
         (0, b"GIF8", Family::Gif),
     ];
-    sigs.iter().find(|(i, sig, _)| at(*i, sig)).map(|(_, _, f)| *f)
+    sigs.iter()
+        .find(|(i, sig, _)| at(*i, sig))
+        .map(|(_, _, f)| *f)
 }
 
 /// Checks that a file's first bytes are the media its extension names.
@@ -216,7 +222,10 @@ pub struct CheckedFile {
 
 /// Runs every check on a local file, reading only its first bytes (never the whole file).
 pub async fn check_file(path: &Path) -> Result<CheckedFile, FileProblem> {
-    let raw = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let raw = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let name = display_name(&raw);
     kind_of_name(&name)?;
     let unreadable = |e: std::io::Error| FileProblem::Unreadable {
@@ -233,7 +242,10 @@ pub async fn check_file(path: &Path) -> Result<CheckedFile, FileProblem> {
     check_size(&name, meta.len())?;
     let mut head = Vec::with_capacity(16);
     let file = tokio::fs::File::open(path).await.map_err(unreadable)?;
-    file.take(16).read_to_end(&mut head).await.map_err(unreadable)?;
+    file.take(16)
+        .read_to_end(&mut head)
+        .await
+        .map_err(unreadable)?;
     let kind = sniff(&name, &head)?;
     Ok(CheckedFile {
         path: path.to_path_buf(),
@@ -313,7 +325,11 @@ mod tests {
             ("a.m4a", b"\0\0\0\x20ftypM4A ".to_vec(), true),
             ("a.mp4", b"\0\0\0\x20ftypisom".to_vec(), true),
             ("a.webm", vec![0x1A, 0x45, 0xDF, 0xA3, 1], true),
-            ("a.png", vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A], true),
+            (
+                "a.png",
+                vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A],
+                true,
+            ),
             ("a.jpg", vec![0xFF, 0xD8, 0xFF, 0xE0], true),
             ("a.gif", b"GIF89a".to_vec(), true),
             ("a.webp", b"RIFF\0\0\0\0WEBPVP8 ".to_vec(), true),
@@ -330,11 +346,19 @@ mod tests {
     fn sizes_and_sentences() {
         assert!(check_size("a.mp3", 1).is_ok());
         assert!(check_size("a.mp3", MAX_UPLOAD_BYTES).is_ok());
-        let too = check_size("a.mp3", MAX_UPLOAD_BYTES + 1).unwrap_err().to_string();
+        let too = check_size("a.mp3", MAX_UPLOAD_BYTES + 1)
+            .unwrap_err()
+            .to_string();
         assert!(too.contains("200 MB") && too.contains("200.0 MB"), "{too}");
-        assert!(check_size("a.mp3", 0).unwrap_err().to_string().contains("empty"));
+        assert!(check_size("a.mp3", 0)
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
         let unsupported = kind_of_name("x.exe").unwrap_err().to_string();
-        assert!(unsupported.contains("mp3, wav, m4a, aac, flac"), "{unsupported}");
+        assert!(
+            unsupported.contains("mp3, wav, m4a, aac, flac"),
+            "{unsupported}"
+        );
     }
 
     #[test]
@@ -362,14 +386,26 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("mvb-files-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let huge = dir.join("huge.wav");
-        std::fs::File::create(&huge).unwrap().set_len(MAX_UPLOAD_BYTES + 1).unwrap();
-        assert!(matches!(check_file(&huge).await, Err(FileProblem::TooLarge { .. })));
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(MAX_UPLOAD_BYTES + 1)
+            .unwrap();
+        assert!(matches!(
+            check_file(&huge).await,
+            Err(FileProblem::TooLarge { .. })
+        ));
         let real = dir.join("ok.mp3");
         std::fs::write(&real, b"ID3\x04\0\0\0\0\0\0").unwrap();
         let checked = check_file(&real).await.unwrap();
-        assert_eq!((checked.name.as_str(), checked.kind), ("ok.mp3", MediaKind::Audio));
+        assert_eq!(
+            (checked.name.as_str(), checked.kind),
+            ("ok.mp3", MediaKind::Audio)
+        );
         let missing = check_file(&dir.join("nope.mp3")).await.unwrap_err();
-        assert!(matches!(missing, FileProblem::Unreadable { .. }), "{missing:?}");
+        assert!(
+            matches!(missing, FileProblem::Unreadable { .. }),
+            "{missing:?}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

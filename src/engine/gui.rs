@@ -18,7 +18,11 @@ struct Rule {
     suggests: Option<Suggestion>,
 }
 
-const fn rule(phrase: &'static str, replacement: &'static str, suggests: Option<Suggestion>) -> Rule {
+const fn rule(
+    phrase: &'static str,
+    replacement: &'static str,
+    suggests: Option<Suggestion>,
+) -> Rule {
     Rule {
         phrase,
         replacement,
@@ -28,16 +32,40 @@ const fn rule(phrase: &'static str, replacement: &'static str, suggests: Option<
 
 /// Longest phrases first, so "click the Export button" wins over "click".
 const RULES: &[Rule] = &[
-    rule("click on the export button", "say `export`", Some(Suggestion::Export)),
-    rule("click the export button", "say `export`", Some(Suggestion::Export)),
+    rule(
+        "click on the export button",
+        "say `export`",
+        Some(Suggestion::Export),
+    ),
+    rule(
+        "click the export button",
+        "say `export`",
+        Some(Suggestion::Export),
+    ),
     rule("click on export", "say `export`", Some(Suggestion::Export)),
     rule("click export", "say `export`", Some(Suggestion::Export)),
     rule("点击导出按钮", "发送“导出”", Some(Suggestion::Export)),
     rule("点击导出", "发送“导出”", Some(Suggestion::Export)),
-    rule("preview it in the timeline", "say `status` for a summary of the tracks", Some(Suggestion::Status)),
-    rule("preview in the timeline", "say `status` for a summary of the tracks", Some(Suggestion::Status)),
-    rule("preview in timeline", "say `status` for a summary of the tracks", Some(Suggestion::Status)),
-    rule("open the timeline", "say `status`", Some(Suggestion::Status)),
+    rule(
+        "preview it in the timeline",
+        "say `status` for a summary of the tracks",
+        Some(Suggestion::Status),
+    ),
+    rule(
+        "preview in the timeline",
+        "say `status` for a summary of the tracks",
+        Some(Suggestion::Status),
+    ),
+    rule(
+        "preview in timeline",
+        "say `status` for a summary of the tracks",
+        Some(Suggestion::Status),
+    ),
+    rule(
+        "open the timeline",
+        "say `status`",
+        Some(Suggestion::Status),
+    ),
     rule("open the project", "say `status`", Some(Suggestion::Status)),
     rule("open the editor", "say `status`", Some(Suggestion::Status)),
     rule("open the panel", "say `status`", Some(Suggestion::Status)),
@@ -131,14 +159,26 @@ mod tests {
                 "Say `export` when you're happy with it.",
                 &[Export],
             ),
-            ("Then click the Export button.", "Then say `export`.", &[Export]),
-            ("完成了，点击导出即可。", "完成了，发送“导出”即可。", &[Export]),
+            (
+                "Then click the Export button.",
+                "Then say `export`.",
+                &[Export],
+            ),
+            (
+                "完成了，点击导出即可。",
+                "完成了，发送“导出”即可。",
+                &[Export],
+            ),
             (
                 "Preview in the timeline to check.",
                 "Say `status` for a summary of the tracks to check.",
                 &[Status],
             ),
-            ("Open the timeline to see it.", "Say `status` to see it.", &[Status]),
+            (
+                "Open the timeline to see it.",
+                "Say `status` to see it.",
+                &[Status],
+            ),
             ("打开时间线查看", "发送“状态”查看", &[Status]),
             (
                 "Drag and drop the clip to 0:05.",
@@ -146,7 +186,11 @@ mod tests {
                 &[],
             ),
             ("拖拽片段", "发消息告诉我如何移动片段", &[]),
-            ("Ready to export whenever you are.", "Ready to export whenever you are.", &[Export]),
+            (
+                "Ready to export whenever you are.",
+                "Ready to export whenever you are.",
+                &[Export],
+            ),
             (
                 "Click Export, then preview in timeline.",
                 "Say `export`, then say `status` for a summary of the tracks.",
@@ -157,7 +201,11 @@ mod tests {
                 "```\nclick export\n``` and say `export`",
                 &[Export],
             ),
-            ("See https://x.test/click-export", "See https://x.test/click-export", &[]),
+            (
+                "See https://x.test/click-export",
+                "See https://x.test/click-export",
+                &[],
+            ),
         ];
         for (input, want, suggestions) in rows {
             let (text, found) = translate_gui(input);
@@ -168,7 +216,14 @@ mod tests {
 
     #[test]
     fn any_unicode_is_safe() {
-        for s in ["é", "ＣＬＩＣＫ", "\u{0}click", "点", "🎵click export🎵", "İclick export"] {
+        for s in [
+            "é",
+            "ＣＬＩＣＫ",
+            "\u{0}click",
+            "点",
+            "🎵click export🎵",
+            "İclick export",
+        ] {
             let _ = translate_gui(s);
         }
     }

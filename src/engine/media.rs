@@ -17,7 +17,13 @@ enum Checked {
 impl Engine {
     /// `/musicvideo`: each medium is uploaded and gets its own turn and render; without media,
     /// one turn on the current timeline, then a render.
-    pub(crate) async fn music_video(&self, actor: &Actor, front: &Arc<dyn Front>, prompt: Option<String>, media: Vec<Media>) -> Result<(), EngineError> {
+    pub(crate) async fn music_video(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+        prompt: Option<String>,
+        media: Vec<Media>,
+    ) -> Result<(), EngineError> {
         let prompt = prompt
             .filter(|p| !p.trim().is_empty())
             .unwrap_or_else(|| text::DEFAULT_PROMPT.to_string());
@@ -37,7 +43,12 @@ impl Engine {
     }
 
     /// A turn, then an export when the turn worked and the timeline has something to render.
-    async fn make_video(&self, actor: &Actor, front: &Arc<dyn Front>, prompt: &str) -> Result<(), EngineError> {
+    async fn make_video(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+        prompt: &str,
+    ) -> Result<(), EngineError> {
         let outcome = self.run_turn(actor, front, prompt).await?;
         if outcome.failed {
             return Ok(());
@@ -51,7 +62,13 @@ impl Engine {
 
     /// Files dropped into the conversation: with words, the music-video flow on them; without,
     /// just the upload and a hint.
-    pub(crate) async fn dropped(&self, actor: &Actor, front: &Arc<dyn Front>, media: Vec<Media>, words: String) -> Result<(), EngineError> {
+    pub(crate) async fn dropped(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+        media: Vec<Media>,
+        words: String,
+    ) -> Result<(), EngineError> {
         if media.is_empty() {
             return Err(EngineError::User(text::ATTACH_SOMETHING.into()));
         }
@@ -92,7 +109,12 @@ impl Engine {
     }
 
     /// Uploads one checked medium to the scope's session.
-    async fn upload(&self, actor: &Actor, front: &Arc<dyn Front>, item: &Checked) -> Result<(), EngineError> {
+    async fn upload(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+        item: &Checked,
+    ) -> Result<(), EngineError> {
         let nemo = &self.inner.nemo;
         let (name, done): (String, Uploaded) = match item {
             Checked::File(f) => {
@@ -120,7 +142,11 @@ impl Engine {
             .map(|f| display_name(&f.filename))
             .filter(|n| !n.is_empty())
             .unwrap_or(name);
-        let message = text::uploaded(&shown, first.and_then(|f| f.file_type.as_deref()), first.and_then(|f| f.duration));
+        let message = text::uploaded(
+            &shown,
+            first.and_then(|f| f.file_type.as_deref()),
+            first.and_then(|f| f.duration),
+        );
         front.send(&message, true).await?;
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! The platform-agnostic engine: sessions, routing, turns and export jobs. Fronts call
 //! [`Engine::handle`] with what a user said or dropped; answers go back through [`Front`].
 
+mod accounts;
 pub mod error;
 mod export;
 pub mod files;
@@ -12,7 +13,6 @@ pub mod route;
 pub mod split;
 pub mod summary;
 pub mod text;
-mod accounts;
 mod turn;
 
 pub use error::EngineError;
@@ -159,9 +159,16 @@ impl Engine {
     }
 
     /// Requests that change the session, run one at a time per scope.
-    async fn serve(&self, actor: &Actor, request: Request, front: &Arc<dyn Front>) -> Result<(), EngineError> {
+    async fn serve(
+        &self,
+        actor: &Actor,
+        request: Request,
+        front: &Arc<dyn Front>,
+    ) -> Result<(), EngineError> {
         match request {
-            Request::MusicVideo { prompt, media } => self.music_video(actor, front, prompt, media).await,
+            Request::MusicVideo { prompt, media } => {
+                self.music_video(actor, front, prompt, media).await
+            }
             Request::Upload { media, text } => self.dropped(actor, front, media, text).await,
             Request::Export => self.export(actor, front).await,
             Request::Say(words) => self.run_turn(actor, front, &words).await.map(drop),
@@ -170,7 +177,11 @@ impl Engine {
     }
 
     /// One request at a time per scope: a second one waits, and is told its place in line.
-    async fn lock_scope(&self, actor: &Actor, front: &Arc<dyn Front>) -> tokio::sync::OwnedMutexGuard<()> {
+    async fn lock_scope(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+    ) -> tokio::sync::OwnedMutexGuard<()> {
         let lock = {
             let mut scopes = self.inner.scopes.lock().unwrap_or_else(|p| p.into_inner());
             scopes.entry(actor.scope.clone()).or_default().clone()
@@ -189,7 +200,9 @@ impl Engine {
         let nemo = &self.inner.nemo;
         let account = self.account_of(actor);
         let c = self
-            .with_token(&account, |t| async move { turn::retry_reads(|| nemo.credits(&t)).await })
+            .with_token(&account, |t| async move {
+                turn::retry_reads(|| nemo.credits(&t)).await
+            })
             .await?;
         front.send(&text::credits(&c), true).await?;
         Ok(())
@@ -202,8 +215,17 @@ impl Engine {
         let data = self.state(actor, front.as_ref()).await?;
         let state = data.get("state").cloned().unwrap_or_default();
         let mut out = summary::describe_state(&state);
-        for job in self.inner.store.jobs()?.iter().filter(|j| j.scope == actor.scope) {
-            out.push_str(&format!("\n{}", text::export_progress(&job.status, job.progress)));
+        for job in self
+            .inner
+            .store
+            .jobs()?
+            .iter()
+            .filter(|j| j.scope == actor.scope)
+        {
+            out.push_str(&format!(
+                "\n{}",
+                text::export_progress(&job.status, job.progress)
+            ));
         }
         front.send(&out, true).await?;
         Ok(())
@@ -222,7 +244,10 @@ impl Engine {
         let link = Link {
             kind: LinkKind::Claim,
             text: text::OPEN_EDITOR.into(),
-            url: format!("https://nemovideo.com/workspace/claim?ct={}", claim.claim_token.expose()),
+            url: format!(
+                "https://nemovideo.com/workspace/claim?ct={}",
+                claim.claim_token.expose()
+            ),
             key: format!("claim:{}", actor.scope),
         };
         front.post_link(&link).await?;
@@ -239,19 +264,21 @@ impl Engine {
     /// Tells the user what went wrong, in one sentence (the registration link privately).
     async fn report(&self, actor: &Actor, front: &Arc<dyn Front>, err: EngineError) {
         let delivered = match &err {
-            EngineError::Nemo(crate::nemo::NemoError::NoCredits { .. }) => match self.bind_id(actor) {
-                Ok(Some(id)) if id.starts_with("anon_") => {
-                    let link = Link {
-                        kind: LinkKind::Register,
-                        text: text::NO_CREDITS_REGISTER.into(),
-                        url: format!("{}?bind={id}", error::REGISTER_URL),
-                        key: format!("register:{id}"),
-                    };
-                    front.post_link(&link).await
+            EngineError::Nemo(crate::nemo::NemoError::NoCredits { .. }) => {
+                match self.bind_id(actor) {
+                    Ok(Some(id)) if id.starts_with("anon_") => {
+                        let link = Link {
+                            kind: LinkKind::Register,
+                            text: text::NO_CREDITS_REGISTER.into(),
+                            url: format!("{}?bind={id}", error::REGISTER_URL),
+                            key: format!("register:{id}"),
+                        };
+                        front.post_link(&link).await
+                    }
+                    Ok(_) => front.send(&err.user_text(), true).await.map(drop),
+                    Err(()) => front.send(text::NO_CREDITS_NOT_YOURS, true).await.map(drop),
                 }
-                Ok(_) => front.send(&err.user_text(), true).await.map(drop),
-                Err(()) => front.send(text::NO_CREDITS_NOT_YOURS, true).await.map(drop),
-            },
+            }
             _ => front.send(&err.user_text(), true).await.map(drop),
         };
         if let Err(e) = delivered {

@@ -116,7 +116,10 @@ mod tests {
         }
         async fn edit(&self, id: &MsgId, text: &str, _done: bool) -> Result<(), FrontError> {
             let call = format!("edit {}", id.0);
-            self.calls.lock().unwrap().push((call, text.into(), Instant::now()));
+            self.calls
+                .lock()
+                .unwrap()
+                .push((call, text.into(), Instant::now()));
             Ok(())
         }
         async fn status(&self, _text: &str) -> Result<(), FrontError> {
@@ -151,14 +154,19 @@ mod tests {
         }
         reply.flush(true).await.unwrap();
         let calls = front.calls.lock().unwrap().clone();
-        let edits: Vec<&(String, String, Instant)> = calls.iter().filter(|c| c.0.starts_with("edit")).collect();
+        let edits: Vec<&(String, String, Instant)> =
+            calls.iter().filter(|c| c.0.starts_with("edit")).collect();
         assert_eq!(calls[0].0, "send");
         // 10 s at one edit per 1.5 s: at most 7 edits, plus the final one.
         assert!(edits.len() <= 8, "{} edits", edits.len());
         for pair in edits.windows(2).take(edits.len().saturating_sub(2)) {
             assert!(pair[1].2 - pair[0].2 >= Duration::from_millis(1500));
         }
-        assert_eq!(calls.last().unwrap().1.trim_end(), text.trim_end(), "the final text is shown");
+        assert_eq!(
+            calls.last().unwrap().1.trim_end(),
+            text.trim_end(),
+            "the final text is shown"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -169,12 +177,20 @@ mod tests {
         reply.set(words.join(" "));
         reply.flush(true).await.unwrap();
         let calls = front.calls.lock().unwrap().clone();
-        let sends: Vec<&String> = calls.iter().filter(|c| c.0 == "send").map(|c| &c.1).collect();
+        let sends: Vec<&String> = calls
+            .iter()
+            .filter(|c| c.0 == "send")
+            .map(|c| &c.1)
+            .collect();
         assert!(sends.len() >= 3, "{} messages", sends.len());
         for s in &sends {
             assert!(s.encode_utf16().count() <= 2000);
         }
         let rejoined: Vec<&str> = sends.iter().flat_map(|s| s.split_whitespace()).collect();
-        assert_eq!(rejoined, words.iter().map(String::as_str).collect::<Vec<_>>(), "no word cut");
+        assert_eq!(
+            rejoined,
+            words.iter().map(String::as_str).collect::<Vec<_>>(),
+            "no word cut"
+        );
     }
 }

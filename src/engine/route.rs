@@ -19,11 +19,26 @@ pub enum Action {
 const TABLE: &[(Action, &[&str], &[&str])] = &[
     (
         Action::Export,
-        &["export", "download", "send me the video", "send me the mp4", "give me the video", "render it"],
+        &[
+            "export",
+            "download",
+            "send me the video",
+            "send me the mp4",
+            "give me the video",
+            "render it",
+        ],
         &["导出", "下载"],
     ),
-    (Action::Credits, &["credits", "credit", "balance"], &["积分", "余额"]),
-    (Action::Status, &["status", "show tracks", "show the tracks", "show timeline"], &["状态", "显示轨道"]),
+    (
+        Action::Credits,
+        &["credits", "credit", "balance"],
+        &["积分", "余额"],
+    ),
+    (
+        Action::Status,
+        &["status", "show tracks", "show the tracks", "show timeline"],
+        &["状态", "显示轨道"],
+    ),
     (Action::Upload, &["upload"], &["上传"]),
 ];
 
@@ -33,7 +48,9 @@ const EDIT_WORDS_EN: &[&str] = &[
     "add", "make", "generate", "create", "change", "remove", "delete", "cut", "trim", "replace",
     "edit", "put", "insert", "use", "turn", "set", "move", "apply", "fade", "speed", "slow",
 ];
-const EDIT_WORDS_ZH: &[&str] = &["添加", "加", "生成", "修改", "删除", "剪", "换", "做", "制作", "改"];
+const EDIT_WORDS_ZH: &[&str] = &[
+    "添加", "加", "生成", "修改", "删除", "剪", "换", "做", "制作", "改",
+];
 
 /// Longest message (in words, or CJK characters) still read as a command rather than a request
 /// for the agent.
@@ -51,12 +68,15 @@ pub fn route(text: &str, has_files: bool) -> Action {
         .filter(|w| !w.is_empty() && w.is_ascii())
         .collect();
     let cjk = lower.chars().filter(|c| is_cjk(*c)).count();
-    if words.len() > MAX_COMMAND_WORDS || cjk > MAX_COMMAND_CJK || asks_for_an_edit(&words, &lower) {
+    if words.len() > MAX_COMMAND_WORDS || cjk > MAX_COMMAND_CJK || asks_for_an_edit(&words, &lower)
+    {
         return Action::Message;
     }
     TABLE
         .iter()
-        .find(|(_, en, zh)| en.iter().any(|p| has_phrase(&words, p)) || zh.iter().any(|p| lower.contains(p)))
+        .find(|(_, en, zh)| {
+            en.iter().any(|p| has_phrase(&words, p)) || zh.iter().any(|p| lower.contains(p))
+        })
         .map(|(action, _, _)| *action)
         .unwrap_or(Action::Message)
 }
@@ -114,10 +134,18 @@ mod tests {
             ("anything at all", true, Upload),
             ("", true, Upload),
             ("make a music video that matches the beat", false, Message),
-            ("generate a music video with visuals that match the beat and mood of this song", false, Message),
+            (
+                "generate a music video with visuals that match the beat and mood of this song",
+                false,
+                Message,
+            ),
             ("make the colour balance warmer", false, Message),
             ("add a status bar overlay", false, Message),
-            ("generate a video and upload it to youtube style", false, Message),
+            (
+                "generate a video and upload it to youtube style",
+                false,
+                Message,
+            ),
             ("加一个上传动画", false, Message),
             ("生成一个音乐视频", false, Message),
             ("rebalance the colours", false, Message),
@@ -129,8 +157,16 @@ mod tests {
             ("add BGM", false, Message),
             ("please export 导出", false, Export),
             ("status 状态", false, Status),
-            ("this is a long message that mentions export but is really a request for the agent", false, Message),
-            ("把这个视频导出成一个非常非常长的高清版本然后发给我谢谢你呀朋友们", false, Message),
+            (
+                "this is a long message that mentions export but is really a request for the agent",
+                false,
+                Message,
+            ),
+            (
+                "把这个视频导出成一个非常非常长的高清版本然后发给我谢谢你呀朋友们",
+                false,
+                Message,
+            ),
         ];
         for (text, files, want) in rows {
             assert_eq!(route(text, *files), *want, "{text:?}");
@@ -139,7 +175,15 @@ mod tests {
 
     #[test]
     fn odd_unicode_never_panics() {
-        let samples = ["\u{0}", "\u{202e}export", "é x", "ｅｘｐｏｒｔ", "\u{10FFFF}", "导", "a\u{301}"];
+        let samples = [
+            "\u{0}",
+            "\u{202e}export",
+            "é x",
+            "ｅｘｐｏｒｔ",
+            "\u{10FFFF}",
+            "导",
+            "a\u{301}",
+        ];
         for s in samples {
             let _ = route(s, false);
         }

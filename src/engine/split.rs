@@ -14,10 +14,17 @@ pub fn split_message(text: &str, max_len: usize) -> Vec<String> {
     let mut rest = text.trim_end();
     let mut reopen: Option<String> = None;
     while !rest.is_empty() {
-        let prefix = reopen.take().map(|info| format!("```{info}\n")).unwrap_or_default();
+        let prefix = reopen
+            .take()
+            .map(|info| format!("```{info}\n"))
+            .unwrap_or_default();
         // max_len >= 20 and a reopened fence is at most 14 units, so room >= 6.
         let room = max_len - text_len(&prefix);
-        let mut cut = if text_len(rest) <= room { rest.len() } else { break_point(rest, room) };
+        let mut cut = if text_len(rest) <= room {
+            rest.len()
+        } else {
+            break_point(rest, room)
+        };
         if cut < rest.len() && open_fence(&format!("{prefix}{}", &rest[..cut])).is_some() {
             // Ending inside a code block: leave room to close it ("\n```").
             cut = break_point(rest, room - 4);
@@ -51,10 +58,14 @@ fn break_point(text: &str, room: usize) -> usize {
         }
     }
     let head = &text[..fit];
-    let found = [head.rfind("\n\n"), head.rfind('\n'), head.rfind([' ', '\t'])]
-        .into_iter()
-        .flatten()
-        .find(|&i| i > 0);
+    let found = [
+        head.rfind("\n\n"),
+        head.rfind('\n'),
+        head.rfind([' ', '\t']),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|&i| i > 0);
     match found {
         Some(i) => i,
         None if fit == 0 => text.chars().next().map_or(text.len(), char::len_utf8),
@@ -79,7 +90,9 @@ fn open_fence(chunk: &str) -> Option<String> {
 /// A fence's language tag worth repeating when it is reopened (short, plain), else nothing.
 fn language(info: &str) -> String {
     let word = info.split_whitespace().next().unwrap_or("");
-    let plain = word.chars().all(|c| c.is_ascii_alphanumeric() || "+-_.#".contains(c));
+    let plain = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "+-_.#".contains(c));
     if plain && word.len() <= 10 {
         word.to_string()
     } else {
@@ -92,7 +105,12 @@ mod tests {
     use super::*;
 
     fn fences_balanced(chunk: &str) -> bool {
-        chunk.lines().filter(|l| l.trim_start().starts_with("```")).count() % 2 == 0
+        chunk
+            .lines()
+            .filter(|l| l.trim_start().starts_with("```"))
+            .count()
+            % 2
+            == 0
     }
 
     #[test]
@@ -101,9 +119,25 @@ mod tests {
             ("", 2000, vec![]),
             ("   ", 2000, vec![]),
             ("hello", 2000, vec!["hello"]),
-            ("aaaa bbbb cccc dddd eeee ffff", 20, vec!["aaaa bbbb cccc dddd", "eeee ffff"]),
-            ("para one.\n\npara two is here", 20, vec!["para one.", "para two is here"]),
-            ("x".repeat(45).leak(), 20, vec!["x".repeat(20).leak(), "x".repeat(20).leak(), "x".repeat(5).leak()]),
+            (
+                "aaaa bbbb cccc dddd eeee ffff",
+                20,
+                vec!["aaaa bbbb cccc dddd", "eeee ffff"],
+            ),
+            (
+                "para one.\n\npara two is here",
+                20,
+                vec!["para one.", "para two is here"],
+            ),
+            (
+                "x".repeat(45).leak(),
+                20,
+                vec![
+                    "x".repeat(20).leak(),
+                    "x".repeat(20).leak(),
+                    "x".repeat(5).leak(),
+                ],
+            ),
         ];
         for (text, max, want) in rows {
             assert_eq!(split_message(text, max), want, "{text:?}");
@@ -147,12 +181,25 @@ mod tests {
 
     #[test]
     fn invariants_hold_on_many_inputs() {
-        let pieces = ["word", "longerword", "\n", "\n\n", "```", "```py\n", "中文字", "🎶", " ", "x".repeat(70).leak()];
+        let pieces = [
+            "word",
+            "longerword",
+            "\n",
+            "\n\n",
+            "```",
+            "```py\n",
+            "中文字",
+            "🎶",
+            " ",
+            "x".repeat(70).leak(),
+        ];
         let mut seed = 7u64;
         for _ in 0..300 {
             let mut text = String::new();
             for _ in 0..(seed % 200) {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
                 text.push(' ');
             }
@@ -162,7 +209,12 @@ mod tests {
                 assert!(text_len(c) <= max, "{} > {max}: {c:?}", text_len(c));
                 assert!(!c.trim().is_empty());
             }
-            let words = |s: &str| s.split_whitespace().filter(|w| !w.starts_with("```")).map(str::to_string).collect::<String>();
+            let words = |s: &str| {
+                s.split_whitespace()
+                    .filter(|w| !w.starts_with("```"))
+                    .map(str::to_string)
+                    .collect::<String>()
+            };
             let joined: String = chunks.iter().map(|c| words(c)).collect();
             assert_eq!(joined, words(&text), "content preserved for {text:?}");
         }

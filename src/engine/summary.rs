@@ -60,8 +60,14 @@ impl Timeline {
         Timeline {
             tracks,
             title: meta.and_then(|m| text_at(m, &["title", "name"])),
-            width: meta.and_then(|m| m.get("width")).and_then(number).map(|n| n as u64),
-            height: meta.and_then(|m| m.get("height")).and_then(number).map(|n| n as u64),
+            width: meta
+                .and_then(|m| m.get("width"))
+                .and_then(number)
+                .map(|n| n as u64),
+            height: meta
+                .and_then(|m| m.get("height"))
+                .and_then(number)
+                .map(|n| n as u64),
         }
     }
 
@@ -78,7 +84,11 @@ impl Timeline {
             .enumerate()
             .map(|(i, t)| format!("{}. {}", i + 1, describe(t)))
             .collect();
-        format!("Timeline ({n} track{}): {}", if n == 1 { "" } else { "s" }, items.join(" "))
+        format!(
+            "Timeline ({n} track{}): {}",
+            if n == 1 { "" } else { "s" },
+            items.join(" ")
+        )
     }
 
     /// Exportable when some track has segments.
@@ -88,7 +98,12 @@ impl Timeline {
 }
 
 fn track(t: &Value) -> Track {
-    let kind = match t.get("tt").or_else(|| t.get("type")).and_then(number).map(|n| n as i64) {
+    let kind = match t
+        .get("tt")
+        .or_else(|| t.get("type"))
+        .and_then(number)
+        .map(|n| n as i64)
+    {
         Some(0) => TrackKind::Video,
         Some(1) => TrackKind::Audio,
         Some(7) => TrackKind::Text,
@@ -102,9 +117,17 @@ fn track(t: &Value) -> Track {
         .map(|s| s.iter().filter(|x| x.is_object()).collect())
         .unwrap_or_default();
     let span = |s: &Value| {
-        let start = s.get("st").or_else(|| s.get("s")).or_else(|| s.get("start")).or_else(|| s.get("start_ms"));
+        let start = s
+            .get("st")
+            .or_else(|| s.get("s"))
+            .or_else(|| s.get("start"))
+            .or_else(|| s.get("start_ms"));
         let start = start.and_then(number).map_or(0, ms);
-        let dur = s.get("d").or_else(|| s.get("duration")).and_then(number).map_or(0, ms);
+        let dur = s
+            .get("d")
+            .or_else(|| s.get("duration"))
+            .and_then(number)
+            .map_or(0, ms);
         (start, start.saturating_add(dur))
     };
     let start_ms = segs.iter().map(|s| span(s).0).min().unwrap_or(0);
@@ -145,7 +168,10 @@ fn text_at(v: &Value, keys: &[&str]) -> Option<String> {
 
 /// Single-line, bounded, without control characters.
 fn clean(s: &str) -> String {
-    let one_line: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let trimmed = one_line.trim();
     match trimmed.char_indices().nth(60) {
         Some((i, _)) => format!("{}…", &trimmed[..i]),
@@ -225,7 +251,12 @@ pub fn diff(before: &Timeline, after: &Timeline) -> Option<String> {
                 secs(a.end_ms)
             ));
         } else if b.segments != a.segments {
-            changes.push(format!("track {n} ({}) now has {} segments (was {})", label(a.kind), a.segments, b.segments));
+            changes.push(format!(
+                "track {n} ({}) now has {} segments (was {})",
+                label(a.kind),
+                a.segments,
+                b.segments
+            ));
         } else if b.volume_pct != a.volume_pct {
             changes.push(format!("changed the volume of track {n}: {}", describe(a)));
         }
@@ -259,7 +290,10 @@ pub fn describe_state(state: &Value) -> String {
     if let (Some(w), Some(h)) = (timeline.width, timeline.height) {
         lines.push(format!("Canvas: {w}×{h}"));
     }
-    let media: Vec<String> = list(state.get("video_infos")).iter().map(|m| media_line(m)).collect();
+    let media: Vec<String> = list(state.get("video_infos"))
+        .iter()
+        .map(|m| media_line(m))
+        .collect();
     if !media.is_empty() {
         lines.push(format!("Media ({}): {}", media.len(), media.join(", ")));
     }
@@ -268,7 +302,11 @@ pub fn describe_state(state: &Value) -> String {
         let names: Vec<String> = generated
             .iter()
             .enumerate()
-            .map(|(i, g)| name_of(g).or_else(|| text_at(g, &["filename", "type"])).unwrap_or_else(|| format!("item {}", i + 1)))
+            .map(|(i, g)| {
+                name_of(g)
+                    .or_else(|| text_at(g, &["filename", "type"]))
+                    .unwrap_or_else(|| format!("item {}", i + 1))
+            })
             .collect();
         lines.push(format!("Generated ({}): {}", names.len(), names.join(", ")));
     }
@@ -290,7 +328,11 @@ fn media_line(m: &Value) -> String {
     if let Some(kind) = text_at(m, &["file_type", "type"]) {
         details.push(kind);
     }
-    if let Some(d) = m.get("duration").and_then(number).filter(|d| *d > 0.0 && *d < 1e7) {
+    if let Some(d) = m
+        .get("duration")
+        .and_then(number)
+        .filter(|d| *d > 0.0 && *d < 1e7)
+    {
         let s = d.round() as u64;
         details.push(format!("{}:{:02}", s / 60, s % 60));
     }
@@ -329,12 +371,36 @@ mod tests {
     fn odd_drafts_are_tolerated() {
         let rows: Vec<(Value, &str, bool)> = vec![
             (json!(null), "The timeline is empty (no tracks yet).", false),
-            (json!({"t":[]}), "The timeline is empty (no tracks yet).", false),
-            (json!({"t":"nope"}), "The timeline is empty (no tracks yet).", false),
-            (json!({"t":[{"tt":0,"sg":[]}]}), "Timeline (1 track): 1. Video: untitled (0-0s)", false),
-            (json!({"t":[{"tt":"1","sg":[{"start":"1500","duration":2500.0,"volume":80,"name":"Beat"}]}]}), "Timeline (1 track): 1. BGM: Beat (1.5-4s, 80%)", true),
-            (json!({"t":[{"tt":42,"n":"fx","sg":[{"s":0,"d":1e30}]}]}), "Timeline (1 track): 1. Track: fx (0-18446744073709551.6s)", true),
-            (json!({"t":[{"tt":0,"sg":[{"st":-5,"d":"x"}]}, 7, null]}), "Timeline (1 track): 1. Video: untitled (0-0s)", true),
+            (
+                json!({"t":[]}),
+                "The timeline is empty (no tracks yet).",
+                false,
+            ),
+            (
+                json!({"t":"nope"}),
+                "The timeline is empty (no tracks yet).",
+                false,
+            ),
+            (
+                json!({"t":[{"tt":0,"sg":[]}]}),
+                "Timeline (1 track): 1. Video: untitled (0-0s)",
+                false,
+            ),
+            (
+                json!({"t":[{"tt":"1","sg":[{"start":"1500","duration":2500.0,"volume":80,"name":"Beat"}]}]}),
+                "Timeline (1 track): 1. BGM: Beat (1.5-4s, 80%)",
+                true,
+            ),
+            (
+                json!({"t":[{"tt":42,"n":"fx","sg":[{"s":0,"d":1e30}]}]}),
+                "Timeline (1 track): 1. Track: fx (0-18446744073709551.6s)",
+                true,
+            ),
+            (
+                json!({"t":[{"tt":0,"sg":[{"st":-5,"d":"x"}]}, 7, null]}),
+                "Timeline (1 track): 1. Video: untitled (0-0s)",
+                true,
+            ),
         ];
         for (draft, want, exportable) in rows {
             let t = Timeline::from_draft(&draft);
@@ -350,7 +416,9 @@ mod tests {
 
     #[test]
     fn diffs_say_what_changed() {
-        let before = Timeline::from_draft(&json!({"t":[{"tt":0,"sg":[{"st":0,"d":10000,"m":{"title":"city"}}]}]}));
+        let before = Timeline::from_draft(
+            &json!({"t":[{"tt":0,"sg":[{"st":0,"d":10000,"m":{"title":"city"}}]}]}),
+        );
         let after = Timeline::from_draft(&contract_draft());
         let rows: Vec<(&Timeline, &Timeline, Option<&str>)> = vec![
             (&before, &before, None),
@@ -360,8 +428,13 @@ mod tests {
         for (b, a, want) in rows {
             assert_eq!(diff(b, a).as_deref(), want);
         }
-        let longer = Timeline::from_draft(&json!({"t":[{"tt":0,"sg":[{"st":0,"d":12000,"m":{"title":"city"}}]}]}));
-        assert_eq!(diff(&before, &longer).as_deref(), Some("Retimed track 1 (Video): 0-10s → 0-12s."));
+        let longer = Timeline::from_draft(
+            &json!({"t":[{"tt":0,"sg":[{"st":0,"d":12000,"m":{"title":"city"}}]}]}),
+        );
+        assert_eq!(
+            diff(&before, &longer).as_deref(),
+            Some("Retimed track 1 (Video): 0-10s → 0-12s.")
+        );
     }
 
     #[test]
@@ -373,8 +446,14 @@ mod tests {
         });
         let text = describe_state(&state);
         assert!(text.starts_with("Timeline (3 tracks)"), "{text}");
-        assert!(text.contains("Media (2): song.mp3 (audio, 3:02), file"), "{text}");
+        assert!(
+            text.contains("Media (2): song.mp3 (audio, 3:02), file"),
+            "{text}"
+        );
         assert!(text.contains("Generated (1): neon clip"), "{text}");
-        assert_eq!(describe_state(&json!("junk")), "The timeline is empty (no tracks yet).");
+        assert_eq!(
+            describe_state(&json!("junk")),
+            "The timeline is empty (no tracks yet)."
+        );
     }
 }

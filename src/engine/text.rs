@@ -34,9 +34,13 @@ pub fn agent_failed(message: &str) -> String {
     let message = message.trim();
     let readable = !message.is_empty() && !message.starts_with(['{', '[']) && message.len() < 400;
     if readable {
-        format!("⚠️ The agent could not finish this step: {}", crate::secret::redact(message))
+        format!(
+            "⚠️ The agent could not finish this step: {}",
+            crate::secret::redact(message)
+        )
     } else {
-        "⚠️ The agent could not finish this step. Please try again, perhaps with simpler words.".into()
+        "⚠️ The agent could not finish this step. Please try again, perhaps with simpler words."
+            .into()
     }
 }
 
@@ -118,10 +122,12 @@ pub fn uploaded(name: &str, kind: Option<&str>, seconds: Option<f64>) -> String 
 pub const NO_CREDITS_NOT_YOURS: &str = "This project's credits are used up (it runs on another member's account). Use /reset to start a project on your own account.";
 
 /// The registration link's sentence, for an anonymous account out of credits.
-pub const NO_CREDITS_REGISTER: &str = "You're out of free credits. Register to keep going (your projects come with you):";
+pub const NO_CREDITS_REGISTER: &str =
+    "You're out of free credits. Register to keep going (your projects come with you):";
 
 /// The claim link's sentence.
-pub const OPEN_EDITOR: &str = "Open this project in NemoVideo's web editor (the link works for 7 days):";
+pub const OPEN_EDITOR: &str =
+    "Open this project in NemoVideo's web editor (the link works for 7 days):";
 
 /// Integers without a fraction, others with one decimal.
 fn number(v: f64) -> String {

@@ -61,20 +61,30 @@ impl Answer {
 }
 
 fn is_temporary_issue(text: &str) -> bool {
-    text.to_lowercase().contains("i encountered a temporary issue")
+    text.to_lowercase()
+        .contains("i encountered a temporary issue")
 }
 
 impl Engine {
     /// Runs one turn on the scope's session and shows it through `front`.
-    pub(crate) async fn run_turn(&self, actor: &Actor, front: &Arc<dyn Front>, prompt: &str) -> Result<TurnOutcome, EngineError> {
+    pub(crate) async fn run_turn(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+        prompt: &str,
+    ) -> Result<TurnOutcome, EngineError> {
         let before = self.timeline(actor, front.as_ref()).await.ok();
         let nemo = &self.inner.nemo;
         let mut stream = self
-            .with_session(actor, front.as_ref(), |t, s| async move { nemo.run_sse(&t, &s.session_id, prompt).await })
+            .with_session(actor, front.as_ref(), |t, s| async move {
+                nemo.run_sse(&t, &s.session_id, prompt).await
+            })
             .await?;
         let mut reply = Reply::new(front.clone());
         let mut answer = Answer::default();
-        let stop = self.read_stream(&mut stream, front, &mut reply, &mut answer).await;
+        let stop = self
+            .read_stream(&mut stream, front, &mut reply, &mut answer)
+            .await;
         drop(stream);
         let (shown, suggestions) = translate_gui(&answer.text());
         reply.set(shown);
@@ -84,11 +94,17 @@ impl Engine {
         let failed = stop.is_some();
         let agent_said_why = matches!(stop, Some(Stop::Agent(_)));
         match stop {
-            Some(Stop::Agent(message)) => front.send(&text::agent_failed(&message), true).await.map(drop)?,
+            Some(Stop::Agent(message)) => front
+                .send(&text::agent_failed(&message), true)
+                .await
+                .map(drop)?,
             Some(Stop::Broken) => front.send(text::STREAM_BROKEN, true).await.map(drop)?,
             Some(Stop::Timeout) => {
                 let minutes = self.inner.cfg.sse_timeout_ms.div_ceil(60_000);
-                front.send(&text::turn_timeout(minutes), true).await.map(drop)?
+                front
+                    .send(&text::turn_timeout(minutes), true)
+                    .await
+                    .map(drop)?
             }
             None => {}
         }
@@ -102,7 +118,13 @@ impl Engine {
     }
 
     /// Reads the stream into the reply until it ends, fails or times out.
-    async fn read_stream(&self, stream: &mut TurnStream, front: &Arc<dyn Front>, reply: &mut Reply, answer: &mut Answer) -> Option<Stop> {
+    async fn read_stream(
+        &self,
+        stream: &mut TurnStream,
+        front: &Arc<dyn Front>,
+        reply: &mut Reply,
+        answer: &mut Answer,
+    ) -> Option<Stop> {
         let cfg = &self.inner.cfg;
         let still = Duration::from_millis(cfg.still_working_ms);
         let idle = Duration::from_millis(cfg.idle_timeout_ms);
@@ -162,14 +184,22 @@ impl Engine {
     }
 
     /// The session's timeline now.
-    pub(crate) async fn timeline(&self, actor: &Actor, front: &dyn Front) -> Result<Timeline, EngineError> {
+    pub(crate) async fn timeline(
+        &self,
+        actor: &Actor,
+        front: &dyn Front,
+    ) -> Result<Timeline, EngineError> {
         let data = self.state(actor, front).await?;
         let draft = data.pointer("/state/draft").cloned().unwrap_or_default();
         Ok(Timeline::from_draft(&draft))
     }
 
     /// The session's state (`data`, with `state` inside), read with bounded retries.
-    pub(crate) async fn state(&self, actor: &Actor, front: &dyn Front) -> Result<serde_json::Value, EngineError> {
+    pub(crate) async fn state(
+        &self,
+        actor: &Actor,
+        front: &dyn Front,
+    ) -> Result<serde_json::Value, EngineError> {
         let nemo = &self.inner.nemo;
         self.with_session(actor, front, |t, s| async move {
             retry_reads(|| nemo.state(&t, &s.session_id)).await
@@ -178,7 +208,12 @@ impl Engine {
     }
 
     /// Tells the user what a turn without text changed on the timeline.
-    async fn explain_change(&self, actor: &Actor, front: &Arc<dyn Front>, before: Option<&Timeline>) -> Result<(), EngineError> {
+    async fn explain_change(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+        before: Option<&Timeline>,
+    ) -> Result<(), EngineError> {
         let after = match self.timeline(actor, front.as_ref()).await {
             Ok(t) => t,
             Err(e) => {

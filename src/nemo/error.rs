@@ -167,11 +167,26 @@ pub fn classify(endpoint: &str, status: u16, body: &str) -> Result<Value, NemoEr
     match code {
         0 if ok_status && !failed => Ok(json),
         0 => Err(by_status(ep, status, -1, message)),
-        1001 => Err(NemoError::BadToken { endpoint: ep, message }),
-        1002 => Err(NemoError::SessionNotFound { endpoint: ep, message }),
-        2001 => Err(NemoError::NoCredits { endpoint: ep, message }),
-        4001 => Err(NemoError::UnsupportedFile { endpoint: ep, message }),
-        4002 => Err(NemoError::FileTooLarge { endpoint: ep, message }),
+        1001 => Err(NemoError::BadToken {
+            endpoint: ep,
+            message,
+        }),
+        1002 => Err(NemoError::SessionNotFound {
+            endpoint: ep,
+            message,
+        }),
+        2001 => Err(NemoError::NoCredits {
+            endpoint: ep,
+            message,
+        }),
+        4001 => Err(NemoError::UnsupportedFile {
+            endpoint: ep,
+            message,
+        }),
+        4002 => Err(NemoError::FileTooLarge {
+            endpoint: ep,
+            message,
+        }),
         other => Err(by_status(ep, status, other, message)),
     }
 }
@@ -179,9 +194,7 @@ pub fn classify(endpoint: &str, status: u16, body: &str) -> Result<Value, NemoEr
 fn by_status(endpoint: String, status: u16, code: i64, message: String) -> NemoError {
     let about_client_id = message.to_ascii_lowercase().contains("client");
     match status {
-        400 if about_client_id => {
-            NemoError::MissingClientId { endpoint, message }
-        }
+        400 if about_client_id => NemoError::MissingClientId { endpoint, message },
         401 => NemoError::BadToken { endpoint, message },
         402 => NemoError::ExportBlocked { endpoint, message },
         429 => NemoError::RateLimited { endpoint, message },
@@ -231,7 +244,11 @@ mod tests {
     fn kind(r: Result<Value, NemoError>) -> String {
         match r {
             Ok(_) => "ok".into(),
-            Err(e) => format!("{e:?}").split([' ', '{']).next().unwrap_or("").to_string(),
+            Err(e) => format!("{e:?}")
+                .split([' ', '{'])
+                .next()
+                .unwrap_or("")
+                .to_string(),
         }
     }
 
@@ -241,13 +258,29 @@ mod tests {
             (200, r#"{"code":0,"data":{}}"#, "ok"),
             (200, r#"{"code":1001,"message":"expired"}"#, "BadToken"),
             (401, r#"{"code":1001,"message":"expired"}"#, "BadToken"),
-            (404, r#"{"code":1002,"message":"no session"}"#, "SessionNotFound"),
+            (
+                404,
+                r#"{"code":1002,"message":"no session"}"#,
+                "SessionNotFound",
+            ),
             (200, r#"{"code":2001,"message":"no credits"}"#, "NoCredits"),
             (400, r#"{"code":4001}"#, "UnsupportedFile"),
             (413, r#"{"code":"4002"}"#, "FileTooLarge"),
-            (400, r#"{"code":400,"message":"missing X-Client-Id"}"#, "MissingClientId"),
-            (400, r#"{"message":"missing X-Client-Id"}"#, "MissingClientId"),
-            (402, r#"{"success":false,"error":"free plan"}"#, "ExportBlocked"),
+            (
+                400,
+                r#"{"code":400,"message":"missing X-Client-Id"}"#,
+                "MissingClientId",
+            ),
+            (
+                400,
+                r#"{"message":"missing X-Client-Id"}"#,
+                "MissingClientId",
+            ),
+            (
+                402,
+                r#"{"success":false,"error":"free plan"}"#,
+                "ExportBlocked",
+            ),
             (429, r#"{"message":"slow down"}"#, "RateLimited"),
             (200, r#"{"success":false,"error":"duplicate id"}"#, "Api"),
             (500, r#"{"code":5000}"#, "Api"),
@@ -257,7 +290,11 @@ mod tests {
             (200, r#"{"taskId":"r","status":"completed"}"#, "ok"),
         ];
         for (status, body, want) in rows {
-            assert_eq!(kind(classify("GET /x", *status, body)), *want, "{status} {body}");
+            assert_eq!(
+                kind(classify("GET /x", *status, body)),
+                *want,
+                "{status} {body}"
+            );
         }
     }
 

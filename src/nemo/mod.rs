@@ -42,7 +42,8 @@ impl NemoClient {
             ("x-skill-platform", config.platform.as_str()),
         ];
         for (name, value) in attribution {
-            let value = header::HeaderValue::from_str(value).unwrap_or(header::HeaderValue::from_static("unknown"));
+            let value = header::HeaderValue::from_str(value)
+                .unwrap_or(header::HeaderValue::from_static("unknown"));
             headers.insert(name, value);
         }
         let http = reqwest::Client::builder()
@@ -84,10 +85,14 @@ impl NemoClient {
     {
         let mut limited = false;
         loop {
-            let resp = build().await?.send().await.map_err(|source| NemoError::Http {
-                endpoint: endpoint.into(),
-                source,
-            })?;
+            let resp = build()
+                .await?
+                .send()
+                .await
+                .map_err(|source| NemoError::Http {
+                    endpoint: endpoint.into(),
+                    source,
+                })?;
             let status = resp.status().as_u16();
             let body = resp.text().await.map_err(|source| NemoError::Http {
                 endpoint: endpoint.into(),
@@ -96,7 +101,11 @@ impl NemoClient {
             match classify(endpoint, status, &body) {
                 Err(NemoError::RateLimited { .. }) if !limited => {
                     limited = true;
-                    tracing::warn!(endpoint, "rate limited; retrying once after {:?}", self.retry_after);
+                    tracing::warn!(
+                        endpoint,
+                        "rate limited; retrying once after {:?}",
+                        self.retry_after
+                    );
                     tokio::time::sleep(self.retry_after).await;
                 }
                 other => return other,
@@ -115,7 +124,9 @@ impl NemoClient {
         let endpoint = format!("{method} {}", endpoint_name(path));
         let json = self
             .call(&endpoint, || {
-                let mut req = self.request(method.clone(), path, token).timeout(self.request_timeout);
+                let mut req = self
+                    .request(method.clone(), path, token)
+                    .timeout(self.request_timeout);
                 if let Some(b) = &body {
                     req = req.json(b);
                 }
@@ -141,21 +152,47 @@ impl NemoClient {
     }
 
     /// `POST /api/tasks/me/with-session/nemo_agent`.
-    pub async fn create_session(&self, token: &Secret, language: &str) -> Result<NewSession, NemoError> {
+    pub async fn create_session(
+        &self,
+        token: &Secret,
+        language: &str,
+    ) -> Result<NewSession, NemoError> {
         let body = json!({"task_name": "project", "language": language});
-        self.call_data(Method::POST, "/api/tasks/me/with-session/nemo_agent", Some(token), Some(body))
-            .await
+        self.call_data(
+            Method::POST,
+            "/api/tasks/me/with-session/nemo_agent",
+            Some(token),
+            Some(body),
+        )
+        .await
     }
 
     /// `POST /api/auth/claim-token`: lets the user open the session in the web editor.
-    pub async fn claim_token(&self, token: &Secret, task_id: &str, session_id: &str) -> Result<ClaimToken, NemoError> {
+    pub async fn claim_token(
+        &self,
+        token: &Secret,
+        task_id: &str,
+        session_id: &str,
+    ) -> Result<ClaimToken, NemoError> {
         let body = json!({"task_id": task_id, "session_id": session_id});
-        self.call_data(Method::POST, "/api/auth/claim-token", Some(token), Some(body)).await
+        self.call_data(
+            Method::POST,
+            "/api/auth/claim-token",
+            Some(token),
+            Some(body),
+        )
+        .await
     }
 
     /// `GET /api/credits/balance/simple`.
     pub async fn credits(&self, token: &Secret) -> Result<Credits, NemoError> {
-        self.call_data(Method::GET, "/api/credits/balance/simple", Some(token), None).await
+        self.call_data(
+            Method::GET,
+            "/api/credits/balance/simple",
+            Some(token),
+            None,
+        )
+        .await
     }
 
     /// `GET /api/state/nemo_agent/me/<sid>/latest`: the `data` object (with `state` inside).
@@ -165,7 +202,12 @@ impl NemoClient {
     }
 
     /// Uploads local files, streamed from disk, as multipart parts named `files`.
-    pub async fn upload_files(&self, token: &Secret, session_id: &str, files: &[CheckedFile]) -> Result<Uploaded, NemoError> {
+    pub async fn upload_files(
+        &self,
+        token: &Secret,
+        session_id: &str,
+        files: &[CheckedFile],
+    ) -> Result<Uploaded, NemoError> {
         let path = format!("/api/upload-video/nemo_agent/me/{}", seg(session_id));
         let endpoint = "POST /api/upload-video";
         let json = self
@@ -174,21 +216,34 @@ impl NemoClient {
                 for f in files {
                     form = form.part("files", file_part(f).await?);
                 }
-                Ok(self.request(Method::POST, &path, Some(token)).multipart(form))
+                Ok(self
+                    .request(Method::POST, &path, Some(token))
+                    .multipart(form))
             })
             .await?;
         decode_data(endpoint, json)
     }
 
     /// Uploads media by URL: `{"urls":[…],"source_type":"url"}`.
-    pub async fn upload_urls(&self, token: &Secret, session_id: &str, urls: &[String]) -> Result<Uploaded, NemoError> {
+    pub async fn upload_urls(
+        &self,
+        token: &Secret,
+        session_id: &str,
+        urls: &[String],
+    ) -> Result<Uploaded, NemoError> {
         let path = format!("/api/upload-video/nemo_agent/me/{}", seg(session_id));
         let body = json!({"urls": urls, "source_type": "url"});
-        self.call_data(Method::POST, &path, Some(token), Some(body)).await
+        self.call_data(Method::POST, &path, Some(token), Some(body))
+            .await
     }
 
     /// Opens an agent turn. Never retried once the request may have reached the server.
-    pub async fn run_sse(&self, token: &Secret, session_id: &str, text: &str) -> Result<TurnStream, NemoError> {
+    pub async fn run_sse(
+        &self,
+        token: &Secret,
+        session_id: &str,
+        text: &str,
+    ) -> Result<TurnStream, NemoError> {
         let body = json!({
             "app_name": "nemo_agent",
             "user_id": "me",
@@ -197,7 +252,9 @@ impl NemoClient {
         });
         let mut limited = false;
         loop {
-            let req = self.request(Method::POST, "/run_sse", Some(token)).json(&body);
+            let req = self
+                .request(Method::POST, "/run_sse", Some(token))
+                .json(&body);
             match TurnStream::open(req).await {
                 // A 429 is a refusal: the message was not taken, so one retry cannot charge twice.
                 Err(NemoError::RateLimited { .. }) if !limited => {
@@ -210,7 +267,13 @@ impl NemoClient {
     }
 
     /// `POST /api/render/proxy/lambda`: starts an export of `draft`.
-    pub async fn start_render(&self, token: &Secret, id: &str, session_id: &str, draft: &Value) -> Result<RenderStatus, NemoError> {
+    pub async fn start_render(
+        &self,
+        token: &Secret,
+        id: &str,
+        session_id: &str,
+        draft: &Value,
+    ) -> Result<RenderStatus, NemoError> {
         let body = json!({
             "id": id,
             "sessionId": session_id,
@@ -236,7 +299,9 @@ impl NemoClient {
         let endpoint = "GET /api/render/proxy/lambda";
         let json = self
             .call(endpoint, || {
-                let req = self.request(Method::GET, &path, Some(token)).timeout(self.request_timeout);
+                let req = self
+                    .request(Method::GET, &path, Some(token))
+                    .timeout(self.request_timeout);
                 std::future::ready(Ok(req))
             })
             .await?;
@@ -246,12 +311,15 @@ impl NemoClient {
     /// `POST /api/render/proxy/lambda/<id>/cancel`.
     pub async fn cancel_render(&self, token: &Secret, id: &str) -> Result<(), NemoError> {
         let path = format!("/api/render/proxy/lambda/{}/cancel", seg(id));
-        self.call_data::<Value>(Method::POST, &path, Some(token), None).await.map(drop)
+        self.call_data::<Value>(Method::POST, &path, Some(token), None)
+            .await
+            .map(drop)
     }
 }
 
 fn render_status(endpoint: &str, json: &Value, id: &str) -> Result<RenderStatus, NemoError> {
-    let mut status = RenderStatus::from_json(json).ok_or_else(|| decode_error(endpoint, json, "no render status"))?;
+    let mut status = RenderStatus::from_json(json)
+        .ok_or_else(|| decode_error(endpoint, json, "no render status"))?;
     if status.id.is_empty() {
         status.id = id.to_string();
     }
@@ -280,10 +348,12 @@ fn decode_error(endpoint: &str, json: &Value, why: &str) -> NemoError {
 }
 
 async fn file_part(f: &CheckedFile) -> Result<reqwest::multipart::Part, NemoError> {
-    let file = tokio::fs::File::open(&f.path).await.map_err(|source| NemoError::File {
-        path: f.name.clone(),
-        source,
-    })?;
+    let file = tokio::fs::File::open(&f.path)
+        .await
+        .map_err(|source| NemoError::File {
+            path: f.name.clone(),
+            source,
+        })?;
     let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file));
     let part = reqwest::multipart::Part::stream_with_length(body, f.size).file_name(f.name.clone());
     part.mime_str(crate::engine::files::mime_type(&f.name))
@@ -297,7 +367,9 @@ async fn file_part(f: &CheckedFile) -> Result<reqwest::multipart::Part, NemoErro
 fn seg(id: &str) -> String {
     id.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -51,7 +51,8 @@ pub fn decode_event(data: &str) -> Vec<TurnEvent> {
     decode_adk(&json)
 }
 
-/// The skills' simple form: `{"type":"text","content":…}` and friends.
+/// The skills' simple form: `{"type":"text","content":…}` and friends. Its text events are
+/// streaming chunks, joined as they come.
 fn decode_typed(kind: &str, json: &Value) -> Option<TurnEvent> {
     let name = || str_at(json, "name").unwrap_or("tool").to_string();
     match kind {
@@ -59,7 +60,7 @@ fn decode_typed(kind: &str, json: &Value) -> Option<TurnEvent> {
             let text = str_at(json, "content").or_else(|| str_at(json, "text"))?;
             Some(TurnEvent::Text {
                 text: text.to_string(),
-                partial: false,
+                partial: true,
             })
         }
         "tool_call" | "tool_result" => Some(TurnEvent::Tool { name: name() }),
@@ -78,32 +79,48 @@ fn decode_typed(kind: &str, json: &Value) -> Option<TurnEvent> {
 /// An ADK Event (camelCase), or ADK's crash report `{"error":…}`.
 fn decode_adk(json: &Value) -> Vec<TurnEvent> {
     if let Some(err) = json.get("error").filter(|e| !e.is_null()) {
-        let message = err.as_str().map(str::to_string).unwrap_or_else(|| scalar_text(err));
+        let message = err
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| scalar_text(err));
         return vec![TurnEvent::Error {
             code: None,
             message,
         }];
     }
     let code = json.get("errorCode").or_else(|| json.get("error_code"));
-    let message = json.get("errorMessage").or_else(|| json.get("error_message"));
+    let message = json
+        .get("errorMessage")
+        .or_else(|| json.get("error_message"));
     if code.is_some_and(|c| !c.is_null()) || message.is_some_and(|m| !m.is_null()) {
         return vec![TurnEvent::Error {
             code: code.filter(|c| !c.is_null()).map(scalar_text),
-            message: message.map(scalar_text).unwrap_or_else(|| "unknown error".into()),
+            message: message
+                .map(scalar_text)
+                .unwrap_or_else(|| "unknown error".into()),
         }];
     }
-    let partial = json.get("partial").and_then(Value::as_bool).unwrap_or(false);
+    let partial = json
+        .get("partial")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let parts = json
         .get("content")
         .and_then(|c| c.get("parts"))
         .and_then(Value::as_array);
     let mut out = Vec::new();
     for part in parts.into_iter().flatten() {
-        if let Some(call) = part.get("functionCall").or_else(|| part.get("functionResponse")) {
+        if let Some(call) = part
+            .get("functionCall")
+            .or_else(|| part.get("functionResponse"))
+        {
             let name = str_at(call, "name").unwrap_or("tool").to_string();
             out.push(TurnEvent::Tool { name });
         } else if let Some(text) = str_at(part, "text") {
-            let thought = part.get("thought").and_then(Value::as_bool).unwrap_or(false);
+            let thought = part
+                .get("thought")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             if !thought && !text.is_empty() {
                 out.push(TurnEvent::Text {
                     text: text.to_string(),
@@ -239,16 +256,52 @@ mod tests {
         let rows: Vec<(&str, Vec<TurnEvent>)> = vec![
             ("", vec![Heartbeat]),
             ("  ", vec![Heartbeat]),
-            (r#"{"content":{"role":"model","parts":[{"text":"Hi"}]},"partial":false}"#, vec![text("Hi", false)]),
-            (r#"{"content":{"parts":[{"text":"H"}]},"partial":true}"#, vec![text("H", true)]),
-            (r#"{"content":{"parts":[{"text":"hmm","thought":true}]}}"#, vec![Heartbeat]),
-            (r#"{"content":{"parts":[{"functionCall":{"id":"1","name":"gen","args":{}}}]}}"#, vec![Tool { name: "gen".into() }]),
-            (r#"{"content":{"parts":[{"functionResponse":{"id":"1","name":"gen","response":{}}}]}}"#, vec![Tool { name: "gen".into() }]),
-            (r#"{"errorCode":"MALFORMED","errorMessage":"bad"}"#, vec![Error { code: Some("MALFORMED".into()), message: "bad".into() }]),
-            (r#"{"error":"boom","error_details":{"x":1}}"#, vec![Error { code: None, message: "boom".into() }]),
-            (r#"{"type":"text","content":"Hello"}"#, vec![text("Hello", false)]),
-            (r#"{"type":"tool_call","name":"cut","args":{}}"#, vec![Tool { name: "cut".into() }]),
-            (r#"{"type":"tool_result","name":"cut","result":{}}"#, vec![Tool { name: "cut".into() }]),
+            (
+                r#"{"content":{"role":"model","parts":[{"text":"Hi"}]},"partial":false}"#,
+                vec![text("Hi", false)],
+            ),
+            (
+                r#"{"content":{"parts":[{"text":"H"}]},"partial":true}"#,
+                vec![text("H", true)],
+            ),
+            (
+                r#"{"content":{"parts":[{"text":"hmm","thought":true}]}}"#,
+                vec![Heartbeat],
+            ),
+            (
+                r#"{"content":{"parts":[{"functionCall":{"id":"1","name":"gen","args":{}}}]}}"#,
+                vec![Tool { name: "gen".into() }],
+            ),
+            (
+                r#"{"content":{"parts":[{"functionResponse":{"id":"1","name":"gen","response":{}}}]}}"#,
+                vec![Tool { name: "gen".into() }],
+            ),
+            (
+                r#"{"errorCode":"MALFORMED","errorMessage":"bad"}"#,
+                vec![Error {
+                    code: Some("MALFORMED".into()),
+                    message: "bad".into(),
+                }],
+            ),
+            (
+                r#"{"error":"boom","error_details":{"x":1}}"#,
+                vec![Error {
+                    code: None,
+                    message: "boom".into(),
+                }],
+            ),
+            (
+                r#"{"type":"text","content":"Hello"}"#,
+                vec![text("Hello", true)],
+            ),
+            (
+                r#"{"type":"tool_call","name":"cut","args":{}}"#,
+                vec![Tool { name: "cut".into() }],
+            ),
+            (
+                r#"{"type":"tool_result","name":"cut","result":{}}"#,
+                vec![Tool { name: "cut".into() }],
+            ),
             (r#"{"type":"heartbeat"}"#, vec![Heartbeat]),
             (r#"{"type":"mystery"}"#, vec![]),
             ("not json at all", vec![]),

@@ -133,7 +133,9 @@ impl RenderStatus {
         };
         let progress = d.get("progress").and_then(Value::as_f64).unwrap_or(0.0);
         Some(RenderStatus {
-            id: text(d.get("id")).or_else(|| text(d.get("taskId"))).unwrap_or_default(),
+            id: text(d.get("id"))
+                .or_else(|| text(d.get("taskId")))
+                .unwrap_or_default(),
             state,
             status,
             progress: progress.clamp(0.0, 100.0) as u8,
@@ -148,7 +150,9 @@ fn opaque_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error>
     match Value::deserialize(d)? {
         Value::String(s) => Ok(s),
         Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!("expected an id, got {other}"))),
+        other => Err(serde::de::Error::custom(format!(
+            "expected an id, got {other}"
+        ))),
     }
 }
 
@@ -169,15 +173,22 @@ mod tests {
         }
         let failed = json!({"success":true,"data":{"id":"r","status":"failed","progress":40,"error":"boom"}});
         let s = RenderStatus::from_json(&failed).unwrap();
-        assert_eq!((s.state, s.error.as_deref()), (RenderState::Failed, Some("boom")));
+        assert_eq!(
+            (s.state, s.error.as_deref()),
+            (RenderState::Failed, Some("boom"))
+        );
         assert!(RenderStatus::from_json(&json!({"data":{}})).is_none());
     }
 
     #[test]
     fn session_ids_are_opaque() {
-        let a: NewSession = serde_json::from_value(json!({"task_id":"t","session_id":5529798706024415232u64,"extra":1})).unwrap();
+        let a: NewSession = serde_json::from_value(
+            json!({"task_id":"t","session_id":5529798706024415232u64,"extra":1}),
+        )
+        .unwrap();
         assert_eq!(a.session_id, "5529798706024415232");
-        let b: NewSession = serde_json::from_value(json!({"task_id":"t","session_id":"5b7e-uuid"})).unwrap();
+        let b: NewSession =
+            serde_json::from_value(json!({"task_id":"t","session_id":"5b7e-uuid"})).unwrap();
         assert_eq!(b.session_id, "5b7e-uuid");
     }
 }

@@ -43,15 +43,27 @@ impl Bot {
         let dir = tempfile::tempdir().expect("tempdir");
         let store_path = dir.path().join("db");
         let engine = engine_at(&cfg, &store_path);
-        Bot { engine, store_path, dir }
+        Bot {
+            engine,
+            store_path,
+            dir,
+        }
     }
 
     /// Simulates a restart: drops the engine and opens a new one on the same store.
     pub fn restart(self, cfg: &NemoConfig) -> Bot {
-        let Bot { engine, store_path, dir } = self;
+        let Bot {
+            engine,
+            store_path,
+            dir,
+        } = self;
         drop(engine);
         let engine = engine_at(cfg, &store_path);
-        Bot { engine, store_path, dir }
+        Bot {
+            engine,
+            store_path,
+            dir,
+        }
     }
 }
 

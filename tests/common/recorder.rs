@@ -13,7 +13,12 @@ pub enum Ev {
     /// A new message.
     Send { id: usize, text: String, done: bool },
     /// An edit, with when it happened.
-    Edit { id: usize, text: String, done: bool, at: Instant },
+    Edit {
+        id: usize,
+        text: String,
+        done: bool,
+        at: Instant,
+    },
     /// A status line.
     Status(String),
     /// A posted link.
@@ -90,7 +95,11 @@ impl Recorder {
     pub fn transcript(&self) -> String {
         let mut lines = self.messages();
         lines.extend(self.statuses());
-        lines.extend(self.links().into_iter().map(|l| format!("{} {}", l.text, l.url)));
+        lines.extend(
+            self.links()
+                .into_iter()
+                .map(|l| format!("{} {}", l.text, l.url)),
+        );
         lines.join("\n")
     }
 
@@ -123,14 +132,23 @@ impl Front for Recorder {
     async fn send(&self, text: &str, done: bool) -> Result<MsgId, FrontError> {
         let mut ev = self.events.lock().unwrap();
         let id = ev.iter().filter(|e| matches!(e, Ev::Send { .. })).count();
-        ev.push(Ev::Send { id, text: text.into(), done });
+        ev.push(Ev::Send {
+            id,
+            text: text.into(),
+            done,
+        });
         Ok(MsgId(id.to_string()))
     }
 
     async fn edit(&self, id: &MsgId, text: &str, done: bool) -> Result<(), FrontError> {
         let id: usize = id.0.parse().map_err(|_| FrontError::Gone)?;
         let at = Instant::now();
-        self.events.lock().unwrap().push(Ev::Edit { id, text: text.into(), done, at });
+        self.events.lock().unwrap().push(Ev::Edit {
+            id,
+            text: text.into(),
+            done,
+            at,
+        });
         Ok(())
     }
 
@@ -145,7 +163,10 @@ impl Front for Recorder {
     }
 
     async fn offer(&self, actions: &[Suggestion]) -> Result<(), FrontError> {
-        self.events.lock().unwrap().push(Ev::Offer(actions.to_vec()));
+        self.events
+            .lock()
+            .unwrap()
+            .push(Ev::Offer(actions.to_vec()));
         Ok(())
     }
 }

@@ -167,7 +167,10 @@ impl State {
 
     /// The first fault queued for a prefix of `path`, removed.
     fn take_fault(&mut self, path: &str) -> Option<Fault> {
-        let i = self.faults.iter().position(|(p, _)| path.starts_with(p.as_str()))?;
+        let i = self
+            .faults
+            .iter()
+            .position(|(p, _)| path.starts_with(p.as_str()))?;
         Some(self.faults.remove(i).1)
     }
 }
@@ -190,7 +193,9 @@ impl Drop for FakeNemo {
 impl FakeNemo {
     /// Starts on 127.0.0.1 port 0.
     pub async fn start() -> FakeNemo {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let base_url = format!("http://{}", listener.local_addr().expect("addr"));
         let state = Arc::new(Mutex::new(State {
             base_url: base_url.clone(),
@@ -212,7 +217,11 @@ impl FakeNemo {
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        FakeNemo { state, base_url, task }
+        FakeNemo {
+            state,
+            base_url,
+            task,
+        }
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
@@ -231,7 +240,13 @@ impl FakeNemo {
 
     /// Requests whose path starts with `path_prefix`.
     pub fn requests_to(&self, path_prefix: &str) -> Vec<Recorded> {
-        self.with(|s| s.log.iter().filter(|r| r.path.starts_with(path_prefix)).cloned().collect())
+        self.with(|s| {
+            s.log
+                .iter()
+                .filter(|r| r.path.starts_with(path_prefix))
+                .cloned()
+                .collect()
+        })
     }
 
     /// The next `/run_sse` answers with this script (FIFO).
@@ -266,7 +281,12 @@ impl FakeNemo {
 
     /// A session's draft.
     pub fn draft(&self, session_id: &str) -> Value {
-        self.with(|s| s.sessions.get(session_id).map(|x| x.draft.clone()).unwrap_or(Value::Null))
+        self.with(|s| {
+            s.sessions
+                .get(session_id)
+                .map(|x| x.draft.clone())
+                .unwrap_or(Value::Null)
+        })
     }
 
     /// Replaces a session's draft.
@@ -309,7 +329,11 @@ fn own_draft_default(s: &State, sid: &str) -> Value {
     let mut tracks = vec![json!({"tt": 0, "m": {"title": "AI visuals"},
         "sg": [{"id": "s1", "st": 0, "d": 10000, "m": {"title": "AI visuals"}}]})];
     let song = s.sessions.get(sid).and_then(|x| {
-        x.video_infos.iter().rev().find(|f| f["file_type"] == "audio").and_then(|f| f["filename"].as_str().map(str::to_string))
+        x.video_infos
+            .iter()
+            .rev()
+            .find(|f| f["file_type"] == "audio")
+            .and_then(|f| f["filename"].as_str().map(str::to_string))
     });
     if let Some(name) = song {
         tracks.push(json!({"tt": 1, "m": {"title": name}, "sg": [{"id": "a1", "st": 0, "d": 10000, "v": 1.0, "m": {"title": name}}]}));

@@ -1,6 +1,8 @@
 //! The fake's HTTP routes: one dispatcher, so faults and the request log apply to every route.
 
-use super::{empty_draft, sse, Body, Fault, Part, Recorded, Render, RenderShape, Session, Shared, State};
+use super::{
+    empty_draft, sse, Body, Fault, Part, Recorded, Render, RenderShape, Session, Shared, State,
+};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{HeaderMap, Method, StatusCode};
@@ -10,7 +12,8 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 const SUPPORTED: &[&str] = &[
-    "mp4", "mov", "avi", "webm", "mkv", "jpg", "jpeg", "png", "gif", "webp", "mp3", "wav", "m4a", "aac", "flac",
+    "mp4", "mov", "avi", "webm", "mkv", "jpg", "jpeg", "png", "gif", "webp", "mp3", "wav", "m4a",
+    "aac", "flac",
 ];
 const MAX_BYTES: usize = 200 * 1024 * 1024;
 
@@ -62,21 +65,34 @@ async fn read_body(req: Request) -> Body {
             let filename = field.file_name().map(str::to_string);
             let content_type = field.content_type().map(str::to_string);
             let bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
-            parts.push(Part { name, filename, content_type, bytes });
+            parts.push(Part {
+                name,
+                filename,
+                content_type,
+                bytes,
+            });
         }
         return Body::Multipart(parts);
     }
-    let bytes = axum::body::to_bytes(req.into_body(), usize::MAX).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(req.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
     if bytes.is_empty() {
         Body::Empty
     } else {
-        serde_json::from_slice(&bytes).map(Body::Json).unwrap_or_else(|_| Body::Other(bytes.to_vec()))
+        serde_json::from_slice(&bytes)
+            .map(Body::Json)
+            .unwrap_or_else(|_| Body::Other(bytes.to_vec()))
     }
 }
 
 fn fault_response(fault: Fault) -> Response {
     match fault {
-        Fault::Code { http, code, message } => reply(http, json!({"code": code, "message": message})),
+        Fault::Code {
+            http,
+            code,
+            message,
+        } => reply(http, json!({"code": code, "message": message})),
         Fault::Status { http, body } => reply(http, body),
         Fault::Html(status) => (
             StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
@@ -87,17 +103,32 @@ fn fault_response(fault: Fault) -> Response {
         Fault::Drop => {
             let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
                 Ok(Bytes::from_static(b"{\"code\":0,\"da")),
-                Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped")),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "dropped",
+                )),
             ];
             let body = axum::body::Body::from_stream(futures_util::stream::iter(chunks));
-            (StatusCode::OK, [("content-type", "application/json"), ("content-length", "400")], body).into_response()
+            (
+                StatusCode::OK,
+                [
+                    ("content-type", "application/json"),
+                    ("content-length", "400"),
+                ],
+                body,
+            )
+                .into_response()
         }
         Fault::Delay(_) => unreachable!("handled before"),
     }
 }
 
 pub(super) fn reply(status: u16, body: Value) -> Response {
-    (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), axum::Json(body)).into_response()
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 fn ok(data: Value) -> Response {
@@ -108,7 +139,13 @@ fn code(http: u16, code: i64, message: &str) -> Response {
     reply(http, json!({"code": code, "message": message}))
 }
 
-async fn route(state: &Shared, method: &Method, path: &str, headers: &HeaderMap, body: &Body) -> Response {
+async fn route(
+    state: &Shared,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &Body,
+) -> Response {
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     if let ("GET", ["files", name]) = (method.as_str(), segs.as_slice()) {
         return fake_mp4(name);
@@ -121,19 +158,25 @@ async fn route(state: &Shared, method: &Method, path: &str, headers: &HeaderMap,
         return code(401, 1001, "invalid or expired token");
     };
     match (method.as_str(), segs.as_slice()) {
-        ("POST", ["api", "tasks", "me", "with-session", "nemo_agent"]) => create_session(&mut s, &user),
+        ("POST", ["api", "tasks", "me", "with-session", "nemo_agent"]) => {
+            create_session(&mut s, &user)
+        }
         ("POST", ["api", "auth", "claim-token"]) => claim(&mut s, &user, body),
         ("GET", ["api", "credits", "balance", "simple"]) => {
             let (a, f) = s.credits;
             ok(json!({"available": a, "frozen": f, "total": a + f}))
         }
         ("GET", ["api", "state", "nemo_agent", "me", sid, "latest"]) => match own(&s, &user, sid) {
-            Some(x) => ok(json!({"session_id": sid, "task_id": x.task_id, "task_name": "project", "state": {
+            Some(x) => ok(
+                json!({"session_id": sid, "task_id": x.task_id, "task_name": "project", "state": {
                 "draft": x.draft, "video_infos": x.video_infos, "canvas_config": {"width": 1920, "height": 1080},
-                "video_analyses": {}, "generated_media": x.generated}})),
+                "video_analyses": {}, "generated_media": x.generated}}),
+            ),
             None => code(404, 1002, "session not found"),
         },
-        ("POST", ["api", "upload-video", "nemo_agent", "me", sid]) => upload(&mut s, &user, sid, body),
+        ("POST", ["api", "upload-video", "nemo_agent", "me", sid]) => {
+            upload(&mut s, &user, sid, body)
+        }
         ("POST", ["run_sse"]) => {
             let result = sse::start(&mut s, state.clone(), &user, body);
             drop(s);
@@ -141,14 +184,19 @@ async fn route(state: &Shared, method: &Method, path: &str, headers: &HeaderMap,
         }
         ("POST", ["api", "render", "proxy", "lambda"]) => start_render(&mut s, headers, body),
         ("GET", ["api", "render", "proxy", "lambda", id]) => render_status(&mut s, id),
-        ("POST", ["api", "render", "proxy", "lambda", id, "cancel"]) => match s.renders.get_mut(*id) {
-            Some(r) => {
-                r.cancelled = true;
-                reply(200, json!({"success": true}))
+        ("POST", ["api", "render", "proxy", "lambda", id, "cancel"]) => {
+            match s.renders.get_mut(*id) {
+                Some(r) => {
+                    r.cancelled = true;
+                    reply(200, json!({"success": true}))
+                }
+                None => reply(404, json!({"success": false, "error": "not found"})),
             }
-            None => reply(404, json!({"success": false, "error": "not found"})),
-        },
-        _ => reply(404, json!({"code": 404, "message": format!("no route {method} {path}")})),
+        }
+        _ => reply(
+            404,
+            json!({"code": 404, "message": format!("no route {method} {path}")}),
+        ),
     }
 }
 
@@ -162,15 +210,25 @@ fn own<'a>(s: &'a State, user: &str, sid: &str) -> Option<&'a Session> {
 }
 
 fn anonymous_token(state: &Shared, headers: &HeaderMap) -> Response {
-    let Some(client) = headers.get("x-client-id").and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty()) else {
+    let Some(client) = headers
+        .get("x-client-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty())
+    else {
         return code(400, 400, "missing X-Client-Id");
     };
     let mut s = state.lock().unwrap();
     let n = s.next();
-    let user = s.users_by_client.entry(client.to_string()).or_insert_with(|| format!("anon_{n}")).clone();
+    let user = s
+        .users_by_client
+        .entry(client.to_string())
+        .or_insert_with(|| format!("anon_{n}"))
+        .clone();
     let token = format!("nmv_usr_{}", uuid::Uuid::new_v4().simple());
     s.tokens.insert(token.clone(), user.clone());
-    ok(json!({"token": token, "user_id": user, "expires_at": "2026-12-02T00:00:00Z", "credits": 100}))
+    ok(
+        json!({"token": token, "user_id": user, "expires_at": "2026-12-02T00:00:00Z", "credits": 100}),
+    )
 }
 
 fn create_session(s: &mut State, user: &str) -> Response {
@@ -179,19 +237,27 @@ fn create_session(s: &mut State, user: &str) -> Response {
     let task_id = format!("task_{n}");
     s.sessions.insert(
         sid.clone(),
-        Session { user: user.into(), task_id: task_id.clone(), draft: empty_draft(), video_infos: Vec::new(), generated: Vec::new() },
+        Session {
+            user: user.into(),
+            task_id: task_id.clone(),
+            draft: empty_draft(),
+            video_infos: Vec::new(),
+            generated: Vec::new(),
+        },
     );
     s.session_order.push(sid.clone());
     ok(json!({"task_id": task_id, "session_id": sid, "user_id": user}))
 }
 
 fn claim(s: &mut State, user: &str, body: &Body) -> Response {
-    let Body::Json(v) = body else { return reply(422, json!({"code": 422, "message": "JSON body required"})) };
+    let Body::Json(v) = body else {
+        return reply(422, json!({"code": 422, "message": "JSON body required"}));
+    };
     let sid = v["session_id"].as_str().unwrap_or("");
     match own(s, user, sid) {
-        Some(x) if v["task_id"] == x.task_id.as_str() => {
-            ok(json!({"claim_token": format!("clm_{}", uuid::Uuid::new_v4().simple()), "expires_in": 604800}))
-        }
+        Some(x) if v["task_id"] == x.task_id.as_str() => ok(
+            json!({"claim_token": format!("clm_{}", uuid::Uuid::new_v4().simple()), "expires_in": 604800}),
+        ),
         _ => code(404, 1002, "session not found"),
     }
 }
@@ -211,10 +277,19 @@ fn upload(s: &mut State, user: &str, sid: &str, body: &Body) -> Response {
         return code(404, 1002, "session not found");
     }
     let items: Vec<(String, usize)> = match body {
-        Body::Multipart(parts) => parts.iter().filter(|p| p.name == "files").map(|p| (p.filename.clone().unwrap_or_default(), p.bytes.len())).collect(),
+        Body::Multipart(parts) => parts
+            .iter()
+            .filter(|p| p.name == "files")
+            .map(|p| (p.filename.clone().unwrap_or_default(), p.bytes.len()))
+            .collect(),
         Body::Json(v) if v["source_type"] == "url" => v["urls"]
             .as_array()
-            .map(|a| a.iter().filter_map(Value::as_str).map(|u| (u.rsplit('/').next().unwrap_or(u).to_string(), 1)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(|u| (u.rsplit('/').next().unwrap_or(u).to_string(), 1))
+                    .collect()
+            })
             .unwrap_or_default(),
         _ => Vec::new(),
     };
@@ -223,7 +298,9 @@ fn upload(s: &mut State, user: &str, sid: &str, body: &Body) -> Response {
     }
     let mut files = Vec::new();
     for (name, size) in items {
-        let Some(kind) = file_type(&name) else { return code(400, 4001, "unsupported file type") };
+        let Some(kind) = file_type(&name) else {
+            return code(400, 4001, "unsupported file type");
+        };
         if size > MAX_BYTES {
             return code(413, 4002, "file too large");
         }
@@ -237,24 +314,51 @@ fn upload(s: &mut State, user: &str, sid: &str, body: &Body) -> Response {
 }
 
 fn start_render(s: &mut State, headers: &HeaderMap, body: &Body) -> Response {
-    let attributed = ["x-skill-source", "x-skill-version", "x-skill-platform"].iter().all(|h| headers.contains_key(*h));
+    let attributed = ["x-skill-source", "x-skill-version", "x-skill-platform"]
+        .iter()
+        .all(|h| headers.contains_key(*h));
     if !attributed {
-        return reply(402, json!({"success": false, "error": "free plan cannot export"}));
+        return reply(
+            402,
+            json!({"success": false, "error": "free plan cannot export"}),
+        );
     }
-    let Body::Json(v) = body else { return reply(400, json!({"success": false, "error": "JSON body required"})) };
+    let Body::Json(v) = body else {
+        return reply(
+            400,
+            json!({"success": false, "error": "JSON body required"}),
+        );
+    };
     let id = v["id"].as_str().unwrap_or("").to_string();
     if s.renders.contains_key(&id) {
-        return reply(409, json!({"success": false, "error": "duplicate render id"}));
+        return reply(
+            409,
+            json!({"success": false, "error": "duplicate render id"}),
+        );
     }
-    let has_segments = v["draft"]["t"]
-        .as_array()
-        .is_some_and(|ts| ts.iter().any(|t| t["sg"].as_array().is_some_and(|sg| !sg.is_empty())));
+    let has_segments = v["draft"]["t"].as_array().is_some_and(|ts| {
+        ts.iter()
+            .any(|t| t["sg"].as_array().is_some_and(|sg| !sg.is_empty()))
+    });
     if id.is_empty() || !has_segments {
-        return reply(400, json!({"success": false, "error": "draft has no segments"}));
+        return reply(
+            400,
+            json!({"success": false, "error": "draft has no segments"}),
+        );
     }
     let fail = s.next_render_fail.take();
-    s.renders.insert(id.clone(), Render { polls: 0, fail, cancelled: false });
-    reply(200, json!({"success": true, "data": {"id": id, "status": "pending", "progress": 5}}))
+    s.renders.insert(
+        id.clone(),
+        Render {
+            polls: 0,
+            fail,
+            cancelled: false,
+        },
+    );
+    reply(
+        200,
+        json!({"success": true, "data": {"id": id, "status": "pending", "progress": 5}}),
+    )
 }
 
 fn render_status(s: &mut State, id: &str) -> Response {
@@ -271,7 +375,10 @@ fn render_status(s: &mut State, id: &str) -> Response {
     };
     let url = (status == "completed").then(|| format!("{base}/files/{id}.mp4"));
     match shape {
-        RenderShape::Envelope => reply(200, json!({"success": true, "data": {"id": id, "status": status, "progress": progress, "outputUrl": url, "error": error}})),
+        RenderShape::Envelope => reply(
+            200,
+            json!({"success": true, "data": {"id": id, "status": status, "progress": progress, "outputUrl": url, "error": error}}),
+        ),
         RenderShape::Bare => {
             let mut v = json!({"taskId": id, "status": status, "progress": progress});
             if let Some(u) = url {

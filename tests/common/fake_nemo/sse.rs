@@ -16,13 +16,19 @@ pub(super) fn start(s: &mut State, shared: Shared, user: &str, body: &Body) -> R
     let sid = v["session_id"].as_str().unwrap_or("").to_string();
     let text = v["new_message"]["parts"][0]["text"].as_str().unwrap_or("");
     if v["app_name"] != "nemo_agent" || text.is_empty() {
-        return reply(422, json!({"detail": "app_name nemo_agent and new_message.parts[0].text required"}));
+        return reply(
+            422,
+            json!({"detail": "app_name nemo_agent and new_message.parts[0].text required"}),
+        );
     }
-    if !s.sessions.get(&sid).is_some_and(|x| x.user == user) {
+    if s.sessions.get(&sid).is_none_or(|x| x.user != user) {
         return reply(404, json!({"code": 1002, "message": "session not found"}));
     }
     if s.credits.0 < 50 {
-        return reply(200, json!({"code": 2001, "message": "insufficient credits"}));
+        return reply(
+            200,
+            json!({"code": 2001, "message": "insufficient credits"}),
+        );
     }
     s.credits.0 -= 50;
     let steps = match s.turns.pop_front() {
@@ -31,9 +37,13 @@ pub(super) fn start(s: &mut State, shared: Shared, user: &str, body: &Body) -> R
     };
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(16);
     tokio::spawn(play(shared, sid, steps, tx));
-    let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
+    let stream =
+        futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|c| (c, rx)) });
     (
-        [("content-type", "text/event-stream"), ("cache-control", "no-cache")],
+        [
+            ("content-type", "text/event-stream"),
+            ("cache-control", "no-cache"),
+        ],
         axum::body::Body::from_stream(stream),
     )
         .into_response()
@@ -63,7 +73,12 @@ async fn play(shared: Shared, sid: String, steps: Vec<Step>, tx: tokio::sync::mp
                 continue;
             }
             Step::Drop => {
-                let _ = tx.send(Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "dropped"))).await;
+                let _ = tx
+                    .send(Err(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionReset,
+                        "dropped",
+                    )))
+                    .await;
                 return;
             }
             Step::Comment => ": keepalive\n\n".to_string(),
@@ -93,15 +108,25 @@ fn event(step: Step) -> Value {
         Step::Text(t) => adk(json!([{"text": t}]), false),
         Step::Partial(t) => adk(json!([{"text": t}]), true),
         Step::Thought(t) => adk(json!([{"text": t, "thought": true}]), false),
-        Step::Call(n) => adk(json!([{"functionCall": {"id": "call_1", "name": n, "args": {}}}]), false),
-        Step::Response(n) => adk(json!([{"functionResponse": {"id": "call_1", "name": n, "response": {"ok": true}}}]), false),
+        Step::Call(n) => adk(
+            json!([{"functionCall": {"id": "call_1", "name": n, "args": {}}}]),
+            false,
+        ),
+        Step::Response(n) => adk(
+            json!([{"functionResponse": {"id": "call_1", "name": n, "response": {"ok": true}}}]),
+            false,
+        ),
         Step::TypeText(t) => json!({"type": "text", "content": t}),
         Step::TypeCall(n) => json!({"type": "tool_call", "name": n, "args": {}}),
         Step::TypeResult(n) => json!({"type": "tool_result", "name": n, "result": {"ok": true}}),
         Step::TypeHeartbeat => json!({"type": "heartbeat"}),
-        Step::AdkError { code, message } => json!({"id": "e1", "author": "nemo_agent", "errorCode": code, "errorMessage": message}),
+        Step::AdkError { code, message } => {
+            json!({"id": "e1", "author": "nemo_agent", "errorCode": code, "errorMessage": message})
+        }
         Step::Crash(e) => json!({"error": e, "error_details": {"type": "RuntimeError"}}),
         Step::Raw(r) => serde_json::from_str(&r).unwrap_or(Value::String(r)),
-        Step::Sleep(_) | Step::SetDraft(_) | Step::Drop | Step::Comment | Step::EmptyData => Value::Null,
+        Step::Sleep(_) | Step::SetDraft(_) | Step::Drop | Step::Comment | Step::EmptyData => {
+            Value::Null
+        }
     }
 }
