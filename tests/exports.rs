@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::fake_nemo::{FakeNemo, RenderShape};
+use common::fake_nemo::{Body, FakeNemo, Fault, RenderShape};
 use common::harness::{actor, nemo_config, Bot};
 use common::recorder::{Recorder, ToRecorder};
 use music_video_bot::engine::Request;
@@ -133,5 +133,64 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
             .resume_jobs(&ToRecorder(Recorder::new()))
             .unwrap(),
         0
+    );
+}
+
+#[tokio::test]
+async fn a_duplicate_render_id_is_replaced_by_a_new_one() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    bot.engine
+        .handle(&me, say("make a video"), Recorder::new())
+        .await;
+    let duplicate = serde_json::json!({"success": false, "error": "duplicate render id"});
+    fake.fail_next(
+        "/api/render/proxy/lambda",
+        Fault::Status {
+            http: 409,
+            body: duplicate,
+        },
+    );
+    let rec = Recorder::new();
+    bot.engine.handle(&me, Request::Export, rec.clone()).await;
+    bot.engine.idle().await;
+    let posts: Vec<String> = fake
+        .requests_to("/api/render/proxy/lambda")
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| match r.body {
+            Body::Json(v) => v["id"].as_str().unwrap_or_default().to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    assert_eq!(posts.len(), 2);
+    assert_ne!(posts[0], posts[1], "a new id");
+    assert_eq!(rec.links().len(), 1, "{}", rec.transcript());
+}
+
+#[tokio::test]
+async fn an_unconfirmed_render_request_is_checked_not_repeated() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    bot.engine
+        .handle(&me, say("make a video"), Recorder::new())
+        .await;
+    fake.fail_next("/api/render/proxy/lambda", Fault::Html(502));
+    let rec = Recorder::new();
+    bot.engine.handle(&me, Request::Export, rec.clone()).await;
+    bot.engine.idle().await;
+    let posts = fake
+        .requests_to("/api/render/proxy/lambda")
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(posts, 1, "never rendered twice");
+    let text = rec.transcript();
+    assert!(text.contains("did not confirm the export"), "{text}");
+    assert!(
+        text.contains("interrupted"),
+        "the lost job is reported: {text}"
     );
 }

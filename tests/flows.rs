@@ -473,3 +473,79 @@ async fn a_second_request_waits_its_turn_and_is_told() {
     assert_eq!(r2.messages(), vec!["second".to_string()]);
     assert!(matches!(r2.events().first(), Some(Ev::Status(_))));
 }
+
+#[tokio::test]
+async fn a_stalled_stream_times_out_with_a_clear_message() {
+    let fake = FakeNemo::start().await;
+    fake.push_turn(vec![Step::Comment, Step::Sleep(Duration::from_secs(3))]);
+    let mut cfg = nemo_config(&fake);
+    cfg.idle_timeout_ms = 300;
+    let bot = Bot::with_config(cfg);
+    let rec = Recorder::new();
+    let me = actor("a", "c");
+    bot.engine.handle(&me, say("generate"), rec.clone()).await;
+    assert!(
+        rec.transcript().contains("stopped waiting"),
+        "{}",
+        rec.transcript()
+    );
+    assert_eq!(fake.requests_to("/run_sse").len(), 1);
+    let rec = Recorder::new();
+    bot.engine.handle(&me, Request::Credits, rec.clone()).await;
+    assert!(rec.transcript().contains("Credits:"), "still serving");
+}
+
+#[tokio::test]
+async fn a_registered_account_out_of_credits_is_told_to_top_up() {
+    let fake = FakeNemo::start().await;
+    fake.issue_token("nmv_usr_team", "user_42");
+    fake.set_credits(0, 0);
+    let mut cfg = nemo_config(&fake);
+    cfg.token = Some(Secret::new("nmv_usr_team"));
+    let bot = Bot::with_config(cfg);
+    let rec = Recorder::new();
+    bot.engine
+        .handle(&actor("a", "c"), say("make a video"), rec.clone())
+        .await;
+    assert!(rec.links().is_empty());
+    assert!(
+        rec.transcript().contains("Top up credits in your account"),
+        "{}",
+        rec.transcript()
+    );
+}
+
+#[tokio::test]
+async fn files_dropped_with_words_follow_the_words() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    let song = mp3(bot.dir.path(), "song.mp3");
+    // With a prompt: its own turn and render.
+    let rec = Recorder::new();
+    let req = Request::Upload {
+        media: vec![Media::File(song.clone())],
+        text: "make it neon".into(),
+    };
+    bot.engine.handle(&me, req, rec.clone()).await;
+    bot.engine.idle().await;
+    assert_eq!(rec.links().len(), 1, "{}", rec.transcript());
+    let sse = fake.requests_to("/run_sse");
+    let Body::Json(v) = &sse[0].body else {
+        panic!()
+    };
+    assert_eq!(v["new_message"]["parts"][0]["text"], "make it neon");
+    // With a command word: upload, then the command, and nothing sent to the agent.
+    let rec = Recorder::new();
+    let req = Request::Upload {
+        media: vec![Media::File(song)],
+        text: "status".into(),
+    };
+    bot.engine.handle(&me, req, rec.clone()).await;
+    assert_eq!(fake.requests_to("/run_sse").len(), 1);
+    assert!(
+        rec.transcript().contains("Media (2)"),
+        "{}",
+        rec.transcript()
+    );
+}

@@ -3,6 +3,7 @@
 
 use super::files::{check_file, check_url, display_name, CheckedFile};
 use super::front::Front;
+use super::route::{route, Action};
 use super::summary::Timeline;
 use super::{text, Actor, Engine, EngineError, Media};
 use crate::nemo::Uploaded;
@@ -72,7 +73,8 @@ impl Engine {
         if media.is_empty() {
             return Err(EngineError::User(text::ATTACH_SOMETHING.into()));
         }
-        if !words.trim().is_empty() {
+        let then = route(&words, false);
+        if then == Action::Message && !words.trim().is_empty() {
             return self.music_video(actor, front, Some(words), media).await;
         }
         let mut any = false;
@@ -82,10 +84,16 @@ impl Engine {
                 Err(e) => self.report(actor, front, e).await,
             }
         }
-        if any {
-            front.send(text::UPLOAD_HINT, true).await?;
+        match then {
+            // "export this", "status?" with files attached: upload, then do what the words say.
+            Action::Export => self.export(actor, front).await,
+            Action::Credits => self.credits(actor, front).await,
+            Action::Status => self.status(actor, front).await,
+            Action::Upload | Action::Message if any => {
+                Ok(front.send(text::UPLOAD_HINT, true).await.map(drop)?)
+            }
+            Action::Upload | Action::Message => Ok(()),
         }
-        Ok(())
     }
 
     /// Runs every check; refused media are explained and dropped, nothing of them is sent.
