@@ -4,13 +4,9 @@
 mod common;
 
 use common::fake_nemo::{FakeNemo, Fault};
-use common::harness::{actor, mp3, Bot};
+use common::harness::{actor, mp3, ready, say, Bot};
 use common::recorder::Recorder;
 use music_video_bot::engine::{Actor, Engine, Media, Request};
-
-fn say(words: &str) -> Request {
-    Request::Say(words.into())
-}
 
 fn code(http: u16, code: i64, message: &str) -> Fault {
     Fault::Code {
@@ -173,11 +169,7 @@ async fn http_400_missing_client_id_gets_a_new_client_id_and_retries() {
 #[tokio::test]
 async fn http_402_on_export_says_register_or_upgrade() {
     let fake = FakeNemo::start().await;
-    let bot = Bot::start(&fake);
-    let me = actor("a", "c");
-    bot.engine
-        .handle(&me, say("make a video"), Recorder::new())
-        .await;
+    let (bot, me) = ready(&fake, "a").await;
     fake.fail_next(
         "/api/render/proxy/lambda",
         Fault::Status {

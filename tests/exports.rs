@@ -3,24 +3,16 @@
 mod common;
 
 use common::fake_nemo::{Body, FakeNemo, Fault, RenderShape};
-use common::harness::{actor, nemo_config, Bot};
+use common::harness::{actor, nemo_config, ready, say, Bot};
 use common::recorder::{Recorder, ToRecorder};
 use music_video_bot::engine::Request;
 use std::time::Duration;
-
-fn say(words: &str) -> Request {
-    Request::Say(words.into())
-}
 
 async fn export_once(shape: RenderShape) -> (FakeNemo, std::sync::Arc<Recorder>) {
     let fake = FakeNemo::start().await;
     fake.set_render_shape(shape);
     fake.set_render_polls(3);
-    let bot = Bot::start(&fake);
-    let me = actor("alice", "c");
-    bot.engine
-        .handle(&me, say("make a video"), Recorder::new())
-        .await;
+    let (bot, me) = ready(&fake, "alice").await;
     let rec = Recorder::new();
     bot.engine.handle(&me, say("export"), rec.clone()).await;
     bot.engine.idle().await;
@@ -56,11 +48,7 @@ async fn export_polls_until_done_and_posts_the_link_in_both_shapes() {
 async fn a_failed_render_says_so() {
     let fake = FakeNemo::start().await;
     fake.fail_next_render("GPU node lost");
-    let bot = Bot::start(&fake);
-    let me = actor("a", "c");
-    bot.engine
-        .handle(&me, say("make a video"), Recorder::new())
-        .await;
+    let (bot, me) = ready(&fake, "a").await;
     let rec = Recorder::new();
     bot.engine.handle(&me, say("download"), rec.clone()).await;
     bot.engine.idle().await;
@@ -139,11 +127,7 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
 #[tokio::test]
 async fn a_duplicate_render_id_is_replaced_by_a_new_one() {
     let fake = FakeNemo::start().await;
-    let bot = Bot::start(&fake);
-    let me = actor("a", "c");
-    bot.engine
-        .handle(&me, say("make a video"), Recorder::new())
-        .await;
+    let (bot, me) = ready(&fake, "a").await;
     let duplicate = serde_json::json!({"success": false, "error": "duplicate render id"});
     fake.fail_next(
         "/api/render/proxy/lambda",
@@ -172,11 +156,7 @@ async fn a_duplicate_render_id_is_replaced_by_a_new_one() {
 #[tokio::test]
 async fn an_unconfirmed_render_request_is_checked_not_repeated() {
     let fake = FakeNemo::start().await;
-    let bot = Bot::start(&fake);
-    let me = actor("a", "c");
-    bot.engine
-        .handle(&me, say("make a video"), Recorder::new())
-        .await;
+    let (bot, me) = ready(&fake, "a").await;
     fake.fail_next("/api/render/proxy/lambda", Fault::Html(502));
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Export, rec.clone()).await;

@@ -4,15 +4,11 @@
 mod common;
 
 use common::fake_nemo::{Body, FakeNemo, Step};
-use common::harness::{actor, mp3, nemo_config, Bot};
+use common::harness::{actor, mp3, nemo_config, say, Bot};
 use common::recorder::{Ev, Recorder};
 use music_video_bot::engine::{Media, Request};
 use music_video_bot::secret::Secret;
 use std::time::Duration;
-
-fn say(words: &str) -> Request {
-    Request::Say(words.into())
-}
 
 #[tokio::test]
 async fn anonymous_token_is_fetched_once_and_sent_everywhere() {

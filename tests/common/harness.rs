@@ -1,8 +1,9 @@
 //! Builds engines wired to the fake Nemo server with timings shortened to milliseconds.
 
 use super::fake_nemo::FakeNemo;
+use super::recorder::Recorder;
 use music_video_bot::config::NemoConfig;
-use music_video_bot::engine::{Actor, Engine};
+use music_video_bot::engine::{Actor, Engine, Request};
 use music_video_bot::store::Store;
 use std::path::{Path, PathBuf};
 
@@ -98,4 +99,19 @@ pub fn mp3(dir: &Path, name: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write mp3");
     path
+}
+
+/// Plain words from a user.
+pub fn say(words: &str) -> Request {
+    Request::Say(words.into())
+}
+
+/// A bot whose channel `c` already has an exportable draft, made by `user`'s first turn.
+pub async fn ready(fake: &FakeNemo, user: &str) -> (Bot, Actor) {
+    let bot = Bot::start(fake);
+    let me = actor(user, "c");
+    bot.engine
+        .handle(&me, say("make a video"), Recorder::new())
+        .await;
+    (bot, me)
 }
