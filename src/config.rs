@@ -104,6 +104,14 @@ pub struct DiscordConfig {
     pub session_scope: SessionScope,
     /// At most one edit of a streamed message per this many milliseconds.
     pub edit_interval_ms: u64,
+    /// Channels where files and words dropped without a mention are read (DMs always are).
+    pub channels: Vec<u64>,
+    /// Discord's REST base, or a REST proxy in front of it.
+    pub api_base: String,
+    /// Attach the MP4 itself when it fits the upload limit, besides the link.
+    pub attach_video: bool,
+    /// Send attachments' CDN URLs to NemoVideo instead of streaming the files through the bot.
+    pub forward_urls: bool,
 }
 
 impl Default for DiscordConfig {
@@ -112,6 +120,10 @@ impl Default for DiscordConfig {
             token: None,
             session_scope: SessionScope::Channel,
             edit_interval_ms: 1_500,
+            channels: Vec::new(),
+            api_base: "https://discord.com".into(),
+            attach_video: false,
+            forward_urls: false,
         }
     }
 }
@@ -218,6 +230,19 @@ impl Config {
             if value == 0 {
                 return Err(invalid(key, "must be greater than 0"));
             }
+        }
+        let discord = &self.discord.api_base;
+        if !(discord.starts_with("https://") || discord.starts_with("http://")) {
+            return Err(invalid(
+                "discord.api_base",
+                "must be an http:// or https:// URL",
+            ));
+        }
+        if self.discord.edit_interval_ms == 0 {
+            return Err(invalid(
+                "discord.edit_interval_ms",
+                "must be greater than 0",
+            ));
         }
         if self.store.path.as_os_str().is_empty() {
             return Err(invalid("store.path", "must not be empty"));

@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod console;
+pub mod discord;
 pub mod engine;
 pub mod nemo;
 pub mod oneshot;

@@ -24,6 +24,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the Discord bot (the default when DISCORD_TOKEN is set).
+    Discord,
     /// Chat with the bot in the terminal: each line is a message, or a /command.
     Console {
         /// Who you are.
@@ -84,12 +86,21 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
     let store = Store::open(&config.store.path)
         .with_context(|| format!("opening the store at {}", config.store.path.display()))?;
     let engine = Engine::new(&config.nemo, store).context("starting the engine")?;
-    let command = command.unwrap_or(Command::Console {
-        user: "you".into(),
-        channel: "terminal".into(),
-        lang: "en".into(),
+    let command = command.unwrap_or(match config.discord.token {
+        Some(_) => Command::Discord,
+        None => Command::Console {
+            user: "you".into(),
+            channel: "terminal".into(),
+            lang: "en".into(),
+        },
     });
     match command {
+        Command::Discord => {
+            music_video_bot::discord::run(config, engine)
+                .await
+                .map_err(|e| anyhow::anyhow!("Discord: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Console {
             user,
             channel,

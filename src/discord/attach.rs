@@ -1,0 +1,93 @@
+//! Attachments from Discord's CDN: checked from their metadata first (a refused file is never
+//! downloaded), then streamed to a private temporary directory (never whole in memory), or
+//! forwarded as URLs when `discord.forward_urls` is on.
+
+use super::ids::check_attachment;
+use crate::engine::files::display_name;
+use crate::engine::Media;
+use futures_util::StreamExt;
+use poise::serenity_prelude as serenity;
+use std::path::PathBuf;
+use tokio::io::AsyncWriteExt;
+
+/// Downloaded attachments; the files are removed when this is dropped.
+pub struct Fetched {
+    dir: Option<PathBuf>,
+    /// What to hand the engine.
+    pub media: Vec<Media>,
+    /// One sentence per refused or failed attachment.
+    pub refused: Vec<String>,
+}
+
+impl Drop for Fetched {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// Checks and fetches attachments.
+pub async fn fetch(attachments: &[serenity::Attachment], forward_urls: bool) -> Fetched {
+    let mut out = Fetched {
+        dir: None,
+        media: Vec::new(),
+        refused: Vec::new(),
+    };
+    for a in attachments {
+        if let Err(problem) = check_attachment(&a.filename, u64::from(a.size)) {
+            out.refused.push(problem.to_string());
+            continue;
+        }
+        if forward_urls {
+            out.media.push(Media::Url(a.url.clone()));
+            continue;
+        }
+        match download(&mut out, a).await {
+            Ok(path) => out.media.push(Media::File(path)),
+            Err(e) => {
+                tracing::warn!(file = %a.filename, "attachment download failed: {e}");
+                let name = display_name(&a.filename);
+                out.refused.push(format!(
+                    "I couldn't fetch {name} from Discord. Please try again."
+                ));
+            }
+        }
+    }
+    out
+}
+
+async fn download(out: &mut Fetched, a: &serenity::Attachment) -> Result<PathBuf, String> {
+    let dir = match &out.dir {
+        Some(d) => d.clone(),
+        None => {
+            let d = std::env::temp_dir().join(format!("music-video-bot-{}", uuid::Uuid::new_v4()));
+            tokio::fs::create_dir_all(&d)
+                .await
+                .map_err(|e| e.to_string())?;
+            out.dir = Some(d.clone());
+            d
+        }
+    };
+    // Each file in its own folder keeps two attachments with one name apart.
+    let sub = dir.join(out.media.len().to_string());
+    tokio::fs::create_dir_all(&sub)
+        .await
+        .map_err(|e| e.to_string())?;
+    let path = sub.join(display_name(&a.filename));
+    let resp = reqwest::get(&a.url).await.map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("HTTP {}", resp.status()));
+    }
+    let mut file = tokio::fs::File::create(&path)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut body = resp.bytes_stream();
+    while let Some(chunk) = body.next().await {
+        file.write_all(&chunk.map_err(|e| e.to_string())?)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    file.flush().await.map_err(|e| e.to_string())?;
+    Ok(path)
+}

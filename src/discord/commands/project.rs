@@ -1,0 +1,83 @@
+//! The project commands: credits, status, export, open, reset, help.
+
+use crate::discord::{place, Context, Error};
+use crate::engine::Request;
+
+async fn run(ctx: Context<'_>, request: Request) -> Result<(), Error> {
+    ctx.defer().await?;
+    let (front, actor) = place(ctx);
+    ctx.data().engine.handle(&actor, request, front).await;
+    Ok(())
+}
+
+/// Your NemoVideo credits: available, frozen by running jobs, total.
+#[poise::command(slash_command, description_localized("zh-CN", "查看积分余额"))]
+pub async fn credits(ctx: Context<'_>) -> Result<(), Error> {
+    run(ctx, Request::Credits).await
+}
+
+/// The timeline of this project, its media and running exports.
+#[poise::command(slash_command, description_localized("zh-CN", "查看当前时间线和状态"))]
+pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
+    run(ctx, Request::Status).await
+}
+
+/// Render the current timeline to a 1080p MP4.
+#[poise::command(slash_command, description_localized("zh-CN", "导出 1080p MP4 视频"))]
+pub async fn export(ctx: Context<'_>) -> Result<(), Error> {
+    run(ctx, Request::Export).await
+}
+
+/// A private link to continue this project in NemoVideo's web editor.
+#[poise::command(
+    slash_command,
+    description_localized("zh-CN", "在网页编辑器中打开此项目")
+)]
+pub async fn open(ctx: Context<'_>) -> Result<(), Error> {
+    ctx.defer_ephemeral().await?;
+    let (front, actor) = place(ctx);
+    ctx.data().engine.handle(&actor, Request::Open, front).await;
+    Ok(())
+}
+
+/// Start a fresh project here (in a channel: members who can manage messages only).
+#[poise::command(slash_command, description_localized("zh-CN", "开始一个新项目"))]
+pub async fn reset(ctx: Context<'_>) -> Result<(), Error> {
+    let (_, actor) = place(ctx);
+    if actor.scope.starts_with("channel:") && !can_manage_messages(ctx) {
+        let reply = poise::CreateReply::default()
+            .content("Only members who can manage messages can reset this channel's project.")
+            .ephemeral(true);
+        ctx.send(reply).await?;
+        return Ok(());
+    }
+    run(ctx, Request::Reset).await
+}
+
+/// How to use the bot.
+#[poise::command(slash_command, description_localized("zh-CN", "使用说明"))]
+pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
+    let reply = poise::CreateReply::default().content(HELP).ephemeral(true);
+    ctx.send(reply).await?;
+    Ok(())
+}
+
+const HELP: &str = "\
+**/musicvideo** `audio:` a song (or `url:` a link to one) and an optional `prompt:` → a 1080p MP4.
+Without a song, it refines the current video.
+Right-click a message with audio → **Apps → Make music video**.
+Drop a song in a DM (or mention me with it) with what you want.
+**/status** the timeline · **/export** render the MP4 · **/credits** your balance · **/open** web editor · **/reset** fresh project.
+Plain words work too: export / 导出, credits / 积分, status / 状态.";
+
+fn can_manage_messages(ctx: Context<'_>) -> bool {
+    match ctx {
+        poise::Context::Application(app) => app
+            .interaction
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .is_some_and(|p| p.manage_messages()),
+        poise::Context::Prefix(_) => false,
+    }
+}

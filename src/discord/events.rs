@@ -1,0 +1,142 @@
+//! Everything that is not a slash command: dropped files and words, buttons, and the one
+//! `on_error` that turns failures into a friendly sentence.
+
+use super::front::ChannelFront;
+use super::ids::{may_use, parse_button_id};
+use super::{attach, place_for, Data, Error};
+use crate::engine::gui::Suggestion;
+use crate::engine::{Actor, Request};
+use poise::serenity_prelude as serenity;
+use std::sync::Arc;
+
+/// Routes gateway events the commands do not cover.
+pub async fn on_event(
+    ctx: &serenity::Context,
+    event: &serenity::FullEvent,
+    data: &Data,
+) -> Result<(), Error> {
+    match event {
+        serenity::FullEvent::Message { new_message } => on_message(ctx, new_message, data).await,
+        serenity::FullEvent::InteractionCreate {
+            interaction: serenity::Interaction::Component(click),
+        } => on_button(ctx, click, data).await,
+        _ => Ok(()),
+    }
+}
+
+/// A message in a DM, a listening channel, or mentioning the bot: its files and words.
+async fn on_message(
+    ctx: &serenity::Context,
+    msg: &serenity::Message,
+    data: &Data,
+) -> Result<(), Error> {
+    let me = ctx.cache.current_user().id;
+    if msg.author.bot {
+        return Ok(());
+    }
+    let in_guild = msg.guild_id.is_some();
+    let listening = !in_guild
+        || data.config.discord.channels.contains(&msg.channel_id.get())
+        || msg.mentions_user_id(me);
+    if !listening {
+        return Ok(());
+    }
+    let words = msg
+        .content
+        .replace(&format!("<@{}>", me.get()), "")
+        .replace(&format!("<@!{}>", me.get()), "");
+    let words = words.trim().to_string();
+    if words.is_empty() && msg.attachments.is_empty() {
+        return Ok(());
+    }
+    let (front, actor) = place(ctx, data, msg.channel_id, msg.author.id, in_guild);
+    let engine = data.engine.clone();
+    let attachments = msg.attachments.clone();
+    let forward = data.config.discord.forward_urls;
+    // The gateway loop must not wait for a turn that may take minutes.
+    tokio::spawn(async move {
+        let request = if attachments.is_empty() {
+            Request::Say(words)
+        } else {
+            let fetched = attach::fetch(&attachments, forward).await;
+            for sentence in &fetched.refused {
+                let _ = crate::engine::front::Front::send(front.as_ref(), sentence, true).await;
+            }
+            if fetched.media.is_empty() {
+                return;
+            }
+            let media = fetched.media.clone();
+            engine
+                .handle(&actor, Request::Upload { media, text: words }, front)
+                .await;
+            return;
+        };
+        engine.handle(&actor, request, front).await;
+    });
+    Ok(())
+}
+
+/// Export / Status buttons, for the members of the button's scope only.
+async fn on_button(
+    ctx: &serenity::Context,
+    click: &serenity::ComponentInteraction,
+    data: &Data,
+) -> Result<(), Error> {
+    let Some((action, scope)) = parse_button_id(&click.data.custom_id) else {
+        return Ok(());
+    };
+    if !may_use(&scope, click.channel_id.get(), click.user.id.get()) {
+        let reply = serenity::CreateInteractionResponseMessage::new()
+            .content("This button belongs to someone else's project.")
+            .ephemeral(true);
+        click
+            .create_response(
+                &ctx.http,
+                serenity::CreateInteractionResponse::Message(reply),
+            )
+            .await?;
+        return Ok(());
+    }
+    click.defer(&ctx.http).await?;
+    let in_guild = click.guild_id.is_some();
+    let (front, mut actor) = place(ctx, data, click.channel_id, click.user.id, in_guild);
+    actor.scope = scope;
+    let request = match action {
+        Suggestion::Export => Request::Export,
+        Suggestion::Status => Request::Status,
+    };
+    let engine = data.engine.clone();
+    tokio::spawn(async move { engine.handle(&actor, request, front).await });
+    Ok(())
+}
+
+fn place(
+    ctx: &serenity::Context,
+    data: &Data,
+    channel: serenity::ChannelId,
+    user: serenity::UserId,
+    in_guild: bool,
+) -> (Arc<ChannelFront>, Actor) {
+    let (front, actor) = place_for(ctx.http.clone(), data, channel, user, in_guild, "en");
+    (Arc::new(front), actor)
+}
+
+/// One place for failures: the user gets one sentence, the log gets the details.
+pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
+    match error {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            tracing::error!(command = %ctx.command().name, "command failed: {error}");
+            let reply = poise::CreateReply::default()
+                .content("Something went wrong on my side. Please try again.")
+                .ephemeral(true);
+            if let Err(e) = ctx.send(reply).await {
+                tracing::warn!("could not report a failure: {e}");
+            }
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::error!("error while handling an error: {e}");
+            }
+        }
+    }
+}

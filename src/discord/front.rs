@@ -1,0 +1,239 @@
+//! The engine's [`Front`] on Discord: answers are ordinary channel messages sent with the bot
+//! token, so they outlive the 15-minute interaction token; while that token lives, progress goes
+//! into the command's own (deferred) response and private links go as ephemeral follow-ups.
+
+use super::ids::button_id;
+use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
+use crate::engine::gui::Suggestion;
+use async_trait::async_trait;
+use poise::serenity_prelude as serenity;
+use serenity::builder::{
+    Builder, CreateActionRow, CreateButton, CreateInteractionResponseFollowup, CreateMessage,
+    EditInteractionResponse, EditMessage,
+};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Discord's message length limit.
+pub const MAX_LEN: usize = 2000;
+/// Interaction tokens last 15 minutes; stop using one a little before.
+const TOKEN_LIFETIME: Duration = Duration::from_secs(14 * 60);
+
+/// A slash command's interaction, usable until its token expires.
+#[derive(Clone)]
+pub struct Interaction {
+    token: String,
+    valid_until: Instant,
+}
+
+impl Interaction {
+    /// An interaction received now.
+    pub fn new(token: &str) -> Interaction {
+        Interaction {
+            token: token.to_string(),
+            valid_until: Instant::now() + TOKEN_LIFETIME,
+        }
+    }
+}
+
+/// One channel (or DM), as the engine sees it.
+pub struct ChannelFront {
+    http: Arc<serenity::Http>,
+    channel: serenity::ChannelId,
+    user: serenity::UserId,
+    scope: String,
+    edit_interval: Duration,
+    interaction: Mutex<Option<Interaction>>,
+    status_msg: Mutex<Option<serenity::MessageId>>,
+    last_sent: Mutex<Option<serenity::MessageId>>,
+}
+
+impl ChannelFront {
+    /// A front for `channel`, answering `user` in `scope`.
+    pub fn new(
+        http: Arc<serenity::Http>,
+        channel: serenity::ChannelId,
+        user: serenity::UserId,
+        scope: String,
+        edit_interval: Duration,
+    ) -> ChannelFront {
+        ChannelFront {
+            http,
+            channel,
+            user,
+            scope,
+            edit_interval,
+            interaction: Mutex::new(None),
+            status_msg: Mutex::new(None),
+            last_sent: Mutex::new(None),
+        }
+    }
+
+    /// Uses the command's interaction for progress and private answers while it lives.
+    pub fn with_interaction(self, interaction: Interaction) -> ChannelFront {
+        *lock(&self.interaction) = Some(interaction);
+        self
+    }
+
+    /// The interaction token, if it is still valid.
+    fn live_token(&self) -> Option<String> {
+        let guard = lock(&self.interaction);
+        guard
+            .as_ref()
+            .filter(|i| Instant::now() < i.valid_until)
+            .map(|i| i.token.clone())
+    }
+
+    /// A webhook that answers 404 is gone: stop using it.
+    fn drop_token_on_404(&self, e: &serenity::Error) {
+        if is_not_found(e) {
+            *lock(&self.interaction) = None;
+        }
+    }
+
+    async fn channel_status(&self, text: &str) -> Result<(), FrontError> {
+        let existing = *lock(&self.status_msg);
+        if let Some(id) = existing {
+            match self
+                .channel
+                .edit_message(&self.http, id, EditMessage::new().content(text))
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(e) if is_not_found(&e) => {}
+                Err(e) => return Err(front_error(e)),
+            }
+        }
+        let msg = self
+            .channel
+            .send_message(&self.http, CreateMessage::new().content(text))
+            .await
+            .map_err(front_error)?;
+        *lock(&self.status_msg) = Some(msg.id);
+        Ok(())
+    }
+
+    async fn private(&self, text: &str) -> Result<(), FrontError> {
+        if let Some(token) = self.live_token() {
+            let followup = CreateInteractionResponseFollowup::new()
+                .content(text)
+                .ephemeral(true);
+            match followup.execute(&self.http, (None, &token)).await {
+                Ok(_) => return Ok(()),
+                Err(e) => self.drop_token_on_404(&e),
+            }
+        }
+        let dm = self
+            .user
+            .create_dm_channel(&self.http)
+            .await
+            .map_err(front_error)?;
+        dm.send_message(&self.http, CreateMessage::new().content(text))
+            .await
+            .map_err(front_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Front for ChannelFront {
+    fn max_len(&self) -> usize {
+        MAX_LEN
+    }
+
+    fn edit_interval(&self) -> Duration {
+        self.edit_interval
+    }
+
+    fn target(&self) -> String {
+        format!("discord:{}:{}", self.channel.get(), self.user.get())
+    }
+
+    async fn send(&self, text: &str, _done: bool) -> Result<MsgId, FrontError> {
+        let msg = self
+            .channel
+            .send_message(&self.http, CreateMessage::new().content(text))
+            .await
+            .map_err(front_error)?;
+        *lock(&self.last_sent) = Some(msg.id);
+        Ok(MsgId(msg.id.get().to_string()))
+    }
+
+    async fn edit(&self, id: &MsgId, text: &str, _done: bool) -> Result<(), FrontError> {
+        let id: u64 = id.0.parse().map_err(|_| FrontError::Gone)?;
+        let id = serenity::MessageId::new(id.max(1));
+        self.channel
+            .edit_message(&self.http, id, EditMessage::new().content(text))
+            .await
+            .map_err(front_error)?;
+        Ok(())
+    }
+
+    async fn status(&self, text: &str) -> Result<(), FrontError> {
+        if let Some(token) = self.live_token() {
+            match EditInteractionResponse::new()
+                .content(text)
+                .execute(&self.http, &token)
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(e) => self.drop_token_on_404(&e),
+            }
+        }
+        self.channel_status(text).await
+    }
+
+    async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
+        let text = format!("{}\n{}", link.text, link.url);
+        if link.kind != LinkKind::Video {
+            return self.private(&text).await;
+        }
+        let button = CreateButton::new_link(&link.url).label("Download MP4");
+        let message = CreateMessage::new()
+            .content(format!("<@{}> {text}", self.user.get()))
+            .components(vec![CreateActionRow::Buttons(vec![button])]);
+        self.channel
+            .send_message(&self.http, message)
+            .await
+            .map_err(front_error)?;
+        Ok(())
+    }
+
+    async fn offer(&self, actions: &[Suggestion]) -> Result<(), FrontError> {
+        let Some(last) = *lock(&self.last_sent) else {
+            return Ok(());
+        };
+        let buttons = actions
+            .iter()
+            .map(|a| {
+                let label = match a {
+                    Suggestion::Export => "Export MP4",
+                    Suggestion::Status => "Show timeline",
+                };
+                CreateButton::new(button_id(*a, &self.scope)).label(label)
+            })
+            .collect();
+        let edit = EditMessage::new().components(vec![CreateActionRow::Buttons(buttons)]);
+        self.channel
+            .edit_message(&self.http, last, edit)
+            .await
+            .map_err(front_error)?;
+        Ok(())
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn is_not_found(e: &serenity::Error) -> bool {
+    matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::NOT_FOUND))
+}
+
+fn front_error(e: serenity::Error) -> FrontError {
+    if is_not_found(&e) {
+        FrontError::Gone
+    } else {
+        FrontError::Failed(e.to_string())
+    }
+}

@@ -1,0 +1,128 @@
+//! Pure pieces of the Discord front: session scopes, button custom ids, attachment checks.
+
+use crate::config::SessionScope;
+use crate::engine::files::{check_size, kind_of_name, FileProblem};
+use crate::engine::gui::Suggestion;
+
+/// Discord's limit on a component's custom id.
+pub const MAX_CUSTOM_ID: usize = 100;
+
+/// The scope (session owner) of a message: DMs are always the user's own.
+pub fn scope_key(scope: SessionScope, in_guild: bool, channel: u64, user: u64) -> String {
+    match (in_guild, scope) {
+        (true, SessionScope::Channel) => format!("channel:{channel}"),
+        _ => format!("user:{user}"),
+    }
+}
+
+/// A button's custom id: what it does and for which scope, so it works after a restart.
+pub fn button_id(action: Suggestion, scope: &str) -> String {
+    let verb = match action {
+        Suggestion::Export => "export",
+        Suggestion::Status => "status",
+    };
+    let id = format!("mvb:{verb}:{scope}");
+    debug_assert!(id.len() <= MAX_CUSTOM_ID);
+    id
+}
+
+/// Reads a custom id made by [`button_id`].
+pub fn parse_button_id(id: &str) -> Option<(Suggestion, String)> {
+    let rest = id.strip_prefix("mvb:")?;
+    let (verb, scope) = rest.split_once(':')?;
+    let action = match verb {
+        "export" => Suggestion::Export,
+        "status" => Suggestion::Status,
+        _ => return None,
+    };
+    let (kind, num) = scope.split_once(':')?;
+    let valid = matches!(kind, "channel" | "user")
+        && !num.is_empty()
+        && num.bytes().all(|b| b.is_ascii_digit());
+    valid.then(|| (action, scope.to_string()))
+}
+
+/// Whether a user clicking in a channel may use a button of `scope`: a channel's project is
+/// for whoever is in that channel, a user's project for that user only.
+pub fn may_use(scope: &str, channel: u64, user: u64) -> bool {
+    match scope.split_once(':') {
+        Some(("channel", id)) => id == channel.to_string(),
+        Some(("user", id)) => id == user.to_string(),
+        _ => false,
+    }
+}
+
+/// Checks an attachment from what Discord says of it, before downloading anything.
+pub fn check_attachment(name: &str, size: u64) -> Result<(), FileProblem> {
+    kind_of_name(name)?;
+    check_size(name, size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes() {
+        let rows = [
+            (SessionScope::Channel, true, "channel:10"),
+            (SessionScope::User, true, "user:20"),
+            (SessionScope::Channel, false, "user:20"),
+            (SessionScope::User, false, "user:20"),
+        ];
+        for (scope, in_guild, want) in rows {
+            assert_eq!(scope_key(scope, in_guild, 10, 20), want);
+        }
+    }
+
+    #[test]
+    fn button_ids_round_trip_and_stay_short() {
+        let scope = format!("channel:{}", u64::MAX);
+        for action in [Suggestion::Export, Suggestion::Status] {
+            let id = button_id(action, &scope);
+            assert!(id.len() <= MAX_CUSTOM_ID);
+            assert_eq!(parse_button_id(&id), Some((action, scope.clone())));
+        }
+        for bad in [
+            "",
+            "mvb:",
+            "mvb:export",
+            "mvb:dance:channel:1",
+            "mvb:export:guild:1",
+            "mvb:export:user:",
+            "mvb:export:user:1x",
+            "other:export:user:1",
+        ] {
+            assert_eq!(parse_button_id(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn buttons_belong_to_their_scope() {
+        let rows = [
+            ("channel:5", 5, 9, true),
+            ("channel:5", 6, 9, false),
+            ("user:9", 6, 9, true),
+            ("user:9", 6, 8, false),
+            ("junk", 5, 9, false),
+        ];
+        for (scope, channel, user, ok) in rows {
+            assert_eq!(
+                may_use(scope, channel, user),
+                ok,
+                "{scope} {channel} {user}"
+            );
+        }
+    }
+
+    #[test]
+    fn attachments_are_refused_before_download() {
+        assert!(check_attachment("song.mp3", 5_000_000).is_ok());
+        let big = check_attachment("song.wav", 250 * 1024 * 1024)
+            .unwrap_err()
+            .to_string();
+        assert!(big.contains("200 MB"), "{big}");
+        let exe = check_attachment("a.exe", 10).unwrap_err().to_string();
+        assert!(exe.contains("mp3"), "{exe}");
+    }
+}

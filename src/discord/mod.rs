@@ -1,0 +1,139 @@
+//! The Discord front: poise slash commands, a message context menu, dropped files and buttons,
+//! all handed to the same engine the console drives.
+
+mod attach;
+pub mod commands;
+mod events;
+pub mod front;
+pub mod ids;
+
+use crate::config::Config;
+use crate::engine::front::{Deliver, Front};
+use crate::engine::{Actor, Engine};
+use front::{ChannelFront, Interaction};
+use poise::serenity_prelude as serenity;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What every command and event handler shares.
+pub struct Data {
+    /// The engine.
+    pub engine: Engine,
+    /// The whole configuration.
+    pub config: Config,
+}
+
+/// The error type of commands; users see `on_error`'s sentence, never its text.
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+/// A command's context.
+pub type Context<'a> = poise::Context<'a, Data, Error>;
+
+/// Connects to Discord and serves until the connection ends for good.
+pub async fn run(config: Config, engine: Engine) -> Result<(), Error> {
+    let token = config
+        .discord
+        .token
+        .clone()
+        .ok_or("DISCORD_TOKEN (or discord.token) is not set")?;
+    let mut intents = serenity::GatewayIntents::non_privileged();
+    if !config.discord.channels.is_empty() {
+        // Reading files dropped without a mention needs the privileged intent.
+        intents |= serenity::GatewayIntents::MESSAGE_CONTENT;
+    }
+    let mut http = serenity::HttpBuilder::new(token.expose());
+    if config.discord.api_base.trim_end_matches('/') != "https://discord.com" {
+        http = http.proxy(config.discord.api_base.trim_end_matches('/'));
+    }
+    let options = poise::FrameworkOptions {
+        commands: commands::all(),
+        on_error: |e| Box::pin(events::on_error(e)),
+        event_handler: |ctx, event, _framework, data| Box::pin(events::on_event(ctx, event, data)),
+        ..Default::default()
+    };
+    let framework = poise::Framework::builder()
+        .options(options)
+        .setup(move |ctx, ready, framework| {
+            Box::pin(async move {
+                poise::builtins::register_globally(ctx, &framework.options().commands).await?;
+                tracing::info!(user = %ready.user.name, "connected to Discord");
+                let deliver = ToChannels {
+                    http: ctx.http.clone(),
+                    edit_interval: Duration::from_millis(config.discord.edit_interval_ms),
+                };
+                match engine.resume_jobs(&deliver) {
+                    Ok(n) if n > 0 => tracing::info!("resumed {n} export(s)"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!("could not resume exports: {e}"),
+                }
+                Ok(Data { engine, config })
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http.build(), intents)
+        .framework(framework)
+        .await?;
+    client.start().await?;
+    Ok(())
+}
+
+/// Where stored export jobs post after a restart: `discord:<channel>:<user>`.
+struct ToChannels {
+    http: Arc<serenity::Http>,
+    edit_interval: Duration,
+}
+
+impl Deliver for ToChannels {
+    fn front_for(&self, target: &str) -> Option<Arc<dyn Front>> {
+        let mut parts = target.strip_prefix("discord:")?.split(':');
+        let channel: u64 = parts.next()?.parse().ok().filter(|c| *c > 0)?;
+        let user: u64 = parts.next()?.parse().ok().filter(|u| *u > 0)?;
+        let front = ChannelFront::new(
+            self.http.clone(),
+            serenity::ChannelId::new(channel),
+            serenity::UserId::new(user),
+            String::new(),
+            self.edit_interval,
+        );
+        Some(Arc::new(front))
+    }
+}
+
+/// The engine's view of a command's place: who asks, in which scope, answered where.
+pub(crate) fn place(ctx: Context<'_>) -> (Arc<ChannelFront>, Actor) {
+    let (channel, user) = (ctx.channel_id(), ctx.author().id);
+    let lang = ctx.locale().unwrap_or("en");
+    let http = ctx.serenity_context().http.clone();
+    let (mut front, actor) = place_for(
+        http,
+        ctx.data(),
+        channel,
+        user,
+        ctx.guild_id().is_some(),
+        lang,
+    );
+    if let poise::Context::Application(app) = ctx {
+        front = front.with_interaction(Interaction::new(&app.interaction.token));
+    }
+    (Arc::new(front), actor)
+}
+
+/// The place of a message or click in `channel` by `user`.
+pub(crate) fn place_for(
+    http: Arc<serenity::Http>,
+    data: &Data,
+    channel: serenity::ChannelId,
+    user: serenity::UserId,
+    in_guild: bool,
+    lang: &str,
+) -> (ChannelFront, Actor) {
+    let config = &data.config.discord;
+    let scope = ids::scope_key(config.session_scope, in_guild, channel.get(), user.get());
+    let interval = Duration::from_millis(config.edit_interval_ms);
+    let front = ChannelFront::new(http, channel, user, scope.clone(), interval);
+    let actor = Actor {
+        user: format!("discord:{}", user.get()),
+        scope,
+        lang: lang.to_string(),
+    };
+    (front, actor)
+}
