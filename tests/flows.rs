@@ -545,3 +545,30 @@ async fn files_dropped_with_words_follow_the_words() {
         rec.transcript()
     );
 }
+
+#[tokio::test]
+async fn reset_starts_a_fresh_session_on_the_next_request() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    bot.engine.handle(&me, say("hello"), Recorder::new()).await;
+    let rec = Recorder::new();
+    bot.engine.handle(&me, Request::Reset, rec.clone()).await;
+    assert!(
+        rec.transcript().contains("fresh project"),
+        "{}",
+        rec.transcript()
+    );
+    bot.engine
+        .handle(&me, say("hello again"), Recorder::new())
+        .await;
+    let sessions = fake.sessions();
+    assert_eq!(sessions.len(), 2);
+    let last = fake.requests_to("/run_sse").pop().unwrap();
+    let Body::Json(v) = last.body else { panic!() };
+    assert_eq!(
+        v["session_id"],
+        sessions[1].as_str(),
+        "the new session is used"
+    );
+}

@@ -42,12 +42,18 @@ pub async fn run(config: Config, engine: Engine) -> Result<(), Error> {
     }
     let mut http = serenity::HttpBuilder::new(token.expose());
     if config.discord.api_base.trim_end_matches('/') != "https://discord.com" {
-        http = http.proxy(config.discord.api_base.trim_end_matches('/'));
+        // serenity sends through the proxy only with its own rate limiter off: the proxy is
+        // expected to rate-limit (as twilight-http-proxy does).
+        http = http
+            .proxy(config.discord.api_base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
     }
     let options = poise::FrameworkOptions {
         commands: commands::all(),
         on_error: |e| Box::pin(events::on_error(e)),
         event_handler: |ctx, event, _framework, data| Box::pin(events::on_event(ctx, event, data)),
+        // Owners are not used, and looking them up is one more call at start-up.
+        initialize_owners: false,
         ..Default::default()
     };
     let framework = poise::Framework::builder()

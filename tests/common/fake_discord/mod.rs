@@ -1,0 +1,231 @@
+//! A fake Discord on 127.0.0.1: the REST routes the bot calls and a websocket gateway
+//! (HELLO, IDENTIFY, heartbeats, READY, dispatches), so the real serenity/poise client runs
+//! against it end to end.
+
+mod gateway;
+mod rest;
+
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// The bot's application and user id.
+pub const APP_ID: u64 = 900_000_000_000_000_001;
+/// The guild every test channel is in.
+pub const GUILD_ID: u64 = 900_000_000_000_000_002;
+
+/// One REST call the bot made.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// `POST`, `PATCH`…
+    pub method: String,
+    /// Path without `/api/v10`.
+    pub path: String,
+    /// JSON body (multipart: its `payload_json`), or null.
+    pub body: Value,
+    /// When it arrived.
+    pub at: tokio::time::Instant,
+}
+
+/// A message as the channel shows it now.
+#[derive(Debug, Clone)]
+pub struct Msg {
+    /// Its id.
+    pub id: u64,
+    /// Its channel.
+    pub channel: u64,
+    /// Current text.
+    pub content: String,
+    /// Current components (buttons).
+    pub components: Value,
+    /// Number of edits.
+    pub edits: usize,
+}
+
+#[derive(Default)]
+struct State {
+    base_url: String,
+    calls: Vec<Call>,
+    messages: BTreeMap<u64, Msg>,
+    next_id: u64,
+    seq: u64,
+    gateway: Option<mpsc::UnboundedSender<String>>,
+    ready: bool,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl State {
+    fn id(&mut self) -> u64 {
+        self.next_id += 1;
+        1_000_000_000_000_000 + self.next_id
+    }
+}
+
+type Shared = Arc<Mutex<State>>;
+
+/// The running fake Discord.
+pub struct FakeDiscord {
+    state: Shared,
+    base_url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeDiscord {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl FakeDiscord {
+    /// Starts on 127.0.0.1 port 0.
+    pub async fn start() -> FakeDiscord {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let state: Shared = Arc::new(Mutex::new(State {
+            base_url: base_url.clone(),
+            ..State::default()
+        }));
+        let app = rest::router(state.clone()).merge(gateway::router(state.clone()));
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeDiscord {
+            state,
+            base_url,
+            task,
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`, the value for `discord.api_base`.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// Waits until the bot identified and registered its commands.
+    pub async fn wait_ready(&self) {
+        for _ in 0..400 {
+            let ready = {
+                let s = self.state.lock().unwrap();
+                s.ready
+                    && s.calls
+                        .iter()
+                        .any(|c| c.method == "PUT" && c.path.contains("/commands"))
+            };
+            if ready {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let s = self.state.lock().unwrap();
+        let calls: Vec<String> = s
+            .calls
+            .iter()
+            .map(|c| format!("{} {}", c.method, c.path))
+            .collect();
+        panic!(
+            "the bot never became ready (identified: {}); calls: {calls:?}",
+            s.ready
+        );
+    }
+
+    /// Serves `bytes` at `<base>/cdn/<name>` and returns the URL.
+    pub fn host_file(&self, name: &str, bytes: Vec<u8>) -> String {
+        self.state
+            .lock()
+            .unwrap()
+            .files
+            .insert(name.to_string(), bytes);
+        format!("{}/cdn/{name}", self.base_url)
+    }
+
+    /// Dispatches an event to the bot.
+    pub fn dispatch(&self, event: &str, data: Value) {
+        let mut s = self.state.lock().unwrap();
+        s.seq += 1;
+        let frame = json!({"op": 0, "t": event, "s": s.seq, "d": data}).to_string();
+        if let Some(tx) = &s.gateway {
+            let _ = tx.send(frame);
+        }
+    }
+
+    /// A user runs a slash command in a channel; returns the interaction token.
+    pub fn slash(&self, name: &str, options: Value, channel: u64, user: u64) -> String {
+        let (id, token) = {
+            let mut s = self.state.lock().unwrap();
+            let id = s.id();
+            (id, format!("itoken{id}"))
+        };
+        let data = json!({
+            "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 2, "token": token, "version": 1,
+            "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
+            "channel": {"id": channel.to_string(), "type": 0},
+            "member": member(user),
+            "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
+            "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
+            "attachment_size_limit": 10485760,
+            "data": {"id": "1", "name": name, "type": 1,
+                     "options": options.get("options").cloned().unwrap_or(json!([])),
+                     "resolved": options.get("resolved").cloned().unwrap_or(json!({}))},
+        });
+        self.dispatch("INTERACTION_CREATE", data);
+        token
+    }
+
+    /// Every REST call so far.
+    pub fn calls(&self) -> Vec<Call> {
+        self.state.lock().unwrap().calls.clone()
+    }
+
+    /// Messages in a channel, oldest first.
+    pub fn messages(&self, channel: u64) -> Vec<Msg> {
+        self.state
+            .lock()
+            .unwrap()
+            .messages
+            .values()
+            .filter(|m| m.channel == channel)
+            .cloned()
+            .collect()
+    }
+
+    /// Waits until some message in `channel` satisfies `pred`, returning it.
+    pub async fn wait_for(&self, channel: u64, what: &str, pred: impl Fn(&Msg) -> bool) -> Msg {
+        for _ in 0..600 {
+            if let Some(m) = self.messages(channel).into_iter().find(|m| pred(m)) {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let seen: Vec<String> = self
+            .messages(channel)
+            .into_iter()
+            .map(|m| m.content)
+            .collect();
+        panic!(
+            "no message {what} in channel {channel}; saw {seen:#?}\ncalls: {:#?}",
+            self.calls()
+                .iter()
+                .map(|c| format!("{} {}", c.method, c.path))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+/// A guild member with every permission.
+pub fn member(user: u64) -> Value {
+    json!({
+        "user": user_json(user, false),
+        "roles": [], "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+        "flags": 0, "permissions": "2147483647",
+    })
+}
+
+/// A user object.
+pub fn user_json(id: u64, bot: bool) -> Value {
+    json!({"id": id.to_string(), "username": format!("user{id}"), "discriminator": "0", "global_name": null,
+           "avatar": null, "bot": bot})
+}

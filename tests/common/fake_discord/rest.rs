@@ -1,0 +1,155 @@
+//! The fake REST API: gateway discovery, command registration, interaction callbacks and
+//! webhooks, channel messages, DMs, and a CDN for attachments.
+
+use super::{user_json, Call, Msg, Shared, State, APP_ID};
+use axum::body::Bytes;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::{json, Value};
+
+pub(super) fn router(state: Shared) -> Router {
+    Router::new()
+        .fallback(move |req: Request| handle(state.clone(), req))
+        .layer(axum::extract::DefaultBodyLimit::disable())
+}
+
+async fn handle(state: Shared, req: Request) -> Response {
+    let method = req.method().to_string();
+    let full = req.uri().path().to_string();
+    let content_type = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = axum::body::to_bytes(req.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    if let Some(name) = full.strip_prefix("/cdn/") {
+        let file = state.lock().unwrap().files.get(name).cloned();
+        return match file {
+            Some(b) => (StatusCode::OK, b).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
+    }
+    let path = full.strip_prefix("/api/v10").unwrap_or(&full).to_string();
+    let body = parse_body(&content_type, &bytes);
+    let mut s = state.lock().unwrap();
+    s.calls.push(Call {
+        method: method.clone(),
+        path: path.clone(),
+        body: body.clone(),
+        at: tokio::time::Instant::now(),
+    });
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match (method.as_str(), segs.as_slice()) {
+        ("GET", ["gateway"]) => ok(json!({"url": ws_url(&s)})),
+        ("GET", ["gateway", "bot"]) => ok(json!({"url": ws_url(&s), "shards": 1,
+            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})),
+        ("GET", ["users", "@me"]) => ok(user_json(APP_ID, true)),
+        ("PUT", ["applications", _, "commands"]) => ok(json!([])),
+        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
+            let channel = original_channel(token);
+            upsert(&mut s, channel, Some(original_id(token)), &body)
+        }
+        ("POST", ["webhooks", _, _]) => upsert(&mut s, 0, None, &body),
+        ("POST", ["channels", channel, "messages"]) => {
+            upsert(&mut s, channel.parse().unwrap_or(0), None, &body)
+        }
+        ("PATCH", ["channels", channel, "messages", id]) => {
+            let id: u64 = id.parse().unwrap_or(0);
+            if !s.messages.contains_key(&id) {
+                return (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(json!({"message": "Unknown Message", "code": 10008})),
+                )
+                    .into_response();
+            }
+            upsert(&mut s, channel.parse().unwrap_or(0), Some(id), &body)
+        }
+        ("POST", ["users", "@me", "channels"]) => {
+            let user: u64 = body["recipient_id"]
+                .as_str()
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(1);
+            ok(
+                json!({"id": (7_000_000_000_000_000u64 + user % 1_000_000).to_string(), "type": 1,
+                      "recipients": [user_json(user, false)], "last_message_id": null}),
+            )
+        }
+        _ => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"message": format!("fake: no route {method} {path}"), "code": 0})),
+        )
+            .into_response(),
+    }
+}
+
+fn ws_url(s: &State) -> String {
+    format!("{}/gateway-ws", s.base_url.replace("http://", "ws://"))
+}
+
+/// Interaction tokens are `itoken<id>`; the original response lives in a channel the test
+/// chose, which the token does not say, so originals are kept in pseudo-channel 0.
+fn original_channel(_token: &str) -> u64 {
+    0
+}
+
+fn original_id(token: &str) -> u64 {
+    token
+        .trim_start_matches("itoken")
+        .parse::<u64>()
+        .unwrap_or(0)
+        + 500_000_000_000_000
+}
+
+fn parse_body(content_type: &str, bytes: &Bytes) -> Value {
+    if content_type.starts_with("multipart/") {
+        // The JSON part of a multipart message is named payload_json.
+        let text = String::from_utf8_lossy(bytes);
+        return text
+            .split("name=\"payload_json\"")
+            .nth(1)
+            .and_then(|rest| rest.split("\r\n\r\n").nth(1))
+            .and_then(|rest| rest.split("\r\n--").next())
+            .and_then(|json| serde_json::from_str(json).ok())
+            .unwrap_or(Value::Null);
+    }
+    serde_json::from_slice(bytes).unwrap_or(Value::Null)
+}
+
+/// Creates or edits a message and answers with it as Discord would.
+fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value) -> Response {
+    let id = id.unwrap_or_else(|| s.id());
+    let created = !s.messages.contains_key(&id);
+    let entry = s.messages.entry(id).or_insert_with(|| Msg {
+        id,
+        channel,
+        content: String::new(),
+        components: json!([]),
+        edits: 0,
+    });
+    if !created {
+        entry.edits += 1;
+    }
+    if let Some(c) = body["content"].as_str() {
+        entry.content = c.to_string();
+    }
+    if let Some(c) = body.get("components") {
+        entry.components = c.clone();
+    }
+    let m = entry.clone();
+    ok(json!({
+        "id": m.id.to_string(), "channel_id": m.channel.to_string(), "author": user_json(APP_ID, true),
+        "content": m.content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+        "embeds": [], "pinned": false, "type": 0, "components": m.components,
+    }))
+}
+
+fn ok(v: Value) -> Response {
+    (StatusCode::OK, axum::Json(v)).into_response()
+}
