@@ -87,3 +87,255 @@ async fn credits_answers_in_the_channel() {
     assert_eq!(callbacks, 1, "the command was acknowledged once");
     assert_eq!(bot.nemo.requests_to("/api/credits").len(), 1);
 }
+
+/// A small, real-looking MP3.
+fn mp3_bytes() -> Vec<u8> {
+    let mut bytes = b"ID3\x04\x00\x00\x00\x00\x00\x00".to_vec();
+    for _ in 0..500 {
+        bytes.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x64, 0, 0, 0, 0]);
+    }
+    bytes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn musicvideo_with_an_attachment_posts_the_mp4_link() {
+    let bot = start().await;
+    let bytes = mp3_bytes();
+    let url = bot.discord.host_file("song.mp3", bytes.clone());
+    let att = bot.discord.attachment("song.mp3", bytes.len() as u64, &url);
+    let att_id = att["id"].as_str().unwrap().to_string();
+    let options = json!({
+        "options": [{"name": "audio", "type": 11, "value": att_id}],
+        "resolved": {"attachments": {att_id.clone(): att}},
+    });
+    bot.discord.slash("musicvideo", options, CHANNEL, USER);
+    let link = bot
+        .discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    assert!(
+        link.content.contains(&format!("<@{USER}>")),
+        "mentions the asker: {}",
+        link.content
+    );
+    assert_eq!(
+        link.components[0]["components"][0]["url"]
+            .as_str()
+            .map(|u| u.ends_with(".mp4")),
+        Some(true)
+    );
+    let uploads = bot.nemo.requests_to("/api/upload-video");
+    let common::fake_nemo::Body::Multipart(parts) = &uploads[0].body else {
+        panic!("not multipart")
+    };
+    assert!(
+        parts[0].bytes == bytes,
+        "the attachment reached NemoVideo intact"
+    );
+    let answer = bot
+        .discord
+        .wait_for(CHANNEL, "with the agent's answer", |m| {
+            m.content.contains("Here is your draft")
+        })
+        .await;
+    assert!(
+        answer.content.contains("Say `export`"),
+        "GUI words translated: {}",
+        answer.content
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_mp3_with_words_in_a_dm_makes_a_video() {
+    let bot = start().await;
+    let bytes = mp3_bytes();
+    let url = bot.discord.host_file("drop.mp3", bytes.clone());
+    let att = bot.discord.attachment("drop.mp3", bytes.len() as u64, &url);
+    let dm = 600_000_000_000_000_001;
+    bot.discord
+        .message("make it dreamy", json!([att]), dm, USER, false);
+    bot.discord
+        .wait_for(dm, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let sse = bot.nemo.requests_to("/run_sse");
+    let common::fake_nemo::Body::Json(v) = &sse[0].body else {
+        panic!()
+    };
+    assert_eq!(v["new_message"]["parts"][0]["text"], "make it dreamy");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chinese_words_and_status_in_a_dm() {
+    let bot = start().await;
+    let dm = 600_000_000_000_000_002;
+    bot.discord.message("积分", json!([]), dm, USER, false);
+    bot.discord
+        .wait_for(dm, "with credits", |m| m.content.contains("Credits:"))
+        .await;
+    bot.discord
+        .message("生成一个音乐视频", json!([]), dm, USER, false);
+    bot.discord
+        .wait_for(dm, "with the answer", |m| {
+            m.content.contains("Here is your draft")
+        })
+        .await;
+    bot.discord.message("状态", json!([]), dm, USER, false);
+    bot.discord
+        .wait_for(dm, "with the timeline", |m| {
+            m.content.contains("Timeline (")
+        })
+        .await;
+    // Messages in a guild channel without a mention are not read.
+    bot.discord.message("积分", json!([]), CHANNEL, USER, true);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(bot.discord.messages(CHANNEL).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_answer_is_split_and_edits_are_throttled() {
+    let bot = start().await;
+    let words: Vec<String> = (0..900).map(|i| format!("w{i:03}")).collect();
+    let mut steps = Vec::new();
+    for chunk in words.chunks(30) {
+        steps.push(common::fake_nemo::Step::Partial(format!(
+            "{} ",
+            chunk.join(" ")
+        )));
+        steps.push(common::fake_nemo::Step::Sleep(
+            std::time::Duration::from_millis(20),
+        ));
+    }
+    bot.nemo.push_turn(steps);
+    bot.discord.slash(
+        "musicvideo",
+        json!({"options": [{"name": "prompt", "type": 3, "value": "talk a lot"}]}),
+        CHANNEL,
+        USER,
+    );
+    bot.discord
+        .wait_for(CHANNEL, "with the last word", |m| {
+            m.content.ends_with("w899")
+        })
+        .await;
+    let msgs: Vec<_> = bot
+        .discord
+        .messages(CHANNEL)
+        .into_iter()
+        .filter(|m| m.content.starts_with('w'))
+        .collect();
+    assert_eq!(msgs.len(), 3, "4,500 characters in three messages");
+    assert!(msgs
+        .iter()
+        .all(|m| m.content.encode_utf16().count() <= 2000));
+    let back: Vec<&str> = msgs
+        .iter()
+        .flat_map(|m| m.content.split_whitespace())
+        .collect();
+    assert_eq!(
+        back,
+        words.iter().map(String::as_str).collect::<Vec<_>>(),
+        "no word cut"
+    );
+    // At most one edit per 200 ms per message (the final one may follow sooner).
+    assert!(
+        msgs.iter().any(|m| m.edits >= 2),
+        "the answer was streamed by edits"
+    );
+    for m in &msgs {
+        let path = format!("/channels/{CHANNEL}/messages/{}", m.id);
+        let times: Vec<_> = bot
+            .discord
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "PATCH" && c.path == path)
+            .map(|c| c.at)
+            .collect();
+        for pair in times.windows(2).take(times.len().saturating_sub(2)) {
+            assert!(
+                pair[1] - pair[0] >= std::time::Duration::from_millis(190),
+                "edits too close: {:?}",
+                pair[1] - pair[0]
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_button_exports_for_the_channel_only() {
+    let bot = start().await;
+    bot.discord.slash(
+        "musicvideo",
+        json!({"options": [{"name": "prompt", "type": 3, "value": "make it"}]}),
+        CHANNEL,
+        USER,
+    );
+    let answer = bot
+        .discord
+        .wait_for(CHANNEL, "with buttons", |m| {
+            m.content.contains("Here is your draft") && m.components != json!([])
+        })
+        .await;
+    let first_link = bot
+        .discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let button = answer.components[0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(button, format!("mvb:export:channel:{CHANNEL}"));
+    bot.discord.click(&button, &answer, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with a second MP4", |m| {
+            m.content.contains(".mp4") && m.id != first_link.id
+        })
+        .await;
+    let renders = bot
+        .nemo
+        .requests_to("/api/render/proxy/lambda")
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(renders, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_250_mb_attachment_is_refused_without_downloading() {
+    let bot = start().await;
+    let url = bot.discord.host_file("huge.wav", b"RIFF".to_vec());
+    let att = bot.discord.attachment("huge.wav", 250 * 1024 * 1024, &url);
+    let att_id = att["id"].as_str().unwrap().to_string();
+    let options = json!({
+        "options": [{"name": "audio", "type": 11, "value": att_id}],
+        "resolved": {"attachments": {att_id.clone(): att}},
+    });
+    bot.discord.slash("musicvideo", options, CHANNEL, USER);
+    let mut refusal = None;
+    for _ in 0..200 {
+        let followups: Vec<_> = bot
+            .discord
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "POST" && c.path.starts_with("/webhooks/"))
+            .collect();
+        if let Some(f) = followups.into_iter().next() {
+            refusal = Some(f.body);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let refusal = refusal.expect("the refusal was sent");
+    assert!(
+        refusal["content"].as_str().unwrap_or("").contains("200 MB"),
+        "{refusal:?}"
+    );
+    assert_eq!(refusal["flags"], json!(64), "ephemeral");
+    assert!(
+        bot.discord
+            .calls()
+            .iter()
+            .all(|c| !c.path.starts_with("/cdn/")),
+        "never downloaded"
+    );
+    assert!(bot.nemo.requests_to("/api/upload-video").is_empty());
+}

@@ -175,6 +175,48 @@ impl FakeDiscord {
         token
     }
 
+    /// A user posts a message (a DM when `guild` is false).
+    pub fn message(&self, content: &str, attachments: Value, channel: u64, user: u64, guild: bool) {
+        let id = self.state.lock().unwrap().id();
+        let mut data = json!({
+            "id": id.to_string(), "channel_id": channel.to_string(), "author": user_json(user, false),
+            "content": content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
+            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+            "attachments": attachments, "embeds": [], "pinned": false, "type": 0,
+        });
+        if guild {
+            data["guild_id"] = json!(GUILD_ID.to_string());
+        }
+        self.dispatch("MESSAGE_CREATE", data);
+    }
+
+    /// A user clicks a button on a message.
+    pub fn click(&self, custom_id: &str, message: &Msg, user: u64) {
+        let id = self.state.lock().unwrap().id();
+        let data = json!({
+            "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 3, "token": format!("itoken{id}"),
+            "version": 1, "guild_id": GUILD_ID.to_string(), "channel_id": message.channel.to_string(),
+            "channel": {"id": message.channel.to_string(), "type": 0}, "member": member(user),
+            "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
+            "authorizing_integration_owners": {}, "context": 0, "attachment_size_limit": 10485760,
+            "data": {"custom_id": custom_id, "component_type": 2},
+            "message": {
+                "id": message.id.to_string(), "channel_id": message.channel.to_string(), "author": user_json(APP_ID, true),
+                "content": message.content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
+                "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
+                "embeds": [], "pinned": false, "type": 0, "components": message.components,
+            },
+        });
+        self.dispatch("INTERACTION_CREATE", data);
+    }
+
+    /// An attachment object for `host_file`d bytes.
+    pub fn attachment(&self, name: &str, size: u64, url: &str) -> Value {
+        let id = self.state.lock().unwrap().id();
+        json!({"id": id.to_string(), "filename": name, "size": size, "url": url, "proxy_url": url,
+               "content_type": "audio/mpeg"})
+    }
+
     /// Every REST call so far.
     pub fn calls(&self) -> Vec<Call> {
         self.state.lock().unwrap().calls.clone()

@@ -28,7 +28,14 @@ async fn handle(state: Shared, req: Request) -> Response {
         .await
         .unwrap_or_default();
     if let Some(name) = full.strip_prefix("/cdn/") {
-        let file = state.lock().unwrap().files.get(name).cloned();
+        let mut s = state.lock().unwrap();
+        s.calls.push(Call {
+            method: method.clone(),
+            path: full.clone(),
+            body: Value::Null,
+            at: tokio::time::Instant::now(),
+        });
+        let file = s.files.get(name).cloned();
         return match file {
             Some(b) => (StatusCode::OK, b).into_response(),
             None => StatusCode::NOT_FOUND.into_response(),
