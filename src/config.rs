@@ -112,6 +112,8 @@ pub struct DiscordConfig {
     pub attach_video: bool,
     /// Send attachments' CDN URLs to NemoVideo instead of streaming the files through the bot.
     pub forward_urls: bool,
+    /// How long a slash command's interaction token is used (Discord's last 15 minutes).
+    pub interaction_ttl_ms: u64,
 }
 
 impl Default for DiscordConfig {
@@ -124,6 +126,7 @@ impl Default for DiscordConfig {
             api_base: "https://discord.com".into(),
             attach_video: false,
             forward_urls: false,
+            interaction_ttl_ms: 14 * 60 * 1000,
         }
     }
 }

@@ -20,6 +20,10 @@ struct Running {
     nemo: FakeNemo,
     discord: FakeDiscord,
     task: tokio::task::JoinHandle<()>,
+    engine: Engine,
+    config: Config,
+    store: Store,
+    starts: usize,
     _dir: tempfile::TempDir,
 }
 
@@ -30,12 +34,6 @@ impl Drop for Running {
 }
 
 async fn start() -> Running {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(
-            "serenity=debug,poise=debug,music_video_bot=debug",
-        ))
-        .with_test_writer()
-        .try_init();
     let nemo = FakeNemo::start().await;
     let discord = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
@@ -51,18 +49,42 @@ async fn start() -> Running {
             ..DiscordConfig::default()
         },
     };
-    let engine = Engine::new(&config.nemo, Store::open(&config.store.path).unwrap()).unwrap();
-    let task = tokio::spawn(async move {
-        if let Err(e) = music_video_bot::discord::run(config, engine).await {
-            eprintln!("bot stopped: {e}");
-        }
-    });
-    discord.wait_ready().await;
+    let store = Store::open(&config.store.path).unwrap();
+    let (engine, task) = launch(&config, &store);
+    discord.wait_ready(1).await;
     Running {
         nemo,
         discord,
         task,
+        engine,
+        config,
+        store,
+        starts: 1,
         _dir: dir,
+    }
+}
+
+/// Starts the Discord front on an engine over `store`.
+fn launch(config: &Config, store: &Store) -> (Engine, tokio::task::JoinHandle<()>) {
+    let engine = Engine::new(&config.nemo, store.clone()).unwrap();
+    let (config, bot_engine) = (config.clone(), engine.clone());
+    let task = tokio::spawn(async move {
+        if let Err(e) = music_video_bot::discord::run(config, bot_engine).await {
+            eprintln!("bot stopped: {e}");
+        }
+    });
+    (engine, task)
+}
+
+impl Running {
+    /// Stops the bot as a crash would (background work dropped, store kept) and starts anew.
+    async fn restart(&mut self) {
+        self.engine.shutdown().await;
+        self.task.abort();
+        let (engine, task) = launch(&self.config, &self.store);
+        (self.engine, self.task) = (engine, task);
+        self.starts += 1;
+        self.discord.wait_ready(self.starts).await;
     }
 }
 
@@ -338,4 +360,64 @@ async fn a_250_mb_attachment_is_refused_without_downloading() {
         "never downloaded"
     );
     assert!(bot.nemo.requests_to("/api/upload-video").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_that_outlives_the_interaction_token_still_posts() {
+    let bot = start().await;
+    bot.discord
+        .set_token_ttl(std::time::Duration::from_millis(150));
+    bot.nemo.set_render_polls(12);
+    bot.discord
+        .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let calls = bot.discord.calls();
+    let last_webhook = calls
+        .iter()
+        .rposition(|c| c.path.starts_with("/webhooks/"))
+        .expect("progress used the interaction");
+    let later_status = calls[last_webhook..].iter().any(|c| {
+        c.path.starts_with(&format!("/channels/{CHANNEL}/messages"))
+            && c.body["content"]
+                .as_str()
+                .is_some_and(|t| t.contains("Rendering"))
+    });
+    assert!(
+        later_status,
+        "after the token died, progress went on in the channel"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_mid_export_posts_the_link_once() {
+    let mut bot = start().await;
+    bot.nemo.set_render_polls(15);
+    bot.discord
+        .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with render progress", |m| {
+            m.content.contains("Rendering")
+        })
+        .await;
+    bot.restart().await;
+    bot.discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let links = bot
+        .discord
+        .messages(CHANNEL)
+        .into_iter()
+        .filter(|m| m.content.contains(".mp4"))
+        .count();
+    assert_eq!(links, 1, "posted once");
+    let renders = bot
+        .nemo
+        .requests_to("/api/render/proxy/lambda")
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    assert_eq!(renders, 1, "not rendered again");
 }

@@ -16,8 +16,6 @@ use std::time::{Duration, Instant};
 
 /// Discord's message length limit.
 pub const MAX_LEN: usize = 2000;
-/// Interaction tokens last 15 minutes; stop using one a little before.
-const TOKEN_LIFETIME: Duration = Duration::from_secs(14 * 60);
 
 /// A slash command's interaction, usable until its token expires.
 #[derive(Clone)]
@@ -27,11 +25,11 @@ pub struct Interaction {
 }
 
 impl Interaction {
-    /// An interaction received now.
-    pub fn new(token: &str) -> Interaction {
+    /// An interaction received now, whose token is used for `ttl` (Discord's last 15 minutes).
+    pub fn new(token: &str, ttl: Duration) -> Interaction {
         Interaction {
             token: token.to_string(),
-            valid_until: Instant::now() + TOKEN_LIFETIME,
+            valid_until: Instant::now() + ttl,
         }
     }
 }

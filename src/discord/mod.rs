@@ -118,7 +118,8 @@ pub(crate) fn place(ctx: Context<'_>) -> (Arc<ChannelFront>, Actor) {
         lang,
     );
     if let poise::Context::Application(app) = ctx {
-        front = front.with_interaction(Interaction::new(&app.interaction.token));
+        let ttl = Duration::from_millis(ctx.data().config.discord.interaction_ttl_ms);
+        front = front.with_interaction(Interaction::new(&app.interaction.token, ttl));
     }
     (Arc::new(front), actor)
 }

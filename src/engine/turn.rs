@@ -2,7 +2,7 @@
 //! turn that ends without text is explained from the change in the session's state.
 
 use super::front::Front;
-use super::gui::translate_gui;
+use super::gui::{translate_gui, Suggestion};
 use super::reply::Reply;
 use super::summary::{diff, Timeline};
 use super::{text, Actor, Engine, EngineError};
@@ -111,8 +111,15 @@ impl Engine {
         if answer.is_empty() && !agent_said_why {
             self.explain_change(actor, front, before.as_ref()).await?;
         }
-        if !suggestions.is_empty() {
-            front.offer(&suggestions).await?;
+        if !failed {
+            // What the agent suggested first, then the two actions every answer offers.
+            let mut actions = suggestions;
+            for a in [Suggestion::Export, Suggestion::Status] {
+                if !actions.contains(&a) {
+                    actions.push(a);
+                }
+            }
+            front.offer(&actions).await?;
         }
         Ok(TurnOutcome { failed })
     }

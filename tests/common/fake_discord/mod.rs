@@ -54,6 +54,9 @@ struct State {
     gateway: Option<mpsc::UnboundedSender<String>>,
     ready: bool,
     files: BTreeMap<String, Vec<u8>>,
+    /// When each interaction token was issued, and how long tokens live here.
+    issued: BTreeMap<String, tokio::time::Instant>,
+    token_ttl: Option<Duration>,
 }
 
 impl State {
@@ -105,15 +108,22 @@ impl FakeDiscord {
         self.base_url.clone()
     }
 
-    /// Waits until the bot identified and registered its commands.
-    pub async fn wait_ready(&self) {
+    /// Interaction tokens expire after `ttl` (webhook calls then answer 404).
+    pub fn set_token_ttl(&self, ttl: Duration) {
+        self.state.lock().unwrap().token_ttl = Some(ttl);
+    }
+
+    /// Waits until the bot identified and registered its commands (`times` start-ups in all).
+    pub async fn wait_ready(&self, times: usize) {
         for _ in 0..400 {
             let ready = {
                 let s = self.state.lock().unwrap();
-                s.ready
-                    && s.calls
-                        .iter()
-                        .any(|c| c.method == "PUT" && c.path.contains("/commands"))
+                let registered = s
+                    .calls
+                    .iter()
+                    .filter(|c| c.method == "PUT" && c.path.contains("/commands"))
+                    .count();
+                s.ready && registered >= times
             };
             if ready {
                 return;
@@ -157,7 +167,9 @@ impl FakeDiscord {
         let (id, token) = {
             let mut s = self.state.lock().unwrap();
             let id = s.id();
-            (id, format!("itoken{id}"))
+            let token = format!("itoken{id}");
+            s.issued.insert(token.clone(), tokio::time::Instant::now());
+            (id, token)
         };
         let data = json!({
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 2, "token": token, "version": 1,

@@ -51,6 +51,19 @@ async fn handle(state: Shared, req: Request) -> Response {
         at: tokio::time::Instant::now(),
     });
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if let ["webhooks", _, token, ..] = segs.as_slice() {
+        let expired = match (s.token_ttl, s.issued.get(*token)) {
+            (Some(ttl), Some(at)) => at.elapsed() > ttl,
+            _ => false,
+        };
+        if expired {
+            return (
+                StatusCode::NOT_FOUND,
+                axum::Json(json!({"message": "Unknown Webhook", "code": 10015})),
+            )
+                .into_response();
+        }
+    }
     match (method.as_str(), segs.as_slice()) {
         ("GET", ["gateway"]) => ok(json!({"url": ws_url(&s)})),
         ("GET", ["gateway", "bot"]) => ok(json!({"url": ws_url(&s), "shards": 1,
