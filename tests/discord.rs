@@ -34,6 +34,10 @@ impl Drop for Running {
 }
 
 async fn start() -> Running {
+    start_with(|_| {}).await
+}
+
+async fn start_with(adjust: impl FnOnce(&mut Config)) -> Running {
     let nemo = FakeNemo::start().await;
     let discord = FakeDiscord::start().await;
     let dir = tempfile::tempdir().unwrap();
@@ -49,6 +53,8 @@ async fn start() -> Running {
             ..DiscordConfig::default()
         },
     };
+    let mut config = config;
+    adjust(&mut config);
     let store = Store::open(&config.store.path).unwrap();
     let (engine, task) = launch(&config, &store);
     discord.wait_ready(1).await;
@@ -420,4 +426,48 @@ async fn a_restart_mid_export_posts_the_link_once() {
         .filter(|r| r.method == "POST")
         .count();
     assert_eq!(renders, 1, "not rendered again");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mp4_is_attached_when_it_fits_the_reported_limit() {
+    let bot = start_with(|c| c.discord.attach_video = true).await;
+    bot.discord
+        .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let post = bot
+        .discord
+        .calls()
+        .into_iter()
+        .find(|c| {
+            c.method == "POST"
+                && c.path == format!("/channels/{CHANNEL}/messages")
+                && c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(".mp4"))
+        })
+        .expect("the link message");
+    assert_eq!(
+        post.body["_files"],
+        json!(["music-video.mp4"]),
+        "{:?}",
+        post.body
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_progress_shows_a_countdown_timestamp() {
+    let bot = start().await;
+    bot.discord
+        .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let eta = bot.discord.calls().into_iter().find_map(|c| {
+        let text = c.body["content"].as_str()?.to_string();
+        text.contains("Export started").then_some(text)
+    });
+    let eta = eta.expect("an export-started status");
+    assert!(eta.contains("<t:") && eta.contains(":R>"), "{eta}");
 }

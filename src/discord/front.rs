@@ -8,8 +8,8 @@ use crate::engine::gui::Suggestion;
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
 use serenity::builder::{
-    Builder, CreateActionRow, CreateButton, CreateInteractionResponseFollowup, CreateMessage,
-    EditInteractionResponse, EditMessage,
+    Builder, CreateActionRow, CreateAttachment, CreateButton, CreateInteractionResponseFollowup,
+    CreateMessage, EditInteractionResponse, EditMessage,
 };
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -42,6 +42,8 @@ pub struct ChannelFront {
     scope: String,
     edit_interval: Duration,
     interaction: Mutex<Option<Interaction>>,
+    /// The most a message may attach, in bytes, when the MP4 itself is attached.
+    attach_limit: Option<u64>,
     status_msg: Mutex<Option<serenity::MessageId>>,
     last_sent: Mutex<Option<serenity::MessageId>>,
 }
@@ -62,6 +64,7 @@ impl ChannelFront {
             scope,
             edit_interval,
             interaction: Mutex::new(None),
+            attach_limit: None,
             status_msg: Mutex::new(None),
             last_sent: Mutex::new(None),
         }
@@ -70,6 +73,12 @@ impl ChannelFront {
     /// Uses the command's interaction for progress and private answers while it lives.
     pub fn with_interaction(self, interaction: Interaction) -> ChannelFront {
         *lock(&self.interaction) = Some(interaction);
+        self
+    }
+
+    /// Also attaches the finished MP4 when it is at most `limit` bytes.
+    pub fn attaching_videos(mut self, limit: u64) -> ChannelFront {
+        self.attach_limit = Some(limit);
         self
     }
 
@@ -143,6 +152,10 @@ impl Front for ChannelFront {
         self.edit_interval
     }
 
+    fn eta(&self, unix_secs: u64) -> String {
+        format!("<t:{unix_secs}:R>")
+    }
+
     fn target(&self) -> String {
         format!("discord:{}:{}", self.channel.get(), self.user.get())
     }
@@ -187,9 +200,19 @@ impl Front for ChannelFront {
             return self.private(&text).await;
         }
         let button = CreateButton::new_link(&link.url).label("Download MP4");
-        let message = CreateMessage::new()
+        let mut message = CreateMessage::new()
             .content(format!("<@{}> {text}", self.user.get()))
             .components(vec![CreateActionRow::Buttons(vec![button])]);
+        if let Some(limit) = self.attach_limit {
+            match fetch_small(&link.url, limit).await {
+                Some(bytes) => {
+                    message = message.add_file(CreateAttachment::bytes(bytes, "music-video.mp4"))
+                }
+                None => tracing::info!(
+                    "the MP4 is over the attachment limit (or unreachable); posting the link only"
+                ),
+            }
+        }
         self.channel
             .send_message(&self.http, message)
             .await
@@ -218,6 +241,27 @@ impl Front for ChannelFront {
             .map_err(front_error)?;
         Ok(())
     }
+}
+
+/// Downloads a file if it is at most `limit` bytes, stopping as soon as it is larger.
+async fn fetch_small(url: &str, limit: u64) -> Option<Vec<u8>> {
+    use futures_util::StreamExt;
+    let resp = reqwest::get(url)
+        .await
+        .ok()
+        .filter(|r| r.status().is_success())?;
+    if resp.content_length().is_some_and(|n| n > limit) {
+        return None;
+    }
+    let mut body = resp.bytes_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        bytes.extend_from_slice(&chunk.ok()?);
+        if bytes.len() as u64 > limit {
+            return None;
+        }
+    }
+    Some(bytes)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

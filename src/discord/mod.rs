@@ -120,6 +120,10 @@ pub(crate) fn place(ctx: Context<'_>) -> (Arc<ChannelFront>, Actor) {
     if let poise::Context::Application(app) = ctx {
         let ttl = Duration::from_millis(ctx.data().config.discord.interaction_ttl_ms);
         front = front.with_interaction(Interaction::new(&app.interaction.token, ttl));
+        if ctx.data().config.discord.attach_video {
+            // The limit Discord reports for this place, never a hard-coded one.
+            front = front.attaching_videos(u64::from(app.interaction.attachment_size_limit));
+        }
     }
     (Arc::new(front), actor)
 }

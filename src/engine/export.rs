@@ -67,11 +67,9 @@ impl Engine {
         job.status = accepted.status;
         job.progress = accepted.progress;
         self.inner.store.put_job(&job).await?;
-        notify(
-            front,
-            &text::export_started(self.inner.cfg.poll_interval_ms / 1000),
-        )
-        .await;
+        // Typical renders take 30–90 s: promise the middle of that.
+        let eta = front.eta(now_secs() + 60);
+        notify(front, &text::export_started(&eta)).await;
         self.spawn_poll(job, front.clone());
         Ok(())
     }

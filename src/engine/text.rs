@@ -74,9 +74,9 @@ pub fn credits(c: &Credits) -> String {
     )
 }
 
-/// A render that was accepted.
-pub fn export_started(poll_seconds: u64) -> String {
-    format!("🎬 Export started. I'll post the MP4 link here when it's ready (usually 30–90 seconds; checking every {poll_seconds} s).")
+/// A render that was accepted; `eta` is the front's way of saying when it should be ready.
+pub fn export_started(eta: &str) -> String {
+    format!("🎬 Export started: the MP4 should be ready {eta} (usually 30–90 seconds). I'll post the link here.")
 }
 
 /// Render progress.

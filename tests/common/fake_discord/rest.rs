@@ -130,13 +130,21 @@ fn parse_body(content_type: &str, bytes: &Bytes) -> Value {
     if content_type.starts_with("multipart/") {
         // The JSON part of a multipart message is named payload_json.
         let text = String::from_utf8_lossy(bytes);
-        return text
+        let files: Vec<String> = text
+            .split("filename=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next().map(str::to_string))
+            .collect();
+        let mut json: Value = text
             .split("name=\"payload_json\"")
             .nth(1)
             .and_then(|rest| rest.split("\r\n\r\n").nth(1))
             .and_then(|rest| rest.split("\r\n--").next())
             .and_then(|json| serde_json::from_str(json).ok())
-            .unwrap_or(Value::Null);
+            .unwrap_or(json!({}));
+        // Test-only field: the names of the files the message attached.
+        json["_files"] = json!(files);
+        return json;
     }
     serde_json::from_slice(bytes).unwrap_or(Value::Null)
 }
