@@ -471,3 +471,69 @@ async fn export_progress_shows_a_countdown_timestamp() {
     let eta = eta.expect("an export-started status");
     assert!(eta.contains("<t:") && eta.contains(":R>"), "{eta}");
 }
+
+/// The callbacks (interaction responses) the bot made, as JSON bodies.
+fn callbacks(bot: &Running) -> Vec<serde_json::Value> {
+    bot.discord
+        .calls()
+        .into_iter()
+        .filter(|c| c.path.ends_with("/callback"))
+        .map(|c| c.body)
+        .collect()
+}
+
+async fn wait_callbacks(bot: &Running, n: usize) -> Vec<serde_json::Value> {
+    for _ in 0..200 {
+        let all = callbacks(bot);
+        if all.len() >= n {
+            return all;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!(
+        "expected {n} interaction responses, got {:?}",
+        callbacks(bot)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_and_reset_are_refused_to_those_they_are_not_for() {
+    let bot = start().await;
+    let message = common::fake_discord::Msg {
+        id: 1,
+        channel: CHANNEL,
+        content: "x".into(),
+        components: json!([]),
+        edits: 0,
+    };
+    bot.discord
+        .click(&format!("mvb:export:user:{}", USER + 1), &message, USER);
+    let first = wait_callbacks(&bot, 1).await;
+    assert_eq!(
+        first[0]["data"]["flags"],
+        json!(64),
+        "ephemeral: {:?}",
+        first[0]
+    );
+    assert!(first[0]["data"]["content"]
+        .as_str()
+        .unwrap()
+        .contains("someone else's"));
+    let mut member = common::fake_discord::member(USER);
+    member["permissions"] = json!("0");
+    bot.discord
+        .slash_as("reset", json!({"options": []}), CHANNEL, member);
+    let second = wait_callbacks(&bot, 2).await;
+    assert!(
+        second[1]["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("manage messages"),
+        "{:?}",
+        second[1]
+    );
+    assert!(
+        bot.nemo.requests_to("/api/render").is_empty(),
+        "nothing exported"
+    );
+}

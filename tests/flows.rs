@@ -572,3 +572,35 @@ async fn reset_starts_a_fresh_session_on_the_next_request() {
         "the new session is used"
     );
 }
+
+#[tokio::test]
+async fn several_files_each_get_their_own_turn_and_render() {
+    let fake = FakeNemo::start().await;
+    fake.set_credits(1000, 0);
+    let bot = Bot::start(&fake);
+    let files = vec![
+        Media::File(mp3(bot.dir.path(), "one.mp3")),
+        Media::File(mp3(bot.dir.path(), "two.mp3")),
+    ];
+    let rec = Recorder::new();
+    bot.engine
+        .handle(
+            &actor("a", "c"),
+            Request::MusicVideo {
+                prompt: None,
+                media: files,
+            },
+            rec.clone(),
+        )
+        .await;
+    bot.engine.idle().await;
+    assert_eq!(fake.requests_to("/api/upload-video").len(), 2);
+    assert_eq!(fake.requests_to("/run_sse").len(), 2);
+    assert_eq!(rec.links().len(), 2, "{}", rec.transcript());
+    let text = rec.transcript();
+    let (one, two) = (
+        text.find("Uploaded one.mp3").unwrap(),
+        text.find("Uploaded two.mp3").unwrap(),
+    );
+    assert!(one < two, "in order");
+}

@@ -164,6 +164,11 @@ impl FakeDiscord {
 
     /// A user runs a slash command in a channel; returns the interaction token.
     pub fn slash(&self, name: &str, options: Value, channel: u64, user: u64) -> String {
+        self.slash_as(name, options, channel, member(user))
+    }
+
+    /// Like `slash`, with the member object (and so the permissions) given.
+    pub fn slash_as(&self, name: &str, options: Value, channel: u64, member: Value) -> String {
         let (id, token) = {
             let mut s = self.state.lock().unwrap();
             let id = s.id();
@@ -175,7 +180,7 @@ impl FakeDiscord {
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 2, "token": token, "version": 1,
             "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
             "channel": {"id": channel.to_string(), "type": 0},
-            "member": member(user),
+            "member": member,
             "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
             "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
             "attachment_size_limit": 10485760,
