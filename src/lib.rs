@@ -5,6 +5,7 @@
 pub mod config;
 pub mod console;
 pub mod discord;
+pub mod download;
 pub mod engine;
 pub mod nemo;
 pub mod oneshot;

@@ -4,10 +4,8 @@
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use crate::engine::{Actor, Engine, Media, Request};
 use async_trait::async_trait;
-use futures_util::StreamExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use tokio::io::AsyncWriteExt;
 
 /// Why the one-shot render produced no video: one sentence for the user.
 #[derive(Debug, thiserror::Error)]
@@ -93,7 +91,7 @@ pub async fn render(
         ));
     };
     if let Some(path) = out {
-        download(&url, path).await.map_err(|e| {
+        crate::download::to_file(&url, path).await.map_err(|e| {
             RenderFailed(format!(
                 "The video is ready at {url}, but saving it to {} failed: {e}",
                 path.display()
@@ -101,33 +99,4 @@ pub async fn render(
         })?;
     }
     Ok(url)
-}
-
-/// Streams the MP4 to disk (never whole in memory); a partial file is removed.
-async fn download(url: &str, path: &Path) -> Result<(), String> {
-    let resp = reqwest::get(url).await.map_err(|e| e.to_string())?;
-    if !resp.status().is_success() {
-        return Err(format!("HTTP {}", resp.status()));
-    }
-    let tmp = path.with_extension("part");
-    let result = async {
-        let mut file = tokio::fs::File::create(&tmp)
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut body = resp.bytes_stream();
-        while let Some(chunk) = body.next().await {
-            file.write_all(&chunk.map_err(|e| e.to_string())?)
-                .await
-                .map_err(|e| e.to_string())?;
-        }
-        file.flush().await.map_err(|e| e.to_string())?;
-        tokio::fs::rename(&tmp, path)
-            .await
-            .map_err(|e| e.to_string())
-    }
-    .await;
-    if result.is_err() {
-        let _ = tokio::fs::remove_file(&tmp).await;
-    }
-    result
 }

@@ -125,18 +125,29 @@ fn mp3_bytes() -> Vec<u8> {
     bytes
 }
 
+/// Hosts an MP3 on the fake CDN and returns its bytes and attachment object.
+fn hosted_mp3(bot: &Running, name: &str) -> (Vec<u8>, serde_json::Value) {
+    let bytes = mp3_bytes();
+    let url = bot.discord.host_file(name, bytes.clone());
+    let att = bot.discord.attachment(name, bytes.len() as u64, &url);
+    (bytes, att)
+}
+
+/// The `audio:` option of `/musicvideo` carrying `att`.
+fn audio_option(att: serde_json::Value) -> serde_json::Value {
+    let id = att["id"].as_str().unwrap().to_string();
+    json!({
+        "options": [{"name": "audio", "type": 11, "value": id}],
+        "resolved": {"attachments": {id: att}},
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn musicvideo_with_an_attachment_posts_the_mp4_link() {
     let bot = start().await;
-    let bytes = mp3_bytes();
-    let url = bot.discord.host_file("song.mp3", bytes.clone());
-    let att = bot.discord.attachment("song.mp3", bytes.len() as u64, &url);
-    let att_id = att["id"].as_str().unwrap().to_string();
-    let options = json!({
-        "options": [{"name": "audio", "type": 11, "value": att_id}],
-        "resolved": {"attachments": {att_id.clone(): att}},
-    });
-    bot.discord.slash("musicvideo", options, CHANNEL, USER);
+    let (bytes, att) = hosted_mp3(&bot, "song.mp3");
+    bot.discord
+        .slash("musicvideo", audio_option(att), CHANNEL, USER);
     let link = bot
         .discord
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
@@ -176,9 +187,7 @@ async fn musicvideo_with_an_attachment_posts_the_mp4_link() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dropped_mp3_with_words_in_a_dm_makes_a_video() {
     let bot = start().await;
-    let bytes = mp3_bytes();
-    let url = bot.discord.host_file("drop.mp3", bytes.clone());
-    let att = bot.discord.attachment("drop.mp3", bytes.len() as u64, &url);
+    let (_, att) = hosted_mp3(&bot, "drop.mp3");
     let dm = 600_000_000_000_000_001;
     bot.discord
         .message("make it dreamy", json!([att]), dm, USER, false);
@@ -332,12 +341,8 @@ async fn a_250_mb_attachment_is_refused_without_downloading() {
     let bot = start().await;
     let url = bot.discord.host_file("huge.wav", b"RIFF".to_vec());
     let att = bot.discord.attachment("huge.wav", 250 * 1024 * 1024, &url);
-    let att_id = att["id"].as_str().unwrap().to_string();
-    let options = json!({
-        "options": [{"name": "audio", "type": 11, "value": att_id}],
-        "resolved": {"attachments": {att_id.clone(): att}},
-    });
-    bot.discord.slash("musicvideo", options, CHANNEL, USER);
+    bot.discord
+        .slash("musicvideo", audio_option(att), CHANNEL, USER);
     let mut refusal = None;
     for _ in 0..200 {
         let followups: Vec<_> = bot

@@ -5,10 +5,8 @@
 use super::ids::check_attachment;
 use crate::engine::files::display_name;
 use crate::engine::Media;
-use futures_util::StreamExt;
 use poise::serenity_prelude as serenity;
 use std::path::PathBuf;
-use tokio::io::AsyncWriteExt;
 
 /// Downloaded attachments; the files are removed when this is dropped.
 pub struct Fetched {
@@ -75,19 +73,6 @@ async fn download(out: &mut Fetched, a: &serenity::Attachment) -> Result<PathBuf
         .await
         .map_err(|e| e.to_string())?;
     let path = sub.join(display_name(&a.filename));
-    let resp = reqwest::get(&a.url).await.map_err(|e| e.to_string())?;
-    if !resp.status().is_success() {
-        return Err(format!("HTTP {}", resp.status()));
-    }
-    let mut file = tokio::fs::File::create(&path)
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut body = resp.bytes_stream();
-    while let Some(chunk) = body.next().await {
-        file.write_all(&chunk.map_err(|e| e.to_string())?)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    file.flush().await.map_err(|e| e.to_string())?;
+    crate::download::to_file(&a.url, &path).await?;
     Ok(path)
 }
