@@ -94,25 +94,52 @@ impl Running {
     }
 }
 
+/// Waits for the first REST call matching `pred`.
+async fn wait_call(
+    bot: &Running,
+    what: &str,
+    pred: impl Fn(&common::fake_discord::Call) -> bool,
+) -> common::fake_discord::Call {
+    for _ in 0..400 {
+        if let Some(c) = bot.discord.calls().into_iter().find(|c| pred(c)) {
+            return c;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no call {what}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn credits_answers_in_the_channel() {
+async fn credits_are_shown_to_the_caller_only() {
     let bot = start().await;
     bot.discord
         .slash("credits", json!({"options": []}), CHANNEL, USER);
-    let m = bot
-        .discord
-        .wait_for(CHANNEL, "with the balance", |m| {
-            m.content.contains("Credits:")
-        })
-        .await;
-    assert!(m.content.contains("100 available"), "{}", m.content);
+    let reply = wait_call(&bot, "with the balance", |c| {
+        c.method == "POST"
+            && c.path.starts_with("/webhooks/")
+            && c.body["content"]
+                .as_str()
+                .is_some_and(|t| t.contains("Credits:"))
+    })
+    .await;
+    assert!(
+        reply.body["content"]
+            .as_str()
+            .unwrap()
+            .contains("100 available"),
+        "{:?}",
+        reply.body
+    );
+    assert_eq!(reply.body["flags"], json!(64), "ephemeral");
     let callbacks = bot
         .discord
         .calls()
         .into_iter()
         .filter(|c| c.path.ends_with("/callback"))
-        .count();
-    assert_eq!(callbacks, 1, "the command was acknowledged once");
+        .collect::<Vec<_>>();
+    assert_eq!(callbacks.len(), 1, "the command was acknowledged once");
+    assert_eq!(callbacks[0].body["type"], json!(5), "deferred");
+    assert!(bot.discord.messages(CHANNEL).is_empty(), "nothing public");
     assert_eq!(bot.nemo.requests_to("/api/credits").len(), 1);
 }
 
@@ -540,5 +567,37 @@ async fn buttons_and_reset_are_refused_to_those_they_are_not_for() {
     assert!(
         bot.nemo.requests_to("/api/render").is_empty(),
         "nothing exported"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forward_urls_sends_the_cdn_link_instead_of_the_file() {
+    let bot = start_with(|c| c.discord.forward_urls = true).await;
+    let (_, att) = hosted_mp3(&bot, "linked.mp3");
+    let url = att["url"].as_str().unwrap().to_string();
+    bot.discord
+        .slash("musicvideo", audio_option(att), CHANNEL, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let uploads = bot.nemo.requests_to("/api/upload-video");
+    let common::fake_nemo::Body::Json(v) = &uploads[0].body else {
+        panic!("not a URL upload")
+    };
+    assert_eq!(v["urls"], json!([url]));
+    assert!(
+        bot.discord
+            .calls()
+            .iter()
+            .all(|c| !c.path.starts_with("/cdn/")),
+        "not downloaded by the bot"
+    );
+    let sessions = bot.nemo.requests_to("/api/tasks/me/with-session");
+    let common::fake_nemo::Body::Json(s) = &sessions[0].body else {
+        panic!()
+    };
+    assert_eq!(
+        s["language"], "en-US",
+        "the interaction's locale is the session's language"
     );
 }

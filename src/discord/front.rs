@@ -44,6 +44,8 @@ pub struct ChannelFront {
     interaction: Mutex<Option<Interaction>>,
     /// The most a message may attach, in bytes, when the MP4 itself is attached.
     attach_limit: Option<u64>,
+    /// Answers are for the caller only (ephemeral while the token lives, else by DM).
+    private_replies: bool,
     status_msg: Mutex<Option<serenity::MessageId>>,
     last_sent: Mutex<Option<serenity::MessageId>>,
 }
@@ -65,6 +67,7 @@ impl ChannelFront {
             edit_interval,
             interaction: Mutex::new(None),
             attach_limit: None,
+            private_replies: false,
             status_msg: Mutex::new(None),
             last_sent: Mutex::new(None),
         }
@@ -73,6 +76,12 @@ impl ChannelFront {
     /// Uses the command's interaction for progress and private answers while it lives.
     pub fn with_interaction(self, interaction: Interaction) -> ChannelFront {
         *lock(&self.interaction) = Some(interaction);
+        self
+    }
+
+    /// Sends every answer privately: for commands whose answer is the caller's own business.
+    pub fn private_replies(mut self) -> ChannelFront {
+        self.private_replies = true;
         self
     }
 
@@ -161,6 +170,11 @@ impl Front for ChannelFront {
     }
 
     async fn send(&self, text: &str, _done: bool) -> Result<MsgId, FrontError> {
+        if self.private_replies {
+            // Private answers are one-shot sentences (credits); they are never edited.
+            self.private(text).await?;
+            return Ok(MsgId(String::new()));
+        }
         let msg = self
             .channel
             .send_message(&self.http, CreateMessage::new().content(text))

@@ -105,7 +105,7 @@ impl Deliver for ToChannels {
 }
 
 /// The engine's view of a command's place: who asks, in which scope, answered where.
-pub(crate) fn place(ctx: Context<'_>) -> (Arc<ChannelFront>, Actor) {
+pub(crate) fn place(ctx: Context<'_>) -> (ChannelFront, Actor) {
     let (channel, user) = (ctx.channel_id(), ctx.author().id);
     let lang = ctx.locale().unwrap_or("en");
     let http = ctx.serenity_context().http.clone();
@@ -125,7 +125,7 @@ pub(crate) fn place(ctx: Context<'_>) -> (Arc<ChannelFront>, Actor) {
             front = front.attaching_videos(u64::from(app.interaction.attachment_size_limit));
         }
     }
-    (Arc::new(front), actor)
+    (front, actor)
 }
 
 /// The place of a message or click in `channel` by `user`.

@@ -2,18 +2,29 @@
 
 use crate::discord::{place, Context, Error};
 use crate::engine::Request;
+use std::sync::Arc;
 
 async fn run(ctx: Context<'_>, request: Request) -> Result<(), Error> {
     ctx.defer().await?;
     let (front, actor) = place(ctx);
-    ctx.data().engine.handle(&actor, request, front).await;
+    ctx.data()
+        .engine
+        .handle(&actor, request, Arc::new(front))
+        .await;
     Ok(())
 }
 
-/// Your NemoVideo credits: available, frozen by running jobs, total.
+/// Your NemoVideo credits: available, frozen by running jobs, total (only you see them).
 #[poise::command(slash_command, description_localized("zh-CN", "查看积分余额"))]
 pub async fn credits(ctx: Context<'_>) -> Result<(), Error> {
-    run(ctx, Request::Credits).await
+    ctx.defer_ephemeral().await?;
+    let (front, actor) = place(ctx);
+    let front = Arc::new(front.private_replies());
+    ctx.data()
+        .engine
+        .handle(&actor, Request::Credits, front)
+        .await;
+    Ok(())
 }
 
 /// The timeline of this project, its media and running exports.
@@ -36,7 +47,10 @@ pub async fn export(ctx: Context<'_>) -> Result<(), Error> {
 pub async fn open(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let (front, actor) = place(ctx);
-    ctx.data().engine.handle(&actor, Request::Open, front).await;
+    ctx.data()
+        .engine
+        .handle(&actor, Request::Open, Arc::new(front))
+        .await;
     Ok(())
 }
 

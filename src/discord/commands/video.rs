@@ -48,6 +48,7 @@ async fn make(
 ) -> Result<(), Error> {
     let data = ctx.data();
     let (front, actor) = place(ctx);
+    let front = std::sync::Arc::new(front);
     front.status("🎵 On it…").await?;
     let fetched = attach::fetch(attachments, data.config.discord.forward_urls).await;
     for sentence in &fetched.refused {
