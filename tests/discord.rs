@@ -601,3 +601,54 @@ async fn forward_urls_sends_the_cdn_link_instead_of_the_file() {
         "the interaction's locale is the session's language"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_message_menu_makes_a_video_from_the_messages_audio() {
+    let bot = start().await;
+    let (_, att) = hosted_mp3(&bot, "menu.mp3");
+    let target = 555_000_000_000_000_001u64;
+    let other_user = common::fake_discord::user_json(USER + 5, false);
+    let message = common::fake_discord::message_json(
+        target,
+        CHANNEL,
+        other_user,
+        "synthwave please",
+        json!([att]),
+        json!([]),
+    );
+    let options = json!({"type": 3, "target_id": target.to_string(), "resolved": {"messages": {target.to_string(): message}}});
+    bot.discord
+        .slash("Make music video", options, CHANNEL, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let sse = bot.nemo.requests_to("/run_sse");
+    let common::fake_nemo::Body::Json(v) = &sse[0].body else {
+        panic!()
+    };
+    assert_eq!(
+        v["new_message"]["parts"][0]["text"], "synthwave please",
+        "the message's words are the prompt"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_dropped_in_a_listening_channel_are_read() {
+    let bot = start_with(|c| c.discord.channels = vec![CHANNEL]).await;
+    let (_, att) = hosted_mp3(&bot, "chan.mp3");
+    bot.discord.message("", json!([att]), CHANNEL, USER, true);
+    bot.discord
+        .wait_for(CHANNEL, "with the upload", |m| {
+            m.content.contains("Uploaded chan.mp3")
+        })
+        .await;
+    bot.discord
+        .wait_for(CHANNEL, "with the hint", |m| {
+            m.content.contains("Tell me what to make")
+        })
+        .await;
+    assert!(
+        bot.nemo.requests_to("/run_sse").is_empty(),
+        "a bare drop only uploads"
+    );
+}

@@ -184,10 +184,14 @@ impl FakeDiscord {
             "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
             "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
             "attachment_size_limit": 10485760,
-            "data": {"id": "1", "name": name, "type": 1,
+            "data": {"id": "1", "name": name, "type": options.get("type").cloned().unwrap_or(json!(1)),
                      "options": options.get("options").cloned().unwrap_or(json!([])),
                      "resolved": options.get("resolved").cloned().unwrap_or(json!({}))},
         });
+        let mut data = data;
+        if let Some(target) = options.get("target_id") {
+            data["data"]["target_id"] = target.clone();
+        }
         self.dispatch("INTERACTION_CREATE", data);
         token
     }
@@ -195,12 +199,14 @@ impl FakeDiscord {
     /// A user posts a message (a DM when `guild` is false).
     pub fn message(&self, content: &str, attachments: Value, channel: u64, user: u64, guild: bool) {
         let id = self.state.lock().unwrap().id();
-        let mut data = json!({
-            "id": id.to_string(), "channel_id": channel.to_string(), "author": user_json(user, false),
-            "content": content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
-            "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
-            "attachments": attachments, "embeds": [], "pinned": false, "type": 0,
-        });
+        let mut data = message_json(
+            id,
+            channel,
+            user_json(user, false),
+            content,
+            attachments,
+            json!([]),
+        );
         if guild {
             data["guild_id"] = json!(GUILD_ID.to_string());
         }
@@ -217,12 +223,7 @@ impl FakeDiscord {
             "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
             "authorizing_integration_owners": {}, "context": 0, "attachment_size_limit": 10485760,
             "data": {"custom_id": custom_id, "component_type": 2},
-            "message": {
-                "id": message.id.to_string(), "channel_id": message.channel.to_string(), "author": user_json(APP_ID, true),
-                "content": message.content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
-                "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
-                "embeds": [], "pinned": false, "type": 0, "components": message.components,
-            },
+            "message": message_json(message.id, message.channel, user_json(APP_ID, true), &message.content, json!([]), message.components.clone()),
         });
         self.dispatch("INTERACTION_CREATE", data);
     }
@@ -272,6 +273,23 @@ impl FakeDiscord {
                 .collect::<Vec<_>>()
         );
     }
+}
+
+/// A message object as Discord sends it.
+pub fn message_json(
+    id: u64,
+    channel: u64,
+    author: Value,
+    content: &str,
+    attachments: Value,
+    components: Value,
+) -> Value {
+    json!({
+        "id": id.to_string(), "channel_id": channel.to_string(), "author": author,
+        "content": content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
+        "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
+        "attachments": attachments, "embeds": [], "pinned": false, "type": 0, "components": components,
+    })
 }
 
 /// A guild member with every permission.
