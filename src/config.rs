@@ -15,6 +15,33 @@ pub struct Config {
     pub store: StoreConfig,
     /// The Discord front.
     pub discord: DiscordConfig,
+    /// Quotas, so one user or community cannot use up a shared pool.
+    pub limits: LimitsConfig,
+}
+
+/// Quotas: going over gets a friendly answer saying when to retry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Agent turns one user may start in any hour.
+    pub turns_per_user_per_hour: u32,
+    /// Exports one user may have running at once.
+    pub exports_per_user: u32,
+    /// Exports one community (guild) may have running at once.
+    pub exports_per_guild: u32,
+    /// Files one message may bring.
+    pub files_per_message: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        LimitsConfig {
+            turns_per_user_per_hour: 30,
+            exports_per_user: 2,
+            exports_per_guild: 10,
+            files_per_message: 5,
+        }
+    }
 }
 
 /// The NemoVideo API and the timings of talking to it.

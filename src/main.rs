@@ -85,7 +85,8 @@ fn main() -> ExitCode {
 async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCode> {
     let store = Store::open(&config.store.path)
         .with_context(|| format!("opening the store at {}", config.store.path.display()))?;
-    let engine = Engine::new(&config.nemo, store).context("starting the engine")?;
+    let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store)
+        .context("starting the engine")?;
     let command = command.unwrap_or(match config.discord.token {
         Some(_) => Command::Discord,
         None => Command::Console {
@@ -110,6 +111,7 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
                 user: format!("console:{user}"),
                 scope: format!("channel:{channel}"),
                 lang,
+                group: None,
             };
             let live = std::io::stdout().is_terminal();
             let out: console::Output = Arc::new(Mutex::new(std::io::stdout()));

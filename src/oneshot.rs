@@ -68,6 +68,7 @@ pub async fn render(
         user: "cli".into(),
         scope: format!("render:{}", uuid::Uuid::new_v4()),
         lang: "en".into(),
+        group: None,
     };
     let request = Request::MusicVideo {
         prompt,

@@ -54,8 +54,11 @@ pub struct JobRecord {
     pub account: String,
     /// Where the front posts the result (opaque to the engine).
     pub target: String,
-    /// Who asked, for the message.
+    /// Who asked (for quotas).
     pub requested_by: String,
+    /// The community it counts against (a guild), if any.
+    #[serde(default)]
+    pub group: Option<String>,
     /// Unix seconds.
     pub started: u64,
     /// Last status seen: `submitting` until the render was accepted, then Nemo's.
@@ -255,6 +258,7 @@ mod tests {
                 account: "u1".into(),
                 target: "t".into(),
                 requested_by: "u1".into(),
+                group: None,
                 started: 1,
                 status: "pending".into(),
                 progress: 5,

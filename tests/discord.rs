@@ -52,6 +52,7 @@ async fn start_with(adjust: impl FnOnce(&mut Config)) -> Running {
             edit_interval_ms: 200,
             ..DiscordConfig::default()
         },
+        limits: Default::default(),
     };
     let mut config = config;
     adjust(&mut config);
@@ -72,7 +73,7 @@ async fn start_with(adjust: impl FnOnce(&mut Config)) -> Running {
 
 /// Starts the Discord front on an engine over `store`.
 fn launch(config: &Config, store: &Store) -> (Engine, tokio::task::JoinHandle<()>) {
-    let engine = Engine::new(&config.nemo, store.clone()).unwrap();
+    let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store.clone()).unwrap();
     let (config, bot_engine) = (config.clone(), engine.clone());
     let task = tokio::spawn(async move {
         if let Err(e) = music_video_bot::discord::run(config, bot_engine).await {

@@ -3,7 +3,7 @@
 
 use super::front::ChannelFront;
 use super::ids::{may_use, parse_button_id};
-use super::{attach, place_for, Data, Error};
+use super::{attach, place_for, Data, Error, Where};
 use crate::engine::gui::Suggestion;
 use crate::engine::{Actor, Request};
 use poise::serenity_prelude as serenity;
@@ -49,7 +49,12 @@ async fn on_message(
     if words.is_empty() && msg.attachments.is_empty() {
         return Ok(());
     }
-    let (front, actor) = place(ctx, data, msg.channel_id, msg.author.id, in_guild);
+    let at = Where {
+        channel: msg.channel_id,
+        user: msg.author.id,
+        guild: msg.guild_id,
+    };
+    let (front, actor) = place(ctx, data, at);
     let engine = data.engine.clone();
     let attachments = msg.attachments.clone();
     let forward = data.config.discord.forward_urls;
@@ -98,8 +103,12 @@ async fn on_button(
         return Ok(());
     }
     click.defer(&ctx.http).await?;
-    let in_guild = click.guild_id.is_some();
-    let (front, mut actor) = place(ctx, data, click.channel_id, click.user.id, in_guild);
+    let at = Where {
+        channel: click.channel_id,
+        user: click.user.id,
+        guild: click.guild_id,
+    };
+    let (front, mut actor) = place(ctx, data, at);
     actor.scope = scope;
     let request = match action {
         Suggestion::Export => Request::Export,
@@ -110,14 +119,8 @@ async fn on_button(
     Ok(())
 }
 
-fn place(
-    ctx: &serenity::Context,
-    data: &Data,
-    channel: serenity::ChannelId,
-    user: serenity::UserId,
-    in_guild: bool,
-) -> (Arc<ChannelFront>, Actor) {
-    let (front, actor) = place_for(ctx.http.clone(), data, channel, user, in_guild, "en");
+fn place(ctx: &serenity::Context, data: &Data, at: Where) -> (Arc<ChannelFront>, Actor) {
+    let (front, actor) = place_for(ctx.http.clone(), data, at, "en");
     (Arc::new(front), actor)
 }
 

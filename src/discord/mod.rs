@@ -109,14 +109,12 @@ pub(crate) fn place(ctx: Context<'_>) -> (ChannelFront, Actor) {
     let (channel, user) = (ctx.channel_id(), ctx.author().id);
     let lang = ctx.locale().unwrap_or("en");
     let http = ctx.serenity_context().http.clone();
-    let (mut front, actor) = place_for(
-        http,
-        ctx.data(),
+    let at = Where {
         channel,
         user,
-        ctx.guild_id().is_some(),
-        lang,
-    );
+        guild: ctx.guild_id(),
+    };
+    let (mut front, actor) = place_for(http, ctx.data(), at, lang);
     if let poise::Context::Application(app) = ctx {
         let ttl = Duration::from_millis(ctx.data().config.discord.interaction_ttl_ms);
         front = front.with_interaction(Interaction::new(&app.interaction.token, ttl));
@@ -128,15 +126,29 @@ pub(crate) fn place(ctx: Context<'_>) -> (ChannelFront, Actor) {
     (front, actor)
 }
 
-/// The place of a message or click in `channel` by `user`.
+/// Where something happened: a channel (in a guild, or a DM) and who did it.
+pub(crate) struct Where {
+    /// The channel.
+    pub channel: serenity::ChannelId,
+    /// The user.
+    pub user: serenity::UserId,
+    /// The guild, if not a DM.
+    pub guild: Option<serenity::GuildId>,
+}
+
+/// The place of a message or click.
 pub(crate) fn place_for(
     http: Arc<serenity::Http>,
     data: &Data,
-    channel: serenity::ChannelId,
-    user: serenity::UserId,
-    in_guild: bool,
+    at: Where,
     lang: &str,
 ) -> (ChannelFront, Actor) {
+    let Where {
+        channel,
+        user,
+        guild,
+    } = at;
+    let in_guild = guild.is_some();
     let config = &data.config.discord;
     let scope = ids::scope_key(config.session_scope, in_guild, channel.get(), user.get());
     let interval = Duration::from_millis(config.edit_interval_ms);
@@ -145,6 +157,7 @@ pub(crate) fn place_for(
         user: format!("discord:{}", user.get()),
         scope,
         lang: lang.to_string(),
+        group: guild.map(|g| format!("guild:{}", g.get())),
     };
     (front, actor)
 }

@@ -20,6 +20,7 @@ impl Engine {
         actor: &Actor,
         front: &Arc<dyn Front>,
     ) -> Result<(), EngineError> {
+        self.check_export_quota(actor)?;
         let data = self.state(actor, front.as_ref()).await?;
         let draft = data.pointer("/state/draft").cloned().unwrap_or_default();
         if !Timeline::from_draft(&draft).is_exportable() {
@@ -33,6 +34,7 @@ impl Engine {
             account: session.account.clone(),
             target: front.target(),
             requested_by: actor.user.clone(),
+            group: actor.group.clone(),
             started: now_secs(),
             status: SUBMITTING.into(),
             progress: 0,

@@ -31,6 +31,7 @@ impl Engine {
         if media.is_empty() {
             return self.make_video(actor, front, &prompt).await;
         }
+        self.check_file_count(media.len())?;
         for item in self.check_all(front, media).await {
             if let Err(e) = self.upload(actor, front, &item).await {
                 self.report(actor, front, e).await;
@@ -73,6 +74,7 @@ impl Engine {
         if media.is_empty() {
             return Err(EngineError::User(text::ATTACH_SOMETHING.into()));
         }
+        self.check_file_count(media.len())?;
         let then = route(&words, false);
         if then == Action::Message && !words.trim().is_empty() {
             return self.music_video(actor, front, Some(words), media).await;

@@ -7,6 +7,7 @@ mod export;
 pub mod files;
 pub mod front;
 pub mod gui;
+mod limits;
 mod media;
 pub mod reply;
 pub mod route;
@@ -18,7 +19,7 @@ mod turn;
 pub use error::EngineError;
 pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
 
-use crate::config::NemoConfig;
+use crate::config::{LimitsConfig, NemoConfig};
 use crate::nemo::NemoClient;
 use crate::secret::Secret;
 use crate::store::Store;
@@ -39,6 +40,8 @@ pub struct Actor {
     pub scope: String,
     /// The user's language, for new sessions.
     pub lang: String,
+    /// The community the scope belongs to (a Discord guild), for shared quotas.
+    pub group: Option<String>,
 }
 
 /// A piece of media to upload.
@@ -96,6 +99,8 @@ struct Inner {
     token_lock: tokio::sync::Mutex<()>,
     session_lock: tokio::sync::Mutex<()>,
     tasks: TaskTracker,
+    limits: LimitsConfig,
+    turns: limits::TurnLog,
     stopping: CancellationToken,
     jobs_running: Mutex<HashSet<String>>,
 }
@@ -108,8 +113,17 @@ struct ScopeLock {
 }
 
 impl Engine {
-    /// An engine over an opened store.
+    /// An engine over an opened store, with default limits.
     pub fn new(cfg: &NemoConfig, store: Store) -> Result<Engine, EngineError> {
+        Engine::with_limits(cfg, LimitsConfig::default(), store)
+    }
+
+    /// An engine over an opened store, with these quotas.
+    pub fn with_limits(
+        cfg: &NemoConfig,
+        limits: LimitsConfig,
+        store: Store,
+    ) -> Result<Engine, EngineError> {
         Ok(Engine {
             inner: Arc::new(Inner {
                 nemo: NemoClient::new(cfg)?,
@@ -120,6 +134,8 @@ impl Engine {
                 token_lock: tokio::sync::Mutex::new(()),
                 session_lock: tokio::sync::Mutex::new(()),
                 tasks: TaskTracker::new(),
+                limits,
+                turns: limits::TurnLog::default(),
                 stopping: CancellationToken::new(),
                 jobs_running: Mutex::new(HashSet::new()),
             }),

@@ -137,3 +137,22 @@ fn number(v: f64) -> String {
         format!("{v:.1}")
     }
 }
+
+/// Over the hourly turn quota; `eta` says when the next turn is allowed.
+pub fn turn_quota(limit: usize, eta: &str) -> String {
+    format!("You've sent {limit} requests to the video agent in the last hour, the most one member may. You can send the next one {eta}.")
+}
+
+/// Over the per-user export quota.
+pub fn export_quota_user(running: usize) -> String {
+    format!("You already have {running} export(s) rendering. When one finishes (its link is posted here), export again.")
+}
+
+/// Over the per-community export quota.
+pub const EXPORT_QUOTA_GROUP: &str =
+    "This server already has as many exports rendering as it may. Please try again in a minute or two.";
+
+/// Too many files in one message.
+pub fn too_many_files(limit: usize) -> String {
+    format!("At most {limit} files per message, please. Nothing was uploaded: send them in smaller groups.")
+}

@@ -73,6 +73,7 @@ impl Engine {
         front: &Arc<dyn Front>,
         prompt: &str,
     ) -> Result<TurnOutcome, EngineError> {
+        self.take_turn(actor, front.as_ref())?;
         let before = self.timeline(actor, front.as_ref()).await.ok();
         let nemo = &self.inner.nemo;
         let mut stream = self

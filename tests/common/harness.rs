@@ -2,7 +2,7 @@
 
 use super::fake_nemo::FakeNemo;
 use super::recorder::Recorder;
-use music_video_bot::config::NemoConfig;
+use music_video_bot::config::{LimitsConfig, NemoConfig};
 use music_video_bot::engine::{Actor, Engine, Request};
 use music_video_bot::store::Store;
 use std::path::{Path, PathBuf};
@@ -51,6 +51,19 @@ impl Bot {
         }
     }
 
+    /// A fresh engine and store against `fake`, with these quotas.
+    pub fn with_limits(fake: &FakeNemo, limits: LimitsConfig) -> Bot {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store_path = dir.path().join("db");
+        let store = Store::open(&store_path).expect("store");
+        let engine = Engine::with_limits(&nemo_config(fake), limits, store).expect("engine");
+        Bot {
+            engine,
+            store_path,
+            dir,
+        }
+    }
+
     /// Simulates a restart: drops the engine and opens a new one on the same store.
     pub fn restart(self, cfg: &NemoConfig) -> Bot {
         let Bot {
@@ -86,6 +99,7 @@ pub fn actor(user: &str, channel: &str) -> Actor {
         user: user.into(),
         scope: format!("channel:{channel}"),
         lang: "en".into(),
+        group: Some("guild:test".into()),
     }
 }
 
