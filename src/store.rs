@@ -132,7 +132,7 @@ impl Store {
     /// Forgets the session of a scope.
     pub async fn remove_session(&self, scope: &str) -> Result<(), StoreError> {
         self.sessions.remove(scope)?;
-        self.db.flush_async().await?;
+        self.flush().await?;
         Ok(())
     }
 
@@ -169,7 +169,21 @@ impl Store {
     /// Forgets a finished export job.
     pub async fn remove_job(&self, id: &str) -> Result<(), StoreError> {
         self.jobs.remove(id)?;
-        self.db.flush_async().await?;
+        self.flush().await?;
+        Ok(())
+    }
+
+    /// Makes every write so far durable. sled's own `flush_async` hands the work to its small
+    /// thread pool, which deadlocks when many flushes wait on each other (seen under the load
+    /// benchmark); a blocking flush on tokio's blocking pool does not.
+    async fn flush(&self) -> Result<(), StoreError> {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.flush())
+            .await
+            .map_err(|e| StoreError::Io {
+                path: "flush".into(),
+                source: std::io::Error::other(e.to_string()),
+            })??;
         Ok(())
     }
 
@@ -184,7 +198,7 @@ impl Store {
             source,
         })?;
         tree.insert(key, bytes)?;
-        self.db.flush_async().await?;
+        self.flush().await?;
         Ok(())
     }
 }
@@ -274,6 +288,32 @@ mod tests {
         store.remove_session("channel:1").await.unwrap();
         assert!(store.jobs().unwrap().is_empty());
         assert_eq!(store.session("channel:1").unwrap(), None);
+    }
+
+    /// Regression: with sled's `flush_async`, a few hundred concurrent writers deadlocked.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_concurrent_writes_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("db")).unwrap();
+        let writers: Vec<_> = (0..300)
+            .map(|i| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .put_session(&format!("channel:{i}"), &session("s"))
+                        .await
+                })
+            })
+            .collect();
+        let all = async {
+            for w in writers {
+                w.await.unwrap().unwrap();
+            }
+        };
+        // A hang detector, not a speed target: the writes take well under a second.
+        tokio::time::timeout(std::time::Duration::from_secs(60), all)
+            .await
+            .expect("writes finished");
     }
 
     #[cfg(unix)]
