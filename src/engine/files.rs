@@ -278,13 +278,23 @@ pub fn display_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let clean: String = base.chars().filter(|c| !c.is_control()).collect();
     let clean = clean.trim();
-    let clean = if clean.is_empty() { "file" } else { clean };
-    if clean.chars().count() > 100 {
-        let cut: String = clean.chars().take(99).collect();
-        format!("{cut}…")
-    } else {
-        clean.to_string()
+    // "." and ".." are directories, not names: joined to a folder they would escape it.
+    if clean.is_empty() || clean.chars().all(|c| c == '.') {
+        return "file".into();
     }
+    if clean.chars().count() <= 100 {
+        return clean.to_string();
+    }
+    // Shorten the stem, keeping a short extension so the file still checks as its type.
+    let (stem, ext) = match clean.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ext.chars().count() <= 5 => {
+            (stem, format!(".{ext}"))
+        }
+        _ => (clean, String::new()),
+    };
+    let keep = 99 - ext.chars().count();
+    let cut: String = stem.chars().take(keep).collect();
+    format!("{cut}…{ext}")
 }
 
 #[cfg(test)]
@@ -379,6 +389,14 @@ mod tests {
         assert_eq!(display_name("C:\\music\\a.mp3"), "a.mp3");
         assert_eq!(display_name(&"x".repeat(300)).chars().count(), 100);
         assert_eq!(display_name(""), "file");
+        assert_eq!(display_name(".."), "file", "never a parent directory");
+        assert_eq!(display_name("a/.."), "file");
+        let long = format!("{}.mp3", "x".repeat(300));
+        assert!(
+            display_name(&long).ends_with(".mp3"),
+            "the extension survives shortening"
+        );
+        assert_eq!(display_name(&long).chars().count(), 100);
     }
 
     #[tokio::test]
