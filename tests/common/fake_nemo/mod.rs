@@ -44,14 +44,21 @@ pub struct Part {
     pub filename: Option<String>,
     /// Its content type.
     pub content_type: Option<String>,
-    /// All its bytes.
+    /// Its bytes, kept whole only up to `KEEP_BYTES` (bigger parts are counted, not kept, so
+    /// a 200 MB upload does not sit in the server's memory).
     pub bytes: Vec<u8>,
+    /// How many bytes arrived.
+    pub size: usize,
 }
+
+/// Parts up to this size are kept whole in the log.
+pub const KEEP_BYTES: usize = 16 * 1024 * 1024;
 
 /// One step of a scripted agent turn.
 #[derive(Debug, Clone)]
 pub enum Step {
-    /// ADK event with text, `partial: false`.
+    /// ADK event with text, `partial: false`; `{now_ns}` becomes the send time (ns since the
+    /// Unix epoch), for latency measurements.
     Text(String),
     /// ADK `partial: true` chunk.
     Partial(String),

@@ -2,6 +2,7 @@
 
 use super::{
     empty_draft, sse, Body, Fault, Part, Recorded, Render, RenderShape, Session, Shared, State,
+    KEEP_BYTES,
 };
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Multipart, Request};
@@ -60,12 +61,21 @@ async fn read_body(req: Request) -> Body {
             return Body::Other(Vec::new());
         };
         let mut parts = Vec::new();
-        while let Ok(Some(field)) = form.next_field().await {
+        while let Ok(Some(mut field)) = form.next_field().await {
             let name = field.name().unwrap_or("").to_string();
             let filename = field.file_name().map(str::to_string);
             let content_type = field.content_type().map(str::to_string);
-            let bytes = field.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+            let (mut bytes, mut size) = (Vec::new(), 0);
+            while let Ok(Some(chunk)) = field.chunk().await {
+                size += chunk.len();
+                if size <= KEEP_BYTES {
+                    bytes.extend_from_slice(&chunk);
+                } else {
+                    bytes = Vec::new();
+                }
+            }
             parts.push(Part {
+                size,
                 name,
                 filename,
                 content_type,
@@ -280,7 +290,7 @@ fn upload(s: &mut State, user: &str, sid: &str, body: &Body) -> Response {
         Body::Multipart(parts) => parts
             .iter()
             .filter(|p| p.name == "files")
-            .map(|p| (p.filename.clone().unwrap_or_default(), p.bytes.len()))
+            .map(|p| (p.filename.clone().unwrap_or_default(), p.size))
             .collect(),
         Body::Json(v) if v["source_type"] == "url" => v["urls"]
             .as_array()

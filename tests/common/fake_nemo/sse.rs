@@ -83,6 +83,7 @@ async fn play(shared: Shared, sid: String, steps: Vec<Step>, tx: tokio::sync::mp
             }
             Step::Comment => ": keepalive\n\n".to_string(),
             Step::EmptyData => "data:\n\n".to_string(),
+            Step::Text(t) => format!("data: {}\n\n", event(Step::Text(stamp(&t)))),
             other => format!("data: {}\n\n", event(other)),
         };
         if tx.send(Ok(Bytes::from(payload))).await.is_err() {
@@ -129,4 +130,16 @@ fn event(step: Step) -> Value {
             Value::Null
         }
     }
+}
+
+/// Replaces `{now_ns}` with the time of sending, in ns since the Unix epoch.
+fn stamp(text: &str) -> String {
+    if !text.contains("{now_ns}") {
+        return text.to_string();
+    }
+    let ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    text.replace("{now_ns}", &ns.to_string())
 }

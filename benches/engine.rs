@@ -1,0 +1,322 @@
+//! `cargo bench --bench engine`: load, upload and decoding figures against the fake Nemo server
+//! on loopback. `BENCH_QUICK=1` runs a short mode (200 conversations) that still checks the
+//! upload ratio and memory bound. Prints a table and `name: value` lines for scripts.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use async_trait::async_trait;
+use common::fake_nemo::{FakeNemo, Step};
+use common::harness::{mp3, nemo_config};
+use music_video_bot::config::LimitsConfig;
+use music_video_bot::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
+use music_video_bot::engine::{Actor, Engine, Media, Request};
+use music_video_bot::nemo::sse::decode_event;
+use music_video_bot::store::Store;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Records, for each streamed text, how long after the fake sent it the front was called.
+#[derive(Default)]
+struct Meter {
+    latencies_ms: Mutex<Vec<f64>>,
+    videos: AtomicUsize,
+}
+
+impl Meter {
+    fn observe(&self, text: &str) {
+        let Some(stamp) = text.rsplit(' ').next().and_then(|s| s.parse::<u128>().ok()) else {
+            return;
+        };
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let ms = now.saturating_sub(stamp) as f64 / 1e6;
+        self.latencies_ms.lock().unwrap().push(ms);
+    }
+}
+
+#[async_trait]
+impl Front for Meter {
+    fn max_len(&self) -> usize {
+        2000
+    }
+    fn target(&self) -> String {
+        "bench".into()
+    }
+    async fn send(&self, text: &str, _done: bool) -> Result<MsgId, FrontError> {
+        self.observe(text);
+        Ok(MsgId("0".into()))
+    }
+    async fn edit(&self, _id: &MsgId, text: &str, _done: bool) -> Result<(), FrontError> {
+        self.observe(text);
+        Ok(())
+    }
+    async fn status(&self, _text: &str) -> Result<(), FrontError> {
+        Ok(())
+    }
+    async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
+        if link.kind == LinkKind::Video {
+            self.videos.fetch_add(1, Ordering::SeqCst);
+        }
+        Ok(())
+    }
+}
+
+/// Peak resident memory of this process so far, in MB (Linux `VmHWM`).
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+/// Current resident memory, in MB (`VmRSS`).
+fn rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn engine_for(fake: &FakeNemo, dir: &std::path::Path) -> Engine {
+    let mut cfg = nemo_config(fake);
+    cfg.poll_interval_ms = 100;
+    cfg.sse_timeout_ms = 300_000;
+    cfg.idle_timeout_ms = 300_000;
+    cfg.still_working_ms = 300_000;
+    cfg.request_timeout_ms = 120_000;
+    cfg.export_timeout_ms = 600_000;
+    let limits = LimitsConfig {
+        turns_per_user_per_hour: u32::MAX,
+        exports_per_user: u32::MAX,
+        exports_per_guild: u32::MAX,
+        files_per_message: 5,
+    };
+    let store = Store::open(&dir.join("db")).expect("store");
+    Engine::with_limits(&cfg, limits, store).expect("engine")
+}
+
+struct LoadFigures {
+    asked: usize,
+    done: usize,
+    wall: Duration,
+    peak_rss_mb: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+/// `n` conversations at once, each: upload, a streamed turn, an export.
+async fn conversations(n: usize) -> LoadFigures {
+    let fake = FakeNemo::start().await;
+    fake.set_credits(i64::MAX / 4, 0);
+    let draft = serde_json::json!({"t": [{"tt": 0, "sg": [{"st": 0, "d": 10000, "m": {"title": "bench"}}]}], "d": 10000});
+    for _ in 0..n {
+        fake.push_turn(vec![
+            Step::Call("generate_video".into()),
+            Step::SetDraft(draft.clone()),
+            Step::Text("Here is your draft {now_ns}".into()),
+        ]);
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = engine_for(&fake, dir.path());
+    let song = mp3(dir.path(), "song.mp3");
+    let meter = Arc::new(Meter::default());
+    let start = Instant::now();
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let (engine, meter, song) = (engine.clone(), meter.clone(), song.clone());
+        tasks.push(tokio::spawn(async move {
+            let actor = Actor {
+                user: format!("bench:{i}"),
+                scope: format!("channel:{i}"),
+                lang: "en".into(),
+                group: None,
+            };
+            let request = Request::MusicVideo {
+                prompt: Some("go".into()),
+                media: vec![Media::File(song)],
+            };
+            engine.handle(&actor, request, meter).await;
+        }));
+    }
+    for t in tasks {
+        let _ = t.await;
+    }
+    engine.idle().await;
+    let wall = start.elapsed();
+    let mut lat = meter.latencies_ms.lock().unwrap().clone();
+    lat.sort_by(|a, b| a.total_cmp(b));
+    LoadFigures {
+        asked: n,
+        done: meter.videos.load(Ordering::SeqCst),
+        wall,
+        peak_rss_mb: peak_rss_mb(),
+        p50_ms: percentile(&lat, 0.5),
+        p99_ms: percentile(&lat, 0.99),
+    }
+}
+
+struct UploadFigures {
+    bot: Duration,
+    curl: Duration,
+    rss_growth_mb: f64,
+}
+
+/// A 200 MB upload through the engine, and the same file with curl to the same server.
+async fn big_upload() -> UploadFigures {
+    let fake = FakeNemo::start().await;
+    fake.issue_token("nmv_usr_bench", "user_bench");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let engine = engine_for(&fake, dir.path());
+    let path = dir.path().join("big.wav");
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&path).expect("create");
+        let mut head = b"RIFF\0\0\0\0WAVEfmt ".to_vec();
+        head.resize(1024 * 1024, 7);
+        for _ in 0..200 {
+            f.write_all(&head).expect("write");
+            head[..16].fill(7);
+        }
+    }
+    let meter = Arc::new(Meter::default());
+    let actor = Actor {
+        user: "bench:big".into(),
+        scope: "channel:big".into(),
+        lang: "en".into(),
+        group: None,
+    };
+    // A first request creates the session, so the timing below is the upload alone.
+    engine.handle(&actor, Request::Credits, meter.clone()).await;
+    engine.handle(&actor, Request::Status, meter.clone()).await;
+    let before = rss_mb();
+    let baseline_peak = peak_rss_mb();
+    let start = Instant::now();
+    let request = Request::Upload {
+        media: vec![Media::File(path.clone())],
+        text: String::new(),
+    };
+    engine.handle(&actor, request, meter).await;
+    let bot = start.elapsed();
+    let rss_growth_mb = (peak_rss_mb() - baseline_peak)
+        .max(0.0)
+        .max(rss_mb() - before);
+    let sid = fake.sessions().first().cloned().unwrap_or_default();
+    let url = format!("{}/api/upload-video/nemo_agent/me/{sid}", fake.base_url());
+    let token = fake
+        .requests_to("/api/credits")
+        .first()
+        .and_then(|r| r.headers.get("authorization").cloned())
+        .unwrap_or_default();
+    let start = Instant::now();
+    let status = tokio::process::Command::new("curl")
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-H",
+            &format!("Authorization: {token}"),
+            "-F",
+        ])
+        .arg(format!("files=@{}", path.display()))
+        .arg(&url)
+        .status()
+        .await
+        .expect("curl runs");
+    assert!(status.success(), "curl failed");
+    let curl = start.elapsed();
+    UploadFigures {
+        bot,
+        curl,
+        rss_growth_mb,
+    }
+}
+
+/// SSE decoding on one core, events per second.
+fn sse_throughput() -> f64 {
+    let events = [
+        r#"{"id":"1","invocationId":"e-1","author":"nemo_agent","timestamp":1764000000.1,"content":{"role":"model","parts":[{"text":"Here is your draft, cut to the beat."}]},"partial":false,"actions":{"stateDelta":{},"artifactDelta":{}}}"#,
+        r#"{"content":{"parts":[{"functionCall":{"id":"c","name":"generate_video","args":{"style":"neon"}}}]}}"#,
+        r#"{"type":"text","content":"chunk of text"}"#,
+        r#"{"type":"heartbeat"}"#,
+    ];
+    let rounds = 200_000;
+    let start = Instant::now();
+    let mut count = 0usize;
+    for i in 0..rounds {
+        count += decode_event(std::hint::black_box(events[i % events.len()])).len();
+    }
+    std::hint::black_box(count);
+    rounds as f64 / start.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| v != "0");
+    let n = if quick { 200 } else { 1000 };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    eprintln!("bench: SSE decoding…");
+    let sse = sse_throughput();
+    eprintln!("bench: 200 MB upload…");
+    let upload = runtime.block_on(big_upload());
+    eprintln!("bench: {n} conversations…");
+    let load = runtime.block_on(conversations(n));
+    let ratio = upload.bot.as_secs_f64() / upload.curl.as_secs_f64().max(1e-9);
+    println!("| figure | value | target |");
+    println!("|---|---|---|");
+    println!(
+        "| conversations completed | {}/{} | all |",
+        load.done, load.asked
+    );
+    println!(
+        "| wall time, {} conversations | {:.2} s | |",
+        load.asked,
+        load.wall.as_secs_f64()
+    );
+    println!(
+        "| peak RSS (engine + fake server) | {:.1} MB | |",
+        load.peak_rss_mb
+    );
+    println!("| SSE text → front call, p50 | {:.2} ms | |", load.p50_ms);
+    println!("| SSE text → front call, p99 | {:.2} ms | |", load.p99_ms);
+    println!(
+        "| 200 MB upload, bot | {:.2} s | |",
+        upload.bot.as_secs_f64()
+    );
+    println!(
+        "| 200 MB upload, curl | {:.2} s | |",
+        upload.curl.as_secs_f64()
+    );
+    println!("| upload time ÷ curl | {ratio:.2} | ≤ 1.10 |");
+    println!(
+        "| RSS growth during the upload | {:.1} MB | ≤ 32 |",
+        upload.rss_growth_mb
+    );
+    println!("| SSE decoding, one core | {sse:.0} events/s | |");
+    println!("upload_ratio_vs_curl: {ratio:.3}");
+    println!("upload_rss_growth_mb: {:.1}", upload.rss_growth_mb);
+    println!("conversations_completed: {}/{}", load.done, load.asked);
+    println!("edit_latency_p99_ms: {:.2}", load.p99_ms);
+    println!("sse_events_per_s: {sse:.0}");
+}
