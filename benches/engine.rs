@@ -65,28 +65,25 @@ impl Front for Meter {
     }
 }
 
-/// Peak resident memory of this process so far, in MB (Linux `VmHWM`).
-fn peak_rss_mb() -> f64 {
+/// A memory figure of this process from `/proc/self/status`, in MB: `VmHWM` (peak resident)
+/// or `VmRSS` (resident now).
+fn status_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb = status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse::<f64>().ok())
         .unwrap_or(0.0);
     kb / 1024.0
 }
 
-/// Current resident memory, in MB (`VmRSS`).
+fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
 fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
+    status_mb("VmRSS:")
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

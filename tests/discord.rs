@@ -153,6 +153,15 @@ fn mp3_bytes() -> Vec<u8> {
     bytes
 }
 
+/// The body of the first message sent to the agent.
+fn first_prompt(bot: &Running) -> serde_json::Value {
+    let sse = bot.nemo.requests_to("/run_sse");
+    match &sse.first().expect("a message was sent").body {
+        common::fake_nemo::Body::Json(v) => v.clone(),
+        other => panic!("not JSON: {other:?}"),
+    }
+}
+
 /// Hosts an MP3 on the fake CDN and returns its bytes and attachment object.
 fn hosted_mp3(bot: &Running, name: &str) -> (Vec<u8>, serde_json::Value) {
     let bytes = mp3_bytes();
@@ -222,10 +231,7 @@ async fn a_dropped_mp3_with_words_in_a_dm_makes_a_video() {
     bot.discord
         .wait_for(dm, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
-    let sse = bot.nemo.requests_to("/run_sse");
-    let common::fake_nemo::Body::Json(v) = &sse[0].body else {
-        panic!()
-    };
+    let v = first_prompt(&bot);
     assert_eq!(v["new_message"]["parts"][0]["text"], "make it dreamy");
 }
 
@@ -623,10 +629,7 @@ async fn the_message_menu_makes_a_video_from_the_messages_audio() {
     bot.discord
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
-    let sse = bot.nemo.requests_to("/run_sse");
-    let common::fake_nemo::Body::Json(v) = &sse[0].body else {
-        panic!()
-    };
+    let v = first_prompt(&bot);
     assert_eq!(
         v["new_message"]["parts"][0]["text"], "synthwave please",
         "the message's words are the prompt"

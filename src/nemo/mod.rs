@@ -354,7 +354,9 @@ async fn file_part(f: &CheckedFile) -> Result<reqwest::multipart::Part, NemoErro
             path: f.name.clone(),
             source,
         })?;
-    let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file));
+    // Large reads keep a 200 MB upload near disk speed (the default 4 KiB chunks are slow).
+    let chunks = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024);
+    let body = reqwest::Body::wrap_stream(chunks);
     let part = reqwest::multipart::Part::stream_with_length(body, f.size).file_name(f.name.clone());
     part.mime_str(crate::engine::files::mime_type(&f.name))
         .map_err(|source| NemoError::Http {

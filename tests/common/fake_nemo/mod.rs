@@ -222,6 +222,11 @@ impl FakeNemo {
         }));
         let app = routes::router(state.clone());
         let task = tokio::spawn(async move {
+            // No Nagle delay: streamed events go out as soon as they are written.
+            use axum::serve::ListenerExt;
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             let _ = axum::serve(listener, app).await;
         });
         FakeNemo {
