@@ -361,12 +361,7 @@ async fn the_export_button_exports_for_the_channel_only() {
             m.content.contains(".mp4") && m.id != first_link.id
         })
         .await;
-    let renders = bot
-        .nemo
-        .requests_to("/api/render/proxy/lambda")
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .count();
+    let renders = bot.nemo.render_requests().len();
     assert_eq!(renders, 2);
 }
 
@@ -458,12 +453,7 @@ async fn a_restart_mid_export_posts_the_link_once() {
         .filter(|m| m.content.contains(".mp4"))
         .count();
     assert_eq!(links, 1, "posted once");
-    let renders = bot
-        .nemo
-        .requests_to("/api/render/proxy/lambda")
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .count();
+    let renders = bot.nemo.render_requests().len();
     assert_eq!(renders, 1, "not rendered again");
 }
 

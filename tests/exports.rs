@@ -108,12 +108,8 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
     );
     bot.engine.idle().await;
     assert_eq!(after.links().len(), 1, "{}", after.transcript());
-    let renders = fake.requests_to("/api/render/proxy/lambda");
-    assert_eq!(
-        renders.iter().filter(|r| r.method == "POST").count(),
-        1,
-        "not rendered again"
-    );
+    let renders = fake.render_requests();
+    assert_eq!(renders.len(), 1, "not rendered again");
     // A further restart finds nothing left to do.
     let bot = bot.restart(&cfg);
     assert_eq!(
@@ -140,9 +136,8 @@ async fn a_duplicate_render_id_is_replaced_by_a_new_one() {
     bot.engine.handle(&me, Request::Export, rec.clone()).await;
     bot.engine.idle().await;
     let posts: Vec<String> = fake
-        .requests_to("/api/render/proxy/lambda")
+        .render_requests()
         .into_iter()
-        .filter(|r| r.method == "POST")
         .map(|r| match r.body {
             Body::Json(v) => v["id"].as_str().unwrap_or_default().to_string(),
             _ => String::new(),
@@ -161,11 +156,7 @@ async fn an_unconfirmed_render_request_is_checked_not_repeated() {
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Export, rec.clone()).await;
     bot.engine.idle().await;
-    let posts = fake
-        .requests_to("/api/render/proxy/lambda")
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .count();
+    let posts = fake.render_requests().len();
     assert_eq!(posts, 1, "never rendered twice");
     let text = rec.transcript();
     assert!(text.contains("did not confirm the export"), "{text}");

@@ -190,12 +190,8 @@ async fn music_video_uploads_turns_exports_and_posts_the_link() {
         v["new_message"]["parts"][0]["text"],
         "generate a music video with visuals that match the beat and mood of this song"
     );
-    let renders = fake.requests_to("/api/render/proxy/lambda");
-    assert_eq!(
-        renders.iter().filter(|r| r.method == "POST").count(),
-        1,
-        "one render"
-    );
+    let renders = fake.render_requests();
+    assert_eq!(renders.len(), 1, "one render");
     let Body::Json(r) = &renders[0].body else {
         panic!()
     };

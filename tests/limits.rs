@@ -93,11 +93,7 @@ async fn running_exports_per_user_and_per_guild() {
     bot.engine
         .handle(&outside, Request::Export, Recorder::new())
         .await;
-    let posts = fake
-        .requests_to("/api/render/proxy/lambda")
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .count();
+    let posts = fake.render_requests().len();
     assert_eq!(posts, 3, "a, b and the outsider rendered");
     bot.engine.shutdown().await;
 }

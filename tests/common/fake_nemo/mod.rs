@@ -261,6 +261,17 @@ impl FakeNemo {
         })
     }
 
+    /// The render requests (`POST /api/render/proxy/lambda`), in order.
+    pub fn render_requests(&self) -> Vec<Recorded> {
+        self.with(|s| {
+            s.log
+                .iter()
+                .filter(|r| r.method == "POST" && r.path == "/api/render/proxy/lambda")
+                .cloned()
+                .collect()
+        })
+    }
+
     /// The next `/run_sse` answers with this script (FIFO).
     pub fn push_turn(&self, steps: Vec<Step>) {
         self.with(|s| s.turns.push_back(steps));
