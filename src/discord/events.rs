@@ -4,6 +4,7 @@
 use super::front::ChannelFront;
 use super::ids::{may_use, parse_button_id};
 use super::{attach, place_for, Data, Error, Where};
+use crate::engine::front::Front;
 use crate::engine::gui::Suggestion;
 use crate::engine::{Actor, Request};
 use poise::serenity_prelude as serenity;
@@ -60,23 +61,23 @@ async fn on_message(
     let forward = data.config.discord.forward_urls;
     // The gateway loop must not wait for a turn that may take minutes.
     tokio::spawn(async move {
-        let request = if attachments.is_empty() {
-            Request::Say(words)
-        } else {
-            let fetched = attach::fetch(&attachments, forward).await;
-            for sentence in &fetched.refused {
-                let _ = crate::engine::front::Front::send(front.as_ref(), sentence, true).await;
+        if attachments.is_empty() {
+            return engine.handle(&actor, Request::Say(words), front).await;
+        }
+        // `fetched` owns the downloaded files until the engine is done with them.
+        let fetched = attach::fetch(&attachments, forward).await;
+        for sentence in &fetched.refused {
+            if let Err(e) = front.send(sentence, true).await {
+                tracing::warn!("could not explain a refused attachment: {e}");
             }
-            if fetched.media.is_empty() {
-                return;
-            }
-            let media = fetched.media.clone();
-            engine
-                .handle(&actor, Request::Upload { media, text: words }, front)
-                .await;
-            return;
-        };
-        engine.handle(&actor, request, front).await;
+        }
+        if !fetched.media.is_empty() {
+            let request = Request::Upload {
+                media: fetched.media.clone(),
+                text: words,
+            };
+            engine.handle(&actor, request, front).await;
+        }
     });
     Ok(())
 }
