@@ -1,6 +1,7 @@
 //! `cargo bench --bench engine`: load, upload and decoding figures against the fake Nemo server
 //! on loopback. `BENCH_QUICK=1` runs a short mode (200 conversations) that still checks the
-//! upload ratio and memory bound. Prints a table and `name: value` lines for scripts.
+//! upload ratio and memory bound. Prints a table and `name: value` lines for scripts, and exits
+//! 1 when a target is missed (upload ≤ 1.10× curl, ≤ 32 MB RSS growth, every conversation done).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -207,16 +208,6 @@ async fn big_upload() -> UploadFigures {
     engine.handle(&actor, Request::Status, meter.clone()).await;
     let before = rss_mb();
     let baseline_peak = peak_rss_mb();
-    let start = Instant::now();
-    let request = Request::Upload {
-        media: vec![Media::File(path.clone())],
-        text: String::new(),
-    };
-    engine.handle(&actor, request, meter).await;
-    let bot = start.elapsed();
-    let rss_growth_mb = (peak_rss_mb() - baseline_peak)
-        .max(0.0)
-        .max(rss_mb() - before);
     let sid = fake.sessions().first().cloned().unwrap_or_default();
     let url = format!("{}/api/upload-video/nemo_agent/me/{sid}", fake.base_url());
     let token = fake
@@ -224,28 +215,53 @@ async fn big_upload() -> UploadFigures {
         .first()
         .and_then(|r| r.headers.get("authorization").cloned())
         .unwrap_or_default();
-    let start = Instant::now();
-    let status = tokio::process::Command::new("curl")
-        .args([
-            "-s",
-            "-o",
-            "/dev/null",
-            "-H",
-            &format!("Authorization: {token}"),
-            "-F",
-        ])
-        .arg(format!("files=@{}", path.display()))
-        .arg(&url)
-        .status()
-        .await
-        .expect("curl runs");
-    assert!(status.success(), "curl failed");
-    let curl = start.elapsed();
+    // Best of three for each side: one slow run (a page-cache miss, the other core busy) says
+    // nothing about the client, and CI fails on this ratio.
+    let (mut bot, mut curl) = (Duration::MAX, Duration::MAX);
+    for _ in 0..3 {
+        let start = Instant::now();
+        let request = Request::Upload {
+            media: vec![Media::File(path.clone())],
+            text: String::new(),
+        };
+        engine.handle(&actor, request, meter.clone()).await;
+        bot = bot.min(start.elapsed());
+        curl = curl.min(curl_upload(&path, &url, &token).await);
+    }
+    let uploads = fake
+        .requests_to("/api/upload-video")
+        .iter()
+        .filter(|r| {
+            r.headers
+                .get("user-agent")
+                .is_some_and(|a| a.starts_with("music-video-bot"))
+        })
+        .count();
+    assert_eq!(uploads, 3, "every bot upload reached the server");
+    let rss_growth_mb = (peak_rss_mb() - baseline_peak)
+        .max(0.0)
+        .max(rss_mb() - before);
     UploadFigures {
         bot,
         curl,
         rss_growth_mb,
     }
+}
+
+/// `curl -F files=@path` to the upload URL; its wall time.
+async fn curl_upload(path: &std::path::Path, url: &str, token: &str) -> Duration {
+    let start = Instant::now();
+    let status = tokio::process::Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-H"])
+        .arg(format!("Authorization: {token}"))
+        .arg("-F")
+        .arg(format!("files=@{}", path.display()))
+        .arg(url)
+        .status()
+        .await
+        .expect("curl runs (install curl)");
+    assert!(status.success(), "curl failed");
+    start.elapsed()
 }
 
 /// SSE decoding on one core, events per second.
@@ -316,4 +332,31 @@ fn main() {
     println!("conversations_completed: {}/{}", load.done, load.asked);
     println!("edit_latency_p99_ms: {:.2}", load.p99_ms);
     println!("sse_events_per_s: {sse:.0}");
+    let misses = missed_targets(ratio, upload.rss_growth_mb, &load);
+    for miss in &misses {
+        eprintln!("bench: target missed: {miss}");
+    }
+    if !misses.is_empty() {
+        std::process::exit(1);
+    }
+}
+
+/// The targets that this run missed, in words.
+fn missed_targets(ratio: f64, rss_growth_mb: f64, load: &LoadFigures) -> Vec<String> {
+    let mut misses = Vec::new();
+    if ratio.is_nan() || ratio > 1.10 {
+        misses.push(format!("upload time ÷ curl is {ratio:.3} (target ≤ 1.10)"));
+    }
+    if rss_growth_mb > 32.0 {
+        misses.push(format!(
+            "RSS grew {rss_growth_mb:.1} MB during the upload (target ≤ 32)"
+        ));
+    }
+    if load.done != load.asked {
+        misses.push(format!(
+            "{} of {} conversations completed",
+            load.done, load.asked
+        ));
+    }
+    misses
 }

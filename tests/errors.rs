@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::fake_nemo::{FakeNemo, Fault};
+use common::fake_nemo::{Body, FakeNemo, Fault};
 use common::harness::{actor, mp3, ready, say, Bot};
 use common::recorder::Recorder;
 use music_video_bot::engine::{Actor, Engine, Media, Request};
@@ -306,4 +306,60 @@ async fn a_502_when_opening_the_stream_is_not_retried() {
         rec.transcript()
     );
     still_serves(&bot.engine, &me).await;
+}
+
+/// A 32 MB WAV: big enough that the upload is still streaming when the test touches the file.
+fn big_wav(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("growing.wav");
+    let mut bytes = b"RIFF\0\0\0\0WAVEfmt ".to_vec();
+    bytes.resize(32 << 20, 1);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_that_changes_size_while_uploading_is_stopped_with_a_clear_answer() {
+    for grows in [true, false] {
+        let fake = FakeNemo::start().await;
+        let bot = Bot::start(&fake);
+        let me = actor("a", "c");
+        let path = big_wav(bot.dir.path());
+        // The server reads nothing for a while, so the upload stalls mid-file.
+        fake.fail_next(
+            "/api/upload-video",
+            Fault::SlowBody(std::time::Duration::from_millis(800)),
+        );
+        let rec = Recorder::new();
+        let request = Request::Upload {
+            media: vec![Media::File(path.clone())],
+            text: String::new(),
+        };
+        let upload = tokio::spawn({
+            let (engine, me, rec) = (bot.engine.clone(), me.clone(), rec.clone());
+            async move { engine.handle(&me, request, rec).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        let len = file.metadata().unwrap().len();
+        file.set_len(if grows { len + 4096 } else { len / 2 })
+            .unwrap();
+        upload.await.unwrap();
+
+        let text = rec.transcript();
+        assert!(
+            text.contains("growing.wav changed while I was uploading it"),
+            "grows={grows}: {text}"
+        );
+        assert!(!text.contains("Uploaded"), "grows={grows}: {text}");
+        let received = fake.requests_to("/api/upload-video");
+        assert_eq!(received.len(), 1, "not sent again");
+        assert!(
+            matches!(received[0].body, Body::Cut),
+            "the server got a cut-off upload, which it refuses"
+        );
+        still_serves(&bot.engine, &me).await;
+    }
 }

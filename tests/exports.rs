@@ -165,3 +165,29 @@ async fn an_unconfirmed_render_request_is_checked_not_repeated() {
         "the lost job is reported: {text}"
     );
 }
+
+#[tokio::test]
+async fn a_render_request_that_times_out_but_arrives_late_still_gets_its_link() {
+    let fake = FakeNemo::start().await;
+    let mut cfg = nemo_config(&fake);
+    cfg.request_timeout_ms = 300;
+    let bot = Bot::with_config(cfg);
+    let me = actor("alice", "c");
+    bot.engine
+        .handle(&me, say("make a video"), Recorder::new())
+        .await;
+    // The render request gets no answer in time; the server takes it after we gave up, so the
+    // first polls find nothing. That is not yet "lost".
+    fake.fail_next(
+        "/api/render/proxy/lambda",
+        Fault::Delay(Duration::from_millis(700)),
+    );
+    let rec = Recorder::new();
+    bot.engine.handle(&me, say("export"), rec.clone()).await;
+    bot.engine.idle().await;
+    let text = rec.transcript();
+    assert!(text.contains("did not confirm the export"), "{text}");
+    assert!(!text.contains("interrupted"), "{text}");
+    assert_eq!(rec.links().len(), 1, "{text}");
+    assert_eq!(fake.render_requests().len(), 1, "never rendered twice");
+}

@@ -477,7 +477,8 @@ async fn a_stalled_stream_times_out_with_a_clear_message() {
     let me = actor("a", "c");
     bot.engine.handle(&me, say("generate"), rec.clone()).await;
     assert!(
-        rec.transcript().contains("stopped waiting"),
+        rec.transcript()
+            .contains("sent nothing for a minute, so I stopped waiting"),
         "{}",
         rec.transcript()
     );

@@ -131,7 +131,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         poise::FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().name, "command failed: {error}");
             let reply = poise::CreateReply::default()
-                .content("Something went wrong on my side. Please try again.")
+                .content(crate::engine::text::OUR_TROUBLE)
                 .ephemeral(true);
             if let Err(e) = ctx.send(reply).await {
                 tracing::warn!("could not report a failure: {e}");

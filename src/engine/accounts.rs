@@ -50,7 +50,10 @@ impl Engine {
         }
         // The client id is kept before the request, so a crash cannot orphan the token.
         self.inner.store.put_account(account, &rec).await?;
-        let issued = match self.inner.nemo.anonymous_token(&rec.client_id).await {
+        // Safe to repeat like a read: the same client id always maps to the same account.
+        let nemo = &self.inner.nemo;
+        let client_id = rec.client_id.clone();
+        let issued = match super::turn::retry_reads(|| nemo.anonymous_token(&client_id)).await {
             Err(NemoError::MissingClientId { .. }) => {
                 rec.client_id = uuid::Uuid::new_v4().to_string();
                 self.inner.store.put_account(account, &rec).await?;

@@ -43,6 +43,9 @@ impl EngineError {
                 "The video service refused that file type. Supported formats: {}.",
                 SUPPORTED_EXTENSIONS.join(", ")
             ),
+            EngineError::Nemo(N::FileChanged { path, .. }) => format!(
+                "{path} changed while I was uploading it, so I stopped. Wait until it is fully saved, then send it again."
+            ),
             EngineError::Nemo(N::FileTooLarge { .. }) => {
                 "That file is too large for the video service (200 MB at most). Try compressing it or trimming the song.".into()
             }
@@ -57,11 +60,11 @@ impl EngineError {
             }
             EngineError::Nemo(e) if e.is_retryable() => {
                 tracing::error!(error = %e, "video service unavailable");
-                "The video service is not answering properly right now. Please try again in a few minutes.".into()
+                super::text::SERVICE_TROUBLE.into()
             }
             other => {
                 tracing::error!(error = %other, "request failed");
-                "Something went wrong on my side. Please try again; if it keeps happening, tell the bot's operator.".into()
+                super::text::OUR_TROUBLE.into()
             }
         }
     }

@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 /// Status of a job that was written down but whose render request may not have arrived.
 const SUBMITTING: &str = "submitting";
+/// Status of a job whose render request got no answer at all (timeout, reset): it may still
+/// be on its way, so "not found" means lost only after a grace period.
+const UNANSWERED: &str = "unanswered";
 
 impl Engine {
     /// Starts an export of the scope's current draft and polls it in the background.
@@ -55,6 +58,10 @@ impl Engine {
                     // The request may have arrived: keep the job and let polling find out,
                     // rather than risk a second render.
                     tracing::warn!(job = %job.id, "render request unconfirmed: {e}");
+                    if matches!(e, NemoError::Http { .. } | NemoError::Timeout { .. }) {
+                        job.status = UNANSWERED.into();
+                        self.save(&job).await;
+                    }
                     notify(front, text::EXPORT_UNCONFIRMED).await;
                     self.spawn_poll(job, front.clone());
                     return Ok(());
@@ -186,9 +193,7 @@ impl Engine {
                 }
                 None
             }
-            Err(EngineError::Nemo(NemoError::Api { status: 404, .. }))
-                if job.status == SUBMITTING =>
-            {
+            Err(EngineError::Nemo(NemoError::Api { status: 404, .. })) if self.lost(job) => {
                 Some(text::EXPORT_LOST.to_string())
             }
             Err(e) => {
@@ -206,6 +211,14 @@ impl Engine {
             tracing::warn!(job = %job.id, "could not post the export's end: {e}");
         }
         true
+    }
+
+    /// Whether "not found" means the render request never arrived: it got an answer (or none
+    /// long enough ago that it cannot still be on its way).
+    fn lost(&self, job: &JobRecord) -> bool {
+        let grace_secs = (2 * self.inner.cfg.request_timeout_ms).div_ceil(1000) + 1;
+        job.status == SUBMITTING
+            || (job.status == UNANSWERED && now_secs() > job.started + grace_secs)
     }
 
     async fn save(&self, job: &JobRecord) {

@@ -9,6 +9,12 @@ pub const DEFAULT_PROMPT: &str =
 pub const STILL_WORKING: &str = "⏳ Still working...";
 /// A stream that broke after the prompt was sent.
 pub const STREAM_BROKEN: &str = "⚠️ The connection to the video service broke while the agent was working. I did not resend your message (each message costs credits). Say `status` to see what was done.";
+/// The video service failed in a way that may pass (5xx, HTML pages, resets, timeouts).
+pub const SERVICE_TROUBLE: &str =
+    "The video service is not answering properly right now. Please try again in a few minutes.";
+/// Anything else that went wrong; the details are in the log.
+pub const OUR_TROUBLE: &str =
+    "Something went wrong on my side. Please try again; if it keeps happening, tell the bot's operator.";
 /// A silent turn that changed nothing.
 pub const SILENT_NO_CHANGE: &str = "The agent finished without a reply, and the timeline did not change. Try describing what you want in more detail.";
 /// A silent turn whose result could not be read.
@@ -46,7 +52,19 @@ pub fn agent_failed(message: &str) -> String {
 
 /// The turn ran past its time limit.
 pub fn turn_timeout(minutes: u64) -> String {
-    format!("⌛ The agent took longer than {minutes} minutes, so I stopped waiting. It may still finish in the background: say `status` in a bit to see the timeline.")
+    format!("⌛ The agent took longer than {}, so I stopped waiting. It may still finish in the background: say `status` in a bit to see the timeline.", minutes_text(minutes))
+}
+
+/// The stream went quiet for the idle limit.
+pub fn turn_quiet(minutes: u64) -> String {
+    format!("⌛ The video service sent nothing for {}, so I stopped waiting. The agent may still finish in the background: say `status` in a bit to see the timeline.", minutes_text(minutes))
+}
+
+fn minutes_text(minutes: u64) -> String {
+    match minutes {
+        1 => "a minute".into(),
+        n => format!("{n} minutes"),
+    }
 }
 
 /// A tool the agent is using.

@@ -22,7 +22,10 @@ pub struct TurnOutcome {
 enum Stop {
     Agent(String),
     Broken,
+    /// Past the turn's total time.
     Timeout,
+    /// No event for the idle time.
+    Quiet,
 }
 
 /// The agent's text so far. ADK streams `partial` chunks and then repeats the whole part in a
@@ -93,7 +96,6 @@ impl Engine {
             reply.flush(true).await?;
         }
         let failed = stop.is_some();
-        let agent_said_why = matches!(stop, Some(Stop::Agent(_)));
         match stop {
             Some(Stop::Agent(message)) => front
                 .send(&text::agent_failed(&message), true)
@@ -107,10 +109,17 @@ impl Engine {
                     .await
                     .map(drop)?
             }
+            Some(Stop::Quiet) => {
+                let minutes = self.inner.cfg.idle_timeout_ms.div_ceil(60_000);
+                front
+                    .send(&text::turn_quiet(minutes), true)
+                    .await
+                    .map(drop)?
+            }
+            // A turn that ended well but said nothing: tell what it changed. (A failed one
+            // already said what happened and how to look.)
+            None if answer.is_empty() => self.explain_change(actor, front, before.as_ref()).await?,
             None => {}
-        }
-        if answer.is_empty() && !agent_said_why {
-            self.explain_change(actor, front, before.as_ref()).await?;
         }
         if !failed {
             // What the agent suggested first, then the two actions every answer offers.
@@ -185,7 +194,8 @@ impl Engine {
                 }
                 _ = sleep_until(deadline.min(last_activity + idle)) => {
                     tracing::warn!("agent turn timed out");
-                    return Some(Stop::Timeout);
+                    let quiet = last_activity + idle < deadline;
+                    return Some(if quiet { Stop::Quiet } else { Stop::Timeout });
                 }
             }
         }

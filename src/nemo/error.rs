@@ -118,6 +118,24 @@ pub enum NemoError {
         /// What happened.
         reason: String,
     },
+    /// No answer within the allowed time, after the request may have reached the server.
+    #[error("{endpoint}: no answer within {after_ms} ms")]
+    Timeout {
+        /// The endpoint.
+        endpoint: String,
+        /// How long we waited.
+        after_ms: u64,
+    },
+    /// A local file's size changed while it was being uploaded (it was still being written).
+    #[error("{path} changed while being uploaded: {expected} bytes, now {now}")]
+    FileChanged {
+        /// The file's display name.
+        path: String,
+        /// Its size when checked.
+        expected: u64,
+        /// Its size afterwards.
+        now: u64,
+    },
     /// A local file could not be read for upload.
     #[error("reading {path}: {source}")]
     File {
@@ -132,7 +150,11 @@ impl NemoError {
     /// Whether trying the same request again later may succeed (for idempotent requests only).
     pub fn is_retryable(&self) -> bool {
         match self {
-            NemoError::Http { .. } | NemoError::RateLimited { .. } => true,
+            NemoError::Http { .. } | NemoError::RateLimited { .. } | NemoError::Timeout { .. } => {
+                true
+            }
+            // A body cut off mid-JSON is a broken connection, not a wrong shape.
+            NemoError::Decode { source, .. } => source.is_eof(),
             NemoError::Transport { status, .. } => *status >= 500 || *status == 0,
             NemoError::Api { status, .. } => *status >= 500,
             _ => false,
@@ -310,5 +332,13 @@ mod tests {
         assert!(html.is_retryable());
         let credits = classify("GET /x", 200, r#"{"code":2001}"#).unwrap_err();
         assert!(!credits.is_retryable());
+    }
+
+    #[test]
+    fn a_cut_off_body_is_retryable_but_a_wrong_one_is_not() {
+        let cut = classify("GET /x", 200, r#"{"code":0,"data":{"avail"#).unwrap_err();
+        assert!(matches!(cut, NemoError::Decode { .. }) && cut.is_retryable());
+        let garbage = classify("GET /x", 200, "OK!").unwrap_err();
+        assert!(matches!(garbage, NemoError::Decode { .. }) && !garbage.is_retryable());
     }
 }

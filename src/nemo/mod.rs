@@ -210,7 +210,10 @@ impl NemoClient {
     ) -> Result<Uploaded, NemoError> {
         let path = format!("/api/upload-video/nemo_agent/me/{}", seg(session_id));
         let endpoint = "POST /api/upload-video";
-        let json = self
+        // Bounded, but with room for big files: the usual timeout plus 1 s per MiB.
+        let bytes: u64 = files.iter().map(|f| f.size).sum();
+        let timeout = self.request_timeout + Duration::from_secs(bytes >> 20);
+        let sent = self
             .call(endpoint, || async {
                 let mut form = reqwest::multipart::Form::new();
                 for f in files {
@@ -218,10 +221,14 @@ impl NemoClient {
                 }
                 Ok(self
                     .request(Method::POST, &path, Some(token))
+                    .timeout(timeout)
                     .multipart(form))
             })
-            .await?;
-        decode_data(endpoint, json)
+            .await;
+        match sent {
+            Ok(json) => decode_data(endpoint, json),
+            Err(e) => Err(changed_file(files).await.unwrap_or(e)),
+        }
     }
 
     /// Uploads media by URL: `{"urls":[…],"source_type":"url"}`.
@@ -255,7 +262,15 @@ impl NemoClient {
             let req = self
                 .request(Method::POST, "/run_sse", Some(token))
                 .json(&body);
-            match TurnStream::open(req).await {
+            let opened = tokio::time::timeout(self.request_timeout, TurnStream::open(req))
+                .await
+                .unwrap_or_else(|_| {
+                    Err(NemoError::Timeout {
+                        endpoint: "POST /run_sse".into(),
+                        after_ms: self.request_timeout.as_millis() as u64,
+                    })
+                });
+            match opened {
                 // A 429 is a refusal: the message was not taken, so one retry cannot charge twice.
                 Err(NemoError::RateLimited { .. }) if !limited => {
                     limited = true;
@@ -348,14 +363,29 @@ fn decode_error(endpoint: &str, json: &Value, why: &str) -> NemoError {
 }
 
 async fn file_part(f: &CheckedFile) -> Result<reqwest::multipart::Part, NemoError> {
+    use futures_util::StreamExt;
+    use tokio::io::AsyncReadExt;
     let file = tokio::fs::File::open(&f.path)
         .await
         .map_err(|source| NemoError::File {
             path: f.name.clone(),
             source,
         })?;
+    // Exactly the checked length, then a last look at the file: if its size changed (it was
+    // still being written), the body ends in an error, which aborts the upload rather than
+    // sending a song cut short.
+    let (path, expected) = (f.path.clone(), f.size);
+    let end = futures_util::stream::once(async move {
+        match tokio::fs::metadata(&path).await {
+            Ok(m) if m.len() == expected => Ok(bytes::Bytes::new()),
+            _ => Err(std::io::Error::other(
+                "the file changed while being uploaded",
+            )),
+        }
+    });
     // Large reads keep a 200 MB upload near disk speed (the default 4 KiB chunks are slow).
-    let chunks = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024);
+    let chunks =
+        tokio_util::io::ReaderStream::with_capacity(file.take(f.size), 256 * 1024).chain(end);
     let body = reqwest::Body::wrap_stream(chunks);
     let part = reqwest::multipart::Part::stream_with_length(body, f.size).file_name(f.name.clone());
     part.mime_str(crate::engine::files::mime_type(&f.name))
@@ -363,6 +393,21 @@ async fn file_part(f: &CheckedFile) -> Result<reqwest::multipart::Part, NemoErro
             endpoint: "POST /api/upload-video".into(),
             source,
         })
+}
+
+/// After a failed upload: the first file whose size is no longer the checked one.
+async fn changed_file(files: &[CheckedFile]) -> Option<NemoError> {
+    for f in files {
+        let now = tokio::fs::metadata(&f.path).await.map_or(0, |m| m.len());
+        if now != f.size {
+            return Some(NemoError::FileChanged {
+                path: f.name.clone(),
+                expected: f.size,
+                now,
+            });
+        }
+    }
+    None
 }
 
 /// Percent-encodes an id for a path segment (ids are opaque and could hold anything).

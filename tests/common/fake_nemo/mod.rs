@@ -1,8 +1,11 @@
 //! A contract-faithful fake of the NemoVideo API on 127.0.0.1 (port 0), over real HTTP and
 //! real SSE, with scripted agent turns, scripted faults, and a log of everything received.
 
+mod chaos;
 mod routes;
 mod sse;
+
+pub use chaos::{Chaos, Mishap};
 
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -33,6 +36,8 @@ pub enum Body {
     Multipart(Vec<Part>),
     /// Anything else.
     Other(Vec<u8>),
+    /// The body never arrived whole (the sender broke off).
+    Cut,
 }
 
 /// One multipart part.
@@ -97,6 +102,8 @@ pub enum Step {
     Drop,
     /// A raw `data:` payload.
     Raw(String),
+    /// `data: <this>` exactly as given, even if it is not JSON.
+    Verbatim(String),
 }
 
 /// A fault served instead of the next matching request.
@@ -124,6 +131,13 @@ pub enum Fault {
     Drop,
     /// Wait, then serve normally.
     Delay(Duration),
+    /// Wait before reading the request's body (the sender stalls once buffers fill), then
+    /// serve normally.
+    SlowBody(Duration),
+    /// HTTP 200 whose JSON body stops in the middle (a complete HTTP answer).
+    Truncated,
+    /// Serve normally, then lose the answer (the connection dies).
+    LostReply,
 }
 
 /// Which documented render-status shape to answer with.
@@ -164,12 +178,37 @@ struct State {
     render_polls: u32,
     next_render_fail: Option<String>,
     counter: u64,
+    chaos: Option<Chaos>,
+    rolls: u64,
+    chaos_log: Vec<(String, Mishap)>,
 }
 
 impl State {
     fn next(&mut self) -> u64 {
         self.counter += 1;
         self.counter
+    }
+
+    /// The fault for this request: a scripted one first, else chaos mode's roll.
+    fn fault_for(&mut self, path: &str) -> Option<Fault> {
+        if let Some(f) = self.take_fault(path) {
+            return Some(f);
+        }
+        let mishap = self.roll(path, false)?;
+        self.chaos.as_ref().map(|c| c.fault(mishap))
+    }
+
+    /// Chaos mode's next roll for a request (`stream`: for an agent stream), logged.
+    fn roll(&mut self, path: &str, stream: bool) -> Option<Mishap> {
+        let chaos = self.chaos.as_ref()?;
+        self.rolls += 1;
+        let mishap = if stream {
+            chaos.stream(self.rolls)
+        } else {
+            chaos.request(self.rolls)
+        }?;
+        self.chaos_log.push((path.to_string(), mishap));
+        Some(mishap)
     }
 
     /// The first fault queued for a prefix of `path`, removed.
@@ -219,6 +258,9 @@ impl FakeNemo {
             render_polls: 2,
             next_render_fail: None,
             counter: 0,
+            chaos: None,
+            rolls: 0,
+            chaos_log: Vec::new(),
         }));
         let app = routes::router(state.clone());
         let task = tokio::spawn(async move {
@@ -280,6 +322,16 @@ impl FakeNemo {
     /// The next request whose path starts with the prefix gets the fault (FIFO per prefix).
     pub fn fail_next(&self, path_prefix: &str, fault: Fault) {
         self.with(|s| s.faults.push((path_prefix.to_string(), fault)));
+    }
+
+    /// Turns chaos mode on (`Some`) or off; scripted faults still come first.
+    pub fn set_chaos(&self, chaos: Option<Chaos>) {
+        self.with(|s| s.chaos = chaos);
+    }
+
+    /// Every chaos fault served so far: the path and the kind, in order.
+    pub fn chaos_log(&self) -> Vec<(String, Mishap)> {
+        self.with(|s| s.chaos_log.clone())
     }
 
     /// Which render-status shape to answer with.

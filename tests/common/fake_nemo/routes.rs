@@ -28,8 +28,9 @@ async fn handle(state: Shared, req: Request) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let headers = req.headers().clone();
-    let body = read_body(req).await;
-    let fault = {
+    // Logged on arrival, so a request whose sender breaks off (and whose handler is then
+    // dropped) still shows, with its body `Cut`.
+    let (fault, at) = {
         let mut s = state.lock().unwrap();
         s.log.push(Recorded {
             method: method.to_string(),
@@ -38,16 +39,31 @@ async fn handle(state: Shared, req: Request) -> Response {
                 .iter()
                 .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
                 .collect::<BTreeMap<_, _>>(),
-            body: body.clone(),
+            body: Body::Cut,
         });
-        s.take_fault(&path)
+        (s.fault_for(&path), s.log.len() - 1)
     };
-    match fault {
-        Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
-        Some(other) => return fault_response(other),
-        None => {}
+    if let Some(Fault::SlowBody(d)) = fault {
+        tokio::time::sleep(d).await;
     }
-    route(&state, &method, &path, &headers, &body).await
+    let body = read_body(req).await;
+    state.lock().unwrap().log[at].body = body.clone();
+    // Once the body is in, the work goes on even if the client hangs up (a real backend does
+    // not notice), so a request can succeed after its sender timed out.
+    let work = tokio::spawn(async move {
+        match fault {
+            Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
+            Some(Fault::LostReply) => {
+                drop(route(&state, &method, &path, &headers, &body).await);
+                return fault_response(Fault::Drop);
+            }
+            Some(Fault::SlowBody(_)) | None => {}
+            Some(other) => return fault_response(other),
+        }
+        route(&state, &method, &path, &headers, &body).await
+    });
+    work.await
+        .unwrap_or_else(|_| reply(500, json!({"code": 500, "message": "fake crashed"})))
 }
 
 async fn read_body(req: Request) -> Body {
@@ -66,12 +82,19 @@ async fn read_body(req: Request) -> Body {
             let filename = field.file_name().map(str::to_string);
             let content_type = field.content_type().map(str::to_string);
             let (mut bytes, mut size) = (Vec::new(), 0);
-            while let Ok(Some(chunk)) = field.chunk().await {
-                size += chunk.len();
-                if size <= KEEP_BYTES {
-                    bytes.extend_from_slice(&chunk);
-                } else {
-                    bytes = Vec::new();
+            loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        size += chunk.len();
+                        if size <= KEEP_BYTES {
+                            bytes.extend_from_slice(&chunk);
+                        } else {
+                            bytes = Vec::new();
+                        }
+                    }
+                    Ok(None) => break,
+                    // An upload cut off mid-part is refused, as a real server does.
+                    Err(_) => return Body::Cut,
                 }
             }
             parts.push(Part {
@@ -129,7 +152,15 @@ fn fault_response(fault: Fault) -> Response {
             )
                 .into_response()
         }
-        Fault::Delay(_) => unreachable!("handled before"),
+        Fault::Truncated => (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            r#"{"code":0,"message":"success","data":{"id":"#,
+        )
+            .into_response(),
+        Fault::Delay(_) | Fault::SlowBody(_) | Fault::LostReply => {
+            unreachable!("handled before")
+        }
     }
 }
 

@@ -31,10 +31,15 @@ pub(super) fn start(s: &mut State, shared: Shared, user: &str, body: &Body) -> R
         );
     }
     s.credits.0 -= 50;
-    let steps = match s.turns.pop_front() {
+    let mut steps = match s.turns.pop_front() {
         Some(steps) => steps,
         None => default_turn(s, &sid),
     };
+    if let Some(mishap) = s.roll("/run_sse (stream)", true) {
+        if let Some(chaos) = &s.chaos {
+            steps = chaos.spoil(mishap, steps);
+        }
+    }
     let (tx, rx) = tokio::sync::mpsc::channel::<Chunk>(16);
     tokio::spawn(play(shared, sid, steps, tx));
     let stream =
@@ -83,6 +88,7 @@ async fn play(shared: Shared, sid: String, steps: Vec<Step>, tx: tokio::sync::mp
             }
             Step::Comment => ": keepalive\n\n".to_string(),
             Step::EmptyData => "data:\n\n".to_string(),
+            Step::Verbatim(v) => format!("data: {v}\n\n"),
             Step::Text(t) => format!("data: {}\n\n", event(Step::Text(stamp(&t)))),
             other => format!("data: {}\n\n", event(other)),
         };
@@ -126,9 +132,12 @@ fn event(step: Step) -> Value {
         }
         Step::Crash(e) => json!({"error": e, "error_details": {"type": "RuntimeError"}}),
         Step::Raw(r) => serde_json::from_str(&r).unwrap_or(Value::String(r)),
-        Step::Sleep(_) | Step::SetDraft(_) | Step::Drop | Step::Comment | Step::EmptyData => {
-            Value::Null
-        }
+        Step::Sleep(_)
+        | Step::SetDraft(_)
+        | Step::Drop
+        | Step::Comment
+        | Step::EmptyData
+        | Step::Verbatim(_) => Value::Null,
     }
 }
 
