@@ -4,7 +4,7 @@
 mod common;
 
 use common::fake_nemo::FakeNemo;
-use common::harness::mp3;
+use common::harness::{bot_command, mp3};
 use std::process::Stdio;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
@@ -19,24 +19,11 @@ async fn run(
     stdin: &str,
     token: Option<&str>,
 ) -> (i32, String, String) {
-    let config = dir.join("test.toml");
-    let toml = format!(
-        "[nemo]\npoll_interval_ms = 30\nstill_working_ms = 150\nretry_after_ms = 50\n[store]\npath = \"{}\"\n",
-        dir.join("db").display()
-    );
-    std::fs::write(&config, toml).unwrap();
-    let mut cmd = Command::new(BIN);
-    cmd.arg("--config").arg(&config).args(args).current_dir(dir);
-    cmd.env("NEMO_API_BASE", fake.base_url())
-        .env("RUST_LOG", "debug")
-        .env_remove("DISCORD_TOKEN");
-    match token {
-        Some(t) => cmd.env("NEMO_TOKEN", t),
-        None => cmd.env_remove("NEMO_TOKEN"),
-    };
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = bot_command(dir, fake, "");
+    cmd.args(args);
+    if let Some(t) = token {
+        cmd.env("NEMO_TOKEN", t);
+    }
     let mut child = cmd.spawn().expect("spawn the binary");
     let mut input = child.stdin.take().unwrap();
     input.write_all(stdin.as_bytes()).await.unwrap();

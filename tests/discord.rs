@@ -458,6 +458,56 @@ async fn a_restart_mid_export_posts_the_link_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_posted_again_after_a_crash_shows_once() {
+    let mut bot = start().await;
+    bot.nemo.set_render_polls(10);
+    bot.discord
+        .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with render progress", |m| {
+            m.content.contains("Rendering")
+        })
+        .await;
+    let job = bot.store.jobs().unwrap().pop().expect("a running export");
+    bot.discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    // As if the bot died after posting the link but before forgetting the job.
+    bot.store.put_job(&job).await.unwrap();
+    bot.restart().await;
+    let link_posts = || -> Vec<common::fake_discord::Call> {
+        bot.discord
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "POST")
+            .filter(|c| {
+                c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(".mp4"))
+            })
+            .collect()
+    };
+    for _ in 0..200 {
+        if link_posts().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let posts = link_posts();
+    assert_eq!(posts.len(), 2, "posted again after the restart");
+    assert!(posts
+        .iter()
+        .all(|c| c.body["enforce_nonce"] == true && c.body["nonce"] == json!(job.id)));
+    let shown = bot
+        .discord
+        .messages(CHANNEL)
+        .into_iter()
+        .filter(|m| m.content.contains(".mp4"))
+        .count();
+    assert_eq!(shown, 1, "Discord shows it once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mp4_is_attached_when_it_fits_the_reported_limit() {
     let bot = start_with(|c| c.discord.attach_video = true).await;
     bot.discord

@@ -151,7 +151,13 @@ async fn a_duplicate_render_id_is_replaced_by_a_new_one() {
 #[tokio::test]
 async fn an_unconfirmed_render_request_is_checked_not_repeated() {
     let fake = FakeNemo::start().await;
-    let (bot, me) = ready(&fake, "a").await;
+    let mut cfg = nemo_config(&fake);
+    cfg.request_timeout_ms = 300;
+    let bot = Bot::with_config(cfg);
+    let me = actor("a", "c");
+    bot.engine
+        .handle(&me, say("make a video"), Recorder::new())
+        .await;
     fake.fail_next("/api/render/proxy/lambda", Fault::Html(502));
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Export, rec.clone()).await;

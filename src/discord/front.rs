@@ -2,7 +2,7 @@
 //! token, so they outlive the 15-minute interaction token; while that token lives, progress goes
 //! into the command's own (deferred) response and private links go as ephemeral follow-ups.
 
-use super::ids::button_id;
+use super::ids::{button_id, nonce_for};
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use crate::engine::gui::Suggestion;
 use async_trait::async_trait;
@@ -214,9 +214,14 @@ impl Front for ChannelFront {
             return self.private(&text).await;
         }
         let button = CreateButton::new_link(&link.url).label("Download MP4");
+        // The same export's link posted again (a crash between posting and forgetting the job)
+        // is dropped by Discord.
+        let nonce = serenity::Nonce::String(nonce_for(&link.key));
         let mut message = CreateMessage::new()
             .content(format!("<@{}> {text}", self.user.get()))
-            .components(vec![CreateActionRow::Buttons(vec![button])]);
+            .components(vec![CreateActionRow::Buttons(vec![button])])
+            .nonce(nonce)
+            .enforce_nonce(true);
         if let Some(limit) = self.attach_limit {
             match fetch_small(&link.url, limit).await {
                 Some(bytes) => {

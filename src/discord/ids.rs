@@ -58,6 +58,23 @@ pub fn check_attachment(name: &str, size: u64) -> Result<(), FileProblem> {
     check_size(name, size)
 }
 
+/// Discord keeps a message nonce to 25 characters.
+const MAX_NONCE: usize = 25;
+
+/// The nonce for a message that must appear once: Discord drops a second message with the same
+/// nonce from the same bot for a few minutes (`enforce_nonce`), which covers a link posted again
+/// by an export resumed after a crash. Keys that fit are used as they are; longer ones hashed.
+pub fn nonce_for(key: &str) -> String {
+    if key.len() <= MAX_NONCE {
+        return key.to_string();
+    }
+    // FNV-1a: stable across runs and builds, unlike std's hasher.
+    let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("k{hash:016x}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +130,16 @@ mod tests {
                 "{scope} {channel} {user}"
             );
         }
+    }
+
+    #[test]
+    fn nonces_fit_and_are_stable() {
+        assert_eq!(nonce_for("render_1764000000000"), "render_1764000000000");
+        let long = "render_".repeat(10);
+        let nonce = nonce_for(&long);
+        assert!(nonce.len() <= MAX_NONCE);
+        assert_eq!(nonce, nonce_for(&long));
+        assert_ne!(nonce, nonce_for(&format!("{long}x")));
     }
 
     #[test]

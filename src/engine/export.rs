@@ -12,9 +12,6 @@ use std::sync::Arc;
 
 /// Status of a job that was written down but whose render request may not have arrived.
 const SUBMITTING: &str = "submitting";
-/// Status of a job whose render request got no answer at all (timeout, reset): it may still
-/// be on its way, so "not found" means lost only after a grace period.
-const UNANSWERED: &str = "unanswered";
 
 impl Engine {
     /// Starts an export of the scope's current draft and polls it in the background.
@@ -58,10 +55,6 @@ impl Engine {
                     // The request may have arrived: keep the job and let polling find out,
                     // rather than risk a second render.
                     tracing::warn!(job = %job.id, "render request unconfirmed: {e}");
-                    if matches!(e, NemoError::Http { .. } | NemoError::Timeout { .. }) {
-                        job.status = UNANSWERED.into();
-                        self.save(&job).await;
-                    }
                     notify(front, text::EXPORT_UNCONFIRMED).await;
                     self.spawn_poll(job, front.clone());
                     return Ok(());
@@ -213,12 +206,12 @@ impl Engine {
         true
     }
 
-    /// Whether "not found" means the render request never arrived: it got an answer (or none
-    /// long enough ago that it cannot still be on its way).
+    /// Whether "not found" means the render request never arrived: only once it was sent
+    /// long enough ago that it cannot still be on its way (it may have timed out on our side,
+    /// or the bot may have died while sending it, and still reach the service late).
     fn lost(&self, job: &JobRecord) -> bool {
         let grace_secs = (2 * self.inner.cfg.request_timeout_ms).div_ceil(1000) + 1;
-        job.status == SUBMITTING
-            || (job.status == UNANSWERED && now_secs() > job.started + grace_secs)
+        job.status == SUBMITTING && now_secs() > job.started + grace_secs
     }
 
     async fn save(&self, job: &JobRecord) {

@@ -23,6 +23,28 @@ pub fn nemo_config(fake: &FakeNemo) -> NemoConfig {
     }
 }
 
+/// The binary, pointed at `fake`, with a config in `dir` (short intervals, the store in
+/// `dir/db`, then `extra_toml`'s lines) and piped standard streams. `RUST_LOG=debug`, so that
+/// tests can check that the log leaks nothing.
+pub fn bot_command(dir: &Path, fake: &FakeNemo, extra_toml: &str) -> tokio::process::Command {
+    let config = dir.join("test.toml");
+    let toml = format!(
+        "[nemo]\npoll_interval_ms = 30\nstill_working_ms = 150\nretry_after_ms = 50\n{extra_toml}\n[store]\npath = \"{}\"\n",
+        dir.join("db").display()
+    );
+    std::fs::write(&config, toml).expect("write the config");
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_music-video-bot"));
+    cmd.arg("--config").arg(&config).current_dir(dir);
+    cmd.env("NEMO_API_BASE", fake.base_url())
+        .env("RUST_LOG", "debug")
+        .env_remove("NEMO_TOKEN")
+        .env_remove("DISCORD_TOKEN");
+    cmd.stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
 /// A temporary directory holding a store, kept alive by the test.
 pub struct Bot {
     /// The engine.

@@ -57,6 +57,8 @@ struct State {
     /// When each interaction token was issued, and how long tokens live here.
     issued: BTreeMap<String, tokio::time::Instant>,
     token_ttl: Option<Duration>,
+    /// Message nonces seen with `enforce_nonce`, per channel, and the message each made.
+    nonces: BTreeMap<String, u64>,
 }
 
 impl State {
@@ -119,8 +121,10 @@ impl FakeDiscord {
     }
 
     /// Waits until the bot identified and registered its commands (`times` start-ups in all).
+    /// Generous: serenity waits ~5 s before retrying a shard start that did not take, and a
+    /// loaded CI machine can need that more than once.
     pub async fn wait_ready(&self, times: usize) {
-        for _ in 0..400 {
+        for _ in 0..1_200 {
             let ready = {
                 let s = self.state.lock().unwrap();
                 let registered = s

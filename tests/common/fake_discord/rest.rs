@@ -77,7 +77,22 @@ async fn handle(state: Shared, req: Request) -> Response {
         }
         ("POST", ["webhooks", _, _]) => upsert(&mut s, 0, None, &body),
         ("POST", ["channels", channel, "messages"]) => {
-            upsert(&mut s, channel.parse().unwrap_or(0), None, &body)
+            // Discord: with enforce_nonce, a second message with a nonce seen in the last few
+            // minutes is not created; the first one is returned.
+            let nonce = (body["enforce_nonce"] == true && !body["nonce"].is_null())
+                .then(|| format!("{channel}/{}", body["nonce"]));
+            if let Some(m) = nonce
+                .as_ref()
+                .and_then(|n| s.nonces.get(n))
+                .and_then(|id| s.messages.get(id))
+            {
+                return ok(msg_json(m));
+            }
+            let id = s.id();
+            if let Some(n) = nonce {
+                s.nonces.insert(n, id);
+            }
+            upsert(&mut s, channel.parse().unwrap_or(0), Some(id), &body)
         }
         ("PATCH", ["channels", channel, "messages", id]) => {
             let id: u64 = id.parse().unwrap_or(0);
@@ -169,13 +184,17 @@ fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value) -> Respons
     if let Some(c) = body.get("components") {
         entry.components = c.clone();
     }
-    let m = entry.clone();
-    ok(json!({
+    ok(msg_json(entry))
+}
+
+/// A message as Discord's API shows it.
+fn msg_json(m: &Msg) -> Value {
+    json!({
         "id": m.id.to_string(), "channel_id": m.channel.to_string(), "author": user_json(APP_ID, true),
         "content": m.content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
         "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
         "embeds": [], "pinned": false, "type": 0, "components": m.components,
-    }))
+    })
 }
 
 fn ok(v: Value) -> Response {

@@ -57,7 +57,7 @@ pub struct Part {
 }
 
 /// Parts up to this size are kept whole in the log.
-pub const KEEP_BYTES: usize = 16 * 1024 * 1024;
+pub const KEEP_BYTES: usize = 1024 * 1024;
 
 /// One step of a scripted agent turn.
 #[derive(Debug, Clone)]

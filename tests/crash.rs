@@ -1,0 +1,202 @@
+//! Kill -9: the real binary is killed at seeded random moments of uploads, agent turns and
+//! exports, 24 times over one store. Every restart must open the store, resume the exports
+//! left running, and in the end every render the server accepted has its link posted exactly
+//! once, and none was requested twice. `KILL_SEED=<n>` replays other moments.
+
+mod common;
+
+use common::fake_nemo::{Body, FakeNemo, Fault, Step};
+use common::harness::{bot_command, mp3};
+use std::collections::BTreeMap;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const KILLS: usize = 24;
+
+/// Where in a conversation a kill lands.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    Upload,
+    Turn,
+    Export,
+}
+
+impl Phase {
+    /// The request that marks the phase's start, and how long after it to kill at most.
+    fn marker(self) -> (&'static str, u64) {
+        match self {
+            Phase::Upload => ("/api/upload-video", 300),
+            Phase::Turn => ("/run_sse", 400),
+            Phase::Export => ("/api/render/proxy/lambda", 700),
+        }
+    }
+}
+
+/// A seeded sequence of numbers (SplitMix64).
+struct Rolls(u64);
+
+impl Rolls {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % n.max(1)
+    }
+}
+
+/// How many POSTs to `path` the fake has received.
+fn posts(fake: &FakeNemo, path: &str) -> usize {
+    fake.requests_to(path)
+        .iter()
+        .filter(|r| r.method == "POST")
+        .count()
+}
+
+/// Waits until the fake has received one more POST to `path` than `before`.
+async fn arrived(fake: &FakeNemo, path: &str, before: usize) -> bool {
+    for _ in 0..2_000 {
+        if posts(fake, path) > before {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    false
+}
+
+/// What one run of the bot printed, read to the end.
+async fn output(child: &mut tokio::process::Child) -> (String, String) {
+    let (mut out, mut err) = (String::new(), String::new());
+    if let Some(mut o) = child.stdout.take() {
+        o.read_to_string(&mut out).await.unwrap();
+    }
+    if let Some(mut e) = child.stderr.take() {
+        e.read_to_string(&mut err).await.unwrap();
+    }
+    (out, err)
+}
+
+/// Render ids in the video links a run printed.
+fn posted_links(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter(|l| l.starts_with("🎉"))
+        .filter_map(|l| l.rsplit("/files/").next()?.strip_suffix(".mp4"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The ids of the renders the server accepted (a complete request with an id).
+fn accepted_renders(fake: &FakeNemo) -> Vec<String> {
+    fake.render_requests()
+        .into_iter()
+        .filter_map(|r| match r.body {
+            Body::Json(v) => v["id"].as_str().map(str::to_string),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_at_random_moments_the_bot_resumes_and_posts_each_link_once() {
+    let seed = std::env::var("KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(11_25);
+    let mut rolls = Rolls(seed);
+    let fake = FakeNemo::start().await;
+    fake.set_credits(1_000_000, 0);
+    fake.set_render_polls(20);
+    let dir = tempfile::tempdir().unwrap();
+    let song = mp3(dir.path(), "song.mp3");
+    let extra =
+        "request_timeout_ms = 2000\nexport_timeout_ms = 120000\n[limits]\nexports_per_user = 100";
+    let mut links: Vec<String> = Vec::new();
+    let mut resumed_runs = 0;
+
+    for kill in 0..KILLS {
+        let phase = [Phase::Upload, Phase::Turn, Phase::Export][kill % 3];
+        let (path, window_ms) = phase.marker();
+        // Slow enough phases that a kill lands inside them.
+        fake.fail_next(
+            "/api/upload-video",
+            Fault::SlowBody(Duration::from_millis(250)),
+        );
+        fake.push_turn(vec![
+            Step::Call("generate_video".into()),
+            Step::SetDraft(serde_json::json!({"t": [{"tt": 0, "sg": [{"id": "s1", "st": 0, "d": 8000}]}], "d": 8000})),
+            Step::Sleep(Duration::from_millis(300)),
+            Step::Text("Here is your draft, cut to the beat.".into()),
+        ]);
+        let before = posts(&fake, path);
+        let mut child = bot_command(dir.path(), &fake, extra)
+            .args(["console", "--channel", "studio"])
+            .spawn()
+            .expect("the bot starts");
+        let mut stdin = child.stdin.take().unwrap();
+        let line = format!("/musicvideo make it neon --file {}\n", song.display());
+        stdin.write_all(line.as_bytes()).await.unwrap();
+        let came = arrived(&fake, path, before).await;
+        tokio::time::sleep(Duration::from_millis(rolls.below(window_ms))).await;
+        child.start_kill().expect("kill -9");
+        if !came {
+            let (stdout, stderr) = output(&mut child).await;
+            panic!("run {kill}: no request to {path}:\n{stdout}\n{stderr}");
+        }
+        let status = child.wait().await.unwrap();
+        assert_eq!(status.code(), None, "killed by a signal, not exited");
+        let (stdout, stderr) = output(&mut child).await;
+        assert!(!stderr.contains("panicked"), "run {kill}: {stderr}");
+        assert!(
+            !stderr.contains("opening the store"),
+            "run {kill}: {stderr}"
+        );
+        resumed_runs += usize::from(stdout.contains("Resuming"));
+        links.extend(posted_links(&stdout));
+        drop(stdin);
+    }
+
+    // One last, undisturbed run finishes whatever is left and exits.
+    let mut last = bot_command(dir.path(), &fake, extra)
+        .args(["console", "--channel", "studio"])
+        .spawn()
+        .unwrap();
+    drop(last.stdin.take());
+    let (stdout, stderr) = tokio::time::timeout(Duration::from_secs(60), output(&mut last))
+        .await
+        .expect("the last run finished its exports");
+    let status = last.wait().await.unwrap();
+    assert!(status.success(), "stdout: {stdout}\nstderr: {stderr}");
+    links.extend(posted_links(&stdout));
+
+    let mut posted: BTreeMap<String, usize> = BTreeMap::new();
+    for id in &links {
+        *posted.entry(id.clone()).or_default() += 1;
+    }
+    let accepted = accepted_renders(&fake);
+    let mut requested: BTreeMap<String, usize> = BTreeMap::new();
+    for id in &accepted {
+        *requested.entry(id.clone()).or_default() += 1;
+    }
+    eprintln!(
+        "seed {seed}: {} renders accepted, {} links, {resumed_runs} runs resumed exports",
+        accepted.len(),
+        links.len()
+    );
+    assert!(
+        requested.values().all(|n| *n == 1),
+        "a render was requested twice: {requested:?}"
+    );
+    for id in requested.keys() {
+        assert_eq!(posted.get(id), Some(&1), "render {id}: links {posted:?}");
+    }
+    assert_eq!(
+        posted.len(),
+        requested.len(),
+        "no link without a render: {posted:?}"
+    );
+    assert!(
+        resumed_runs >= 3,
+        "kills mid-export were resumed ({resumed_runs} runs)"
+    );
+}
