@@ -363,3 +363,30 @@ async fn a_file_that_changes_size_while_uploading_is_stopped_with_a_clear_answer
         still_serves(&bot.engine, &me).await;
     }
 }
+
+#[tokio::test]
+async fn a_hostile_file_name_is_cleaned_before_it_is_shown_or_sent() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    let song = mp3(bot.dir.path(), "song.mp3");
+    let hostile = bot.dir.path().join("my\u{7}song\u{1b}[31m\r.mp3");
+    std::fs::rename(&song, &hostile).unwrap();
+    let rec = Recorder::new();
+    let request = Request::Upload {
+        media: vec![Media::File(hostile)],
+        text: String::new(),
+    };
+    bot.engine.handle(&me, request, rec.clone()).await;
+    let uploads = fake.requests_to("/api/upload-video");
+    let Body::Multipart(parts) = &uploads[0].body else {
+        panic!("a multipart upload")
+    };
+    assert_eq!(parts[0].filename.as_deref(), Some("mysong[31m.mp3"));
+    let text = rec.transcript();
+    assert!(text.contains("Uploaded mysong[31m.mp3"), "{text}");
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+}

@@ -165,13 +165,12 @@ impl Engine {
         Ok(self.inner.store.remove_session(&actor.scope).await?)
     }
 
-    /// Whose registration link a 2001 may show to this actor: `Ok(Some(id))` for their own
-    /// anonymous account, `Err(())` when the scope's session belongs to someone else.
-    pub(crate) fn bind_id(&self, actor: &Actor) -> Result<Option<String>, ()> {
+    /// Whose credits ran out, as far as this actor may be told.
+    pub(crate) fn credits_owner(&self, actor: &Actor) -> CreditsOwner {
         let account = self.account_of(actor);
         let session = self.existing_session(actor).ok().flatten();
         if session.as_ref().is_some_and(|s| s.account != account) {
-            return Err(());
+            return CreditsOwner::Someone;
         }
         let own = self
             .inner
@@ -180,6 +179,19 @@ impl Engine {
             .ok()
             .flatten()
             .and_then(|a| a.user_id);
-        Ok(own.or_else(|| session.and_then(|s| s.user_id)))
+        match own.or_else(|| session.and_then(|s| s.user_id)) {
+            Some(id) if id.starts_with("anon_") => CreditsOwner::Anonymous(id),
+            _ => CreditsOwner::Registered,
+        }
     }
+}
+
+/// The account behind a 2001 (out of credits), from the asking user's side.
+pub(crate) enum CreditsOwner {
+    /// The user's own anonymous account: the registration link binds it (`?bind=<id>`).
+    Anonymous(String),
+    /// The user's own registered account (or one we know nothing of).
+    Registered,
+    /// The project runs on another member's account: their link is not shown.
+    Someone,
 }

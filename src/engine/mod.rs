@@ -23,6 +23,7 @@ use crate::config::{LimitsConfig, NemoConfig};
 use crate::nemo::NemoClient;
 use crate::secret::Secret;
 use crate::store::Store;
+use accounts::CreditsOwner;
 use route::{route, Action};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -144,15 +145,29 @@ impl Engine {
 
     /// Serves one request. Never fails: every error becomes one clear message to the user.
     pub async fn handle(&self, actor: &Actor, request: Request, front: Arc<dyn Front>) {
-        let result = match resolve(request) {
+        let request = resolve(request);
+        // Requests that change the session run one at a time per scope; reads and /reset
+        // (which takes the lock itself) do not wait behind a long turn.
+        let changes = matches!(
+            request,
+            Request::MusicVideo { .. } | Request::Upload { .. } | Request::Export | Request::Say(_)
+        );
+        let _turn = if changes {
+            Some(self.lock_scope(actor, &front).await)
+        } else {
+            None
+        };
+        let result = match request {
+            Request::MusicVideo { prompt, media } => {
+                self.music_video(actor, &front, prompt, media).await
+            }
+            Request::Upload { media, text } => self.dropped(actor, &front, media, text).await,
+            Request::Export => self.export(actor, &front).await,
+            Request::Say(words) => self.run_turn(actor, &front, &words).await.map(drop),
             Request::Credits => self.credits(actor, &front).await,
             Request::Status => self.status(actor, &front).await,
             Request::Open => self.open(actor, &front).await,
             Request::Reset => self.reset(actor, &front).await,
-            other => {
-                let _turn = self.lock_scope(actor, &front).await;
-                self.serve(actor, other, &front).await
-            }
         };
         if let Err(e) = result {
             self.report(actor, &front, e).await;
@@ -172,24 +187,6 @@ impl Engine {
         self.inner.stopping.cancel();
         self.inner.tasks.close();
         self.inner.tasks.wait().await;
-    }
-
-    /// Requests that change the session, run one at a time per scope.
-    async fn serve(
-        &self,
-        actor: &Actor,
-        request: Request,
-        front: &Arc<dyn Front>,
-    ) -> Result<(), EngineError> {
-        match request {
-            Request::MusicVideo { prompt, media } => {
-                self.music_video(actor, front, prompt, media).await
-            }
-            Request::Upload { media, text } => self.dropped(actor, front, media, text).await,
-            Request::Export => self.export(actor, front).await,
-            Request::Say(words) => self.run_turn(actor, front, &words).await.map(drop),
-            Request::Credits | Request::Status | Request::Open | Request::Reset => Ok(()),
-        }
     }
 
     /// One request at a time per scope: a second one waits, and is told its place in line.
@@ -281,8 +278,8 @@ impl Engine {
     async fn report(&self, actor: &Actor, front: &Arc<dyn Front>, err: EngineError) {
         let delivered = match &err {
             EngineError::Nemo(crate::nemo::NemoError::NoCredits { .. }) => {
-                match self.bind_id(actor) {
-                    Ok(Some(id)) if id.starts_with("anon_") => {
+                match self.credits_owner(actor) {
+                    CreditsOwner::Anonymous(id) => {
                         let link = Link {
                             kind: LinkKind::Register,
                             text: text::NO_CREDITS_REGISTER.into(),
@@ -291,8 +288,10 @@ impl Engine {
                         };
                         front.post_link(&link).await
                     }
-                    Ok(_) => front.send(&err.user_text(), true).await.map(drop),
-                    Err(()) => front.send(text::NO_CREDITS_NOT_YOURS, true).await.map(drop),
+                    CreditsOwner::Registered => front.send(&err.user_text(), true).await.map(drop),
+                    CreditsOwner::Someone => {
+                        front.send(text::NO_CREDITS_NOT_YOURS, true).await.map(drop)
+                    }
                 }
             }
             _ => front.send(&err.user_text(), true).await.map(drop),
