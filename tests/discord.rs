@@ -430,10 +430,10 @@ async fn an_export_that_outlives_the_interaction_token_still_posts() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restart_mid_export_posts_the_link_once() {
-    let mut bot = start().await;
-    bot.nemo.set_render_polls(15);
+/// A bot whose /musicvideo export is rendering (the render takes `polls` status reads).
+async fn exporting(polls: u32) -> Running {
+    let bot = start().await;
+    bot.nemo.set_render_polls(polls);
     bot.discord
         .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
     bot.discord
@@ -441,33 +441,34 @@ async fn a_restart_mid_export_posts_the_link_once() {
             m.content.contains("Rendering")
         })
         .await;
+    bot
+}
+
+/// MP4 links in the channel.
+fn links_shown(bot: &Running) -> usize {
+    bot.discord
+        .messages(CHANNEL)
+        .into_iter()
+        .filter(|m| m.content.contains(".mp4"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_mid_export_posts_the_link_once() {
+    let mut bot = exporting(15).await;
     bot.restart().await;
     bot.discord
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    let links = bot
-        .discord
-        .messages(CHANNEL)
-        .into_iter()
-        .filter(|m| m.content.contains(".mp4"))
-        .count();
-    assert_eq!(links, 1, "posted once");
+    assert_eq!(links_shown(&bot), 1, "posted once");
     let renders = bot.nemo.render_requests().len();
     assert_eq!(renders, 1, "not rendered again");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_link_posted_again_after_a_crash_shows_once() {
-    let mut bot = start().await;
-    bot.nemo.set_render_polls(10);
-    bot.discord
-        .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
-    bot.discord
-        .wait_for(CHANNEL, "with render progress", |m| {
-            m.content.contains("Rendering")
-        })
-        .await;
+    let mut bot = exporting(10).await;
     let job = bot.store.jobs().unwrap().pop().expect("a running export");
     bot.discord
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
@@ -498,13 +499,7 @@ async fn a_link_posted_again_after_a_crash_shows_once() {
     assert!(posts
         .iter()
         .all(|c| c.body["enforce_nonce"] == true && c.body["nonce"] == json!(job.id)));
-    let shown = bot
-        .discord
-        .messages(CHANNEL)
-        .into_iter()
-        .filter(|m| m.content.contains(".mp4"))
-        .count();
-    assert_eq!(shown, 1, "Discord shows it once");
+    assert_eq!(links_shown(&bot), 1, "Discord shows it once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

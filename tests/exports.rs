@@ -3,8 +3,9 @@
 mod common;
 
 use common::fake_nemo::{Body, FakeNemo, Fault, RenderShape};
-use common::harness::{actor, nemo_config, ready, say, Bot};
+use common::harness::{actor, nemo_config, ready, ready_with, say, Bot};
 use common::recorder::{Recorder, ToRecorder};
+use music_video_bot::engine::Actor;
 use music_video_bot::engine::Request;
 use std::time::Duration;
 
@@ -148,16 +149,18 @@ async fn a_duplicate_render_id_is_replaced_by_a_new_one() {
     assert_eq!(rec.links().len(), 1, "{}", rec.transcript());
 }
 
+/// A bot with a drafted video whose requests time out after 300 ms, so that a render request
+/// without an answer is called lost after 2 s rather than 11.
+async fn ready_quick(fake: &FakeNemo) -> (Bot, Actor) {
+    let mut cfg = nemo_config(fake);
+    cfg.request_timeout_ms = 300;
+    ready_with(cfg, "alice").await
+}
+
 #[tokio::test]
 async fn an_unconfirmed_render_request_is_checked_not_repeated() {
     let fake = FakeNemo::start().await;
-    let mut cfg = nemo_config(&fake);
-    cfg.request_timeout_ms = 300;
-    let bot = Bot::with_config(cfg);
-    let me = actor("a", "c");
-    bot.engine
-        .handle(&me, say("make a video"), Recorder::new())
-        .await;
+    let (bot, me) = ready_quick(&fake).await;
     fake.fail_next("/api/render/proxy/lambda", Fault::Html(502));
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Export, rec.clone()).await;
@@ -175,13 +178,7 @@ async fn an_unconfirmed_render_request_is_checked_not_repeated() {
 #[tokio::test]
 async fn a_render_request_that_times_out_but_arrives_late_still_gets_its_link() {
     let fake = FakeNemo::start().await;
-    let mut cfg = nemo_config(&fake);
-    cfg.request_timeout_ms = 300;
-    let bot = Bot::with_config(cfg);
-    let me = actor("alice", "c");
-    bot.engine
-        .handle(&me, say("make a video"), Recorder::new())
-        .await;
+    let (bot, me) = ready_quick(&fake).await;
     // The render request gets no answer in time; the server takes it after we gave up, so the
     // first polls find nothing. That is not yet "lost".
     fake.fail_next(

@@ -96,26 +96,16 @@ impl Engine {
             reply.flush(true).await?;
         }
         let failed = stop.is_some();
-        match stop {
-            Some(Stop::Agent(message)) => front
-                .send(&text::agent_failed(&message), true)
-                .await
-                .map(drop)?,
-            Some(Stop::Broken) => front.send(text::STREAM_BROKEN, true).await.map(drop)?,
-            Some(Stop::Timeout) => {
-                let minutes = self.inner.cfg.sse_timeout_ms.div_ceil(60_000);
-                front
-                    .send(&text::turn_timeout(minutes), true)
-                    .await
-                    .map(drop)?
-            }
-            Some(Stop::Quiet) => {
-                let minutes = self.inner.cfg.idle_timeout_ms.div_ceil(60_000);
-                front
-                    .send(&text::turn_quiet(minutes), true)
-                    .await
-                    .map(drop)?
-            }
+        let minutes = |ms: u64| ms.div_ceil(60_000);
+        let why = match stop {
+            Some(Stop::Agent(message)) => Some(text::agent_failed(&message)),
+            Some(Stop::Broken) => Some(text::STREAM_BROKEN.to_string()),
+            Some(Stop::Timeout) => Some(text::turn_timeout(minutes(self.inner.cfg.sse_timeout_ms))),
+            Some(Stop::Quiet) => Some(text::turn_quiet(minutes(self.inner.cfg.idle_timeout_ms))),
+            None => None,
+        };
+        match why {
+            Some(why) => drop(front.send(&why, true).await?),
             // A turn that ended well but said nothing: tell what it changed. (A failed one
             // already said what happened and how to look.)
             None if answer.is_empty() => self.explain_change(actor, front, before.as_ref()).await?,

@@ -144,7 +144,12 @@ pub fn say(words: &str) -> Request {
 
 /// A bot whose channel `c` already has an exportable draft, made by `user`'s first turn.
 pub async fn ready(fake: &FakeNemo, user: &str) -> (Bot, Actor) {
-    let bot = Bot::start(fake);
+    ready_with(nemo_config(fake), user).await
+}
+
+/// [`ready`], with this config.
+pub async fn ready_with(cfg: NemoConfig, user: &str) -> (Bot, Actor) {
+    let bot = Bot::with_config(cfg);
     let me = actor(user, "c");
     bot.engine
         .handle(&me, say("make a video"), Recorder::new())
