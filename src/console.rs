@@ -236,7 +236,7 @@ impl Front for ConsoleFront {
 struct ConsoleDeliver(Arc<ConsoleFront>);
 
 impl Deliver for ConsoleDeliver {
-    fn front_for(&self, target: &str) -> Option<Arc<dyn Front>> {
+    fn front_for(&self, target: &str, _scope: &str) -> Option<Arc<dyn Front>> {
         target
             .starts_with("console:")
             .then(|| self.0.clone() as Arc<dyn Front>)

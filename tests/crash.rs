@@ -148,7 +148,10 @@ async fn killed_at_random_moments_the_bot_resumes_and_posts_each_link_once() {
         let (stdout, stderr) = output(&mut child).await;
         assert!(!stderr.contains("panicked"), "run {kill}: {stderr}");
         // Debug logging is on: tokens still never show, whatever the moment of the crash.
-        assert!(!format!("{stdout}{stderr}").contains("nmv_"), "run {kill} printed a token");
+        assert!(
+            !format!("{stdout}{stderr}").contains("nmv_"),
+            "run {kill} printed a token"
+        );
         assert!(
             !stderr.contains("opening the store"),
             "run {kill}: {stderr}"
@@ -169,7 +172,10 @@ async fn killed_at_random_moments_the_bot_resumes_and_posts_each_link_once() {
         .expect("the last run finished its exports");
     let status = last.wait().await.unwrap();
     assert!(status.success(), "stdout: {stdout}\nstderr: {stderr}");
-    assert!(!format!("{stdout}{stderr}").contains("nmv_"), "the last run printed a token");
+    assert!(
+        !format!("{stdout}{stderr}").contains("nmv_"),
+        "the last run printed a token"
+    );
     links.extend(posted_links(&stdout));
 
     let mut posted: BTreeMap<String, usize> = BTreeMap::new();

@@ -89,7 +89,7 @@ struct ToChannels {
 }
 
 impl Deliver for ToChannels {
-    fn front_for(&self, target: &str) -> Option<Arc<dyn Front>> {
+    fn front_for(&self, target: &str, scope: &str) -> Option<Arc<dyn Front>> {
         let mut parts = target.strip_prefix("discord:")?.split(':');
         let channel: u64 = parts.next()?.parse().ok().filter(|c| *c > 0)?;
         let user: u64 = parts.next()?.parse().ok().filter(|u| *u > 0)?;
@@ -97,7 +97,7 @@ impl Deliver for ToChannels {
             self.http.clone(),
             serenity::ChannelId::new(channel),
             serenity::UserId::new(user),
-            String::new(),
+            scope.to_string(),
             self.edit_interval,
         );
         Some(Arc::new(front))

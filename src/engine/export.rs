@@ -92,7 +92,7 @@ impl Engine {
     pub fn resume_jobs(&self, deliver: &dyn Deliver) -> Result<usize, EngineError> {
         let mut resumed = 0;
         for job in self.inner.store.jobs()? {
-            match deliver.front_for(&job.target) {
+            match deliver.front_for(&job.target, &job.scope) {
                 Some(front) => {
                     tracing::info!(job = %job.id, "resuming export");
                     resumed += usize::from(self.spawn_poll(job, front));

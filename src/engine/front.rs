@@ -84,6 +84,6 @@ pub trait Front: Send + Sync {
 
 /// Finds the front for a stored job's target after a restart.
 pub trait Deliver: Send + Sync {
-    /// The front for `target`, or `None` when it no longer exists.
-    fn front_for(&self, target: &str) -> Option<Arc<dyn Front>>;
+    /// The front for `target` (a job started in `scope`), or `None` when it no longer exists.
+    fn front_for(&self, target: &str, scope: &str) -> Option<Arc<dyn Front>>;
 }

@@ -175,7 +175,7 @@ impl Front for Recorder {
 pub struct ToRecorder(pub Arc<Recorder>);
 
 impl Deliver for ToRecorder {
-    fn front_for(&self, _target: &str) -> Option<Arc<dyn Front>> {
+    fn front_for(&self, _target: &str, _scope: &str) -> Option<Arc<dyn Front>> {
         Some(self.0.clone())
     }
 }
