@@ -457,13 +457,44 @@ async fn a_second_request_waits_its_turn_and_is_told() {
     bot.engine.handle(&me, say("two"), r2.clone()).await;
     first.await.unwrap();
     assert!(
-        r2.statuses().iter().any(|s| s.contains("number 1 in line")),
-        "{:?}",
+        r2.statuses()
+            .iter()
+            .any(|s| s.contains("number 1 in line") && !s.contains("likely")),
+        "no guess before any request finished: {:?}",
         r2.events()
     );
     assert_eq!(r1.messages(), vec!["first".to_string()]);
     assert_eq!(r2.messages(), vec!["second".to_string()]);
     assert!(matches!(r2.events().first(), Some(Ev::Status(_))));
+}
+
+#[tokio::test]
+async fn once_requests_have_run_the_queue_says_when_yours_likely_starts() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    bot.engine
+        .handle(&me, say("warm up"), Recorder::new())
+        .await;
+    fake.push_turn(vec![
+        Step::Sleep(Duration::from_millis(400)),
+        Step::Text("slow".into()),
+    ]);
+    let first = tokio::spawn({
+        let (engine, me) = (bot.engine.clone(), me.clone());
+        async move { engine.handle(&me, say("one"), Recorder::new()).await }
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let rec = Recorder::new();
+    bot.engine.handle(&me, say("two"), rec.clone()).await;
+    first.await.unwrap();
+    let queued = rec.statuses().into_iter().find(|s| s.contains("in line"));
+    assert!(
+        queued
+            .as_deref()
+            .is_some_and(|s| s.contains("likely in about")),
+        "{queued:?}"
+    );
 }
 
 #[tokio::test]

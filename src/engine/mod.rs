@@ -104,6 +104,8 @@ struct Inner {
     turns: limits::TurnLog,
     stopping: CancellationToken,
     jobs_running: Mutex<HashSet<String>>,
+    /// Average time of requests that hold a scope, in ms (0 until one has run).
+    request_ms: std::sync::atomic::AtomicU64,
 }
 
 /// One request at a time per scope; `waiting` counts the queue.
@@ -139,6 +141,7 @@ impl Engine {
                 turns: limits::TurnLog::default(),
                 stopping: CancellationToken::new(),
                 jobs_running: Mutex::new(HashSet::new()),
+                request_ms: std::sync::atomic::AtomicU64::new(0),
             }),
         })
     }
@@ -157,6 +160,7 @@ impl Engine {
         } else {
             None
         };
+        let started = std::time::Instant::now();
         let result = match request {
             Request::MusicVideo { prompt, media } => {
                 self.music_video(actor, &front, prompt, media).await
@@ -172,6 +176,26 @@ impl Engine {
         if let Err(e) = result {
             self.report(actor, &front, e).await;
         }
+        if changes {
+            self.note_request_time(started.elapsed());
+        }
+    }
+
+    /// Keeps a running average of how long requests that hold a scope take (for queue ETAs).
+    fn note_request_time(&self, took: std::time::Duration) {
+        let ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX).max(1);
+        let _ = self
+            .inner
+            .request_ms
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |avg| {
+                Some(if avg == 0 { ms } else { (avg * 3 + ms) / 4 })
+            });
+    }
+
+    /// The typical time a scope-holding request takes, in whole seconds, once one has run.
+    fn typical_request_secs(&self) -> Option<u64> {
+        let avg = self.inner.request_ms.load(Ordering::Relaxed);
+        (avg > 0).then(|| avg.div_ceil(1000))
     }
 
     /// Waits until every background job (exports) has finished.
@@ -203,7 +227,10 @@ impl Engine {
             return guard;
         }
         let position = lock.waiting.fetch_add(1, Ordering::SeqCst) + 1;
-        turn::notify(front, &text::queued(position)).await;
+        let eta = self
+            .typical_request_secs()
+            .map(|secs| front.eta(crate::store::now_secs() + secs * position as u64));
+        turn::notify(front, &text::queued(position, eta.as_deref())).await;
         let guard = lock.mutex.clone().lock_owned().await;
         lock.waiting.fetch_sub(1, Ordering::SeqCst);
         guard

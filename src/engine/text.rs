@@ -30,9 +30,10 @@ pub const RESET_DONE: &str = "🆕 Done. The next request starts a fresh project
 pub const UPLOAD_HINT: &str = "Tell me what to make, for example: “generate a music video with visuals that match the beat and mood of this song”.";
 /// "upload" with nothing attached.
 pub const ATTACH_SOMETHING: &str = "Attach an audio file (MP3, WAV, M4A, AAC, FLAC, up to 200 MB) or paste a link to one, and I'll upload it.";
-/// A second request on a busy session.
-pub fn queued(position: usize) -> String {
-    format!("⏳ Another request is still running in this project; yours is number {position} in line and starts when it's done.")
+/// A second request on a busy session; `eta` says when it likely starts, once known.
+pub fn queued(position: usize, eta: Option<&str>) -> String {
+    let when = eta.map(|e| format!(", likely {e}")).unwrap_or_default();
+    format!("⏳ Another request is still running in this project; yours is number {position} in line and starts when it's done{when}.")
 }
 
 /// The agent's turn failed with its own message.
