@@ -215,7 +215,13 @@ impl Front for ConsoleFront {
     }
 
     async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
-        self.print(&format!("{} {}\n", link.text, link.url));
+        // A terminal cannot take a line back: a possible repeat says what it is.
+        let again = if link.again {
+            format!(" {}", crate::engine::text::POSTED_AGAIN)
+        } else {
+            String::new()
+        };
+        self.print(&format!("{} {}{again}\n", link.text, link.url));
         Ok(())
     }
 
@@ -357,6 +363,28 @@ mod tests {
         front.edit(&id, "Hello world", true).await.unwrap();
         let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
         assert_eq!(text, "⏳ Still working...\nHello world\n");
+    }
+
+    #[tokio::test]
+    async fn a_link_posted_again_says_so() {
+        let buf: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
+        let front = ConsoleFront::new(buf.clone(), false, "c");
+        let mut link = Link {
+            kind: crate::engine::LinkKind::Video,
+            text: "Ready:".into(),
+            url: "https://x.test/v.mp4".into(),
+            key: "render_1".into(),
+            again: false,
+        };
+        front.post_link(&link).await.unwrap();
+        link.again = true;
+        front.post_link(&link).await.unwrap();
+        let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+        let again = crate::engine::text::POSTED_AGAIN;
+        assert_eq!(
+            text,
+            format!("Ready: https://x.test/v.mp4\nReady: https://x.test/v.mp4 {again}\n")
+        );
     }
 
     #[tokio::test]

@@ -3,7 +3,7 @@
 mod common;
 
 use common::fake_nemo::{Body, FakeNemo, Fault, RenderShape};
-use common::harness::{actor, nemo_config, ready, ready_with, say, Bot};
+use common::harness::{actor, engine_at, nemo_config, open_store, ready, ready_with, say, Bot};
 use common::recorder::{Recorder, ToRecorder};
 use music_video_bot::engine::Actor;
 use music_video_bot::engine::Request;
@@ -193,4 +193,48 @@ async fn a_render_request_that_times_out_but_arrives_late_still_gets_its_link() 
     assert!(!text.contains("interrupted"), "{text}");
     assert_eq!(rec.links().len(), 1, "{text}");
     assert_eq!(fake.render_requests().len(), 1, "never rendered twice");
+}
+
+#[tokio::test]
+async fn a_job_caught_while_posting_its_link_posts_it_again_marked_as_a_repeat() {
+    let fake = FakeNemo::start().await;
+    fake.set_render_polls(20);
+    let cfg = nemo_config(&fake);
+    let (bot, me) = ready_with(cfg.clone(), "alice").await;
+    bot.engine.handle(&me, say("export"), Recorder::new()).await;
+    bot.engine.shutdown().await;
+    let Bot {
+        engine,
+        store_path,
+        dir,
+    } = bot;
+    drop(engine);
+    // As if the bot died after marking the job `posting` (and perhaps posting its link) but
+    // before forgetting it.
+    let store = open_store(&store_path);
+    let mut job = store.jobs().unwrap().pop().expect("the running export");
+    job.status = "posting".into();
+    store.put_job(&job).await.unwrap();
+    drop(store);
+    // The render finished meanwhile.
+    fake.set_render_polls(1);
+    let bot = Bot {
+        engine: engine_at(&cfg, &store_path),
+        store_path,
+        dir,
+    };
+    let after = Recorder::new();
+    assert_eq!(
+        bot.engine.resume_jobs(&ToRecorder(after.clone())).unwrap(),
+        1
+    );
+    bot.engine.idle().await;
+    let links = after.links();
+    assert_eq!(links.len(), 1, "{}", after.transcript());
+    assert!(links[0].again, "marked as a possible repeat");
+    assert_eq!(
+        links[0].key, job.id,
+        "same key, so Discord drops it by nonce"
+    );
+    assert_eq!(fake.render_requests().len(), 1, "not rendered again");
 }

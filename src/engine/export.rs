@@ -12,6 +12,8 @@ use std::sync::Arc;
 
 /// Status of a job that was written down but whose render request may not have arrived.
 const SUBMITTING: &str = "submitting";
+/// Status of a job whose link is being posted: found at start-up, the link may be out already.
+const POSTING: &str = "posting";
 
 impl Engine {
     /// Starts an export of the scope's current draft and polls it in the background.
@@ -156,23 +158,7 @@ impl Engine {
             .await;
         let ending = match read {
             Ok(s) if s.state == RenderState::Completed && s.url.is_some() => {
-                let link = Link {
-                    kind: LinkKind::Video,
-                    text: text::EXPORT_DONE.into(),
-                    url: s.url.unwrap_or_default(),
-                    key: job.id.clone(),
-                };
-                return match front.post_link(&link).await {
-                    Ok(()) => true,
-                    Err(e) if e.is_retryable() => {
-                        tracing::warn!(job = %job.id, "posting the link failed, will retry: {e}");
-                        false
-                    }
-                    Err(e) => {
-                        tracing::warn!(job = %job.id, "the place to post is gone: {e}");
-                        true
-                    }
-                };
+                return self.deliver(job, s.url.unwrap_or_default(), front).await;
             }
             Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => {
                 Some(text::export_failed(s.error.as_deref()))
@@ -204,6 +190,38 @@ impl Engine {
             tracing::warn!(job = %job.id, "could not post the export's end: {e}");
         }
         true
+    }
+
+    /// Posts the finished video's link; true once done with the job. The job is marked
+    /// `posting` (durably) first, so that a crash before it is forgotten is known at the next
+    /// start: the link is then posted again, marked as possibly repeated (Discord drops the
+    /// repeat by its nonce).
+    async fn deliver(&self, job: &mut JobRecord, url: String, front: &Arc<dyn Front>) -> bool {
+        let again = job.status == POSTING;
+        if !again {
+            job.status = POSTING.into();
+            self.save(job).await;
+        }
+        let link = Link {
+            kind: LinkKind::Video,
+            text: text::EXPORT_DONE.into(),
+            url,
+            key: job.id.clone(),
+            again,
+        };
+        match front.post_link(&link).await {
+            Ok(()) => true,
+            Err(e) if e.is_retryable() => {
+                tracing::warn!(job = %job.id, "posting the link failed, will retry: {e}");
+                // Not posted by this run, whatever the store says.
+                job.status = "completed".into();
+                false
+            }
+            Err(e) => {
+                tracing::warn!(job = %job.id, "the place to post is gone: {e}");
+                true
+            }
+        }
     }
 
     /// Whether "not found" means the render request never arrived: only once it was sent

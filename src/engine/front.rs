@@ -31,6 +31,9 @@ pub struct Link {
     pub url: String,
     /// Stable per result, so a front can post it once even if asked twice (e.g. the job id).
     pub key: String,
+    /// It may have been posted already, just before a crash: a front that cannot drop the
+    /// repeat by `key` should say so.
+    pub again: bool,
 }
 
 /// Why a front could not deliver.

@@ -289,6 +289,7 @@ impl Engine {
                 claim.claim_token.expose()
             ),
             key: format!("claim:{}", actor.scope),
+            again: false,
         };
         front.post_link(&link).await?;
         Ok(())
@@ -312,6 +313,7 @@ impl Engine {
                             text: text::NO_CREDITS_REGISTER.into(),
                             url: format!("{}?bind={id}", error::REGISTER_URL),
                             key: format!("register:{id}"),
+                            again: false,
                         };
                         front.post_link(&link).await
                     }

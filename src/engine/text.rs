@@ -105,6 +105,8 @@ pub fn export_progress(status: &str, progress: u8) -> String {
 
 /// The finished video.
 pub const EXPORT_DONE: &str = "🎉 Your music video is ready (1080p MP4):";
+/// After a link that may have been posted just before a restart.
+pub const POSTED_AGAIN: &str = "(posted again after a restart, in case the first one was lost)";
 
 /// A render that failed.
 pub fn export_failed(error: Option<&str>) -> String {

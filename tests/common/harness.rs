@@ -105,10 +105,15 @@ impl Bot {
 
 /// An engine over the store at `path`.
 pub fn engine_at(cfg: &NemoConfig, path: &Path) -> Engine {
-    // sled holds a file lock until every handle is gone; retry briefly after a restart.
+    Engine::new(cfg, open_store(path)).expect("engine")
+}
+
+/// Opens the store at `path`; sled holds a file lock until every handle is gone, so this
+/// retries briefly after a restart.
+pub fn open_store(path: &Path) -> Store {
     for _ in 0..100 {
         if let Ok(store) = Store::open(path) {
-            return Engine::new(cfg, store).expect("engine");
+            return store;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
