@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::fake_nemo::chaos::splitmix;
 use common::fake_nemo::{Body, FakeNemo, Fault, Step};
 use common::harness::{bot_command, mp3};
 use music_video_bot::engine::text;
@@ -34,16 +35,13 @@ impl Phase {
     }
 }
 
-/// A seeded sequence of numbers (SplitMix64).
+/// A seeded sequence of numbers.
 struct Rolls(u64);
 
 impl Rolls {
     fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n.max(1)
+        self.0 = self.0.wrapping_add(1);
+        splitmix(self.0) % n.max(1)
     }
 }
 

@@ -1,7 +1,7 @@
 //! A contract-faithful fake of the NemoVideo API on 127.0.0.1 (port 0), over real HTTP and
 //! real SSE, with scripted agent turns, scripted faults, and a log of everything received.
 
-mod chaos;
+pub mod chaos;
 mod routes;
 mod sse;
 
