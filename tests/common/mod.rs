@@ -4,4 +4,5 @@
 pub mod fake_discord;
 pub mod fake_nemo;
 pub mod harness;
+pub mod loopback;
 pub mod recorder;

@@ -86,23 +86,13 @@ impl Drop for FakeDiscord {
 impl FakeDiscord {
     /// Starts on 127.0.0.1 port 0.
     pub async fn start() -> FakeDiscord {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (listener, base_url) = super::loopback::bind().await;
         let state: Shared = Arc::new(Mutex::new(State {
             base_url: base_url.clone(),
             ..State::default()
         }));
         let app = rest::router(state.clone()).merge(gateway::router(state.clone()));
-        let task = tokio::spawn(async move {
-            // No Nagle delay: streamed events go out as soon as they are written.
-            use axum::serve::ListenerExt;
-            let listener = listener.tap_io(|tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            let _ = axum::serve(listener, app).await;
-        });
+        let task = super::loopback::serve(listener, app);
         FakeDiscord {
             state,
             base_url,

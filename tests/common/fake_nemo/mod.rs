@@ -239,10 +239,7 @@ impl Drop for FakeNemo {
 impl FakeNemo {
     /// Starts on 127.0.0.1 port 0.
     pub async fn start() -> FakeNemo {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let base_url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (listener, base_url) = super::loopback::bind().await;
         let state = Arc::new(Mutex::new(State {
             base_url: base_url.clone(),
             log: Vec::new(),
@@ -263,14 +260,7 @@ impl FakeNemo {
             chaos_log: Vec::new(),
         }));
         let app = routes::router(state.clone());
-        let task = tokio::spawn(async move {
-            // No Nagle delay: streamed events go out as soon as they are written.
-            use axum::serve::ListenerExt;
-            let listener = listener.tap_io(|tcp| {
-                let _ = tcp.set_nodelay(true);
-            });
-            let _ = axum::serve(listener, app).await;
-        });
+        let task = super::loopback::serve(listener, app);
         FakeNemo {
             state,
             base_url,
