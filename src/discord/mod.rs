@@ -35,6 +35,7 @@ pub async fn run(config: Config, engine: Engine) -> Result<(), Error> {
         .token
         .clone()
         .ok_or("DISCORD_TOKEN (or discord.token) is not set")?;
+    let stopped = engine.stopped();
     let mut intents = serenity::GatewayIntents::non_privileged();
     if !config.discord.channels.is_empty() {
         // Reading files dropped without a mention needs the privileged intent.
@@ -78,6 +79,13 @@ pub async fn run(config: Config, engine: Engine) -> Result<(), Error> {
     let mut client = serenity::ClientBuilder::new_with_http(http.build(), intents)
         .framework(framework)
         .await?;
+    // When the engine stops, close the gateway connections too (serenity's shard runners
+    // are tasks of their own and would otherwise outlive the client).
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        stopped.await;
+        shards.shutdown_all().await;
+    });
     client.start().await?;
     Ok(())
 }

@@ -205,6 +205,11 @@ impl Engine {
         self.inner.tasks.reopen();
     }
 
+    /// Resolves once [`Engine::shutdown`] has been called, so fronts can stop with it.
+    pub fn stopped(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
+        self.inner.stopping.clone().cancelled_owned()
+    }
+
     /// Stops background work (export polling) without finishing it, as a crash would; the
     /// jobs stay in the store and the next start resumes them.
     pub async fn shutdown(&self) {
