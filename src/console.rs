@@ -249,7 +249,8 @@ impl Deliver for ConsoleDeliver {
     }
 }
 
-/// Runs the console until end of input, then waits for work in flight (exports included).
+/// Runs the console until end of input, then waits for work in flight (exports included);
+/// returns early once the engine begins to stop.
 pub async fn run<R: AsyncBufRead + Unpin>(
     engine: Engine,
     actor: Actor,
@@ -265,7 +266,16 @@ pub async fn run<R: AsyncBufRead + Unpin>(
         Err(e) => tracing::error!("could not resume exports: {e}"),
     }
     let mut lines = input.lines();
-    while let Some(line) = lines.next_line().await? {
+    let stopping = engine.stopping();
+    tokio::pin!(stopping);
+    loop {
+        // Once a stop begins, no new line is read (the one being served may finish).
+        let line = tokio::select! {
+            biased;
+            () = &mut stopping => return Ok(()),
+            line = lines.next_line() => line?,
+        };
+        let Some(line) = line else { break };
         match parse_line(&line) {
             Line::Request(r) => engine.handle(&actor, r, front.clone()).await,
             Line::Help => front.print(&format!("{HELP}\n")),

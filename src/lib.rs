@@ -2,6 +2,7 @@
 //!
 //! The [`engine`] knows nothing of Discord; fronts (Discord, the terminal console) drive it.
 
+pub mod admin;
 pub mod config;
 pub mod console;
 pub mod discord;
@@ -10,4 +11,6 @@ pub mod engine;
 pub mod nemo;
 pub mod oneshot;
 pub mod secret;
+pub mod signals;
 pub mod store;
+pub mod telemetry;

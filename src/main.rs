@@ -2,14 +2,18 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use music_video_bot::admin::{self, Admin, Health};
 use music_video_bot::config::Config;
 use music_video_bot::engine::{Actor, Engine};
+use music_video_bot::signals::StopSignals;
 use music_video_bot::store::Store;
+use music_video_bot::telemetry;
 use music_video_bot::{console, oneshot};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// Turns songs into AI music videos through the NemoVideo API.
 #[derive(Parser)]
@@ -48,17 +52,17 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Asks the running bot's admin endpoint (`admin.listen`) whether it is ready: exit 0 when
+    /// it is, 1 when not (for container health checks).
+    Health {
+        /// Only ask whether the process answers (`/healthz`), not whether it can serve.
+        #[arg(long)]
+        live: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
-        )
-        .init();
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    telemetry::logs::init(config.log.format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -73,20 +78,96 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli.command, config)) {
+    if let Some(Command::Health { live }) = cli.command {
+        return runtime.block_on(probe_health(&config, live));
+    }
+    let code = match runtime.block_on(run(cli.command, config)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    };
+    // Everything that matters was awaited (the store flushed); a read of standard input still
+    // blocked on its thread must not keep the process alive.
+    runtime.shutdown_background();
+    code
+}
+
+/// `health`: 0 when the endpoint says ready (or alive, with `--live`), 1 otherwise.
+async fn probe_health(config: &Config, live: bool) -> ExitCode {
+    let listen = config.admin.listen.trim();
+    if listen.is_empty() {
+        eprintln!("error: admin.listen is not set, so there is no endpoint to ask");
+        return ExitCode::from(2);
+    }
+    match admin::probe(listen, if live { "/healthz" } else { "/readyz" }).await {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("{why}");
             ExitCode::FAILURE
         }
     }
 }
 
 async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCode> {
+    // Listening from the start, so an early signal still stops the bot cleanly.
+    let signals = StopSignals::install().context("listening for SIGTERM and SIGINT")?;
     let store = Store::open(&config.store.path)
         .with_context(|| format!("opening the store at {}", config.store.path.display()))?;
-    let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store)
+    let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store.clone())
         .context("starting the engine")?;
+    let health = Arc::new(Health::default());
+    if !config.admin.listen.trim().is_empty() {
+        let metrics = telemetry::metrics::install()
+            .map_err(|e| tracing::error!("metrics are off: {e}"))
+            .ok();
+        let admin = Admin {
+            health: health.clone(),
+            store,
+            metrics,
+        };
+        let listen = config.admin.listen.trim();
+        let addr = admin::start(listen, admin, engine.stopped())
+            .await
+            .with_context(|| format!("admin.listen: cannot listen on {listen}"))?;
+        tracing::info!("admin endpoint listening on http://{addr}");
+    }
+    let grace = config.runtime.shutdown_grace();
+    let stopper = tokio::spawn(stop_on_signal(signals, engine.clone(), grace));
+    let code = serve(command, config, engine.clone(), health).await;
+    if engine.is_stopping() {
+        // Let the stop finish its work (the store's last flush) before exiting.
+        stopper.await.context("stopping")?;
+    } else {
+        stopper.abort();
+    }
+    code
+}
+
+/// The first SIGTERM/SIGINT stops the engine cleanly; a second one exits at once.
+async fn stop_on_signal(mut signals: StopSignals, engine: Engine, grace: Duration) {
+    let (name, _) = signals.next().await;
+    tracing::warn!(
+        "{name}: taking no new requests; finishing those in progress (up to {} s), then stopping. Send it again to stop at once.",
+        grace.as_secs()
+    );
+    signals.exit_on_next();
+    if !engine.stop(grace).await {
+        tracing::warn!("requests still running after the grace period were interrupted");
+    }
+}
+
+/// Runs the chosen front until it ends (input done, or the engine stopped).
+async fn serve(
+    command: Option<Command>,
+    config: Config,
+    engine: Engine,
+    health: Arc<Health>,
+) -> anyhow::Result<ExitCode> {
     let command = command.unwrap_or(match config.discord.token {
         Some(_) => Command::Discord,
         None => Command::Console {
@@ -97,7 +178,7 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
     });
     match command {
         Command::Discord => {
-            music_video_bot::discord::run(config, engine)
+            music_video_bot::discord::run(config, engine, health)
                 .await
                 .map_err(|e| anyhow::anyhow!("Discord: {e}"))?;
             Ok(ExitCode::SUCCESS)
@@ -133,5 +214,8 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
                 Ok(ExitCode::FAILURE)
             }
         },
+        // Answered before the store is opened (the running bot holds its lock); kept here so
+        // the match stays whole.
+        Command::Health { live } => Ok(probe_health(&config, live).await),
     }
 }

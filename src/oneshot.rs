@@ -82,6 +82,9 @@ pub async fn render(
         .unwrap_or_else(|p| p.into_inner())
         .clone();
     let Some(url) = video else {
+        if engine.is_stopping() {
+            return Err(RenderFailed(crate::engine::text::RENDER_STOPPED.into()));
+        }
         let last = capture
             .last_message
             .lock()

@@ -176,7 +176,7 @@ impl Store {
     /// Makes every write so far durable. sled's own `flush_async` hands the work to its small
     /// thread pool, which deadlocks when many flushes wait on each other (seen under the load
     /// benchmark); a blocking flush on tokio's blocking pool does not.
-    async fn flush(&self) -> Result<(), StoreError> {
+    pub async fn flush(&self) -> Result<(), StoreError> {
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || db.flush())
             .await
@@ -184,6 +184,12 @@ impl Store {
                 path: "flush".into(),
                 source: std::io::Error::other(e.to_string()),
             })??;
+        Ok(())
+    }
+
+    /// Whether the database answers a read (for readiness checks).
+    pub fn ping(&self) -> Result<(), StoreError> {
+        self.db.get(b"ping")?;
         Ok(())
     }
 

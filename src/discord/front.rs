@@ -292,6 +292,11 @@ fn is_not_found(e: &serenity::Error) -> bool {
 }
 
 fn front_error(e: serenity::Error) -> FrontError {
+    if let serenity::Error::Http(h) = &e {
+        if let Some(status) = h.status_code() {
+            crate::telemetry::metrics::discord_rest_error(status.as_u16());
+        }
+    }
     if is_not_found(&e) {
         FrontError::Gone
     } else {

@@ -6,7 +6,9 @@ pub mod commands;
 mod events;
 pub mod front;
 pub mod ids;
+mod startup;
 
+use crate::admin::Health;
 use crate::config::Config;
 use crate::engine::front::{Deliver, Front};
 use crate::engine::{Actor, Engine};
@@ -28,14 +30,16 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 /// A command's context.
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
-/// Connects to Discord and serves until the connection ends for good.
-pub async fn run(config: Config, engine: Engine) -> Result<(), Error> {
+/// Connects to Discord and serves until the engine stops (or the connection ends for good).
+/// `health` learns the shards' state and when the slash commands are registered.
+pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<(), Error> {
     let token = config
         .discord
         .token
         .clone()
         .ok_or("DISCORD_TOKEN (or discord.token) is not set")?;
     let stopped = engine.stopped();
+    let watch_stopped = engine.stopped();
     let mut intents = serenity::GatewayIntents::non_privileged();
     if !config.discord.channels.is_empty() {
         // Reading files dropped without a mention needs the privileged intent.
@@ -57,12 +61,21 @@ pub async fn run(config: Config, engine: Engine) -> Result<(), Error> {
         initialize_owners: false,
         ..Default::default()
     };
+    health.expect_discord(1);
+    let registering = health.clone();
     let framework = poise::Framework::builder()
         .options(options)
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
-                poise::builtins::register_globally(ctx, &framework.options().commands).await?;
                 tracing::info!(user = %ready.user.name, "connected to Discord");
+                // Off the critical path: a refusal must not leave the bot deaf.
+                let commands =
+                    poise::builtins::create_application_commands(&framework.options().commands);
+                tokio::spawn(startup::register_commands(
+                    ctx.http.clone(),
+                    commands,
+                    registering,
+                ));
                 let deliver = ToChannels {
                     http: ctx.http.clone(),
                     edit_interval: Duration::from_millis(config.discord.edit_interval_ms),
@@ -79,6 +92,11 @@ pub async fn run(config: Config, engine: Engine) -> Result<(), Error> {
     let mut client = serenity::ClientBuilder::new_with_http(http.build(), intents)
         .framework(framework)
         .await?;
+    tokio::spawn(startup::watch_shards(
+        client.shard_manager.clone(),
+        health,
+        watch_stopped,
+    ));
     // When the engine stops, close the gateway connections too (serenity's shard runners
     // are tasks of their own and would otherwise outlive the client).
     let shards = client.shard_manager.clone();

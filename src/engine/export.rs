@@ -8,7 +8,10 @@ use super::turn::{notify, retry_reads};
 use super::{text, Actor, Engine, EngineError};
 use crate::nemo::{NemoError, RenderState};
 use crate::store::{now_secs, JobRecord};
+use crate::telemetry::metrics::{self, ExportEnd};
 use std::sync::Arc;
+use std::time::Duration;
+use tracing::Instrument;
 
 /// Status of a job that was written down but whose render request may not have arrived.
 const SUBMITTING: &str = "submitting";
@@ -42,6 +45,7 @@ impl Engine {
             progress: 0,
         };
         let mut fresh_id = false;
+        metrics::export_started();
         let accepted = loop {
             self.inner.store.put_job(&job).await?;
             match self.submit(&job, &draft).await {
@@ -63,6 +67,7 @@ impl Engine {
                 }
                 Err(e) => {
                     self.inner.store.remove_job(&job.id).await?;
+                    metrics::export_finished(ExportEnd::Failed, Duration::ZERO);
                     return Err(e);
                 }
                 Ok(status) => break status,
@@ -104,6 +109,7 @@ impl Engine {
                 }
             }
         }
+        metrics::exports_resumed(resumed);
         Ok(resumed)
     }
 
@@ -118,7 +124,8 @@ impl Engine {
             return false;
         }
         let engine = self.clone();
-        self.inner.tasks.spawn(async move {
+        let span = tracing::info_span!("export", job = %job.id, scope = %job.scope);
+        let task = async move {
             let id = job.id.clone();
             engine.poll(job, front).await;
             let mut running = engine
@@ -127,26 +134,29 @@ impl Engine {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
             running.remove(&id);
-        });
+        };
+        self.inner.tasks.spawn(task.instrument(span));
         true
     }
 
     /// Polls until the job ends (or the engine stops), then forgets it.
     async fn poll(&self, mut job: JobRecord, front: Arc<dyn Front>) {
-        loop {
+        let end = loop {
             tokio::select! {
                 _ = self.inner.stopping.cancelled() => return,
-                ended = self.poll_once(&mut job, &front) => if ended { break },
+                end = self.poll_once(&mut job, &front) => if let Some(end) = end { break end },
             }
-        }
+        };
+        let took = Duration::from_secs(now_secs().saturating_sub(job.started));
+        metrics::export_finished(end, took);
         if let Err(e) = self.inner.store.remove_job(&job.id).await {
             tracing::error!(job = %job.id, "could not forget a finished export: {e}");
         }
     }
 
-    /// Waits one interval, reads the status, and shows what changed; true once the job ended
-    /// and its result was posted.
-    async fn poll_once(&self, job: &mut JobRecord, front: &Arc<dyn Front>) -> bool {
+    /// Waits one interval, reads the status, and shows what changed; how the job ended once
+    /// it did and its result was posted.
+    async fn poll_once(&self, job: &mut JobRecord, front: &Arc<dyn Front>) -> Option<ExportEnd> {
         tokio::time::sleep(self.inner.cfg.poll_interval()).await;
         let nemo = &self.inner.nemo;
         let id = job.id.clone();
@@ -161,7 +171,7 @@ impl Engine {
                 return self.deliver(job, s.url.unwrap_or_default(), front).await;
             }
             Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => {
-                Some(text::export_failed(s.error.as_deref()))
+                Some((ExportEnd::Failed, text::export_failed(s.error.as_deref())))
             }
             Ok(s) => {
                 if (s.status.as_str(), s.progress) != (job.status.as_str(), job.progress) {
@@ -173,7 +183,7 @@ impl Engine {
                 None
             }
             Err(EngineError::Nemo(NemoError::Api { status: 404, .. })) if self.lost(job) => {
-                Some(text::EXPORT_LOST.to_string())
+                Some((ExportEnd::Lost, text::EXPORT_LOST.to_string()))
             }
             Err(e) => {
                 tracing::warn!(job = %job.id, "could not read the export's status: {e}");
@@ -181,22 +191,26 @@ impl Engine {
             }
         };
         let give_up_at = job.started + self.inner.cfg.export_timeout_ms / 1000;
-        let ending =
-            ending.or_else(|| (now_secs() > give_up_at).then(|| text::EXPORT_TIMEOUT.to_string()));
-        let Some(message) = ending else {
-            return false;
-        };
+        let ending = ending.or_else(|| {
+            (now_secs() > give_up_at).then(|| (ExportEnd::Timeout, text::EXPORT_TIMEOUT.into()))
+        });
+        let (end, message) = ending?;
         if let Err(e) = front.send(&message, true).await {
             tracing::warn!(job = %job.id, "could not post the export's end: {e}");
         }
-        true
+        Some(end)
     }
 
-    /// Posts the finished video's link; true once done with the job. The job is marked
+    /// Posts the finished video's link; how the job ended once done with it. The job is marked
     /// `posting` (durably) first, so that a crash before it is forgotten is known at the next
     /// start: the link is then posted again, marked as possibly repeated (Discord drops the
     /// repeat by its nonce).
-    async fn deliver(&self, job: &mut JobRecord, url: String, front: &Arc<dyn Front>) -> bool {
+    async fn deliver(
+        &self,
+        job: &mut JobRecord,
+        url: String,
+        front: &Arc<dyn Front>,
+    ) -> Option<ExportEnd> {
         let again = job.status == POSTING;
         if !again {
             job.status = POSTING.into();
@@ -210,16 +224,16 @@ impl Engine {
             again,
         };
         match front.post_link(&link).await {
-            Ok(()) => true,
+            Ok(()) => Some(ExportEnd::Completed),
             Err(e) if e.is_retryable() => {
                 tracing::warn!(job = %job.id, "posting the link failed, will retry: {e}");
                 // Not posted by this run, whatever the store says.
                 job.status = "completed".into();
-                false
+                None
             }
             Err(e) => {
                 tracing::warn!(job = %job.id, "the place to post is gone: {e}");
-                true
+                Some(ExportEnd::Gone)
             }
         }
     }

@@ -7,6 +7,7 @@ mod export;
 pub mod files;
 pub mod front;
 pub mod gui;
+mod lifecycle;
 mod limits;
 mod media;
 pub mod reply;
@@ -23,6 +24,7 @@ use crate::config::{LimitsConfig, NemoConfig};
 use crate::nemo::NemoClient;
 use crate::secret::Secret;
 use crate::store::Store;
+use crate::telemetry::metrics;
 use accounts::CreditsOwner;
 use route::{route, Action};
 use std::collections::{HashMap, HashSet};
@@ -31,6 +33,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
+use tracing::Instrument;
 
 /// Who is asking, and in which scope (the key of the scope's session).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +106,7 @@ struct Inner {
     limits: LimitsConfig,
     turns: limits::TurnLog,
     stopping: CancellationToken,
+    life: lifecycle::Lifecycle,
     jobs_running: Mutex<HashSet<String>>,
     /// Average time of requests that hold a scope, in ms (0 until one has run).
     request_ms: std::sync::atomic::AtomicU64,
@@ -140,6 +144,7 @@ impl Engine {
                 limits,
                 turns: limits::TurnLog::default(),
                 stopping: CancellationToken::new(),
+                life: lifecycle::Lifecycle::default(),
                 jobs_running: Mutex::new(HashSet::new()),
                 request_ms: std::sync::atomic::AtomicU64::new(0),
             }),
@@ -147,7 +152,39 @@ impl Engine {
     }
 
     /// Serves one request. Never fails: every error becomes one clear message to the user.
+    /// Once a stop has begun, new requests get one sentence and nothing reaches NemoVideo.
     pub async fn handle(&self, actor: &Actor, request: Request, front: Arc<dyn Front>) {
+        let Some(_admitted) = self.inner.life.admit() else {
+            metrics::refused_restarting();
+            if let Err(e) = front.send(text::RESTARTING, true).await {
+                tracing::warn!("could not say that the bot is restarting: {e}");
+            }
+            return;
+        };
+        // Every log line of this request carries its id and scope.
+        let span = tracing::info_span!(
+            "turn",
+            turn = %uuid::Uuid::new_v4().simple(),
+            scope = %actor.scope
+        );
+        let interrupted = self.inner.life.interrupted();
+        async {
+            tokio::select! {
+                () = self.serve(actor, request, &front) => {}
+                () = interrupted => {
+                    tracing::warn!("request interrupted by the shutdown");
+                    if let Err(e) = front.send(text::INTERRUPTED, true).await {
+                        tracing::warn!("could not say that a request was interrupted: {e}");
+                    }
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Serves an admitted request.
+    async fn serve(&self, actor: &Actor, request: Request, front: &Arc<dyn Front>) {
         let request = resolve(request);
         // Requests that change the session run one at a time per scope; reads and /reset
         // (which takes the lock itself) do not wait behind a long turn.
@@ -156,25 +193,25 @@ impl Engine {
             Request::MusicVideo { .. } | Request::Upload { .. } | Request::Export | Request::Say(_)
         );
         let _turn = if changes {
-            Some(self.lock_scope(actor, &front).await)
+            Some(self.lock_scope(actor, front).await)
         } else {
             None
         };
         let started = std::time::Instant::now();
         let result = match request {
             Request::MusicVideo { prompt, media } => {
-                self.music_video(actor, &front, prompt, media).await
+                self.music_video(actor, front, prompt, media).await
             }
-            Request::Upload { media, text } => self.dropped(actor, &front, media, text).await,
-            Request::Export => self.export(actor, &front).await,
-            Request::Say(words) => self.run_turn(actor, &front, &words).await.map(drop),
-            Request::Credits => self.credits(actor, &front).await,
-            Request::Status => self.status(actor, &front).await,
-            Request::Open => self.open(actor, &front).await,
-            Request::Reset => self.reset(actor, &front).await,
+            Request::Upload { media, text } => self.dropped(actor, front, media, text).await,
+            Request::Export => self.export(actor, front).await,
+            Request::Say(words) => self.run_turn(actor, front, &words).await.map(drop),
+            Request::Credits => self.credits(actor, front).await,
+            Request::Status => self.status(actor, front).await,
+            Request::Open => self.open(actor, front).await,
+            Request::Reset => self.reset(actor, front).await,
         };
         if let Err(e) = result {
-            self.report(actor, &front, e).await;
+            self.report(actor, front, e).await;
         }
         if changes {
             self.note_request_time(started.elapsed());
@@ -231,14 +268,13 @@ impl Engine {
         if let Ok(guard) = lock.mutex.clone().try_lock_owned() {
             return guard;
         }
-        let position = lock.waiting.fetch_add(1, Ordering::SeqCst) + 1;
+        let waiting = Waiting::join(&lock);
+        let position = waiting.position;
         let eta = self
             .typical_request_secs()
             .map(|secs| front.eta(crate::store::now_secs() + secs * position as u64));
         turn::notify(front, &text::queued(position, eta.as_deref())).await;
-        let guard = lock.mutex.clone().lock_owned().await;
-        lock.waiting.fetch_sub(1, Ordering::SeqCst);
-        guard
+        lock.mutex.clone().lock_owned().await
     }
 
     async fn credits(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
@@ -333,6 +369,27 @@ impl Engine {
         if let Err(e) = delivered {
             tracing::warn!("could not deliver an error message: {e}");
         }
+    }
+}
+
+/// A place in a scope's line; leaving it (served, or the request dropped) shortens the line.
+struct Waiting<'a> {
+    lock: &'a ScopeLock,
+    position: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn join(lock: &'a ScopeLock) -> Waiting<'a> {
+        metrics::scopes_waiting(1.0);
+        let position = lock.waiting.fetch_add(1, Ordering::SeqCst) + 1;
+        Waiting { lock, position }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.lock.waiting.fetch_sub(1, Ordering::SeqCst);
+        metrics::scopes_waiting(-1.0);
     }
 }
 

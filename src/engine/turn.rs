@@ -3,10 +3,12 @@
 
 use super::front::Front;
 use super::gui::{translate_gui, Suggestion};
+use super::lifecycle::Lifecycle;
 use super::reply::Reply;
 use super::summary::{diff, Timeline};
 use super::{text, Actor, Engine, EngineError};
 use crate::nemo::{NemoError, TurnEvent, TurnStream};
+use crate::telemetry::metrics::{self, TurnOutcome as Outcome};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::{sleep_until, Instant};
@@ -63,6 +65,53 @@ impl Answer {
     }
 }
 
+/// Counts a turn from its start to its outcome. A turn dropped before it ended was cut
+/// short by a shutdown, or failed on its way (an error before the agent answered).
+struct TurnMeter<'a> {
+    life: &'a Lifecycle,
+    started: Instant,
+    first_text: bool,
+    ended: bool,
+}
+
+impl<'a> TurnMeter<'a> {
+    fn start(life: &'a Lifecycle) -> TurnMeter<'a> {
+        metrics::turn_started();
+        TurnMeter {
+            life,
+            started: Instant::now(),
+            first_text: false,
+            ended: false,
+        }
+    }
+
+    /// Notes the first time the reply shows text.
+    fn shown(&mut self, shown: bool) {
+        if shown && !self.first_text {
+            self.first_text = true;
+            metrics::first_text(self.started.elapsed());
+        }
+    }
+
+    fn end(&mut self, outcome: Outcome) {
+        self.ended = true;
+        metrics::turn_finished(outcome);
+    }
+}
+
+impl Drop for TurnMeter<'_> {
+    fn drop(&mut self) {
+        if !self.ended {
+            let interrupted = self.life.is_interrupted();
+            self.end(if interrupted {
+                Outcome::Interrupted
+            } else {
+                Outcome::Failed
+            });
+        }
+    }
+}
+
 fn is_temporary_issue(text: &str) -> bool {
     text.to_lowercase()
         .contains("i encountered a temporary issue")
@@ -76,7 +125,11 @@ impl Engine {
         front: &Arc<dyn Front>,
         prompt: &str,
     ) -> Result<TurnOutcome, EngineError> {
-        self.take_turn(actor, front.as_ref())?;
+        let mut meter = TurnMeter::start(&self.inner.life);
+        if let Err(e) = self.take_turn(actor, front.as_ref()) {
+            meter.end(Outcome::RefusedByQuota);
+            return Err(e);
+        }
         let before = self.timeline(actor, front.as_ref()).await.ok();
         let nemo = &self.inner.nemo;
         let mut stream = self
@@ -87,14 +140,22 @@ impl Engine {
         let mut reply = Reply::new(front.clone());
         let mut answer = Answer::default();
         let stop = self
-            .read_stream(&mut stream, front, &mut reply, &mut answer)
+            .read_stream(&mut stream, front, &mut reply, &mut answer, &mut meter)
             .await;
         drop(stream);
         let (shown, suggestions) = translate_gui(&answer.text());
         reply.set(shown);
         if reply.is_shown() || !answer.is_empty() {
             reply.flush(true).await?;
+            meter.shown(reply.is_shown());
         }
+        meter.end(match &stop {
+            Some(Stop::Agent(_)) => Outcome::AgentError,
+            Some(Stop::Broken) => Outcome::Broken,
+            Some(Stop::Timeout | Stop::Quiet) => Outcome::Timeout,
+            None if answer.is_empty() => Outcome::Silent,
+            None => Outcome::Answered,
+        });
         let failed = stop.is_some();
         let minutes = |ms: u64| ms.div_ceil(60_000);
         let why = match stop {
@@ -131,6 +192,7 @@ impl Engine {
         front: &Arc<dyn Front>,
         reply: &mut Reply,
         answer: &mut Answer,
+        meter: &mut TurnMeter<'_>,
     ) -> Option<Stop> {
         let cfg = &self.inner.cfg;
         let still = Duration::from_millis(cfg.still_working_ms);
@@ -174,8 +236,9 @@ impl Engine {
                     }
                 }
                 _ = sleep_until(flush_at.unwrap_or(deadline)), if flush_at.is_some() => {
-                    if let Err(e) = reply.flush(false).await {
-                        tracing::warn!("could not update the streamed message: {e}");
+                    match reply.flush(false).await {
+                        Ok(()) => meter.shown(reply.is_shown()),
+                        Err(e) => tracing::warn!("could not update the streamed message: {e}"),
                     }
                 }
                 _ = sleep_until(last_news + still) => {

@@ -147,6 +147,16 @@ pub enum NemoError {
 }
 
 impl NemoError {
+    /// The HTTP status of the answer, where there was one and the error keeps it.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            NemoError::Transport { status, .. } | NemoError::Api { status, .. } => Some(*status),
+            NemoError::RateLimited { .. } => Some(429),
+            NemoError::ExportBlocked { .. } => Some(402),
+            _ => None,
+        }
+    }
+
     /// Whether trying the same request again later may succeed (for idempotent requests only).
     pub fn is_retryable(&self) -> bool {
         match self {

@@ -13,6 +13,7 @@ pub use types::*;
 use crate::config::NemoConfig;
 use crate::engine::files::CheckedFile;
 use crate::secret::Secret;
+use crate::telemetry::metrics;
 use error::classify;
 use reqwest::{header, Method, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -78,26 +79,27 @@ impl NemoClient {
 
     /// Sends a request built by `build`, once more after `retry_after` on HTTP 429, and reads
     /// the answer through the contract's envelope.
-    async fn call<F, Fut>(&self, endpoint: &str, build: F) -> Result<Value, NemoError>
+    async fn call<F, Fut>(&self, endpoint: &'static str, build: F) -> Result<Value, NemoError>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<RequestBuilder, NemoError>>,
     {
         let mut limited = false;
         loop {
-            let resp = build()
-                .await?
-                .send()
-                .await
-                .map_err(|source| NemoError::Http {
-                    endpoint: endpoint.into(),
-                    source,
-                })?;
-            let status = resp.status().as_u16();
-            let body = resp.text().await.map_err(|source| NemoError::Http {
+            let request = build().await?;
+            let started = std::time::Instant::now();
+            let sent = request.send().await;
+            let status = sent.as_ref().ok().map(|r| r.status().as_u16());
+            let body = match sent {
+                Ok(resp) => resp.text().await,
+                Err(e) => Err(e),
+            };
+            metrics::nemo_request(endpoint, status, started.elapsed());
+            let body = body.map_err(|source| NemoError::Http {
                 endpoint: endpoint.into(),
                 source,
             })?;
+            let status = status.unwrap_or_default();
             match classify(endpoint, status, &body) {
                 Err(NemoError::RateLimited { .. }) if !limited => {
                     limited = true;
@@ -116,14 +118,14 @@ impl NemoClient {
     /// A JSON request whose `data` decodes as `T`.
     async fn call_data<T: DeserializeOwned>(
         &self,
+        endpoint: &'static str,
         method: Method,
         path: &str,
         token: Option<&Secret>,
         body: Option<Value>,
     ) -> Result<T, NemoError> {
-        let endpoint = format!("{method} {}", endpoint_name(path));
         let json = self
-            .call(&endpoint, || {
+            .call(endpoint, || {
                 let mut req = self
                     .request(method.clone(), path, token)
                     .timeout(self.request_timeout);
@@ -133,7 +135,7 @@ impl NemoClient {
                 std::future::ready(Ok(req))
             })
             .await?;
-        decode_data(&endpoint, json)
+        decode_data(endpoint, json)
     }
 
     /// `POST /api/auth/anonymous-token` with `X-Client-Id`.
@@ -159,6 +161,7 @@ impl NemoClient {
     ) -> Result<NewSession, NemoError> {
         let body = json!({"task_name": "project", "language": language});
         self.call_data(
+            "POST /api/tasks/me/with-session/nemo_agent",
             Method::POST,
             "/api/tasks/me/with-session/nemo_agent",
             Some(token),
@@ -176,6 +179,7 @@ impl NemoClient {
     ) -> Result<ClaimToken, NemoError> {
         let body = json!({"task_id": task_id, "session_id": session_id});
         self.call_data(
+            "POST /api/auth/claim-token",
             Method::POST,
             "/api/auth/claim-token",
             Some(token),
@@ -187,6 +191,7 @@ impl NemoClient {
     /// `GET /api/credits/balance/simple`.
     pub async fn credits(&self, token: &Secret) -> Result<Credits, NemoError> {
         self.call_data(
+            "GET /api/credits/balance/simple",
             Method::GET,
             "/api/credits/balance/simple",
             Some(token),
@@ -198,7 +203,9 @@ impl NemoClient {
     /// `GET /api/state/nemo_agent/me/<sid>/latest`: the `data` object (with `state` inside).
     pub async fn state(&self, token: &Secret, session_id: &str) -> Result<Value, NemoError> {
         let path = format!("/api/state/nemo_agent/me/{}/latest", seg(session_id));
-        self.call_data(Method::GET, &path, Some(token), None).await
+        let endpoint = "GET /api/state/nemo_agent/me/latest";
+        self.call_data(endpoint, Method::GET, &path, Some(token), None)
+            .await
     }
 
     /// Uploads local files, streamed from disk, as multipart parts named `files`.
@@ -240,7 +247,8 @@ impl NemoClient {
     ) -> Result<Uploaded, NemoError> {
         let path = format!("/api/upload-video/nemo_agent/me/{}", seg(session_id));
         let body = json!({"urls": urls, "source_type": "url"});
-        self.call_data(Method::POST, &path, Some(token), Some(body))
+        let endpoint = "POST /api/upload-video (urls)";
+        self.call_data(endpoint, Method::POST, &path, Some(token), Some(body))
             .await
     }
 
@@ -262,6 +270,7 @@ impl NemoClient {
             let req = self
                 .request(Method::POST, "/run_sse", Some(token))
                 .json(&body);
+            let started = std::time::Instant::now();
             let opened = tokio::time::timeout(self.request_timeout, TurnStream::open(req))
                 .await
                 .unwrap_or_else(|_| {
@@ -270,6 +279,11 @@ impl NemoClient {
                         after_ms: self.request_timeout.as_millis() as u64,
                     })
                 });
+            let status = match &opened {
+                Ok(_) => Some(200),
+                Err(e) => e.http_status(),
+            };
+            metrics::nemo_request("POST /run_sse", status, started.elapsed());
             match opened {
                 // A 429 is a refusal: the message was not taken, so one retry cannot charge twice.
                 Err(NemoError::RateLimited { .. }) if !limited => {
@@ -326,7 +340,8 @@ impl NemoClient {
     /// `POST /api/render/proxy/lambda/<id>/cancel`.
     pub async fn cancel_render(&self, token: &Secret, id: &str) -> Result<(), NemoError> {
         let path = format!("/api/render/proxy/lambda/{}/cancel", seg(id));
-        self.call_data::<Value>(Method::POST, &path, Some(token), None)
+        let endpoint = "POST /api/render/proxy/lambda/cancel";
+        self.call_data::<Value>(endpoint, Method::POST, &path, Some(token), None)
             .await
             .map(drop)
     }
@@ -420,13 +435,4 @@ fn seg(id: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// The path without ids, for logs and errors.
-fn endpoint_name(path: &str) -> String {
-    let keep: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.chars().any(|c| c.is_ascii_digit()) || s.starts_with("api"))
-        .collect();
-    keep.join("/")
 }

@@ -4,7 +4,7 @@
 use super::{user_json, Shared, APP_ID};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State as AxState;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
@@ -17,6 +17,9 @@ pub(super) fn router(state: Shared) -> Router {
 }
 
 async fn upgrade(ws: WebSocketUpgrade, AxState(state): AxState<Shared>) -> Response {
+    if state.lock().unwrap().gateway_down {
+        return axum::http::StatusCode::SERVICE_UNAVAILABLE.into_response();
+    }
     ws.on_upgrade(move |socket| serve(socket, state))
 }
 

@@ -59,6 +59,12 @@ struct State {
     token_ttl: Option<Duration>,
     /// Message nonces seen with `enforce_nonce`, per channel, and the message each made.
     nonces: BTreeMap<String, u64>,
+    /// Statuses to refuse command registrations with, in order; the last one repeats.
+    refuse_commands: std::collections::VecDeque<u16>,
+    /// Command registrations answered 200.
+    registered: usize,
+    /// The gateway hangs up and takes no connection.
+    gateway_down: bool,
 }
 
 impl State {
@@ -110,19 +116,15 @@ impl FakeDiscord {
         self.state.lock().unwrap().token_ttl = Some(ttl);
     }
 
-    /// Waits until the bot identified and registered its commands (`times` start-ups in all).
+    /// Waits until the bot identified and registered its commands (`times` registrations
+    /// taken in all).
     /// Generous: serenity waits ~5 s before retrying a shard start that did not take, and a
     /// loaded CI machine can need that more than once.
     pub async fn wait_ready(&self, times: usize) {
         for _ in 0..1_200 {
             let ready = {
                 let s = self.state.lock().unwrap();
-                let registered = s
-                    .calls
-                    .iter()
-                    .filter(|c| c.method == "PUT" && c.path.contains("/commands"))
-                    .count();
-                s.ready && registered >= times
+                s.ready && s.registered >= times
             };
             if ready {
                 return;
@@ -139,6 +141,35 @@ impl FakeDiscord {
             "the bot never became ready (identified: {}); calls: {calls:?}",
             s.ready
         );
+    }
+
+    /// Refuses command registrations with these statuses in order (Discord's error bodies),
+    /// the last one again and again until [`FakeDiscord::accept_commands`].
+    pub fn refuse_commands(&self, statuses: &[u16]) {
+        self.state.lock().unwrap().refuse_commands = statuses.iter().copied().collect();
+    }
+
+    /// Takes command registrations again.
+    pub fn accept_commands(&self) {
+        self.state.lock().unwrap().refuse_commands.clear();
+    }
+
+    /// Command registrations answered 200, and all that were tried.
+    pub fn registrations(&self) -> (usize, usize) {
+        let s = self.state.lock().unwrap();
+        let tried = s
+            .calls
+            .iter()
+            .filter(|c| c.method == "PUT" && c.path.contains("/commands"))
+            .count();
+        (s.registered, tried)
+    }
+
+    /// Hangs up the gateway connection and refuses new ones (as an outage would).
+    pub fn stop_gateway(&self) {
+        let mut s = self.state.lock().unwrap();
+        s.gateway_down = true;
+        s.gateway = None;
     }
 
     /// Serves `bytes` at `<base>/cdn/<name>` and returns the URL.
@@ -195,7 +226,7 @@ impl FakeDiscord {
         token
     }
 
-    /// A user posts a message (a DM when `guild` is false).
+    /// A user posts a message (a DM when `guild` is false); `<@APP_ID>` in it mentions the bot.
     pub fn message(&self, content: &str, attachments: Value, channel: u64, user: u64, guild: bool) {
         let id = self.state.lock().unwrap().id();
         let mut data = message_json(
@@ -208,6 +239,10 @@ impl FakeDiscord {
         );
         if guild {
             data["guild_id"] = json!(GUILD_ID.to_string());
+        }
+        // As Discord does, a `<@id>` in the text lists that user among the mentions.
+        if content.contains(&format!("<@{APP_ID}>")) {
+            data["mentions"] = json!([user_json(APP_ID, true)]);
         }
         self.dispatch("MESSAGE_CREATE", data);
     }

@@ -69,7 +69,7 @@ async fn handle(state: Shared, req: Request) -> Response {
         ("GET", ["gateway", "bot"]) => ok(json!({"url": ws_url(&s), "shards": 1,
             "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})),
         ("GET", ["users", "@me"]) => ok(user_json(APP_ID, true)),
-        ("PUT", ["applications", _, "commands"]) => ok(json!([])),
+        ("PUT", ["applications", _, "commands"]) => register(&mut s, &body),
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
             let channel = original_channel(token);
@@ -199,4 +199,49 @@ fn msg_json(m: &Msg) -> Value {
 
 fn ok(v: Value) -> Response {
     (StatusCode::OK, axum::Json(v)).into_response()
+}
+
+/// `PUT /applications/{id}/commands`: the commands as registered, or a refusal the test asked
+/// for, with Discord's error body for that status.
+fn register(s: &mut State, body: &Value) -> Response {
+    let refusal = match s.refuse_commands.len() {
+        0 => None,
+        1 => s.refuse_commands.front().copied(),
+        _ => s.refuse_commands.pop_front(),
+    };
+    match refusal {
+        Some(400) => {
+            let errors = json!({"0": {"name": {"_errors": [{"code": "APPLICATION_COMMAND_INVALID_NAME",
+                "message": "Command name is invalid"}]}}});
+            let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": errors});
+            (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+        }
+        Some(status) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let body = json!({"message": format!("{status}"), "code": 0});
+            (status, axum::Json(body)).into_response()
+        }
+        None => {
+            s.registered += 1;
+            let commands: Vec<Value> = body
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .enumerate()
+                .map(|(i, mut c)| {
+                    c["id"] = json!((1000 + i).to_string());
+                    c["application_id"] = json!(APP_ID.to_string());
+                    c["version"] = json!("1");
+                    for (key, default) in [("type", json!(1)), ("description", json!(""))] {
+                        if c.get(key).is_none_or(Value::is_null) {
+                            c[key] = default;
+                        }
+                    }
+                    c
+                })
+                .collect();
+            ok(json!(commands))
+        }
+    }
 }

@@ -1,5 +1,9 @@
 //! Configuration: defaults, then a TOML file, then the environment.
 
+mod ops;
+
+pub use ops::{AdminConfig, LogConfig, LogFormat, RuntimeConfig};
+
 use crate::secret::Secret;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -17,6 +21,12 @@ pub struct Config {
     pub discord: DiscordConfig,
     /// Quotas, so one user or community cannot use up a shared pool.
     pub limits: LimitsConfig,
+    /// Shutdown.
+    pub runtime: RuntimeConfig,
+    /// The health and metrics endpoint.
+    pub admin: AdminConfig,
+    /// Log lines.
+    pub log: LogConfig,
 }
 
 /// Quotas: going over gets a friendly answer saying when to retry.
@@ -272,6 +282,13 @@ impl Config {
             return Err(invalid(
                 "discord.edit_interval_ms",
                 "must be greater than 0",
+            ));
+        }
+        let listen = self.admin.listen.trim();
+        if !listen.is_empty() && listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(invalid(
+                "admin.listen",
+                "must be an address and port such as 127.0.0.1:9464, or empty",
             ));
         }
         if self.store.path.as_os_str().is_empty() {

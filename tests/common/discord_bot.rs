@@ -1,0 +1,126 @@
+//! A bot running the Discord front against both fakes, for the Discord tests.
+
+use super::fake_discord::FakeDiscord;
+use super::fake_nemo::FakeNemo;
+use super::harness::nemo_config;
+use music_video_bot::admin::Health;
+use music_video_bot::config::{Config, DiscordConfig, StoreConfig};
+use music_video_bot::engine::Engine;
+use music_video_bot::secret::Secret;
+use music_video_bot::store::Store;
+use std::sync::Arc;
+
+/// The channel most tests talk in.
+pub const CHANNEL: u64 = 800_000_000_000_000_001;
+/// The member most tests are.
+pub const USER: u64 = 700_000_000_000_000_001;
+
+/// A running bot wired to both fakes.
+pub struct Running {
+    pub nemo: FakeNemo,
+    pub discord: FakeDiscord,
+    pub task: tokio::task::JoinHandle<()>,
+    pub engine: Engine,
+    pub config: Config,
+    pub store: Store,
+    pub starts: usize,
+    /// Readiness as the front reports it.
+    pub health: Arc<Health>,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A bot with the default test config.
+pub async fn start() -> Running {
+    start_with(|_| {}).await
+}
+
+/// A bot whose config `adjust` changes first, connected and with its commands registered.
+pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Running {
+    let bot = boot(FakeDiscord::start().await, adjust).await;
+    bot.discord.wait_ready(1).await;
+    bot
+}
+
+/// A bot started against `discord` (prepared by the test), not waited for.
+pub async fn boot(discord: FakeDiscord, adjust: impl FnOnce(&mut Config)) -> Running {
+    let nemo = FakeNemo::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        nemo: nemo_config(&nemo),
+        store: StoreConfig {
+            path: dir.path().join("db"),
+        },
+        discord: DiscordConfig {
+            token: Some(Secret::new("fake-bot-token")),
+            api_base: discord.base_url(),
+            edit_interval_ms: 200,
+            ..DiscordConfig::default()
+        },
+        ..Config::default()
+    };
+    let mut config = config;
+    adjust(&mut config);
+    let store = Store::open(&config.store.path).unwrap();
+    let health = Arc::new(Health::default());
+    let (engine, task) = launch(&config, &store, &health);
+    Running {
+        nemo,
+        discord,
+        task,
+        engine,
+        config,
+        store,
+        starts: 1,
+        health,
+        _dir: dir,
+    }
+}
+
+/// Starts the Discord front on an engine over `store`.
+pub fn launch(
+    config: &Config,
+    store: &Store,
+    health: &Arc<Health>,
+) -> (Engine, tokio::task::JoinHandle<()>) {
+    let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store.clone()).unwrap();
+    let (config, bot_engine, health) = (config.clone(), engine.clone(), health.clone());
+    let task = tokio::spawn(async move {
+        if let Err(e) = music_video_bot::discord::run(config, bot_engine, health).await {
+            eprintln!("bot stopped: {e}");
+        }
+    });
+    (engine, task)
+}
+
+impl Running {
+    /// Stops the bot as a crash would (background work dropped, store kept) and starts anew.
+    pub async fn restart(&mut self) {
+        self.engine.shutdown().await;
+        self.task.abort();
+        let (engine, task) = launch(&self.config, &self.store, &self.health);
+        (self.engine, self.task) = (engine, task);
+        self.starts += 1;
+        self.discord.wait_ready(self.starts).await;
+    }
+}
+
+/// Waits for the first REST call matching `pred`.
+pub async fn wait_call(
+    bot: &Running,
+    what: &str,
+    pred: impl Fn(&super::fake_discord::Call) -> bool,
+) -> super::fake_discord::Call {
+    for _ in 0..400 {
+        if let Some(c) = bot.discord.calls().into_iter().find(|c| pred(c)) {
+            return c;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no call {what}");
+}

@@ -1,0 +1,92 @@
+//! Start-up that cannot go deaf, and readiness: the Discord front against the fakes, with the
+//! admin endpoint's `/readyz` asked over HTTP.
+
+mod common;
+
+use common::discord_bot::{boot, start, Running, CHANNEL, USER};
+use common::fake_discord::{FakeDiscord, APP_ID};
+use common::fake_nemo::Step;
+use music_video_bot::admin::{self, Admin};
+use std::time::Duration;
+
+/// Starts the admin endpoint for `bot` on a free loopback port; returns its `/readyz` URL.
+async fn readyz_url(bot: &Running) -> String {
+    let admin = Admin {
+        health: bot.health.clone(),
+        store: bot.store.clone(),
+        metrics: None,
+    };
+    let addr = admin::start("127.0.0.1:0", admin, std::future::pending())
+        .await
+        .expect("admin endpoint");
+    format!("http://{addr}/readyz")
+}
+
+/// `/readyz`'s status and text.
+async fn readyz(url: &str) -> (u16, String) {
+    let resp = reqwest::get(url).await.expect("readyz answers");
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// Polls `/readyz` until its status is `want` (at most ~30 s), returning its text.
+async fn wait_readyz(url: &str, want: u16) -> String {
+    let mut last = (0, String::new());
+    for _ in 0..300 {
+        last = readyz(url).await;
+        if last.0 == want {
+            return last.1;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("/readyz never answered {want}; last: {last:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_command_registration_leaves_the_bot_serving_and_is_retried() {
+    let discord = FakeDiscord::start().await;
+    // Discord answers 500, then a validation error (400), until it is let through.
+    discord.refuse_commands(&[500, 400]);
+    let bot = boot(discord, |_| {}).await;
+    let url = readyz_url(&bot).await;
+    for _ in 0..300 {
+        if bot.discord.registrations().1 >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(bot.discord.registrations(), (0, 2), "tried twice, refused");
+    let (status, text) = readyz(&url).await;
+    assert_eq!(status, 503);
+    assert!(text.contains("commands not registered"), "{text}");
+
+    // Mentions are served meanwhile.
+    bot.nemo
+        .push_turn(vec![Step::Text("A neon skyline it is.".into())]);
+    let mention = format!("<@{APP_ID}> make it neon");
+    bot.discord
+        .message(&mention, serde_json::json!([]), CHANNEL, USER, true);
+    bot.discord
+        .wait_for(CHANNEL, "with the agent's answer", |m| {
+            m.content.contains("A neon skyline it is.")
+        })
+        .await;
+
+    // A later try is taken, and the bot becomes ready.
+    bot.discord.accept_commands();
+    bot.discord.wait_ready(1).await;
+    assert_eq!(wait_readyz(&url, 200).await, "ready\n");
+    let (taken, tried) = bot.discord.registrations();
+    assert_eq!(taken, 1);
+    assert!(tried >= 3, "{tried}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readyz_goes_503_when_the_gateway_is_lost() {
+    let bot = start().await;
+    let url = readyz_url(&bot).await;
+    assert_eq!(wait_readyz(&url, 200).await, "ready\n");
+    bot.discord.stop_gateway();
+    let text = wait_readyz(&url, 503).await;
+    assert!(text.contains("not connected"), "{text}");
+    assert!(!text.contains("commands"), "{text}");
+}
