@@ -428,3 +428,33 @@ async fn requests_arriving_during_a_stop_get_one_sentence_and_reach_no_one() {
         "nothing sent for the late one"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn render_stopped_by_a_signal_says_so_and_fails() {
+    let fake = FakeNemo::start().await;
+    fake.set_render_polls(200);
+    let dir = tempfile::tempdir().unwrap();
+    let song = mp3(dir.path(), "track.mp3");
+    let mut cmd = bot_command(dir.path(), &fake, &grace(20_000));
+    cmd.args(["render", song.to_str().unwrap()]);
+    let mut child = cmd.spawn().unwrap();
+    let (out, err) = (
+        collect(child.stdout.take().unwrap()),
+        collect(child.stderr.take().unwrap()),
+    );
+    let mut bot = Bot {
+        child,
+        stdin: None,
+        out,
+        err,
+    };
+    posted(&fake, "/api/render/proxy/lambda").await;
+    bot.signal(libc::SIGTERM);
+    assert_eq!(bot.exit(Duration::from_secs(15)).await, 1);
+    assert!(
+        bot.stderr().contains(text::RENDER_STOPPED),
+        "{}",
+        bot.stderr()
+    );
+    assert!(bot.stdout().is_empty(), "no link: {}", bot.stdout());
+}

@@ -367,6 +367,33 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_parses_to_the_defaults_and_names_every_section() {
+        let text = include_str!("../../config.example.toml");
+        let example = Config::from_toml(text).unwrap();
+        assert_eq!(format!("{example:?}"), format!("{:?}", Config::default()));
+        for section in [
+            "nemo", "store", "discord", "limits", "runtime", "admin", "log",
+        ] {
+            assert!(text.contains(&format!("\n[{section}]\n")), "[{section}]");
+        }
+    }
+
+    #[test]
+    fn a_bad_admin_address_names_the_key() {
+        let mut c = Config::default();
+        c.admin.listen = "localhost".into();
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("admin.listen"));
+        c.admin.listen = "127.0.0.1:9464".into();
+        c.validate().unwrap();
+        let c = Config::from_toml("[log]\nformat = \"xml\"").unwrap_err();
+        assert!(c.contains("format"), "{c}");
+    }
+
+    #[test]
     fn secrets_never_show_in_debug() {
         let mut c = Config::default();
         c.apply_env(|k| (k == "DISCORD_TOKEN").then(|| "discord-secret".into()));

@@ -90,3 +90,49 @@ async fn readyz_goes_503_when_the_gateway_is_lost() {
     assert!(text.contains("not connected"), "{text}");
     assert!(!text.contains("commands"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_finishes_the_turn_refuses_new_requests_and_closes_the_gateway() {
+    let mut bot = start().await;
+    bot.nemo.push_turn(vec![
+        Step::Text("Working on the neon.".into()),
+        Step::Sleep(Duration::from_millis(800)),
+        Step::Text("Neon done.".into()),
+    ]);
+    let dm = serde_json::json!([]);
+    bot.discord
+        .message("make it neon", dm.clone(), CHANNEL, USER, false);
+    for _ in 0..400 {
+        if !bot.nemo.requests_to("/run_sse").is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let engine = bot.engine.clone();
+    let stop = tokio::spawn(async move { engine.stop(Duration::from_secs(10)).await });
+    while !bot.engine.is_stopping() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    bot.discord
+        .message("and one more", dm, CHANNEL, USER, false);
+    bot.discord
+        .wait_for(CHANNEL, "saying the bot restarts", |m| {
+            m.content == music_video_bot::engine::text::RESTARTING
+        })
+        .await;
+    assert!(
+        stop.await.unwrap(),
+        "the turn ended within the grace period"
+    );
+    bot.discord
+        .wait_for(CHANNEL, "with the whole answer", |m| {
+            m.content.contains("Neon done.")
+        })
+        .await;
+    assert_eq!(bot.nemo.requests_to("/run_sse").len(), 1, "only the first");
+    // The front ends by itself once the engine has stopped.
+    tokio::time::timeout(Duration::from_secs(10), &mut bot.task)
+        .await
+        .expect("the Discord front stopped")
+        .unwrap();
+}
