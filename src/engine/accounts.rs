@@ -34,7 +34,8 @@ impl Engine {
     /// Gets a new anonymous token for `account`, keeping its client id. `stale` is the token
     /// that failed: when another task already replaced it, that newer token is used instead.
     async fn renew(&self, account: &str, stale: Option<&Secret>) -> Result<Secret, EngineError> {
-        let _one_at_a_time = self.inner.token_lock.lock().await;
+        let lock = self.inner.token_locks.get(account);
+        let _one_at_a_time = lock.lock().await;
         let mut rec = self
             .inner
             .store
@@ -98,7 +99,8 @@ impl Engine {
         if let Some(s) = self.existing_session(actor)? {
             return Ok(s);
         }
-        let _one_at_a_time = self.inner.session_lock.lock().await;
+        let lock = self.inner.session_locks.get(&actor.scope);
+        let _one_at_a_time = lock.lock().await;
         match self.existing_session(actor)? {
             Some(s) => Ok(s),
             None => self.new_session(actor).await,
@@ -146,9 +148,10 @@ impl Engine {
         match first {
             Err(EngineError::Nemo(NemoError::SessionNotFound { .. })) => {
                 tracing::warn!(scope = %actor.scope, "session gone; starting a new one");
-                let _one_at_a_time = self.inner.session_lock.lock().await;
+                let lock = self.inner.session_locks.get(&actor.scope);
+                let one_at_a_time = lock.lock().await;
                 let fresh = self.new_session(actor).await?;
-                drop(_one_at_a_time);
+                drop(one_at_a_time);
                 let note = "Your previous session was no longer available, so I started a new one.";
                 if let Err(e) = front.send(note, true).await {
                     tracing::warn!("could not tell the user about the new session: {e}");

@@ -58,6 +58,10 @@ impl EngineError {
             EngineError::Nemo(N::BadToken { .. }) => {
                 "The video service did not accept our credentials. Please try again later; if it keeps happening, tell the bot's operator.".into()
             }
+            EngineError::Nemo(N::TooLarge { .. }) => {
+                tracing::error!(error = %self, "answer too large");
+                "The video service sent an answer far larger than expected, so I stopped reading it. Nothing was lost: say `status` to see the project, or try again.".into()
+            }
             EngineError::Nemo(e) if e.is_retryable() => {
                 tracing::error!(error = %e, "video service unavailable");
                 super::text::SERVICE_TROUBLE.into()

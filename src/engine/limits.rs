@@ -10,9 +10,33 @@ use std::sync::Mutex;
 const HOUR: u64 = 3600;
 
 /// When each user started their turns of the last hour (unix seconds). In memory: a restart
-/// forgets it, which at worst grants one extra hour.
+/// forgets it, which at worst grants one extra hour. Users with no turn in the last hour are
+/// forgotten as the log grows (twice the users of the last sweep), so it holds only the last
+/// hour's users.
 #[derive(Default)]
-pub(crate) struct TurnLog(Mutex<HashMap<String, VecDeque<u64>>>);
+pub(crate) struct TurnLog(Mutex<Log>);
+
+#[derive(Default)]
+struct Log {
+    users: HashMap<String, VecDeque<u64>>,
+    sweep_at: usize,
+}
+
+impl Log {
+    /// The user's turns of the last hour, oldest first.
+    fn recent(&mut self, user: &str, now: u64) -> &mut VecDeque<u64> {
+        if self.users.len() >= self.sweep_at {
+            self.users
+                .retain(|_, times| times.back().is_some_and(|t| t + HOUR > now));
+            self.sweep_at = (self.users.len() * 2).max(1024);
+        }
+        let times = self.users.entry(user.to_string()).or_default();
+        while times.front().is_some_and(|t| t + HOUR <= now) {
+            times.pop_front();
+        }
+        times
+    }
+}
 
 impl Engine {
     /// Counts a turn against the user's hourly quota, or says when the next one is allowed.
@@ -20,10 +44,7 @@ impl Engine {
         let limit = self.inner.limits.turns_per_user_per_hour as usize;
         let now = now_secs();
         let mut log = self.inner.turns.0.lock().unwrap_or_else(|p| p.into_inner());
-        let times = log.entry(actor.user.clone()).or_default();
-        while times.front().is_some_and(|t| t + HOUR <= now) {
-            times.pop_front();
-        }
+        let times = log.recent(&actor.user, now);
         if times.len() >= limit {
             let next = times.front().map_or(now + HOUR, |t| t + HOUR);
             return Err(EngineError::User(text::turn_quota(limit, &front.eta(next))));
@@ -59,5 +80,26 @@ impl Engine {
             return Err(EngineError::User(text::too_many_files(limit)));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_without_a_turn_in_the_last_hour_are_forgotten() {
+        let mut log = Log::default();
+        for i in 0..10_000 {
+            log.recent(&format!("user{i}"), 1_000).push_back(1_000);
+        }
+        assert_eq!(log.users.len(), 10_000, "all within the hour");
+        let later = 1_000 + HOUR;
+        for i in 0..30_000 {
+            log.recent(&format!("late{i}"), later).push_back(later);
+        }
+        assert!(!log.users.contains_key("user5"), "an hour-old user is gone");
+        assert!(log.users.len() <= 2 * 30_000, "{}", log.users.len());
+        assert_eq!(log.recent("late7", later).len(), 1, "recent turns are kept");
     }
 }

@@ -7,6 +7,7 @@ mod export;
 pub mod files;
 pub mod front;
 pub mod gui;
+mod keyed;
 mod lifecycle;
 mod limits;
 mod media;
@@ -27,7 +28,7 @@ use crate::store::Store;
 use crate::telemetry::metrics;
 use accounts::CreditsOwner;
 use route::{route, Action};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -99,9 +100,13 @@ struct Inner {
     store: Store,
     cfg: NemoConfig,
     fixed_token: Option<Secret>,
-    scopes: Mutex<HashMap<String, Arc<ScopeLock>>>,
-    token_lock: tokio::sync::Mutex<()>,
-    session_lock: tokio::sync::Mutex<()>,
+    /// One request at a time per scope, and the line behind it.
+    scopes: keyed::Keyed<ScopeLock>,
+    /// One token request at a time per account (not for everyone: one slow answer must not
+    /// hold up other users).
+    token_locks: keyed::Keyed<tokio::sync::Mutex<()>>,
+    /// One session creation at a time per scope.
+    session_locks: keyed::Keyed<tokio::sync::Mutex<()>>,
     tasks: TaskTracker,
     limits: LimitsConfig,
     turns: limits::TurnLog,
@@ -117,6 +122,12 @@ struct Inner {
 struct ScopeLock {
     mutex: Arc<tokio::sync::Mutex<()>>,
     waiting: AtomicUsize,
+}
+
+/// A scope held by one request; holding the entry keeps later requests on the same lock.
+struct ScopeTurn {
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+    _lock: Arc<ScopeLock>,
 }
 
 impl Engine {
@@ -137,9 +148,9 @@ impl Engine {
                 store,
                 cfg: cfg.clone(),
                 fixed_token: cfg.token.clone(),
-                scopes: Mutex::new(HashMap::new()),
-                token_lock: tokio::sync::Mutex::new(()),
-                session_lock: tokio::sync::Mutex::new(()),
+                scopes: keyed::Keyed::default(),
+                token_locks: keyed::Keyed::default(),
+                session_locks: keyed::Keyed::default(),
                 tasks: TaskTracker::new(),
                 limits,
                 turns: limits::TurnLog::default(),
@@ -256,17 +267,13 @@ impl Engine {
     }
 
     /// One request at a time per scope: a second one waits, and is told its place in line.
-    async fn lock_scope(
-        &self,
-        actor: &Actor,
-        front: &Arc<dyn Front>,
-    ) -> tokio::sync::OwnedMutexGuard<()> {
-        let lock = {
-            let mut scopes = self.inner.scopes.lock().unwrap_or_else(|p| p.into_inner());
-            scopes.entry(actor.scope.clone()).or_default().clone()
-        };
+    async fn lock_scope(&self, actor: &Actor, front: &Arc<dyn Front>) -> ScopeTurn {
+        let lock = self.inner.scopes.get(&actor.scope);
         if let Ok(guard) = lock.mutex.clone().try_lock_owned() {
-            return guard;
+            return ScopeTurn {
+                _guard: guard,
+                _lock: lock,
+            };
         }
         let waiting = Waiting::join(&lock);
         let position = waiting.position;
@@ -274,7 +281,12 @@ impl Engine {
             .typical_request_secs()
             .map(|secs| front.eta(crate::store::now_secs() + secs * position as u64));
         turn::notify(front, &text::queued(position, eta.as_deref())).await;
-        lock.mutex.clone().lock_owned().await
+        let guard = lock.mutex.clone().lock_owned().await;
+        drop(waiting);
+        ScopeTurn {
+            _guard: guard,
+            _lock: lock,
+        }
     }
 
     async fn credits(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {

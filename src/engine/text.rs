@@ -187,3 +187,6 @@ pub const INTERRUPTED: &str = "⚠️ I had to restart, so this step was cut sho
 /// `render` stopped by a signal before its video was ready.
 pub const RENDER_STOPPED: &str =
     "Stopped before the video was ready. Run the same command again to make it.";
+
+/// The agent's stream sent one event past the size the bot reads.
+pub const STREAM_TOO_LARGE: &str = "⚠️ The video service sent a piece of the answer far larger than expected, so I stopped reading it. I did not resend your message (each message costs credits). Say `status` to see what was done.";

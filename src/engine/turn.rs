@@ -24,6 +24,8 @@ pub struct TurnOutcome {
 enum Stop {
     Agent(String),
     Broken,
+    /// One event was larger than the bot reads.
+    TooLarge,
     /// Past the turn's total time.
     Timeout,
     /// No event for the idle time.
@@ -151,7 +153,7 @@ impl Engine {
         }
         meter.end(match &stop {
             Some(Stop::Agent(_)) => Outcome::AgentError,
-            Some(Stop::Broken) => Outcome::Broken,
+            Some(Stop::Broken | Stop::TooLarge) => Outcome::Broken,
             Some(Stop::Timeout | Stop::Quiet) => Outcome::Timeout,
             None if answer.is_empty() => Outcome::Silent,
             None => Outcome::Answered,
@@ -161,6 +163,7 @@ impl Engine {
         let why = match stop {
             Some(Stop::Agent(message)) => Some(text::agent_failed(&message)),
             Some(Stop::Broken) => Some(text::STREAM_BROKEN.to_string()),
+            Some(Stop::TooLarge) => Some(text::STREAM_TOO_LARGE.to_string()),
             Some(Stop::Timeout) => Some(text::turn_timeout(minutes(self.inner.cfg.sse_timeout_ms))),
             Some(Stop::Quiet) => Some(text::turn_quiet(minutes(self.inner.cfg.idle_timeout_ms))),
             None => None,
@@ -228,6 +231,10 @@ impl Engine {
                             tracing::warn!(?code, %message, "agent reported an error");
                             last_activity = now;
                             stop = Some(Stop::Agent(message));
+                        }
+                        Some(Err(e @ NemoError::TooLarge { .. })) => {
+                            tracing::error!(error = %e, "agent stream sent an oversized event");
+                            return Some(stop.unwrap_or(Stop::TooLarge));
                         }
                         Some(Err(e)) => {
                             tracing::error!(error = %e, "agent stream broke");

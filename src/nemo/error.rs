@@ -126,6 +126,14 @@ pub enum NemoError {
         /// How long we waited.
         after_ms: u64,
     },
+    /// An answer (or one event of the agent's stream) larger than the bot reads.
+    #[error("{endpoint}: answer larger than {limit} bytes")]
+    TooLarge {
+        /// The endpoint.
+        endpoint: String,
+        /// The limit that was passed.
+        limit: usize,
+    },
     /// A local file's size changed while it was being uploaded (it was still being written).
     #[error("{path} changed while being uploaded: {expected} bytes, now {now}")]
     FileChanged {

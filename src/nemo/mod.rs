@@ -91,14 +91,14 @@ impl NemoClient {
             let sent = request.send().await;
             let status = sent.as_ref().ok().map(|r| r.status().as_u16());
             let body = match sent {
-                Ok(resp) => resp.text().await,
-                Err(e) => Err(e),
+                Ok(resp) => read_capped(endpoint, resp, MAX_JSON_BYTES).await,
+                Err(source) => Err(NemoError::Http {
+                    endpoint: endpoint.into(),
+                    source,
+                }),
             };
             metrics::nemo_request(endpoint, status, started.elapsed());
-            let body = body.map_err(|source| NemoError::Http {
-                endpoint: endpoint.into(),
-                source,
-            })?;
+            let body = body?;
             let status = status.unwrap_or_default();
             match classify(endpoint, status, &body) {
                 Err(NemoError::RateLimited { .. }) if !limited => {
@@ -423,6 +423,36 @@ async fn changed_file(files: &[CheckedFile]) -> Option<NemoError> {
         }
     }
     None
+}
+
+/// The largest JSON answer read (a session's whole state is far below it).
+pub const MAX_JSON_BYTES: usize = 4 << 20;
+
+/// Reads an answer's body, refusing one larger than `limit` as it arrives (never buffering
+/// more than `limit`).
+pub(crate) async fn read_capped(
+    endpoint: &str,
+    mut resp: reqwest::Response,
+    limit: usize,
+) -> Result<String, NemoError> {
+    let too_large = || NemoError::TooLarge {
+        endpoint: endpoint.into(),
+        limit,
+    };
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|source| NemoError::Http {
+        endpoint: endpoint.into(),
+        source,
+    })? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
 /// Percent-encodes an id for a path segment (ids are opaque and could hold anything).

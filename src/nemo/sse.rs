@@ -161,6 +161,9 @@ pub struct TurnStream {
 
 const ENDPOINT: &str = "POST /run_sse";
 
+/// The largest single event of the agent's stream that is used (a whole answer is far below).
+pub const MAX_EVENT_BYTES: usize = 1 << 20;
+
 impl TurnStream {
     /// Sends the request and waits until the stream is open, so that refusals (1001, 1002,
     /// 2001, 429…) come back as errors before any text, when retrying cannot double-charge.
@@ -192,6 +195,13 @@ impl TurnStream {
                 return None;
             }
             match self.source.next().await {
+                Some(Ok(Event::Message(m))) if m.data.len() > MAX_EVENT_BYTES => {
+                    self.finish();
+                    return Some(Err(NemoError::TooLarge {
+                        endpoint: ENDPOINT.into(),
+                        limit: MAX_EVENT_BYTES,
+                    }));
+                }
                 Some(Ok(Event::Message(m))) => self.pending.extend(decode_event(&m.data)),
                 Some(Ok(Event::Open)) => {}
                 None | Some(Err(reqwest_eventsource::Error::StreamEnded)) => {
@@ -225,7 +235,10 @@ async fn refusal(err: reqwest_eventsource::Error) -> NemoError {
     match err {
         E::InvalidStatusCode(_, resp) | E::InvalidContentType(_, resp) => {
             let status = resp.status().as_u16();
-            let body = resp.text().await.unwrap_or_default();
+            let body = match super::read_capped(ENDPOINT, resp, super::MAX_JSON_BYTES).await {
+                Ok(body) => body,
+                Err(e) => return e,
+            };
             match classify(ENDPOINT, status, &body) {
                 Err(e) => e,
                 Ok(_) => broken("the answer was not an event stream"),

@@ -1,0 +1,118 @@
+//! Under real load: one slow answer for one user must not hold up anyone else.
+
+mod common;
+
+use common::fake_nemo::{FakeNemo, Fault, Step};
+use common::harness::{actor, nemo_config, say, Bot};
+use common::recorder::Recorder;
+use std::time::Duration;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_token_request_holds_up_no_other_user() {
+    let fake = FakeNemo::start().await;
+    let mut cfg = nemo_config(&fake);
+    cfg.request_timeout_ms = 30_000;
+    let bot = Bot::with_config(cfg);
+    fake.fail_next(
+        "/api/auth/anonymous-token",
+        Fault::Delay(Duration::from_secs(20)),
+    );
+    let slow = {
+        let engine = bot.engine.clone();
+        tokio::spawn(async move {
+            engine
+                .handle(&actor("ann", "a"), say("hello"), Recorder::new())
+                .await
+        })
+    };
+    while fake.requests_to("/api/auth/anonymous-token").is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    fake.push_turn(vec![Step::Text("Hi Bob.".into())]);
+    let bob = Recorder::new();
+    bot.engine
+        .handle(&actor("bob", "b"), say("hello"), bob.clone())
+        .await;
+    assert!(bob.transcript().contains("Hi Bob."), "{}", bob.transcript());
+    assert!(!slow.is_finished(), "Ann's token request is still stalled");
+    slow.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_session_creation_holds_up_no_other_channel() {
+    let fake = FakeNemo::start().await;
+    let mut cfg = nemo_config(&fake);
+    cfg.request_timeout_ms = 30_000;
+    let bot = Bot::with_config(cfg);
+    fake.fail_next(
+        "/api/tasks/me/with-session",
+        Fault::Delay(Duration::from_secs(20)),
+    );
+    let slow = {
+        let engine = bot.engine.clone();
+        tokio::spawn(async move {
+            engine
+                .handle(&actor("ann", "a"), say("hello"), Recorder::new())
+                .await
+        })
+    };
+    while fake.requests_to("/api/tasks/me/with-session").is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    fake.push_turn(vec![Step::Text("Hi from channel b.".into())]);
+    let other = Recorder::new();
+    // The same user (same account and token) in another channel.
+    bot.engine
+        .handle(&actor("ann", "b"), say("hello"), other.clone())
+        .await;
+    assert!(
+        other.transcript().contains("Hi from channel b."),
+        "{}",
+        other.transcript()
+    );
+    assert!(
+        !slow.is_finished(),
+        "channel a's session is still being made"
+    );
+    slow.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_json_answer_is_refused_with_one_sentence() {
+    let fake = FakeNemo::start().await;
+    let (bot, me) = common::harness::ready(&fake, "ann").await;
+    let huge = "x".repeat(music_video_bot::nemo::MAX_JSON_BYTES + 1);
+    let body = serde_json::json!({"code": 0, "data": {"available": 1, "padding": huge}});
+    fake.fail_next("/api/credits", Fault::Status { http: 200, body });
+    let rec = Recorder::new();
+    bot.engine
+        .handle(&me, music_video_bot::engine::Request::Credits, rec.clone())
+        .await;
+    assert_eq!(rec.messages().len(), 1, "{:?}", rec.messages());
+    assert!(
+        rec.messages()[0].contains("far larger than expected"),
+        "{:?}",
+        rec.messages()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_stream_event_ends_the_turn_with_one_sentence() {
+    let fake = FakeNemo::start().await;
+    let (bot, me) = common::harness::ready(&fake, "ann").await;
+    let huge = "y".repeat(music_video_bot::nemo::sse::MAX_EVENT_BYTES + 1);
+    fake.push_turn(vec![
+        Step::Text("Starting.".into()),
+        Step::Text(huge),
+        Step::Text("Never shown.".into()),
+    ]);
+    let rec = Recorder::new();
+    bot.engine.handle(&me, say("go"), rec.clone()).await;
+    let said = rec.transcript();
+    assert!(
+        said.contains(music_video_bot::engine::text::STREAM_TOO_LARGE),
+        "{said}"
+    );
+    assert!(!said.contains("Never shown."), "{said}");
+    assert_eq!(fake.requests_to("/run_sse").len(), 2, "not resent");
+}
