@@ -6,23 +6,17 @@ use super::ids::check_attachment;
 use crate::engine::files::display_name;
 use crate::engine::Media;
 use poise::serenity_prelude as serenity;
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
-/// Downloaded attachments; the files are removed when this is dropped.
+/// Downloaded attachments; the files (in a private temporary directory) are removed when this
+/// is dropped.
 pub struct Fetched {
-    dir: Option<PathBuf>,
+    dir: Option<tempfile::TempDir>,
     /// What to hand the engine.
     pub media: Vec<Media>,
     /// One sentence per refused or failed attachment.
     pub refused: Vec<String>,
-}
-
-impl Drop for Fetched {
-    fn drop(&mut self) {
-        if let Some(dir) = &self.dir {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
 }
 
 /// Checks and fetches attachments.
@@ -57,14 +51,17 @@ pub async fn fetch(attachments: &[serenity::Attachment], forward_urls: bool) -> 
 
 async fn download(out: &mut Fetched, a: &serenity::Attachment) -> Result<PathBuf, String> {
     let dir = match &out.dir {
-        Some(d) => d.clone(),
+        Some(d) => d.path().to_path_buf(),
         None => {
-            let d = std::env::temp_dir().join(format!("music-video-bot-{}", uuid::Uuid::new_v4()));
-            tokio::fs::create_dir_all(&d)
-                .await
+            // Readable by the bot's user only: members' songs are not for other local users.
+            let made = tempfile::Builder::new()
+                .prefix("music-video-bot-")
+                .permissions(std::fs::Permissions::from_mode(0o700))
+                .tempdir()
                 .map_err(|e| e.to_string())?;
-            out.dir = Some(d.clone());
-            d
+            let path = made.path().to_path_buf();
+            out.dir = Some(made);
+            path
         }
     };
     // Each file in its own folder keeps two attachments with one name apart.

@@ -62,9 +62,19 @@ async fn on_message(
     let (front, actor) = place(ctx, data, at);
     let engine = data.engine.clone();
     let attachments = msg.attachments.clone();
+    if !attachments.is_empty() {
+        // From Discord's metadata, before any file is fetched.
+        let makes_videos = !words.is_empty();
+        let checked =
+            engine.check_files_first(&actor, front.as_ref(), attachments.len(), makes_videos);
+        if let Err(sentence) = checked {
+            front.send(&sentence, true).await?;
+            return Ok(());
+        }
+    }
     let forward = data.config.discord.forward_urls;
-    // The gateway loop must not wait for a turn that may take minutes.
-    tokio::spawn(async move {
+    // The gateway loop must not wait for a turn that may take minutes; the stop waits for it.
+    data.tasks.spawn(async move {
         if attachments.is_empty() {
             return engine.handle(&actor, Request::Say(words), front).await;
         }
@@ -120,7 +130,8 @@ async fn on_button(
         Suggestion::Status => Request::Status,
     };
     let engine = data.engine.clone();
-    tokio::spawn(async move { engine.handle(&actor, request, front).await });
+    data.tasks
+        .spawn(async move { engine.handle(&actor, request, front).await });
     Ok(())
 }
 

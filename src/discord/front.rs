@@ -223,13 +223,12 @@ impl Front for ChannelFront {
             .nonce(nonce)
             .enforce_nonce(true);
         if let Some(limit) = self.attach_limit {
-            match fetch_small(&link.url, limit).await {
-                Some(bytes) => {
+            // Any failure (too large, unreachable, stalled) posts the link alone.
+            match crate::download::bounded(&link.url, limit).await {
+                Ok(bytes) => {
                     message = message.add_file(CreateAttachment::bytes(bytes, "music-video.mp4"))
                 }
-                None => tracing::info!(
-                    "the MP4 is over the attachment limit (or unreachable); posting the link only"
-                ),
+                Err(why) => tracing::info!("not attaching the MP4 ({why}); posting the link only"),
             }
         }
         self.channel
@@ -260,27 +259,6 @@ impl Front for ChannelFront {
             .map_err(front_error)?;
         Ok(())
     }
-}
-
-/// Downloads a file if it is at most `limit` bytes, stopping as soon as it is larger.
-async fn fetch_small(url: &str, limit: u64) -> Option<Vec<u8>> {
-    use futures_util::StreamExt;
-    let resp = reqwest::get(url)
-        .await
-        .ok()
-        .filter(|r| r.status().is_success())?;
-    if resp.content_length().is_some_and(|n| n > limit) {
-        return None;
-    }
-    let mut body = resp.bytes_stream();
-    let mut bytes = Vec::new();
-    while let Some(chunk) = body.next().await {
-        bytes.extend_from_slice(&chunk.ok()?);
-        if bytes.len() as u64 > limit {
-            return None;
-        }
-    }
-    Some(bytes)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -23,6 +23,8 @@ pub struct Data {
     pub engine: Engine,
     /// The whole configuration.
     pub config: Config,
+    /// Work spawned per message or click, so a stop can wait for it.
+    pub tasks: tokio_util::task::TaskTracker,
 }
 
 /// The error type of commands; users see `on_error`'s sentence, never its text.
@@ -62,6 +64,8 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         ..Default::default()
     };
     health.expect_discord(1);
+    let tasks = tokio_util::task::TaskTracker::new();
+    let spawned = tasks.clone();
     let registering = health.clone();
     let framework = poise::Framework::builder()
         .options(options)
@@ -85,7 +89,11 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
                     Ok(_) => {}
                     Err(e) => tracing::error!("could not resume exports: {e}"),
                 }
-                Ok(Data { engine, config })
+                Ok(Data {
+                    engine,
+                    config,
+                    tasks: spawned,
+                })
             })
         })
         .build();
@@ -105,6 +113,15 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         shards.shutdown_all().await;
     });
     client.start().await?;
+    // Requests spawned from events ended with the engine's stop; what is left (a download of
+    // a message that came during the stop) gets a moment to clean up.
+    tasks.close();
+    if tokio::time::timeout(Duration::from_secs(5), tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some message tasks were still running at exit");
+    }
     Ok(())
 }
 

@@ -41,16 +41,48 @@ impl Log {
 impl Engine {
     /// Counts a turn against the user's hourly quota, or says when the next one is allowed.
     pub(crate) fn take_turn(&self, actor: &Actor, front: &dyn Front) -> Result<(), EngineError> {
+        self.with_turns(actor, front, |times, now| times.push_back(now))
+            .map_err(EngineError::User)
+    }
+
+    /// Whether a request bringing `files` files may go ahead, checked from what the platform
+    /// says of them before anything is downloaded or sent: the number of files, the stop, and
+    /// (when it `makes_videos`) the turn and export quotas. The sentence for the user if not.
+    pub fn check_files_first(
+        &self,
+        actor: &Actor,
+        front: &dyn Front,
+        files: usize,
+        makes_videos: bool,
+    ) -> Result<(), String> {
+        if self.is_stopping() {
+            return Err(text::RESTARTING.into());
+        }
+        self.check_file_count(files).map_err(|e| e.user_text())?;
+        if makes_videos {
+            self.check_export_quota(actor).map_err(|e| e.user_text())?;
+            self.with_turns(actor, front, |_, _| ())?;
+        }
+        Ok(())
+    }
+
+    /// Runs `then` on the user's turns of the last hour when one more is allowed; the
+    /// sentence saying when the next one is, if not.
+    fn with_turns<T>(
+        &self,
+        actor: &Actor,
+        front: &dyn Front,
+        then: impl FnOnce(&mut VecDeque<u64>, u64) -> T,
+    ) -> Result<T, String> {
         let limit = self.inner.limits.turns_per_user_per_hour as usize;
         let now = now_secs();
         let mut log = self.inner.turns.0.lock().unwrap_or_else(|p| p.into_inner());
         let times = log.recent(&actor.user, now);
         if times.len() >= limit {
             let next = times.front().map_or(now + HOUR, |t| t + HOUR);
-            return Err(EngineError::User(text::turn_quota(limit, &front.eta(next))));
+            return Err(text::turn_quota(limit, &front.eta(next)));
         }
-        times.push_back(now);
-        Ok(())
+        Ok(then(times, now))
     }
 
     /// Refuses an export past the user's or the community's number of running exports.

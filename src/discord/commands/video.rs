@@ -49,6 +49,17 @@ async fn make(
     let data = ctx.data();
     let (front, actor) = place(ctx);
     let front = std::sync::Arc::new(front);
+    if !attachments.is_empty() {
+        let count = attachments.len() + usize::from(url.is_some());
+        let checked = data
+            .engine
+            .check_files_first(&actor, front.as_ref(), count, true);
+        if let Err(sentence) = checked {
+            let reply = poise::CreateReply::default().content(sentence);
+            ctx.send(reply.ephemeral(true)).await?;
+            return Ok(());
+        }
+    }
     front.status("🎵 On it…").await?;
     let fetched = attach::fetch(attachments, data.config.discord.forward_urls).await;
     for sentence in &fetched.refused {
