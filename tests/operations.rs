@@ -401,7 +401,10 @@ async fn requests_arriving_during_a_stop_get_one_sentence_and_reach_no_one() {
             .handle(&running, common::harness::say("make it neon"), front)
             .await
     });
-    posted(&fake, "/run_sse").await;
+    // The ready bot made one turn already: wait for this one's.
+    while fake.requests_to("/run_sse").len() < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     let stopping = {
         let engine = bot.engine.clone();
         tokio::spawn(async move { engine.stop(Duration::from_secs(10)).await })

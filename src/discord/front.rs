@@ -3,6 +3,7 @@
 //! into the command's own (deferred) response and private links go as ephemeral follow-ups.
 
 use super::ids::{button_id, nonce_for};
+use super::throttle::LatestOnly;
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use crate::engine::gui::Suggestion;
 use async_trait::async_trait;
@@ -47,6 +48,8 @@ pub struct ChannelFront {
     /// Answers are for the caller only (ephemeral while the token lives, else by DM).
     private_replies: bool,
     status_msg: Mutex<Option<serenity::MessageId>>,
+    /// Progress edits, latest-only within the edit interval.
+    status_line: LatestOnly,
     last_sent: Mutex<Option<serenity::MessageId>>,
 }
 
@@ -69,6 +72,7 @@ impl ChannelFront {
             attach_limit: None,
             private_replies: false,
             status_msg: Mutex::new(None),
+            status_line: LatestOnly::new(edit_interval),
             last_sent: Mutex::new(None),
         }
     }
@@ -127,6 +131,22 @@ impl ChannelFront {
             .map_err(front_error)?;
         *lock(&self.status_msg) = Some(msg.id);
         Ok(())
+    }
+
+    /// Shows a progress line: in the command's response while its token lives, else in the
+    /// channel's status message.
+    async fn show_status(&self, text: &str) -> Result<(), FrontError> {
+        if let Some(token) = self.live_token() {
+            match EditInteractionResponse::new()
+                .content(text)
+                .execute(&self.http, &token)
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(e) => self.drop_token_on_404(&e),
+            }
+        }
+        self.channel_status(text).await
     }
 
     async fn private(&self, text: &str) -> Result<(), FrontError> {
@@ -195,17 +215,9 @@ impl Front for ChannelFront {
     }
 
     async fn status(&self, text: &str) -> Result<(), FrontError> {
-        if let Some(token) = self.live_token() {
-            match EditInteractionResponse::new()
-                .content(text)
-                .execute(&self.http, &token)
-                .await
-            {
-                Ok(_) => return Ok(()),
-                Err(e) => self.drop_token_on_404(&e),
-            }
-        }
-        self.channel_status(text).await
+        self.status_line
+            .update(text, |t| async move { self.show_status(&t).await })
+            .await
     }
 
     async fn post_link(&self, link: &Link) -> Result<(), FrontError> {

@@ -7,6 +7,7 @@ mod events;
 pub mod front;
 pub mod ids;
 mod startup;
+mod throttle;
 
 use crate::admin::Health;
 use crate::config::Config;
@@ -61,6 +62,11 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         event_handler: |ctx, event, _framework, data| Box::pin(events::on_event(ctx, event, data)),
         // Owners are not used, and looking them up is one more call at start-up.
         initialize_owners: false,
+        // Messages that mention the bot are requests for the engine, never prefix commands.
+        prefix_options: poise::PrefixFrameworkOptions {
+            mention_as_prefix: false,
+            ..Default::default()
+        },
         ..Default::default()
     };
     health.expect_discord(1);

@@ -1,5 +1,6 @@
-//! Dropped files are checked from Discord's metadata — count, quotas, size, type — before any
-//! of them is fetched from the CDN.
+//! The Discord front under load: dropped files are checked from Discord's metadata (count,
+//! quotas, size, type) before any is fetched from the CDN, and progress edits stay within the
+//! edit budget.
 
 mod common;
 
@@ -67,4 +68,32 @@ async fn a_member_out_of_turns_is_told_before_the_file_is_fetched() {
         .await;
     assert_eq!(cdn_hits(&bot), 0, "nothing fetched");
     assert!(bot.nemo.requests_to("/api/upload-video").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_edits_of_a_command_response_keep_the_edit_interval() {
+    let bot = start_with(|c| c.discord.edit_interval_ms = 300).await;
+    bot.nemo.set_render_polls(6);
+    bot.discord
+        .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let edits: Vec<_> = bot
+        .discord
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "PATCH" && c.path.ends_with("/messages/@original"))
+        .collect();
+    assert!(edits.len() >= 2, "progress was shown: {}", edits.len());
+    for pair in edits.windows(2) {
+        let gap = pair[1].at - pair[0].at;
+        // The bot spaces them 300 ms apart; arrival can shift by a few ms either way.
+        assert!(
+            gap >= std::time::Duration::from_millis(250),
+            "edits {gap:?} apart: {:?} then {:?}",
+            pair[0].body["content"],
+            pair[1].body["content"]
+        );
+    }
 }

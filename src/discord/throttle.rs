@@ -1,0 +1,149 @@
+//! Latest-only updates of one message: at most one edit per interval, and a text superseded
+//! before its turn is never sent (so stale progress never arrives late).
+
+use crate::engine::front::FrontError;
+use std::future::Future;
+use std::sync::Mutex;
+use tokio::time::{Duration, Instant};
+
+/// The throttle of one message (a progress line).
+pub(crate) struct LatestOnly {
+    interval: Duration,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// The newest text not yet sent.
+    pending: Option<String>,
+    /// Someone is sending (and will send what is pending before it stops).
+    sending: bool,
+    /// When the last edit went out.
+    last: Option<Instant>,
+}
+
+/// Lets the next update send again even if the sender was dropped (an interrupted request).
+struct Sending<'a>(&'a Mutex<State>);
+
+impl Drop for Sending<'_> {
+    fn drop(&mut self) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).sending = false;
+    }
+}
+
+impl LatestOnly {
+    /// A throttle allowing one edit per `interval`.
+    pub(crate) fn new(interval: Duration) -> LatestOnly {
+        LatestOnly {
+            interval,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Shows `text` through `send` when its turn comes. If another update is already waiting
+    /// for its turn, this one replaces it and returns at once; otherwise this call waits and
+    /// sends (also what others hand in meanwhile).
+    pub(crate) async fn update<F, Fut>(&self, text: &str, send: F) -> Result<(), FrontError>
+    where
+        F: Fn(String) -> Fut,
+        Fut: Future<Output = Result<(), FrontError>>,
+    {
+        {
+            let mut st = self.state();
+            st.pending = Some(text.to_string());
+            if st.sending {
+                return Ok(());
+            }
+            st.sending = true;
+        }
+        let _sending = Sending(&self.state);
+        loop {
+            let due = self.state().last.map(|l| l + self.interval);
+            if let Some(due) = due {
+                tokio::time::sleep_until(due).await;
+            }
+            let next = {
+                let mut st = self.state();
+                match st.pending.take() {
+                    Some(text) => text,
+                    None => {
+                        st.sending = false;
+                        return Ok(());
+                    }
+                }
+            };
+            let sent = send(next).await;
+            let mut st = self.state();
+            st.last = Some(Instant::now());
+            // Done unless something new came meanwhile (checked under the same lock that
+            // updates take, so none is left unsent).
+            if st.pending.is_none() || sent.is_err() {
+                st.sending = false;
+                return sent;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    #[tokio::test(start_paused = true)]
+    async fn superseded_lines_are_never_sent_and_edits_keep_their_distance() {
+        let line = Arc::new(LatestOnly::new(Duration::from_millis(300)));
+        let sent: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
+        let start = Instant::now();
+        let send = |sent: Arc<Mutex<Vec<(String, Instant)>>>| {
+            move |t: String| {
+                let sent = sent.clone();
+                async move {
+                    sent.lock().unwrap().push((t, Instant::now()));
+                    Ok(())
+                }
+            }
+        };
+        line.update("On it…", send(sent.clone())).await.unwrap();
+        let waiting = {
+            let (line, send) = (line.clone(), send(sent.clone()));
+            tokio::spawn(async move { line.update("Uploading…", send).await })
+        };
+        // Let it start waiting for its turn.
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        line.update("Working…", send(sent.clone())).await.unwrap();
+        line.update("Rendering 33%", send(sent.clone()))
+            .await
+            .unwrap();
+        waiting.await.unwrap().unwrap();
+        let sent = sent.lock().unwrap().clone();
+        let texts: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(texts, ["On it…", "Rendering 33%"]);
+        assert_eq!(sent[0].1 - start, Duration::ZERO);
+        assert_eq!(sent[1].1 - sent[0].1, Duration::from_millis(300));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_interrupted_sender_does_not_stop_later_updates() {
+        let line = LatestOnly::new(Duration::from_millis(300));
+        let ok = |_: String| async { Ok(()) };
+        line.update("a", ok).await.unwrap();
+        let dropped = tokio::time::timeout(Duration::from_millis(10), line.update("b", ok)).await;
+        assert!(dropped.is_err(), "it was waiting for its turn");
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let sent = Arc::new(Mutex::new(Vec::new()));
+        let record = |t: String| {
+            let sent = sent.clone();
+            async move {
+                sent.lock().unwrap().push(t);
+                Ok(())
+            }
+        };
+        line.update("c", record).await.unwrap();
+        assert_eq!(*sent.lock().unwrap(), ["c"]);
+    }
+}
