@@ -91,6 +91,9 @@ impl Reply {
     /// Shows the current text: edits messages whose chunk changed, sends new ones past the limit.
     /// `done` marks every message final. Only the text after the settled messages is split.
     pub async fn flush(&mut self, done: bool) -> Result<(), FrontError> {
+        // Counted from the attempt: a refused edit is tried again after an interval, not in a
+        // busy loop against a platform that is refusing (or rate-limiting) it.
+        self.last_edit = Some(Instant::now());
         let from = self.settled_at;
         let pieces = split_pieces(
             &self.text[from..],
@@ -113,7 +116,6 @@ impl Reply {
             self.reopen = piece.reopen.clone();
         }
         self.dirty = false;
-        self.last_edit = Some(Instant::now());
         Ok(())
     }
 
