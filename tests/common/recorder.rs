@@ -30,10 +30,15 @@ pub enum Ev {
 /// A front call that a test can make fail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Op {
+    /// `send`.
     Send,
+    /// `edit`.
     Edit,
+    /// `status`.
     Status,
+    /// `post_link`.
     PostLink,
+    /// `offer` (buttons).
     Offer,
 }
 
