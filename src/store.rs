@@ -44,7 +44,7 @@ pub struct AccountRecord {
 /// An export job that has not finished yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobRecord {
-    /// The render id, `render_<unix ms>`.
+    /// The render id, `render_<unix ms>_<uuid>`.
     pub id: String,
     /// The session it renders.
     pub session_id: String,
@@ -61,10 +61,56 @@ pub struct JobRecord {
     pub group: Option<String>,
     /// Unix seconds.
     pub started: u64,
-    /// Last status seen: `submitting` until the render was accepted, then Nemo's.
-    pub status: String,
+    /// Where the job stands: the bot's own phases, or Nemo's last word.
+    pub status: JobStatus,
     /// Last progress seen, 0–100.
     pub progress: u8,
+}
+
+/// Where an export job stands. Stored as `"submitting"`, `"posting"` or `{"nemo":"<word>"}`;
+/// records written before this enum held a plain string (one of the bot's phases or Nemo's
+/// word), and still decode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", from = "StoredStatus")]
+pub enum JobStatus {
+    /// Written down; the render request may not have arrived.
+    Submitting,
+    /// The finished video's link is being posted (it may be out already after a crash).
+    Posting,
+    /// Accepted by Nemo, which last said this (`pending`, `processing`, …).
+    Nemo(String),
+}
+
+impl JobStatus {
+    /// The word shown to users and logs.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JobStatus::Submitting => "submitting",
+            JobStatus::Posting => "posting",
+            JobStatus::Nemo(word) => word,
+        }
+    }
+}
+
+/// Either form a job's status was ever stored in.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredStatus {
+    /// `{"nemo":"pending"}`.
+    Nemo { nemo: String },
+    /// A bot phase, or (old records) Nemo's word as a plain string.
+    Word(String),
+}
+
+impl From<StoredStatus> for JobStatus {
+    fn from(stored: StoredStatus) -> JobStatus {
+        match stored {
+            StoredStatus::Nemo { nemo } => JobStatus::Nemo(nemo),
+            StoredStatus::Word(w) if w == "submitting" => JobStatus::Submitting,
+            StoredStatus::Word(w) if w == "posting" => JobStatus::Posting,
+            StoredStatus::Word(w) => JobStatus::Nemo(w),
+        }
+    }
 }
 
 /// Why the store failed.
@@ -254,6 +300,17 @@ mod tests {
         }
     }
 
+    /// sled's background threads may hold the file lock a moment after the last handle goes.
+    async fn reopen(path: &Path) -> Store {
+        for _ in 0..100 {
+            if let Ok(store) = Store::open(path) {
+                return store;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        Store::open(path).unwrap()
+    }
+
     #[tokio::test]
     async fn records_survive_reopening() {
         let dir = tempfile::tempdir().unwrap();
@@ -280,20 +337,46 @@ mod tests {
                 requested_by: "u1".into(),
                 group: None,
                 started: 1,
-                status: "pending".into(),
+                status: JobStatus::Nemo("pending".into()),
                 progress: 5,
             };
             store.put_job(&job).await.unwrap();
         }
-        let store = Store::open(&path).unwrap();
+        let store = reopen(&path).await;
         assert_eq!(store.session("channel:1").unwrap(), Some(session("s1")));
         let acc = store.account("u1").unwrap().unwrap();
         assert_eq!(acc.token.unwrap().expose(), "nmv_usr_t");
-        assert_eq!(store.jobs().unwrap().len(), 1);
+        let jobs = store.jobs().unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].status, JobStatus::Nemo("pending".into()));
         store.remove_job("render_1").await.unwrap();
         store.remove_session("channel:1").await.unwrap();
         assert!(store.jobs().unwrap().is_empty());
         assert_eq!(store.session("channel:1").unwrap(), None);
+    }
+
+    #[test]
+    fn job_status_round_trips_and_old_plain_strings_still_decode() {
+        for status in [
+            JobStatus::Submitting,
+            JobStatus::Posting,
+            JobStatus::Nemo("processing".into()),
+            // Nemo's word is kept apart from the bot's phases even when they look alike.
+            JobStatus::Nemo("posting".into()),
+        ] {
+            let json = serde_json::to_string(&status).unwrap();
+            assert_eq!(serde_json::from_str::<JobStatus>(&json).unwrap(), status);
+        }
+        let old = r#"{"id":"render_1","session_id":"s1","scope":"channel:1","account":"u1",
+            "target":"t","requested_by":"u1","group":null,"started":1,"status":"STATUS","progress":5}"#;
+        for (word, want) in [
+            ("submitting", JobStatus::Submitting),
+            ("posting", JobStatus::Posting),
+            ("pending", JobStatus::Nemo("pending".into())),
+        ] {
+            let rec: JobRecord = decode("job", old.replace("STATUS", word).as_bytes()).unwrap();
+            assert_eq!(rec.status, want, "{word}");
+        }
     }
 
     /// Regression: with sled's `flush_async`, a few hundred concurrent writers deadlocked.

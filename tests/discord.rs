@@ -362,15 +362,20 @@ async fn a_restart_mid_export_posts_the_link_once() {
     assert_eq!(renders, 1, "not rendered again");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_link_posted_again_after_a_crash_shows_once() {
+/// A bot that died after posting its export's link but before forgetting the job, restarted
+/// after `pause` (with Discord remembering nonces for `window`): the link posts it made.
+async fn link_posted_again_after_a_crash(
+    window: std::time::Duration,
+    pause: std::time::Duration,
+) -> (Running, Vec<common::fake_discord::Call>) {
     let mut bot = exporting(10).await;
+    bot.discord.set_nonce_window(window);
     let job = bot.store.jobs().unwrap().pop().expect("a running export");
     bot.discord
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
-    // As if the bot died after posting the link but before forgetting the job.
     bot.store.put_job(&job).await.unwrap();
+    tokio::time::sleep(pause).await;
     bot.restart().await;
     let link_posts = || -> Vec<common::fake_discord::Call> {
         bot.discord
@@ -392,10 +397,79 @@ async fn a_link_posted_again_after_a_crash_shows_once() {
     }
     let posts = link_posts();
     assert_eq!(posts.len(), 2, "posted again after the restart");
+    let nonce = music_video_bot::discord::ids::nonce_for(&job.id);
     assert!(posts
         .iter()
-        .all(|c| c.body["enforce_nonce"] == true && c.body["nonce"] == json!(job.id)));
+        .all(|c| c.body["enforce_nonce"] == true && c.body["nonce"] == json!(nonce)));
+    (bot, posts)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_posted_again_after_a_crash_shows_once() {
+    let minutes = std::time::Duration::from_secs(300);
+    let (bot, _) = link_posted_again_after_a_crash(minutes, std::time::Duration::ZERO).await;
     assert_eq!(links_shown(&bot), 1, "Discord shows it once");
+}
+
+/// Discord forgets nonces after a few minutes: a bot down for longer posts the link twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_posted_again_after_the_nonce_window_shows_twice() {
+    let window = std::time::Duration::from_millis(200);
+    let (bot, _) = link_posted_again_after_a_crash(window, window * 2).await;
+    assert_eq!(links_shown(&bot), 2, "the repeat is no longer recognised");
+}
+
+/// Discord answers 429 to the streamed answer's edits and then to the export's messages: the
+/// bot waits and tries again, and the final answer and the link each arrive once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_delay_but_do_not_lose_the_answer_or_the_link() {
+    use common::fake_nemo::Step;
+    use std::time::Duration;
+    // No "still working" lines in between: the answer's own calls meet the 429s.
+    let bot = start_with(|c| c.nemo.still_working_ms = 60_000).await;
+    bot.nemo.set_render_polls(2);
+    let draft = json!({"t": [{"tt": 0, "sg": [{"st": 0, "d": 10000, "m": {"title": "x"}}]}]});
+    bot.nemo.push_turn(vec![
+        Step::SetDraft(draft),
+        Step::Partial("Here is your draft, ".into()),
+        Step::Sleep(Duration::from_millis(400)),
+        Step::Partial("cut to the beat.".into()),
+        Step::Sleep(Duration::from_millis(400)),
+        Step::Partial(" Click Export when you like it.".into()),
+    ]);
+    bot.discord
+        .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
+    bot.discord
+        .wait_for(CHANNEL, "with the answer's middle", |m| {
+            m.content.ends_with("cut to the beat.")
+        })
+        .await;
+    // The answer's last edit, its final flush and its buttons would all be refused once.
+    bot.discord.rate_limit_next(3, Duration::from_millis(100));
+    let answer = bot
+        .discord
+        .wait_for(CHANNEL, "with the whole answer", |m| {
+            m.content.ends_with("Say `export` when you like it.")
+        })
+        .await;
+    bot.discord.rate_limit_next(4, Duration::from_millis(100));
+    bot.discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        bot.discord.answered_429(),
+        7,
+        "every 429 was met by a retry"
+    );
+    let answers = bot
+        .discord
+        .messages(CHANNEL)
+        .into_iter()
+        .filter(|m| m.content.starts_with("Here is your draft"))
+        .count();
+    assert_eq!(answers, 1, "one answer message: {}", answer.content);
+    assert_eq!(links_shown(&bot), 1, "the link once");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,6 +7,7 @@ use common::harness::{actor, engine_at, nemo_config, open_store, ready, ready_wi
 use common::recorder::{Recorder, ToRecorder};
 use music_video_bot::engine::Actor;
 use music_video_bot::engine::Request;
+use music_video_bot::store::JobStatus;
 use std::time::Duration;
 
 async fn export_once(shape: RenderShape) -> (FakeNemo, std::sync::Arc<Recorder>) {
@@ -123,9 +124,20 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
 
 #[tokio::test]
 async fn a_duplicate_render_id_is_replaced_by_a_new_one() {
+    retried_with_a_new_id(serde_json::json!({"success": false, "error": "duplicate render id"}))
+        .await;
+}
+
+/// The 409 decides, not Nemo's wording.
+#[tokio::test]
+async fn a_409_in_other_words_is_a_duplicate_id_too() {
+    retried_with_a_new_id(serde_json::json!({"success": false, "error": "id already in use"}))
+        .await;
+}
+
+async fn retried_with_a_new_id(duplicate: serde_json::Value) {
     let fake = FakeNemo::start().await;
     let (bot, me) = ready(&fake, "a").await;
-    let duplicate = serde_json::json!({"success": false, "error": "duplicate render id"});
     fake.fail_next(
         "/api/render/proxy/lambda",
         Fault::Status {
@@ -213,7 +225,7 @@ async fn a_job_caught_while_posting_its_link_posts_it_again_marked_as_a_repeat()
     // before forgetting it.
     let store = open_store(&store_path);
     let mut job = store.jobs().unwrap().pop().expect("the running export");
-    job.status = "posting".into();
+    job.status = JobStatus::Posting;
     store.put_job(&job).await.unwrap();
     drop(store);
     // The render finished meanwhile.

@@ -328,19 +328,45 @@ async fn the_adk_error_event_ends_the_turn_with_its_message() {
     let me = actor("a", "c");
     bot.engine.handle(&me, say("generate"), rec.clone()).await;
     let text = rec.transcript();
+    assert!(text.contains("stopped before finishing"), "{text}");
     assert!(
-        text.contains("could not finish this step: The model is overloaded"),
-        "{text}"
+        !text.contains("overloaded"),
+        "Nemo's words stay in the log: {text}"
     );
     // ADK's crash form too.
     fake.push_turn(vec![Step::Crash("internal server error".into())]);
     let rec = Recorder::new();
     bot.engine.handle(&me, say("again"), rec.clone()).await;
     assert!(
-        rec.transcript().contains("could not finish"),
+        rec.transcript().contains("stopped before finishing"),
         "{}",
         rec.transcript()
     );
+}
+
+/// A Python agent's crash arrives as an exception with its stack: the user reads what happened
+/// and what to do, never the exception.
+#[tokio::test]
+async fn an_agent_exception_never_reaches_the_user() {
+    let fake = FakeNemo::start().await;
+    let raw = "Traceback (most recent call last):\n  File \"agent.py\", line 3\nRuntimeError: Error: tool generate_video failed";
+    fake.push_turn(vec![Step::Crash(raw.into())]);
+    fake.push_turn(vec![Step::AdkError {
+        code: "INTERNAL".into(),
+        message: "RuntimeError: Error: boom".into(),
+    }]);
+    let bot = Bot::start(&fake);
+    let me = actor("a", "c");
+    for prompt in ["generate", "again"] {
+        let rec = Recorder::new();
+        bot.engine.handle(&me, say(prompt), rec.clone()).await;
+        let text = rec.transcript();
+        for word in ["Error:", "RuntimeError", "Traceback"] {
+            assert!(!text.contains(word), "{word} shown: {text}");
+        }
+        assert!(text.contains("Nothing you made was lost"), "{text}");
+        assert!(text.contains("`status`"), "{text}");
+    }
 }
 
 #[tokio::test]

@@ -114,21 +114,14 @@ impl ChannelFront {
     async fn channel_status(&self, text: &str) -> Result<(), FrontError> {
         let existing = *lock(&self.status_msg);
         if let Some(id) = existing {
-            match self
-                .channel
-                .edit_message(&self.http, id, EditMessage::new().content(text))
-                .await
-            {
+            let edit = EditMessage::new().content(text);
+            match patiently(|| self.channel.edit_message(&self.http, id, edit.clone())).await {
                 Ok(_) => return Ok(()),
                 Err(e) if is_not_found(&e) => {}
                 Err(e) => return Err(front_error(e)),
             }
         }
-        let msg = self
-            .channel
-            .send_message(&self.http, CreateMessage::new().content(text))
-            .await
-            .map_err(front_error)?;
+        let msg = self.post(CreateMessage::new().content(text)).await?;
         *lock(&self.status_msg) = Some(msg.id);
         Ok(())
     }
@@ -147,6 +140,25 @@ impl ChannelFront {
             }
         }
         self.channel_status(text).await
+    }
+
+    /// Posts a message in the channel, waiting out rate limits.
+    async fn post(&self, message: CreateMessage) -> Result<serenity::Message, FrontError> {
+        patiently(|| self.channel.send_message(&self.http, message.clone()))
+            .await
+            .map_err(front_error)
+    }
+
+    /// Edits a message in the channel, waiting out rate limits.
+    async fn edit_message(
+        &self,
+        id: serenity::MessageId,
+        edit: EditMessage,
+    ) -> Result<(), FrontError> {
+        patiently(|| self.channel.edit_message(&self.http, id, edit.clone()))
+            .await
+            .map(drop)
+            .map_err(front_error)
     }
 
     async fn private(&self, text: &str) -> Result<(), FrontError> {
@@ -195,11 +207,7 @@ impl Front for ChannelFront {
             self.private(text).await?;
             return Ok(MsgId(String::new()));
         }
-        let msg = self
-            .channel
-            .send_message(&self.http, CreateMessage::new().content(text))
-            .await
-            .map_err(front_error)?;
+        let msg = self.post(CreateMessage::new().content(text)).await?;
         *lock(&self.last_sent) = Some(msg.id);
         Ok(MsgId(msg.id.get().to_string()))
     }
@@ -207,11 +215,8 @@ impl Front for ChannelFront {
     async fn edit(&self, id: &MsgId, text: &str, _done: bool) -> Result<(), FrontError> {
         let id: u64 = id.0.parse().map_err(|_| FrontError::Gone)?;
         let id = serenity::MessageId::new(id.max(1));
-        self.channel
-            .edit_message(&self.http, id, EditMessage::new().content(text))
+        self.edit_message(id, EditMessage::new().content(text))
             .await
-            .map_err(front_error)?;
-        Ok(())
     }
 
     async fn status(&self, text: &str) -> Result<(), FrontError> {
@@ -243,11 +248,7 @@ impl Front for ChannelFront {
                 Err(why) => tracing::info!("not attaching the MP4 ({why}); posting the link only"),
             }
         }
-        self.channel
-            .send_message(&self.http, message)
-            .await
-            .map_err(front_error)?;
-        Ok(())
+        self.post(message).await.map(drop)
     }
 
     async fn offer(&self, actions: &[Suggestion]) -> Result<(), FrontError> {
@@ -265,12 +266,38 @@ impl Front for ChannelFront {
             })
             .collect();
         let edit = EditMessage::new().components(vec![CreateActionRow::Buttons(buttons)]);
-        self.channel
-            .edit_message(&self.http, last, edit)
-            .await
-            .map_err(front_error)?;
-        Ok(())
+        self.edit_message(last, edit).await
     }
+}
+
+/// Tries a call again while Discord answers 429, a bounded number of times. Serenity's own
+/// limiter is off (the API base may be a proxy) and then serenity hands back the 429 without
+/// its `retry_after`, so the waits grow from a quarter second instead: 0.25 + 0.5 + … + 8 s
+/// covers Discord's per-route windows (a few seconds) without holding a turn for long.
+async fn patiently<T, F, Fut>(mut call: F) -> Result<T, serenity::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, serenity::Error>>,
+{
+    let mut wait = Duration::from_millis(250);
+    for _ in 0..RATE_LIMIT_RETRIES {
+        match call().await {
+            Err(e) if is_rate_limited(&e) => {
+                tracing::info!(?wait, "Discord rate limit; trying again after a pause");
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            other => return other,
+        }
+    }
+    call().await
+}
+
+/// Retries after a 429 (waits 0.25 s doubling: about 16 s in all).
+const RATE_LIMIT_RETRIES: usize = 6;
+
+fn is_rate_limited(e: &serenity::Error) -> bool {
+    matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::TOO_MANY_REQUESTS))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

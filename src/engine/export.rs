@@ -7,16 +7,11 @@ use super::summary::Timeline;
 use super::turn::{notify, retry_reads};
 use super::{text, Actor, Engine, EngineError};
 use crate::nemo::{NemoError, RenderState};
-use crate::store::{now_secs, JobRecord};
+use crate::store::{now_secs, JobRecord, JobStatus};
 use crate::telemetry::metrics::{self, ExportEnd};
 use std::sync::Arc;
 use std::time::Duration;
 use tracing::Instrument;
-
-/// Status of a job that was written down but whose render request may not have arrived.
-const SUBMITTING: &str = "submitting";
-/// Status of a job whose link is being posted: found at start-up, the link may be out already.
-const POSTING: &str = "posting";
 
 impl Engine {
     /// Starts an export of the scope's current draft and polls it in the background.
@@ -41,7 +36,7 @@ impl Engine {
             requested_by: actor.user.clone(),
             group: actor.group.clone(),
             started: now_secs(),
-            status: SUBMITTING.into(),
+            status: JobStatus::Submitting,
             progress: 0,
         };
         let mut fresh_id = false;
@@ -49,9 +44,7 @@ impl Engine {
         let accepted = loop {
             self.inner.store.put_job(&job).await?;
             match self.submit(&job, &draft).await {
-                Err(EngineError::Nemo(NemoError::Api { message, .. }))
-                    if !fresh_id && message.to_lowercase().contains("duplicate") =>
-                {
+                Err(EngineError::Nemo(NemoError::DuplicateId { .. })) if !fresh_id => {
                     // The contract: on a duplicate id, use a new one.
                     self.inner.store.remove_job(&job.id).await?;
                     job.id = render_id();
@@ -73,7 +66,7 @@ impl Engine {
                 Ok(status) => break status,
             }
         };
-        job.status = accepted.status;
+        job.status = JobStatus::Nemo(accepted.status);
         job.progress = accepted.progress;
         self.inner.store.put_job(&job).await?;
         // Typical renders take 30–90 s: promise the middle of that.
@@ -174,9 +167,10 @@ impl Engine {
                 Some((ExportEnd::Failed, text::export_failed(s.error.as_deref())))
             }
             Ok(s) => {
-                if (s.status.as_str(), s.progress) != (job.status.as_str(), job.progress) {
-                    notify(front, &text::export_progress(&s.status, s.progress)).await;
-                    job.status = s.status;
+                let status = JobStatus::Nemo(s.status);
+                if (&status, s.progress) != (&job.status, job.progress) {
+                    notify(front, &text::export_progress(status.as_str(), s.progress)).await;
+                    job.status = status;
                     job.progress = s.progress;
                     self.save(job).await;
                 }
@@ -211,9 +205,9 @@ impl Engine {
         url: String,
         front: &Arc<dyn Front>,
     ) -> Option<ExportEnd> {
-        let again = job.status == POSTING;
+        let again = job.status == JobStatus::Posting;
         if !again {
-            job.status = POSTING.into();
+            job.status = JobStatus::Posting;
             self.save(job).await;
         }
         let link = Link {
@@ -228,7 +222,7 @@ impl Engine {
             Err(e) if e.is_retryable() => {
                 tracing::warn!(job = %job.id, "posting the link failed, will retry: {e}");
                 // Not posted by this run, whatever the store says.
-                job.status = "completed".into();
+                job.status = JobStatus::Nemo("completed".into());
                 None
             }
             Err(e) => {
@@ -243,7 +237,7 @@ impl Engine {
     /// or the bot may have died while sending it, and still reach the service late).
     fn lost(&self, job: &JobRecord) -> bool {
         let grace_secs = (2 * self.inner.cfg.request_timeout_ms).div_ceil(1000) + 1;
-        job.status == SUBMITTING && now_secs() > job.started + grace_secs
+        job.status == JobStatus::Submitting && now_secs() > job.started + grace_secs
     }
 
     async fn save(&self, job: &JobRecord) {
@@ -253,19 +247,31 @@ impl Engine {
     }
 }
 
-/// A fresh render id, `render_<unix ms>`, made unique within this process.
+/// A fresh render id, `render_<unix ms>_<uuid>`: the time keeps the contract's form, the
+/// UUID makes it unique across processes and machines (two bots, or a restart within a ms).
 fn render_id() -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static LAST: AtomicU64 = AtomicU64::new(0);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
+        .map(|d| d.as_millis())
         .unwrap_or(0);
-    let id = LAST
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |last| {
-            Some(now.max(last + 1))
-        })
-        .map(|last| now.max(last + 1))
-        .unwrap_or(now);
-    format!("render_{id}")
+    format!("render_{now}_{}", uuid::Uuid::new_v4().simple())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_id;
+
+    #[test]
+    fn render_ids_keep_the_contract_form_and_carry_a_uuid() {
+        let id = render_id();
+        let mut parts = id.split('_');
+        assert_eq!(parts.next(), Some("render"));
+        assert!(parts.next().is_some_and(|ms| ms.parse::<u64>().is_ok()));
+        let uuid = parts.next().unwrap_or_default();
+        assert!(
+            uuid::Uuid::try_parse(uuid).is_ok() && uuid.len() == 32,
+            "{id}"
+        );
+        assert_ne!(render_id(), render_id());
+    }
 }

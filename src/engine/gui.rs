@@ -98,6 +98,56 @@ pub fn translate_gui(text: &str) -> (String, Vec<Suggestion>) {
     (out, found)
 }
 
+/// [`translate_gui`] for a text that grows at its end, such as a streamed answer: each whole
+/// line is translated once, when it is complete, and only the unfinished last line is looked
+/// at again. No rule phrase and no code fence spans a line break, so the lines translated one
+/// by one read exactly as the whole text translated at once.
+#[derive(Debug, Default)]
+pub struct GuiStream {
+    /// Bytes of the source already translated (whole lines, up to and with a `\n`).
+    consumed: usize,
+    /// Whether the consumed lines left a code block open.
+    in_code: bool,
+}
+
+impl GuiStream {
+    /// Translates the lines of `source` completed since the last call; `source` must start with
+    /// the text given before. Returns their translation, to append to what came before.
+    pub fn advance(&mut self, source: &str) -> String {
+        let new = source.get(self.consumed..).unwrap_or_default();
+        let Some(last_break) = new.rfind('\n') else {
+            return String::new();
+        };
+        let lines = &new[..=last_break];
+        self.consumed += lines.len();
+        translate_lines(lines, &mut self.in_code)
+    }
+
+    /// The translation of `source`'s unfinished last line, as it reads now.
+    pub fn tail(&self, source: &str) -> String {
+        let rest = source.get(self.consumed..).unwrap_or_default();
+        translate_lines(rest, &mut self.in_code.clone())
+    }
+}
+
+/// Translates prose outside code blocks; `in_code` says whether a block is open before `text`,
+/// and after it.
+fn translate_lines(text: &str, in_code: &mut bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, piece) in text.split("```").enumerate() {
+        if i > 0 {
+            out.push_str("```");
+            *in_code = !*in_code;
+        }
+        if *in_code {
+            out.push_str(piece);
+        } else {
+            out.push_str(&rewrite(piece, &mut Vec::new()));
+        }
+    }
+    out
+}
+
 /// Applies every rule to prose (no code), case-insensitively, on char boundaries.
 fn rewrite(prose: &str, found: &mut Vec<Suggestion>) -> String {
     let mut out = String::with_capacity(prose.len());
@@ -211,6 +261,55 @@ mod tests {
             let (text, found) = translate_gui(input);
             assert_eq!(text, *want, "{input}");
             assert_eq!(found, suggestions.to_vec(), "{input}");
+        }
+    }
+
+    /// Whatever the chunking, the streamed translation reads as the whole one.
+    #[test]
+    fn streamed_translation_equals_the_whole_one() {
+        let pieces = [
+            "Click ",
+            "Export",
+            " now.\n",
+            "```",
+            "py\nclick export\n",
+            "```\n",
+            "click the ",
+            "export button",
+            "\n\n",
+            "点击导出",
+            "拖拽",
+            "drag",
+            " and drop",
+            "`",
+            "``",
+            "İ",
+            "🎵",
+            "Preview in timeline",
+            "\n",
+        ];
+        let mut seed = 11u64;
+        for _ in 0..500 {
+            let mut next = || {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                (seed >> 33) as usize
+            };
+            let text: String = (0..next() % 40)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect();
+            let mut gui = GuiStream::default();
+            let (mut shown, mut cut) = (String::new(), 0);
+            while cut < text.len() {
+                cut = (cut + 1 + next() % 12).min(text.len());
+                while !text.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                shown.push_str(&gui.advance(&text[..cut]));
+            }
+            shown.push_str(&gui.tail(&text));
+            assert_eq!(shown, translate_gui(&text).0, "{text:?}");
         }
     }
 

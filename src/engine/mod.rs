@@ -317,7 +317,7 @@ impl Engine {
         {
             out.push_str(&format!(
                 "\n{}",
-                text::export_progress(&job.status, job.progress)
+                text::export_progress(job.status.as_str(), job.progress)
             ));
         }
         front.send(&out, true).await?;

@@ -3,7 +3,7 @@
 //! of edits builds up), continued in new messages past the platform's length limit.
 
 use super::front::{Front, FrontError, MsgId};
-use super::split::split_message;
+use super::split::split_pieces;
 use std::sync::Arc;
 use tokio::time::Instant;
 
@@ -13,6 +13,14 @@ pub struct Reply {
     /// Messages sent so far: id, the text they show, and whether they were final.
     sent: Vec<(MsgId, String, bool)>,
     text: String,
+    /// `text[..stable]` will not change any more (until [`Reply::set`] replaces it all).
+    stable: usize,
+    /// The first `settled` messages are final and cannot change: their part of the text,
+    /// `text[..settled_at]`, lies within the stable part, so it is not split again.
+    settled: usize,
+    settled_at: usize,
+    /// The code block the last settled message left open, to reopen in the next.
+    reopen: Option<String>,
     dirty: bool,
     last_edit: Option<Instant>,
 }
@@ -24,6 +32,10 @@ impl Reply {
             front,
             sent: Vec::new(),
             text: String::new(),
+            stable: 0,
+            settled: 0,
+            settled_at: 0,
+            reopen: None,
             dirty: false,
             last_edit: None,
         }
@@ -34,12 +46,35 @@ impl Reply {
         &self.text
     }
 
-    /// Replaces the whole text; it is shown at the next flush.
+    /// Replaces the whole text; it is shown at the next flush (messages that read the same are
+    /// left alone).
     pub fn set(&mut self, text: String) {
         if text != self.text {
             self.text = text;
+            self.stable = 0;
+            self.unsettle();
             self.dirty = true;
         }
+    }
+
+    /// Appends `stable` text that will not change, and replaces the end after it (which may)
+    /// with `tail`. Costs in proportion to the two, not to the whole text.
+    pub fn extend(&mut self, stable: &str, tail: &str) {
+        if stable.is_empty() && self.text.get(self.stable..) == Some(tail) {
+            return;
+        }
+        self.text.truncate(self.stable);
+        self.text.push_str(stable);
+        self.stable = self.text.len();
+        self.text.push_str(tail);
+        self.dirty = true;
+    }
+
+    /// Forgets which messages were settled: all of the text is split (and compared) again.
+    fn unsettle(&mut self) {
+        self.settled = 0;
+        self.settled_at = 0;
+        self.reopen = None;
     }
 
     /// When the next flush is owed, if the shown text is behind.
@@ -54,27 +89,50 @@ impl Reply {
     }
 
     /// Shows the current text: edits messages whose chunk changed, sends new ones past the limit.
-    /// `done` marks every message final.
+    /// `done` marks every message final. Only the text after the settled messages is split.
     pub async fn flush(&mut self, done: bool) -> Result<(), FrontError> {
-        let chunks = split_message(&self.text, self.front.max_len());
-        let count = chunks.len();
-        for (i, chunk) in chunks.into_iter().enumerate() {
-            let final_chunk = done || i + 1 < count;
-            match self.sent.get_mut(i) {
-                Some((_, shown, was_final)) if *shown == chunk && *was_final == final_chunk => {}
-                Some((id, shown, was_final)) => {
-                    self.front.edit(id, &chunk, final_chunk).await?;
-                    *shown = chunk;
-                    *was_final = final_chunk;
-                }
-                None => {
-                    let id = self.front.send(&chunk, final_chunk).await?;
-                    self.sent.push((id, chunk, final_chunk));
-                }
+        // Counted from the attempt: a refused edit is tried again after an interval, not in a
+        // busy loop against a platform that is refusing (or rate-limiting) it.
+        self.last_edit = Some(Instant::now());
+        let from = self.settled_at;
+        let pieces = split_pieces(
+            &self.text[from..],
+            self.front.max_len(),
+            self.reopen.clone(),
+        );
+        let count = pieces.len();
+        for (j, piece) in pieces.iter().enumerate() {
+            let final_chunk = done || j + 1 < count;
+            self.show(self.settled + j, &piece.text, final_chunk)
+                .await?;
+        }
+        // Messages followed by another, decided by stable text alone, never change again.
+        for piece in pieces.iter().take(count.saturating_sub(1)) {
+            if from + piece.seen > self.stable {
+                break;
             }
+            self.settled += 1;
+            self.settled_at = from + piece.end;
+            self.reopen = piece.reopen.clone();
         }
         self.dirty = false;
-        self.last_edit = Some(Instant::now());
+        Ok(())
+    }
+
+    /// Makes message `i` show `chunk`: sent if new, edited if it differs.
+    async fn show(&mut self, i: usize, chunk: &str, final_chunk: bool) -> Result<(), FrontError> {
+        match self.sent.get_mut(i) {
+            Some((_, shown, was_final)) if *shown == chunk && *was_final == final_chunk => {}
+            Some((id, shown, was_final)) => {
+                self.front.edit(id, chunk, final_chunk).await?;
+                *shown = chunk.to_string();
+                *was_final = final_chunk;
+            }
+            None => {
+                let id = self.front.send(chunk, final_chunk).await?;
+                self.sent.push((id, chunk.to_string(), final_chunk));
+            }
+        }
         Ok(())
     }
 
@@ -167,6 +225,43 @@ mod tests {
             text.trim_end(),
             "the final text is shown"
         );
+    }
+
+    /// The text of each message at the end, from the calls made.
+    fn final_messages(front: &Counter) -> Vec<String> {
+        let mut shown: Vec<String> = Vec::new();
+        for (call, text, _) in front.calls.lock().unwrap().iter() {
+            match call.strip_prefix("edit ") {
+                Some(id) => shown[id.parse::<usize>().unwrap()] = text.clone(),
+                None => shown.push(text.clone()),
+            }
+        }
+        shown
+    }
+
+    /// Streamed line by line (each line first half-shown as a changing tail), flushed after
+    /// every piece: the messages end as the whole text split at once, and all but the last
+    /// few were settled, so the streamed text was not split again from its start.
+    #[tokio::test(start_paused = true)]
+    async fn a_streamed_reply_ends_as_the_whole_text_split() {
+        let front = counter(100);
+        let mut reply = Reply::new(front.clone());
+        let lines: Vec<String> = (0..300)
+            .map(|i| match i % 9 {
+                0 => "```rust\n".to_string(),
+                _ => format!("line {i} has some words in it\n"),
+            })
+            .collect();
+        for line in &lines {
+            reply.extend("", &line[..line.len() / 2]);
+            reply.flush(false).await.unwrap();
+            reply.extend(line, "");
+            reply.flush(false).await.unwrap();
+        }
+        reply.flush(true).await.unwrap();
+        let want = super::super::split::split_message(&lines.concat(), 100);
+        assert_eq!(final_messages(&front), want);
+        assert!(reply.settled + 3 >= want.len(), "{} settled", reply.settled);
     }
 
     #[tokio::test(start_paused = true)]

@@ -9,54 +9,96 @@ pub fn text_len(text: &str) -> usize {
 /// cutting a word or a fenced code block in half: a block that must span messages is closed at
 /// the end of one and reopened (with its language) at the start of the next.
 pub fn split_message(text: &str, max_len: usize) -> Vec<String> {
+    split_pieces(text, max_len, None)
+        .into_iter()
+        .map(|p| p.text)
+        .collect()
+}
+
+/// One message of a split, with where it lies in the input (byte offsets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// The message.
+    pub text: String,
+    /// Where the next message's input starts.
+    pub end: usize,
+    /// How far the input was read to decide this message: text after it cannot change it.
+    pub seen: usize,
+    /// The code block's language to reopen in the next message, if one spans the cut.
+    pub reopen: Option<String>,
+}
+
+/// [`split_message`], resumable: `reopen` is the [`Piece::reopen`] of the message before
+/// `text` (a streamed reply splits only the part after its settled messages). Reads each part
+/// of the input a bounded number of times, so a long text costs in proportion to its length.
+pub fn split_pieces(text: &str, max_len: usize, reopen: Option<String>) -> Vec<Piece> {
     let max_len = max_len.max(20);
-    let mut chunks = Vec::new();
-    let mut rest = text.trim_end();
-    let mut reopen: Option<String> = None;
+    let mut pieces = Vec::new();
+    // Offsets below count from the start, which trimming the end does not move.
+    let text = text.trim_end();
+    let mut rest = text;
+    let mut reopen = reopen;
     while !rest.is_empty() {
+        let offset = text.len() - rest.len();
         let prefix = reopen
             .take()
             .map(|info| format!("```{info}\n"))
             .unwrap_or_default();
         // max_len >= 20 and a reopened fence is at most 14 units, so room >= 6.
         let room = max_len - text_len(&prefix);
-        let mut cut = if text_len(rest) <= room {
+        let fit = fitting(rest, room);
+        // The split looked at the first character past what fits, and (below) at the first one
+        // after the cut.
+        let first_len = |s: &str| s.chars().next().map_or(0, char::len_utf8);
+        let past_fit = offset + fit + first_len(&rest[fit..]);
+        let mut cut = if fit == rest.len() {
             rest.len()
         } else {
-            break_point(rest, room)
+            break_point(rest, fit)
         };
         if cut < rest.len() && open_fence(&format!("{prefix}{}", &rest[..cut])).is_some() {
             // Ending inside a code block: leave room to close it ("\n```").
-            cut = break_point(rest, room - 4);
+            cut = break_point(rest, fitting(rest, room - 4));
         }
         let (head, tail) = rest.split_at(cut);
+        let next = tail.trim_start_matches([' ', '\n', '\t', '\r']);
         let mut chunk = format!("{prefix}{}", head.trim_end());
         if let Some(info) = open_fence(&chunk) {
-            if !tail.trim().is_empty() {
+            // Trailing whitespace was trimmed, so any text after the cut is more than spaces.
+            if !next.is_empty() {
                 chunk.push_str("\n```");
                 reopen = Some(info);
             }
         }
+        let end = text.len() - next.len();
         if !chunk.trim().is_empty() {
-            chunks.push(chunk);
+            pieces.push(Piece {
+                text: chunk,
+                end,
+                seen: past_fit.max(end + first_len(next)),
+                reopen: reopen.clone(),
+            });
         }
-        rest = tail.trim_start_matches([' ', '\n', '\t', '\r']);
+        rest = next;
     }
-    chunks
+    pieces
 }
 
-/// The byte index at which to cut `text` so the head fits `room` units: the last paragraph
-/// break, else line break, else space; a word longer than `room` is hard-cut.
-fn break_point(text: &str, room: usize) -> usize {
+/// The byte length of the longest head of `text` within `room` units (reads no further).
+fn fitting(text: &str, room: usize) -> usize {
     let mut units = 0;
-    let mut fit = text.len();
     for (i, c) in text.char_indices() {
         units += c.len_utf16();
         if units > room {
-            fit = i;
-            break;
+            return i;
         }
     }
+    text.len()
+}
+
+/// The byte index at which to cut `text` so that the head is at most `text[..fit]`: the last
+/// paragraph break, else line break, else space; a word longer than that is hard-cut.
+fn break_point(text: &str, fit: usize) -> usize {
     let head = &text[..fit];
     let found = [
         head.rfind("\n\n"),

@@ -36,20 +36,9 @@ pub fn queued(position: usize, eta: Option<&str>) -> String {
     format!("⏳ Another request is still running in this project; yours is number {position} in line and starts when it's done{when}.")
 }
 
-/// The agent's turn failed with its own message.
-pub fn agent_failed(message: &str) -> String {
-    let message = message.trim();
-    let readable = !message.is_empty() && !message.starts_with(['{', '[']) && message.len() < 400;
-    if readable {
-        format!(
-            "⚠️ The agent could not finish this step: {}",
-            crate::secret::redact(message)
-        )
-    } else {
-        "⚠️ The agent could not finish this step. Please try again, perhaps with simpler words."
-            .into()
-    }
-}
+/// The agent's turn failed (its own error, or a crash). Its raw words (often an exception
+/// name and a stack) go to the log only: they mean nothing to a user and may leak internals.
+pub const AGENT_FAILED: &str = "⚠️ The video service's agent ran into a problem and stopped before finishing this step. Nothing you made was lost. Please send your message again (simpler words can help), or say `status` to see the timeline as it is now.";
 
 /// The turn ran past its time limit.
 pub fn turn_timeout(minutes: u64) -> String {

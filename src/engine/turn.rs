@@ -2,7 +2,7 @@
 //! turn that ends without text is explained from the change in the session's state.
 
 use super::front::Front;
-use super::gui::{translate_gui, Suggestion};
+use super::gui::{translate_gui, GuiStream, Suggestion};
 use super::lifecycle::Lifecycle;
 use super::reply::Reply;
 use super::summary::{diff, Timeline};
@@ -22,7 +22,8 @@ pub struct TurnOutcome {
 
 /// Why a turn stopped early.
 enum Stop {
-    Agent(String),
+    /// The agent reported an error (logged where it arrived).
+    Agent,
     Broken,
     /// One event was larger than the bot reads.
     TooLarge,
@@ -33,37 +34,82 @@ enum Stop {
 }
 
 /// The agent's text so far. ADK streams `partial` chunks and then repeats the whole part in a
-/// final event, which replaces the chunks; the simple event form only sends chunks.
+/// final event, which replaces the chunks; the simple event form only sends chunks. The text
+/// is the final parts and the chunks since, each trimmed, joined by blank lines, and is kept
+/// whole as it grows, so that a chunk costs in proportion to its own length.
 #[derive(Default)]
 struct Answer {
-    parts: Vec<String>,
-    partial: String,
+    text: String,
+    /// The bytes at the end of `text` that come from chunks (with the blank line before them).
+    partial_len: usize,
+    /// Whitespace at the end of the chunks, held back until more text follows it.
+    held: String,
+}
+
+/// What a pushed piece of text did to the answer.
+#[derive(Debug, PartialEq, Eq)]
+enum Change {
+    /// Nothing (the backend's stray "temporary issue" line).
+    None,
+    /// Text was appended; what was there before is unchanged.
+    Grew,
+    /// A final part replaced the chunks streamed before it.
+    Replaced,
 }
 
 impl Answer {
-    fn push(&mut self, text: &str, partial: bool) -> bool {
+    fn push(&mut self, text: &str, partial: bool) -> Change {
         if is_temporary_issue(text) && !self.is_empty() {
             // The backend sometimes tacks this on after a complete answer.
-            return false;
+            return Change::None;
         }
-        if partial {
-            self.partial.push_str(text);
+        if !partial {
+            let replaced = self.partial_len > 0;
+            self.text.truncate(self.text.len() - self.partial_len);
+            self.partial_len = 0;
+            self.held.clear();
+            self.append(text.trim());
+            return if replaced {
+                Change::Replaced
+            } else {
+                Change::Grew
+            };
+        }
+        let mut chunk = std::mem::take(&mut self.held);
+        chunk.push_str(if self.partial_len == 0 {
+            text.trim_start()
         } else {
-            self.partial.clear();
-            self.parts.push(text.trim().to_string());
+            text
+        });
+        let content = chunk.trim_end();
+        if !content.is_empty() {
+            let before = self.text.len();
+            self.append(content);
+            self.partial_len += self.text.len() - before;
         }
-        true
+        if self.partial_len > 0 {
+            self.held = chunk[content.len()..].to_string();
+        }
+        Change::Grew
+    }
+
+    /// Appends trimmed text: a new paragraph when it starts a part, else a continuation.
+    fn append(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if !self.text.is_empty() && self.partial_len == 0 {
+            self.text.push_str("\n\n");
+        }
+        self.text.push_str(text);
     }
 
     fn is_empty(&self) -> bool {
-        self.parts.iter().all(|p| p.is_empty()) && self.partial.trim().is_empty()
+        self.text.is_empty()
     }
 
-    fn text(&self) -> String {
-        let mut all: Vec<&str> = self.parts.iter().map(String::as_str).collect();
-        all.push(self.partial.trim());
-        all.retain(|p| !p.is_empty());
-        all.join("\n\n")
+    fn text(&self) -> &str {
+        &self.text
     }
 }
 
@@ -145,14 +191,18 @@ impl Engine {
             .read_stream(&mut stream, front, &mut reply, &mut answer, &mut meter)
             .await;
         drop(stream);
-        let (shown, suggestions) = translate_gui(&answer.text());
+        let (shown, suggestions) = translate_gui(answer.text());
         reply.set(shown);
         if reply.is_shown() || !answer.is_empty() {
-            reply.flush(true).await?;
+            // Best-effort like every edit: the work is done either way, and what follows
+            // (the export of /musicvideo) must not be skipped because a message failed.
+            if let Err(e) = reply.flush(true).await {
+                tracing::warn!("could not show the whole answer: {e}");
+            }
             meter.shown(reply.is_shown());
         }
         meter.end(match &stop {
-            Some(Stop::Agent(_)) => Outcome::AgentError,
+            Some(Stop::Agent) => Outcome::AgentError,
             Some(Stop::Broken | Stop::TooLarge) => Outcome::Broken,
             Some(Stop::Timeout | Stop::Quiet) => Outcome::Timeout,
             None if answer.is_empty() => Outcome::Silent,
@@ -161,7 +211,7 @@ impl Engine {
         let failed = stop.is_some();
         let minutes = |ms: u64| ms.div_ceil(60_000);
         let why = match stop {
-            Some(Stop::Agent(message)) => Some(text::agent_failed(&message)),
+            Some(Stop::Agent) => Some(text::AGENT_FAILED.to_string()),
             Some(Stop::Broken) => Some(text::STREAM_BROKEN.to_string()),
             Some(Stop::TooLarge) => Some(text::STREAM_TOO_LARGE.to_string()),
             Some(Stop::Timeout) => Some(text::turn_timeout(minutes(self.inner.cfg.sse_timeout_ms))),
@@ -183,7 +233,10 @@ impl Engine {
                     actions.push(a);
                 }
             }
-            front.offer(&actions).await?;
+            // Buttons are a convenience: the answer is out, so a failure is only logged.
+            if let Err(e) = front.offer(&actions).await {
+                tracing::warn!("could not offer the next actions: {e}");
+            }
         }
         Ok(TurnOutcome { failed })
     }
@@ -204,6 +257,7 @@ impl Engine {
         let (mut last_activity, mut last_news) = (Instant::now(), Instant::now());
         let mut last_tool = String::new();
         let mut stop = None;
+        let mut gui = GuiStream::default();
         loop {
             let flush_at = reply.due();
             tokio::select! {
@@ -215,9 +269,15 @@ impl Engine {
                         Some(Ok(TurnEvent::Heartbeat)) => {}
                         Some(Ok(TurnEvent::Text { text, partial })) => {
                             last_activity = now;
-                            if answer.push(&text, partial) {
+                            let change = answer.push(&text, partial);
+                            if change != Change::None {
                                 last_news = now;
-                                reply.set(translate_gui(&answer.text()).0);
+                                if change == Change::Replaced {
+                                    gui = GuiStream::default();
+                                    reply.set(String::new());
+                                }
+                                let lines = gui.advance(answer.text());
+                                reply.extend(&lines, &gui.tail(answer.text()));
                             }
                         }
                         Some(Ok(TurnEvent::Tool { name })) => {
@@ -230,7 +290,7 @@ impl Engine {
                         Some(Ok(TurnEvent::Error { code, message })) => {
                             tracing::warn!(?code, %message, "agent reported an error");
                             last_activity = now;
-                            stop = Some(Stop::Agent(message));
+                            stop = Some(Stop::Agent);
                         }
                         Some(Err(e @ NemoError::TooLarge { .. })) => {
                             tracing::error!(error = %e, "agent stream sent an oversized event");
@@ -336,4 +396,59 @@ where
         }
     }
     read().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Answer, Change};
+
+    /// The answer as it was computed before, from scratch: final parts and the trimmed chunks
+    /// since, joined by blank lines.
+    fn joined(parts: &[String], partial: &str) -> String {
+        let mut all: Vec<&str> = parts.iter().map(|p| p.trim()).collect();
+        all.push(partial.trim());
+        all.retain(|p| !p.is_empty());
+        all.join("\n\n")
+    }
+
+    #[test]
+    fn the_answer_grows_as_its_parts_and_chunks_joined() {
+        let pieces = [
+            "Here ",
+            " ",
+            "\n",
+            "is",
+            " your\n\n",
+            "draft.",
+            "  ",
+            "\t",
+            "🎵",
+        ];
+        let mut seed = 5u64;
+        for _ in 0..300 {
+            let (mut answer, mut parts, mut partial) =
+                (Answer::default(), Vec::new(), String::new());
+            for _ in 0..(seed % 30) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let text = pieces[(seed >> 33) as usize % pieces.len()];
+                let is_partial = (seed >> 40) % 4 != 0;
+                let change = answer.push(text, is_partial);
+                let before = joined(&parts, &partial);
+                if is_partial {
+                    partial.push_str(text);
+                } else {
+                    // A final part replaces the chunks before it.
+                    partial.clear();
+                    parts.push(text.to_string());
+                }
+                let now = joined(&parts, &partial);
+                assert_eq!(answer.text(), now, "{parts:?} {partial:?}");
+                if change == Change::Grew {
+                    assert!(now.starts_with(&before), "grew means appended");
+                }
+            }
+        }
+    }
 }

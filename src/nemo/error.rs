@@ -64,9 +64,17 @@ pub enum NemoError {
         /// Nemo's words.
         message: String,
     },
-    /// HTTP 400 about a missing `X-Client-Id`.
+    /// HTTP 400 from the anonymous-token endpoint, the one request that sends `X-Client-Id`.
     #[error("{endpoint}: missing client id: {message}")]
     MissingClientId {
+        /// The endpoint.
+        endpoint: String,
+        /// Nemo's words.
+        message: String,
+    },
+    /// HTTP 409: the id sent (a render id) is already taken; a new id may be used.
+    #[error("{endpoint}: id already taken: {message}")]
+    DuplicateId {
         /// The endpoint.
         endpoint: String,
         /// Nemo's words.
@@ -231,12 +239,16 @@ pub fn classify(endpoint: &str, status: u16, body: &str) -> Result<Value, NemoEr
     }
 }
 
+/// The endpoint whose 400 means "missing `X-Client-Id`" (the contract's Token section).
+pub const ANONYMOUS_TOKEN: &str = "POST /api/auth/anonymous-token";
+
+/// Decided by status (and which endpoint answered), never by Nemo's words, which may change.
 fn by_status(endpoint: String, status: u16, code: i64, message: String) -> NemoError {
-    let about_client_id = message.to_ascii_lowercase().contains("client");
     match status {
-        400 if about_client_id => NemoError::MissingClientId { endpoint, message },
+        400 if endpoint == ANONYMOUS_TOKEN => NemoError::MissingClientId { endpoint, message },
         401 => NemoError::BadToken { endpoint, message },
         402 => NemoError::ExportBlocked { endpoint, message },
+        409 => NemoError::DuplicateId { endpoint, message },
         429 => NemoError::RateLimited { endpoint, message },
         _ => NemoError::Api {
             endpoint,
@@ -306,16 +318,8 @@ mod tests {
             (200, r#"{"code":2001,"message":"no credits"}"#, "NoCredits"),
             (400, r#"{"code":4001}"#, "UnsupportedFile"),
             (413, r#"{"code":"4002"}"#, "FileTooLarge"),
-            (
-                400,
-                r#"{"code":400,"message":"missing X-Client-Id"}"#,
-                "MissingClientId",
-            ),
-            (
-                400,
-                r#"{"message":"missing X-Client-Id"}"#,
-                "MissingClientId",
-            ),
+            // Only the token endpoint's 400 is about the client id (see below).
+            (400, r#"{"message":"missing X-Client-Id"}"#, "Api"),
             (
                 402,
                 r#"{"success":false,"error":"free plan"}"#,
@@ -323,6 +327,16 @@ mod tests {
             ),
             (429, r#"{"message":"slow down"}"#, "RateLimited"),
             (200, r#"{"success":false,"error":"duplicate id"}"#, "Api"),
+            (
+                409,
+                r#"{"success":false,"error":"duplicate render id"}"#,
+                "DuplicateId",
+            ),
+            (
+                409,
+                r#"{"success":false,"error":"id taken"}"#,
+                "DuplicateId",
+            ),
             (500, r#"{"code":5000}"#, "Api"),
             (502, "<html>502 Bad Gateway</html>", "Transport"),
             (200, "not json", "Decode"),
@@ -336,6 +350,23 @@ mod tests {
                 "{status} {body}"
             );
         }
+    }
+
+    #[test]
+    fn a_400_means_missing_client_id_only_from_the_token_endpoint() {
+        for body in [
+            r#"{"code":400,"message":"missing X-Client-Id"}"#,
+            r#"{"message":"bad request"}"#,
+        ] {
+            let err = classify(ANONYMOUS_TOKEN, 400, body).unwrap_err();
+            assert!(matches!(err, NemoError::MissingClientId { .. }), "{err:?}");
+        }
+        let render = classify(
+            "POST /api/render/proxy/lambda",
+            400,
+            r#"{"error":"bad client"}"#,
+        );
+        assert!(matches!(render, Err(NemoError::Api { status: 400, .. })));
     }
 
     #[test]

@@ -140,7 +140,7 @@ impl NemoClient {
 
     /// `POST /api/auth/anonymous-token` with `X-Client-Id`.
     pub async fn anonymous_token(&self, client_id: &str) -> Result<AnonToken, NemoError> {
-        let endpoint = "POST /api/auth/anonymous-token";
+        let endpoint = error::ANONYMOUS_TOKEN;
         let json = self
             .call(endpoint, || {
                 let req = self
@@ -362,7 +362,8 @@ fn decode_data<T: DeserializeOwned>(endpoint: &str, json: Value) -> Result<T, Ne
         Value::Object(mut o) if o.contains_key("data") => o.remove("data").unwrap_or(Value::Null),
         other => other,
     };
-    serde_json::from_value(data.clone()).map_err(|source| NemoError::Decode {
+    // Decoded from a borrow, so the body is not copied just to keep it for the error.
+    T::deserialize(&data).map_err(|source| NemoError::Decode {
         endpoint: endpoint.into(),
         body: error::snippet(&data.to_string()),
         source,

@@ -27,9 +27,37 @@ pub enum Ev {
     Offer(Vec<Suggestion>),
 }
 
+/// A front call that a test can make fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// `send`.
+    Send,
+    /// `edit`.
+    Edit,
+    /// `status`.
+    Status,
+    /// `post_link`.
+    PostLink,
+    /// `offer` (buttons).
+    Offer,
+}
+
+/// How a failing call fails (see `FrontError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// `FrontError::Failed`: may work later.
+    Retryable,
+    /// `FrontError::Gone`: the place is gone.
+    Gone,
+}
+
 /// Records every call; messages are numbered from 0.
 pub struct Recorder {
     pub events: Mutex<Vec<Ev>>,
+    /// Calls still to fail, per operation, with how.
+    failures: Mutex<Vec<(Op, Failure)>>,
+    /// Every call made, failed ones included.
+    attempts: Mutex<Vec<Op>>,
     max_len: usize,
     interval: Duration,
     target: String,
@@ -45,9 +73,40 @@ impl Recorder {
     pub fn with(max_len: usize, interval: Duration, target: &str) -> Arc<Recorder> {
         Arc::new(Recorder {
             events: Mutex::new(Vec::new()),
+            failures: Mutex::new(Vec::new()),
+            attempts: Mutex::new(Vec::new()),
             max_len,
             interval,
             target: target.into(),
+        })
+    }
+
+    /// Makes the next `times` calls of `op` fail with `how` (queued after earlier orders).
+    pub fn fail_next(&self, op: Op, times: usize, how: Failure) {
+        let mut failures = self.failures.lock().unwrap();
+        failures.extend(std::iter::repeat_n((op, how), times));
+    }
+
+    /// How many calls of `op` were made, failed ones included.
+    pub fn attempts(&self, op: Op) -> usize {
+        self.attempts
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|o| **o == op)
+            .count()
+    }
+
+    /// Counts a call of `op`, and fails it if a test asked for that.
+    fn call(&self, op: Op) -> Result<(), FrontError> {
+        self.attempts.lock().unwrap().push(op);
+        let mut failures = self.failures.lock().unwrap();
+        let Some(i) = failures.iter().position(|(o, _)| *o == op) else {
+            return Ok(());
+        };
+        Err(match failures.remove(i).1 {
+            Failure::Retryable => FrontError::Failed(format!("{op:?} failed on purpose")),
+            Failure::Gone => FrontError::Gone,
         })
     }
 
@@ -130,6 +189,7 @@ impl Front for Recorder {
     }
 
     async fn send(&self, text: &str, done: bool) -> Result<MsgId, FrontError> {
+        self.call(Op::Send)?;
         let mut ev = self.events.lock().unwrap();
         let id = ev.iter().filter(|e| matches!(e, Ev::Send { .. })).count();
         ev.push(Ev::Send {
@@ -141,6 +201,7 @@ impl Front for Recorder {
     }
 
     async fn edit(&self, id: &MsgId, text: &str, done: bool) -> Result<(), FrontError> {
+        self.call(Op::Edit)?;
         let id: usize = id.0.parse().map_err(|_| FrontError::Gone)?;
         let at = Instant::now();
         self.events.lock().unwrap().push(Ev::Edit {
@@ -153,16 +214,19 @@ impl Front for Recorder {
     }
 
     async fn status(&self, text: &str) -> Result<(), FrontError> {
+        self.call(Op::Status)?;
         self.events.lock().unwrap().push(Ev::Status(text.into()));
         Ok(())
     }
 
     async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
+        self.call(Op::PostLink)?;
         self.events.lock().unwrap().push(Ev::Link(link.clone()));
         Ok(())
     }
 
     async fn offer(&self, actions: &[Suggestion]) -> Result<(), FrontError> {
+        self.call(Op::Offer)?;
         self.events
             .lock()
             .unwrap()

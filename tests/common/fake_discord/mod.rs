@@ -57,8 +57,15 @@ struct State {
     /// When each interaction token was issued, and how long tokens live here.
     issued: BTreeMap<String, tokio::time::Instant>,
     token_ttl: Option<Duration>,
-    /// Message nonces seen with `enforce_nonce`, per channel, and the message each made.
-    nonces: BTreeMap<String, u64>,
+    /// Message nonces seen with `enforce_nonce`, per channel: the message each made, and when.
+    nonces: BTreeMap<String, (u64, tokio::time::Instant)>,
+    /// How long a nonce is remembered; `None` is Discord's few minutes.
+    nonce_window: Option<Duration>,
+    /// Message posts and edits still to answer with 429, and the `retry_after` they give.
+    rate_limited: usize,
+    retry_after: Duration,
+    /// 429s answered so far.
+    limited: usize,
     /// Statuses to refuse command registrations with, in order; the last one repeats.
     refuse_commands: std::collections::VecDeque<u16>,
     /// Command registrations answered 200.
@@ -109,6 +116,24 @@ impl FakeDiscord {
     /// `http://127.0.0.1:PORT`, the value for `discord.api_base`.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// Nonces are forgotten after `window` (Discord: a few minutes), so a message repeated
+    /// later with the same nonce is created again.
+    pub fn set_nonce_window(&self, window: Duration) {
+        self.state.lock().unwrap().nonce_window = Some(window);
+    }
+
+    /// The next `calls` message posts and edits answer 429 with `retry_after`, as Discord does.
+    pub fn rate_limit_next(&self, calls: usize, retry_after: Duration) {
+        let mut s = self.state.lock().unwrap();
+        s.rate_limited = calls;
+        s.retry_after = retry_after;
+    }
+
+    /// How many calls were answered 429.
+    pub fn answered_429(&self) -> usize {
+        self.state.lock().unwrap().limited
     }
 
     /// Interaction tokens expire after `ttl` (webhook calls then answer 404).

@@ -64,6 +64,11 @@ async fn handle(state: Shared, req: Request) -> Response {
                 .into_response();
         }
     }
+    if s.rate_limited > 0 && posts_or_edits_a_message(&method, &segs) {
+        s.rate_limited -= 1;
+        s.limited += 1;
+        return too_many_requests(s.retry_after);
+    }
     match (method.as_str(), segs.as_slice()) {
         ("GET", ["gateway"]) => ok(json!({"url": ws_url(&s)})),
         ("GET", ["gateway", "bot"]) => ok(json!({"url": ws_url(&s), "shards": 1,
@@ -81,16 +86,18 @@ async fn handle(state: Shared, req: Request) -> Response {
             // minutes is not created; the first one is returned.
             let nonce = (body["enforce_nonce"] == true && !body["nonce"].is_null())
                 .then(|| format!("{channel}/{}", body["nonce"]));
+            let window = s.nonce_window.unwrap_or(NONCE_WINDOW);
             if let Some(m) = nonce
                 .as_ref()
                 .and_then(|n| s.nonces.get(n))
-                .and_then(|id| s.messages.get(id))
+                .filter(|(_, at)| at.elapsed() <= window)
+                .and_then(|(id, _)| s.messages.get(id))
             {
                 return ok(msg_json(m));
             }
             let id = s.id();
             if let Some(n) = nonce {
-                s.nonces.insert(n, id);
+                s.nonces.insert(n, (id, tokio::time::Instant::now()));
             }
             upsert(&mut s, channel.parse().unwrap_or(0), Some(id), &body)
         }
@@ -121,6 +128,45 @@ async fn handle(state: Shared, req: Request) -> Response {
         )
             .into_response(),
     }
+}
+
+/// How long Discord remembers a message nonce: "a few minutes".
+const NONCE_WINDOW: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// Creating or editing a message, in a channel or through an interaction's webhook.
+fn posts_or_edits_a_message(method: &str, segs: &[&str]) -> bool {
+    matches!(
+        (method, segs),
+        ("POST" | "PATCH", ["channels", _, "messages", ..]) | ("POST" | "PATCH", ["webhooks", ..])
+    )
+}
+
+/// Discord's 429: the body and the headers of a per-route limit.
+fn too_many_requests(retry_after: std::time::Duration) -> Response {
+    let secs = retry_after.as_secs_f64();
+    let reset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+        + secs;
+    let headers = [
+        ("x-ratelimit-limit", "5".to_string()),
+        ("x-ratelimit-remaining", "0".to_string()),
+        ("x-ratelimit-reset", format!("{reset:.3}")),
+        ("x-ratelimit-reset-after", format!("{secs:.3}")),
+        ("x-ratelimit-bucket", "fake-messages".to_string()),
+        ("x-ratelimit-scope", "user".to_string()),
+        ("retry-after", secs.ceil().to_string()),
+    ];
+    let body =
+        json!({"message": "You are being rate limited.", "retry_after": secs, "global": false});
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    for (name, value) in headers {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, v);
+        }
+    }
+    response
 }
 
 fn ws_url(s: &State) -> String {

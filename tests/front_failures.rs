@@ -1,0 +1,91 @@
+//! A front that fails: buttons, edits and status lines are best-effort, and an export's link is
+//! posted again after a failure that may pass, but not to a place that is gone.
+
+mod common;
+
+use common::fake_nemo::FakeNemo;
+use common::harness::{actor, mp3, open_store, ready, say, Bot};
+use common::recorder::{Failure, Op, Recorder};
+use music_video_bot::engine::{Media, Request};
+
+/// `/musicvideo` with a song, through `rec`, until every export ended.
+async fn music_video(bot: &Bot, rec: &std::sync::Arc<Recorder>) {
+    let song = mp3(bot.dir.path(), "song.mp3");
+    let req = Request::MusicVideo {
+        prompt: None,
+        media: vec![Media::File(song)],
+    };
+    bot.engine
+        .handle(&actor("alice", "c"), req, rec.clone())
+        .await;
+    bot.engine.idle().await;
+}
+
+#[tokio::test]
+async fn failing_buttons_neither_hide_the_answer_nor_skip_the_export() {
+    for how in [Failure::Retryable, Failure::Gone] {
+        let fake = FakeNemo::start().await;
+        let bot = Bot::start(&fake);
+        let rec = Recorder::new();
+        rec.fail_next(Op::Offer, 1, how);
+        music_video(&bot, &rec).await;
+        let text = rec.transcript();
+        assert_eq!(rec.attempts(Op::Offer), 1, "{how:?}");
+        assert!(!rec.messages().is_empty(), "the answer is shown: {text}");
+        assert!(!text.contains("went wrong"), "{how:?}: {text}");
+        assert_eq!(fake.render_requests().len(), 1, "{how:?}: exported");
+        assert_eq!(rec.links().len(), 1, "{how:?}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn failing_status_lines_and_edits_do_not_stop_the_export() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let rec = Recorder::new();
+    rec.fail_next(Op::Status, 100, Failure::Retryable);
+    rec.fail_next(Op::Edit, 100, Failure::Retryable);
+    music_video(&bot, &rec).await;
+    assert!(rec.attempts(Op::Status) > 0);
+    assert_eq!(rec.links().len(), 1, "{}", rec.transcript());
+    assert!(!rec.transcript().contains("went wrong"));
+}
+
+#[tokio::test]
+async fn a_link_that_fails_to_post_once_is_posted_later_exactly_once() {
+    let fake = FakeNemo::start().await;
+    let (bot, me) = ready(&fake, "a").await;
+    let rec = Recorder::new();
+    rec.fail_next(Op::PostLink, 1, Failure::Retryable);
+    bot.engine.handle(&me, say("export"), rec.clone()).await;
+    bot.engine.idle().await;
+    assert_eq!(rec.attempts(Op::PostLink), 2);
+    let links = rec.links();
+    assert_eq!(links.len(), 1, "{}", rec.transcript());
+    assert!(!links[0].again, "this run had not posted it: not a repeat");
+    assert!(stored_jobs(bot).is_empty(), "job done");
+}
+
+#[tokio::test]
+async fn a_link_whose_place_is_gone_is_given_up_not_retried() {
+    let fake = FakeNemo::start().await;
+    let (bot, me) = ready(&fake, "a").await;
+    let rec = Recorder::new();
+    rec.fail_next(Op::PostLink, 1, Failure::Gone);
+    // Were it retried, this second order would let it through.
+    rec.fail_next(Op::PostLink, 1, Failure::Retryable);
+    bot.engine.handle(&me, say("export"), rec.clone()).await;
+    bot.engine.idle().await;
+    assert_eq!(rec.attempts(Op::PostLink), 1);
+    assert!(rec.links().is_empty());
+    assert!(stored_jobs(bot).is_empty(), "job forgotten");
+}
+
+/// The jobs the bot's store still holds, read after its engine stopped.
+fn stored_jobs(bot: Bot) -> Vec<music_video_bot::store::JobRecord> {
+    let Bot {
+        engine, store_path, ..
+    } = bot;
+    drop(engine);
+    open_store(&store_path).jobs().unwrap()
+}
