@@ -116,3 +116,28 @@ async fn an_oversized_stream_event_ends_the_turn_with_one_sentence() {
     assert!(!said.contains("Never shown."), "{said}");
     assert_eq!(fake.requests_to("/run_sse").len(), 2, "not resent");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_retried_once_after_the_servers_retry_after() {
+    let fake = FakeNemo::start().await;
+    let mut cfg = nemo_config(&fake);
+    // Far longer than the test may take: only the server's hint can make it pass.
+    cfg.retry_after_ms = 600_000;
+    let (bot, me) = common::harness::ready_with(cfg, "ann").await;
+    fake.fail_next("/api/credits", Fault::RetryAfter(0.05));
+    fake.fail_next("/run_sse", Fault::RetryAfter(0.05));
+    fake.push_turn(vec![Step::Text("Retried once.".into())]);
+    let rec = Recorder::new();
+    let both = async {
+        let credits = music_video_bot::engine::Request::Credits;
+        bot.engine.handle(&me, credits, rec.clone()).await;
+        bot.engine.handle(&me, say("again"), rec.clone()).await;
+    };
+    tokio::time::timeout(Duration::from_secs(30), both)
+        .await
+        .expect("the server's Retry-After was honoured");
+    let said = rec.transcript();
+    assert!(said.contains("available"), "{said}");
+    assert!(said.contains("Retried once."), "{said}");
+    assert_eq!(fake.requests_to("/api/credits").len(), 2);
+}

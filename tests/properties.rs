@@ -2,11 +2,11 @@
 //! config text, file headers, agent text. None may panic, and each checks what must hold.
 
 use music_video_bot::config::Config;
-use music_video_bot::engine::files::{sniff, MediaKind};
 use music_video_bot::engine::gui::{translate_gui, GuiStream};
 use music_video_bot::engine::route::{route, Action};
 use music_video_bot::engine::split::{split_message, text_len};
 use music_video_bot::engine::summary::{describe_state, diff, Timeline};
+use music_video_bot::files::{sniff, MediaKind};
 use music_video_bot::nemo::sse::{decode_event, TurnEvent};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};

@@ -3,8 +3,8 @@
 //! forwarded as URLs when `discord.forward_urls` is on.
 
 use super::ids::check_attachment;
-use crate::engine::files::display_name;
 use crate::engine::Media;
+use crate::files::display_name;
 use poise::serenity_prelude as serenity;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;

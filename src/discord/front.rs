@@ -270,31 +270,19 @@ impl Front for ChannelFront {
     }
 }
 
-/// Tries a call again while Discord answers 429, a bounded number of times. Serenity's own
-/// limiter is off (the API base may be a proxy) and then serenity hands back the 429 without
-/// its `retry_after`, so the waits grow from a quarter second instead: 0.25 + 0.5 + … + 8 s
-/// covers Discord's per-route windows (a few seconds) without holding a turn for long.
-async fn patiently<T, F, Fut>(mut call: F) -> Result<T, serenity::Error>
+/// Tries a call again while Discord answers 429, a bounded number of times
+/// ([`crate::retry::discord_rate_limit`]).
+async fn patiently<T, F, Fut>(call: F) -> Result<T, serenity::Error>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, serenity::Error>>,
 {
-    let mut wait = Duration::from_millis(250);
-    for _ in 0..RATE_LIMIT_RETRIES {
-        match call().await {
-            Err(e) if is_rate_limited(&e) => {
-                tracing::info!(?wait, "Discord rate limit; trying again after a pause");
-                tokio::time::sleep(wait).await;
-                wait *= 2;
-            }
-            other => return other,
-        }
-    }
-    call().await
+    use backon::Retryable;
+    call.retry(crate::retry::discord_rate_limit())
+        .when(is_rate_limited)
+        .notify(|_, wait| tracing::info!(?wait, "Discord rate limit; trying again after a pause"))
+        .await
 }
-
-/// Retries after a 429 (waits 0.25 s doubling: about 16 s in all).
-const RATE_LIMIT_RETRIES: usize = 6;
 
 fn is_rate_limited(e: &serenity::Error) -> bool {
     matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::TOO_MANY_REQUESTS))

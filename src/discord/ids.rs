@@ -1,8 +1,8 @@
 //! Pure pieces of the Discord front: session scopes, button custom ids, attachment checks.
 
 use crate::config::SessionScope;
-use crate::engine::files::{check_size, kind_of_name, FileProblem};
 use crate::engine::gui::Suggestion;
+use crate::files::{check_size, kind_of_name, FileProblem};
 
 /// Discord's limit on a component's custom id.
 pub const MAX_CUSTOM_ID: usize = 100;

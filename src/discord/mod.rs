@@ -59,7 +59,13 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
     let options = poise::FrameworkOptions {
         commands: commands::all(),
         on_error: |e| Box::pin(events::on_error(e)),
-        event_handler: |ctx, event, _framework, data| Box::pin(events::on_event(ctx, event, data)),
+        event_handler: |framework, event| {
+            Box::pin(events::on_event(
+                framework.serenity_context,
+                event,
+                framework.user_data,
+            ))
+        },
         // Owners are not used, and looking them up is one more call at start-up.
         initialize_owners: false,
         // Messages that mention the bot are requests for the engine, never prefix commands.

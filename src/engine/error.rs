@@ -1,8 +1,8 @@
 //! The engine's error: a `User` sentence shown as is, or a failure underneath that users see as
 //! one friendly sentence while the details go to the log.
 
-use super::files::{FileProblem, SUPPORTED_EXTENSIONS};
 use super::front::FrontError;
+use crate::files::{FileProblem, SUPPORTED_EXTENSIONS};
 use crate::nemo::NemoError;
 use crate::store::StoreError;
 

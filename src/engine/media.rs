@@ -1,11 +1,11 @@
 //! Songs in, videos out: uploads (checked before anything is sent), and the music-video flow
 //! that uploads, asks the agent, and exports, one file after another.
 
-use super::files::{check_file, check_url, display_name, CheckedFile};
 use super::front::Front;
 use super::route::{route, Action};
 use super::summary::Timeline;
 use super::{text, Actor, Engine, EngineError, Media};
+use crate::files::{check_file, check_url, display_name, CheckedFile};
 use crate::nemo::Uploaded;
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 mod accounts;
 pub mod error;
 mod export;
-pub mod files;
+
 pub mod front;
 pub mod gui;
 mod keyed;

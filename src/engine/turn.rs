@@ -383,19 +383,11 @@ where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<T, NemoError>>,
 {
-    let mut wait = Duration::from_millis(200);
-    for _ in 0..2 {
-        match read().await {
-            Err(e) if e.is_retryable() => {
-                tracing::warn!("read failed, retrying: {e}");
-                let jitter = Duration::from_millis(u64::from(uuid::Uuid::new_v4().as_bytes()[0]));
-                tokio::time::sleep(wait + jitter).await;
-                wait *= 4;
-            }
-            other => return other,
-        }
-    }
-    read().await
+    use backon::Retryable;
+    read.retry(crate::retry::reads())
+        .when(NemoError::is_retryable)
+        .notify(|e, wait| tracing::warn!("read failed, retrying in {wait:?}: {e}"))
+        .await
 }
 
 #[cfg(test)]

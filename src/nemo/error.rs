@@ -95,6 +95,8 @@ pub enum NemoError {
         endpoint: String,
         /// Nemo's words.
         message: String,
+        /// The wait the server asked for (`Retry-After`), if it gave one.
+        retry_after: Option<std::time::Duration>,
     },
     /// Any other error answer.
     #[error("{endpoint}: HTTP {status}, code {code}: {message}")]
@@ -163,6 +165,28 @@ pub enum NemoError {
 }
 
 impl NemoError {
+    /// A rate-limited error with the wait the server asked for (others unchanged).
+    pub fn with_retry_after(self, hint: Option<std::time::Duration>) -> NemoError {
+        match self {
+            NemoError::RateLimited {
+                endpoint, message, ..
+            } => NemoError::RateLimited {
+                endpoint,
+                message,
+                retry_after: hint,
+            },
+            other => other,
+        }
+    }
+
+    /// The wait a rate-limited answer asked for.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            NemoError::RateLimited { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
     /// The HTTP status of the answer, where there was one and the error keeps it.
     pub fn http_status(&self) -> Option<u16> {
         match self {
@@ -249,7 +273,11 @@ fn by_status(endpoint: String, status: u16, code: i64, message: String) -> NemoE
         401 => NemoError::BadToken { endpoint, message },
         402 => NemoError::ExportBlocked { endpoint, message },
         409 => NemoError::DuplicateId { endpoint, message },
-        429 => NemoError::RateLimited { endpoint, message },
+        429 => NemoError::RateLimited {
+            endpoint,
+            message,
+            retry_after: None,
+        },
         _ => NemoError::Api {
             endpoint,
             status,

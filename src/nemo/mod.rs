@@ -11,9 +11,11 @@ pub use sse::{TurnEvent, TurnStream};
 pub use types::*;
 
 use crate::config::NemoConfig;
-use crate::engine::files::CheckedFile;
+use crate::files::CheckedFile;
+use crate::retry;
 use crate::secret::Secret;
 use crate::telemetry::metrics;
+use backon::Retryable;
 use error::classify;
 use reqwest::{header, Method, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -77,42 +79,43 @@ impl NemoClient {
         }
     }
 
-    /// Sends a request built by `build`, once more after `retry_after` on HTTP 429, and reads
-    /// the answer through the contract's envelope.
+    /// Sends a request built by `build`, once more after `retry_after` (or the server's
+    /// `Retry-After`) on HTTP 429, and reads the answer through the contract's envelope.
     async fn call<F, Fut>(&self, endpoint: &'static str, build: F) -> Result<Value, NemoError>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<RequestBuilder, NemoError>>,
     {
-        let mut limited = false;
-        loop {
-            let request = build().await?;
-            let started = std::time::Instant::now();
-            let sent = request.send().await;
-            let status = sent.as_ref().ok().map(|r| r.status().as_u16());
-            let body = match sent {
-                Ok(resp) => read_capped(endpoint, resp, MAX_JSON_BYTES).await,
-                Err(source) => Err(NemoError::Http {
-                    endpoint: endpoint.into(),
-                    source,
-                }),
-            };
-            metrics::nemo_request(endpoint, status, started.elapsed());
-            let body = body?;
-            let status = status.unwrap_or_default();
-            match classify(endpoint, status, &body) {
-                Err(NemoError::RateLimited { .. }) if !limited => {
-                    limited = true;
-                    tracing::warn!(
-                        endpoint,
-                        "rate limited; retrying once after {:?}",
-                        self.retry_after
-                    );
-                    tokio::time::sleep(self.retry_after).await;
-                }
-                other => return other,
-            }
-        }
+        (|| self.attempt(endpoint, &build))
+            .retry(retry::rate_limited(self.retry_after))
+            .when(|e| matches!(e, NemoError::RateLimited { .. }))
+            .adjust(|e, planned| retry::honour(e.retry_after(), planned))
+            .notify(|_, wait| {
+                tracing::warn!(endpoint, "rate limited; retrying once after {wait:?}")
+            })
+            .await
+    }
+
+    /// One try of [`NemoClient::call`].
+    async fn attempt<F, Fut>(&self, endpoint: &'static str, build: &F) -> Result<Value, NemoError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<RequestBuilder, NemoError>>,
+    {
+        let request = build().await?;
+        let started = std::time::Instant::now();
+        let sent = request.send().await;
+        let status = sent.as_ref().ok().map(|r| r.status().as_u16());
+        let hint = sent.as_ref().ok().and_then(|r| retry_after(r.headers()));
+        let body = match sent {
+            Ok(resp) => read_capped(endpoint, resp, MAX_JSON_BYTES).await,
+            Err(source) => Err(NemoError::Http {
+                endpoint: endpoint.into(),
+                source,
+            }),
+        };
+        metrics::nemo_request(endpoint, status, started.elapsed());
+        classify(endpoint, status.unwrap_or_default(), &body?).map_err(|e| e.with_retry_after(hint))
     }
 
     /// A JSON request whose `data` decodes as `T`.
@@ -265,34 +268,34 @@ impl NemoClient {
             "session_id": session_id,
             "new_message": {"role": "user", "parts": [{"text": text}]},
         });
-        let mut limited = false;
-        loop {
-            let req = self
-                .request(Method::POST, "/run_sse", Some(token))
-                .json(&body);
-            let started = std::time::Instant::now();
-            let opened = tokio::time::timeout(self.request_timeout, TurnStream::open(req))
-                .await
-                .unwrap_or_else(|_| {
-                    Err(NemoError::Timeout {
-                        endpoint: "POST /run_sse".into(),
-                        after_ms: self.request_timeout.as_millis() as u64,
-                    })
-                });
-            let status = match &opened {
-                Ok(_) => Some(200),
-                Err(e) => e.http_status(),
-            };
-            metrics::nemo_request("POST /run_sse", status, started.elapsed());
-            match opened {
-                // A 429 is a refusal: the message was not taken, so one retry cannot charge twice.
-                Err(NemoError::RateLimited { .. }) if !limited => {
-                    limited = true;
-                    tokio::time::sleep(self.retry_after).await;
-                }
-                other => return other,
-            }
-        }
+        // A 429 is a refusal: the message was not taken, so one retry cannot charge twice.
+        (|| self.open_turn(token, &body))
+            .retry(retry::rate_limited(self.retry_after))
+            .when(|e| matches!(e, NemoError::RateLimited { .. }))
+            .adjust(|e, planned| retry::honour(e.retry_after(), planned))
+            .await
+    }
+
+    /// One try at opening the agent's stream.
+    async fn open_turn(&self, token: &Secret, body: &Value) -> Result<TurnStream, NemoError> {
+        let req = self
+            .request(Method::POST, "/run_sse", Some(token))
+            .json(body);
+        let started = std::time::Instant::now();
+        let opened = tokio::time::timeout(self.request_timeout, TurnStream::open(req))
+            .await
+            .unwrap_or_else(|_| {
+                Err(NemoError::Timeout {
+                    endpoint: "POST /run_sse".into(),
+                    after_ms: self.request_timeout.as_millis() as u64,
+                })
+            });
+        let status = match &opened {
+            Ok(_) => Some(200),
+            Err(e) => e.http_status(),
+        };
+        metrics::nemo_request("POST /run_sse", status, started.elapsed());
+        opened
     }
 
     /// `POST /api/render/proxy/lambda`: starts an export of `draft`.
@@ -404,7 +407,7 @@ async fn file_part(f: &CheckedFile) -> Result<reqwest::multipart::Part, NemoErro
         tokio_util::io::ReaderStream::with_capacity(file.take(f.size), 256 * 1024).chain(end);
     let body = reqwest::Body::wrap_stream(chunks);
     let part = reqwest::multipart::Part::stream_with_length(body, f.size).file_name(f.name.clone());
-    part.mime_str(crate::engine::files::mime_type(&f.name))
+    part.mime_str(crate::files::mime_type(&f.name))
         .map_err(|source| NemoError::Http {
             endpoint: "POST /api/upload-video".into(),
             source,
@@ -424,6 +427,13 @@ async fn changed_file(files: &[CheckedFile]) -> Option<NemoError> {
         }
     }
     None
+}
+
+/// A `Retry-After` header in seconds (Nemo's and Discord's form; an HTTP date is ignored).
+pub(crate) fn retry_after(headers: &header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?;
+    let secs: f64 = value.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
 }
 
 /// The largest JSON answer read (a session's whole state is far below it).

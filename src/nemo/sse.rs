@@ -235,12 +235,13 @@ async fn refusal(err: reqwest_eventsource::Error) -> NemoError {
     match err {
         E::InvalidStatusCode(_, resp) | E::InvalidContentType(_, resp) => {
             let status = resp.status().as_u16();
+            let hint = super::retry_after(resp.headers());
             let body = match super::read_capped(ENDPOINT, resp, super::MAX_JSON_BYTES).await {
                 Ok(body) => body,
                 Err(e) => return e,
             };
             match classify(ENDPOINT, status, &body) {
-                Err(e) => e,
+                Err(e) => e.with_retry_after(hint),
                 Ok(_) => broken("the answer was not an event stream"),
             }
         }

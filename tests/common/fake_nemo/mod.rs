@@ -125,6 +125,8 @@ pub enum Fault {
         /// Body.
         body: Value,
     },
+    /// HTTP 429 with a `Retry-After` header of this many seconds.
+    RetryAfter(f64),
     /// An HTML error page.
     Html(u16),
     /// The response starts, then the connection dies.

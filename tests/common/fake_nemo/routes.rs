@@ -127,6 +127,12 @@ fn fault_response(fault: Fault) -> Response {
             message,
         } => reply(http, json!({"code": code, "message": message})),
         Fault::Status { http, body } => reply(http, body),
+        Fault::RetryAfter(secs) => {
+            let mut resp = reply(429, json!({"code": 429, "message": "Too many requests"}));
+            let value = axum::http::HeaderValue::from_str(&secs.to_string()).unwrap();
+            resp.headers_mut().insert("retry-after", value);
+            resp
+        }
         Fault::Html(status) => (
             StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
             [("content-type", "text/html")],

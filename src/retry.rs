@@ -1,0 +1,71 @@
+//! How often and how long each kind of call is tried again, in one place (through `backon`).
+//! Only calls that are safe to repeat get a policy: reads, and requests the server refused
+//! with a rate limit (a refusal took nothing, so the retry cannot charge twice).
+
+use backon::{ConstantBuilder, ExponentialBuilder};
+use std::time::Duration;
+
+/// The longest wait a server's `Retry-After` may ask of one request.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// Idempotent reads (state, credits, render status): two more tries, waiting about 0.2 s then
+/// 0.8 s, with jitter so that many readers do not come back at once.
+pub fn reads() -> ExponentialBuilder {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(200))
+        .with_factor(4.0)
+        .with_max_times(2)
+        .with_jitter()
+}
+
+/// A rate-limited request: one more try after `after` (the contract: once, after 30 s), or
+/// after the server's own `Retry-After` where it gave one.
+pub fn rate_limited(after: Duration) -> ConstantBuilder {
+    ConstantBuilder::default()
+        .with_delay(after)
+        .with_max_times(1)
+}
+
+/// Discord's 429s with serenity's limiter off (which then drops `retry_after`): six more
+/// tries, waiting 0.25 s doubling (about 16 s in all), enough for Discord's per-route windows
+/// without holding a turn for long.
+pub fn discord_rate_limit() -> ExponentialBuilder {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(250))
+        .with_factor(2.0)
+        .with_max_times(6)
+}
+
+/// The wait before the next try: the server's hint (capped) where it gave one, else the
+/// policy's; none when the policy has no tries left.
+pub fn honour(hint: Option<Duration>, planned: Option<Duration>) -> Option<Duration> {
+    planned.map(|p| hint.map_or(p, |h| h.min(MAX_RETRY_AFTER)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backon::BackoffBuilder;
+
+    #[test]
+    fn policies_try_as_often_as_documented() {
+        assert_eq!(reads().build().count(), 2);
+        let limited: Vec<Duration> = rate_limited(Duration::from_secs(30)).build().collect();
+        assert_eq!(limited, [Duration::from_secs(30)]);
+        let discord: Vec<Duration> = discord_rate_limit().build().collect();
+        assert_eq!(discord.len(), 6);
+        assert_eq!(discord[0], Duration::from_millis(250));
+        assert_eq!(discord[5], Duration::from_secs(8));
+    }
+
+    #[test]
+    fn a_server_hint_wins_but_is_capped_and_never_adds_a_try() {
+        let planned = Some(Duration::from_secs(30));
+        assert_eq!(honour(None, planned), planned);
+        let hint = Some(Duration::from_secs(2));
+        assert_eq!(honour(hint, planned), hint);
+        let huge = Some(Duration::from_secs(86_400));
+        assert_eq!(honour(huge, planned), Some(MAX_RETRY_AFTER));
+        assert_eq!(honour(hint, None), None);
+    }
+}
