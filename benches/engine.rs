@@ -6,11 +6,13 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/idle.rs"]
+mod idle;
 
 use async_trait::async_trait;
 use common::fake_nemo::{Body, FakeNemo, Step};
 use common::harness::{mp3, nemo_config};
-use music_video_bot::config::LimitsConfig;
+use music_video_bot::config::{LimitsConfig, NemoConfig};
 use music_video_bot::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use music_video_bot::engine::{Actor, Engine, Media, Request};
 use music_video_bot::nemo::sse::decode_event;
@@ -105,7 +107,11 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn engine_for(fake: &FakeNemo, dir: &std::path::Path) -> Engine {
-    let mut cfg = nemo_config(fake);
+    engine_with(nemo_config(fake), dir)
+}
+
+/// The bench's engine: generous timeouts, no quotas.
+fn engine_with(mut cfg: NemoConfig, dir: &std::path::Path) -> Engine {
     cfg.poll_interval_ms = 100;
     cfg.sse_timeout_ms = 300_000;
     cfg.idle_timeout_ms = 300_000;
@@ -415,6 +421,9 @@ fn sse_throughput() -> f64 {
 }
 
 fn main() {
+    if idle::serve_fake_if_child() {
+        return;
+    }
     let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| v != "0");
     let n = if quick { 200 } else { 1000 };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -441,6 +450,18 @@ fn main() {
     let stream_cpu_ms = stream_cpu.as_secs_f64() * 1e3;
     eprintln!("bench: {n} conversations…");
     let load = runtime.block_on(conversations(n));
+    drop(runtime);
+    let members = if quick { 20_000 } else { 100_000 };
+    eprintln!("bench: {members} members, one short turn each…");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let idle_bytes = idle::idle_scope_bytes(members, 500, |base, token| {
+        let cfg = NemoConfig {
+            api_base: base,
+            token: Some(music_video_bot::secret::Secret::new(token)),
+            ..NemoConfig::default()
+        };
+        engine_with(cfg, dir.path())
+    });
     let wall_ratio = upload.bot.as_secs_f64() / upload.curl.as_secs_f64().max(1e-9);
     let ratio = ratio_of((upload.bot_cpu, upload.curl_cpu));
     println!("| figure | value | target |");
@@ -487,6 +508,10 @@ fn main() {
         upload.rss_growth_mb
     );
     println!("| SSE decoding, one core | {sse:.0} events/s | |");
+    println!(
+        "| RSS kept per member after one short turn ({members}) | {idle_bytes:.0} bytes | ≤ {:.0} |",
+        idle::MAX_IDLE_SCOPE_BYTES
+    );
     println!("upload_ratio_vs_curl: {ratio:.3}");
     println!("upload_wall_ratio_vs_curl: {wall_ratio:.3}");
     println!("stream_60k_cpu_ms: {stream_cpu_ms:.1}");
@@ -495,6 +520,7 @@ fn main() {
     println!("conversations_completed: {}/{}", load.done, load.asked);
     println!("edit_latency_p99_ms: {:.2}", load.p99_ms);
     println!("sse_events_per_s: {sse:.0}");
+    println!("idle_scope_bytes: {idle_bytes:.0}");
     let mut misses = missed_targets(ratio, upload.rss_growth_mb, &load);
     if stream_cpu_ms.is_nan() || stream_cpu_ms > MAX_STREAM_CPU_MS {
         misses.push(format!(
@@ -505,6 +531,12 @@ fn main() {
     if stream_shown < 59_000 {
         misses.push(format!(
             "only {stream_shown} of 60,000 streamed characters shown"
+        ));
+    }
+    if idle_bytes.is_nan() || idle_bytes > idle::MAX_IDLE_SCOPE_BYTES {
+        misses.push(format!(
+            "each member who left keeps {idle_bytes:.0} bytes (target ≤ {:.0})",
+            idle::MAX_IDLE_SCOPE_BYTES
         ));
     }
     for miss in &misses {

@@ -141,3 +141,21 @@ async fn a_429_is_retried_once_after_the_servers_retry_after() {
     assert!(said.contains("Retried once."), "{said}");
     assert_eq!(fake.requests_to("/api/credits").len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_music_video_reads_the_state_before_and_after_its_turn_only() {
+    let fake = FakeNemo::start().await;
+    let (bot, me) = common::harness::ready(&fake, "ann").await;
+    let before = fake.requests_to("/api/state").len();
+    let rec = Recorder::new();
+    let request = music_video_bot::engine::Request::MusicVideo {
+        prompt: Some("neon".into()),
+        media: vec![],
+    };
+    bot.engine.handle(&me, request, rec.clone()).await;
+    bot.engine.idle().await;
+    assert_eq!(rec.links().len(), 1, "{}", rec.transcript());
+    // The export polls render status, never the state: one read before the turn (to explain a
+    // silent one), one after (to check and export the draft).
+    assert_eq!(fake.requests_to("/api/state").len() - before, 2);
+}

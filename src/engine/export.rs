@@ -21,8 +21,18 @@ impl Engine {
         front: &Arc<dyn Front>,
     ) -> Result<(), EngineError> {
         self.check_export_quota(actor)?;
-        let data = self.state(actor, front.as_ref()).await?;
-        let draft = data.pointer("/state/draft").cloned().unwrap_or_default();
+        let draft = self.draft(actor, front.as_ref()).await?;
+        self.export_draft(actor, front, draft).await
+    }
+
+    /// Starts an export of `draft`, the scope's draft as just read.
+    pub(crate) async fn export_draft(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+        draft: serde_json::Value,
+    ) -> Result<(), EngineError> {
+        self.check_export_quota(actor)?;
         if !Timeline::from_draft(&draft).is_exportable() {
             return Err(EngineError::User(text::NOTHING_TO_EXPORT.into()));
         }

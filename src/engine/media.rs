@@ -55,9 +55,10 @@ impl Engine {
         if outcome.failed {
             return Ok(());
         }
-        let timeline: Timeline = self.timeline(actor, front.as_ref()).await?;
-        if timeline.is_exportable() {
-            self.export(actor, front).await?;
+        // One read of the state after the turn serves both the check and the export.
+        let draft = self.draft(actor, front.as_ref()).await?;
+        if Timeline::from_draft(&draft).is_exportable() {
+            self.export_draft(actor, front, draft).await?;
         }
         Ok(())
     }

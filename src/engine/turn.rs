@@ -327,9 +327,20 @@ impl Engine {
         actor: &Actor,
         front: &dyn Front,
     ) -> Result<Timeline, EngineError> {
-        let data = self.state(actor, front).await?;
-        let draft = data.pointer("/state/draft").cloned().unwrap_or_default();
-        Ok(Timeline::from_draft(&draft))
+        Ok(Timeline::from_draft(&self.draft(actor, front).await?))
+    }
+
+    /// The session's draft now (null when it has none).
+    pub(crate) async fn draft(
+        &self,
+        actor: &Actor,
+        front: &dyn Front,
+    ) -> Result<serde_json::Value, EngineError> {
+        let mut data = self.state(actor, front).await?;
+        Ok(data
+            .pointer_mut("/state/draft")
+            .map(serde_json::Value::take)
+            .unwrap_or_default())
     }
 
     /// The session's state (`data`, with `state` inside), read with bounded retries.
