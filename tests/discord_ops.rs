@@ -136,3 +136,36 @@ async fn a_stop_finishes_the_turn_refuses_new_requests_and_closes_the_gateway() 
         .expect("the Discord front stopped")
         .unwrap();
 }
+
+/// The process-wide Prometheus recorder, installed once for this test binary.
+fn metrics() -> &'static metrics_exporter_prometheus::PrometheusHandle {
+    static HANDLE: std::sync::OnceLock<metrics_exporter_prometheus::PrometheusHandle> =
+        std::sync::OnceLock::new();
+    HANDLE.get_or_init(|| music_video_bot::telemetry::metrics::install().expect("recorder"))
+}
+
+/// A counter's value in the recorder's text page (0 when absent).
+fn counter(name: &str) -> f64 {
+    metrics()
+        .render()
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discord_rate_limits_are_counted() {
+    metrics();
+    let bot = start().await;
+    bot.discord.rate_limit_next(2, Duration::from_millis(50));
+    bot.nemo.push_turn(vec![Step::Text("Counted.".into())]);
+    bot.discord
+        .message("make it neon", serde_json::json!([]), CHANNEL, USER, false);
+    bot.discord
+        .wait_for(CHANNEL, "with the answer", |m| {
+            m.content.contains("Counted.")
+        })
+        .await;
+    assert_eq!(bot.discord.answered_429(), 2);
+    assert_eq!(counter("mvb_discord_rate_limited_total"), 2.0);
+}

@@ -280,7 +280,10 @@ where
     use backon::Retryable;
     call.retry(crate::retry::discord_rate_limit())
         .when(is_rate_limited)
-        .notify(|_, wait| tracing::info!(?wait, "Discord rate limit; trying again after a pause"))
+        .notify(|_, wait| {
+            crate::telemetry::metrics::discord_rate_limited();
+            tracing::info!(?wait, "Discord rate limit; trying again after a pause");
+        })
         .await
 }
 
