@@ -548,10 +548,10 @@ fn main() {
 }
 
 /// The most CPU time the bot's side may use for the 200 MB upload, as a multiple of curl's.
-/// Single rounds' ratios spread over 0.5–1.7 on a shared 2-core machine, the medians of six
-/// runs over 0.95–1.16 (README), so the gate leaves room above that; the regressions it exists
-/// for (small reads, copies of the whole file) cost several times as much.
-const MAX_UPLOAD_CPU_RATIO: f64 = 2.0;
+/// Medians of quick runs spread over 0.95–1.16 on a quiet machine but reached 1.93 and 2.17
+/// while another build shared the two cores (README), so the gate sits well above that; the
+/// regressions it exists for (4 KiB reads cost 7×, a copy of the whole file more) stay caught.
+const MAX_UPLOAD_CPU_RATIO: f64 = 3.0;
 /// The most CPU time (ms) a 60,000-character answer in 3,000 chunks may cost, end to end.
 const MAX_STREAM_CPU_MS: f64 = 100.0;
 

@@ -2,6 +2,10 @@
 //! in progress may finish within a grace period, and the rest are interrupted (and told so).
 
 use super::Engine;
+use futures_util::future::{AbortHandle, AbortRegistration};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tokio_util::task::{task_tracker::TaskTrackerToken, TaskTracker};
@@ -15,19 +19,51 @@ pub(crate) struct Lifecycle {
     draining: CancellationToken,
     interrupt: CancellationToken,
     requests: TaskTracker,
+    /// How to cut short each request in progress. Each request checks its own flag when
+    /// polled (an atomic load), rather than all of them polling one shared token (a lock).
+    aborts: Mutex<HashMap<u64, AbortHandle>>,
+    next_id: AtomicU64,
+}
+
+/// A request let in: counted until dropped (and then no longer cut short).
+pub(crate) struct Admitted<'a> {
+    life: &'a Lifecycle,
+    id: u64,
+    _counted: TaskTrackerToken,
+}
+
+impl Drop for Admitted<'_> {
+    fn drop(&mut self) {
+        self.life.aborts_map().remove(&self.id);
+    }
 }
 
 impl Lifecycle {
-    /// Admits a request (held until it ends), or `None` once a stop has begun.
-    pub(crate) fn admit(&self) -> Option<TaskTrackerToken> {
+    /// Admits a request (hold the first until it ends; run it under the second through
+    /// `futures_util::future::Abortable`), or `None` once a stop has begun.
+    pub(crate) fn admit(&self) -> Option<(Admitted<'_>, AbortRegistration)> {
         // Counted first, then checked: a stop that begins in between still waits for it.
-        let token = self.requests.token();
-        (!self.draining.is_cancelled()).then_some(token)
+        let counted = self.requests.token();
+        if self.draining.is_cancelled() {
+            return None;
+        }
+        let (handle, registration) = AbortHandle::new_pair();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.aborts_map().insert(id, handle.clone());
+        // Registered after the interrupt swept the map: cut short at once.
+        if self.interrupt.is_cancelled() {
+            handle.abort();
+        }
+        let admitted = Admitted {
+            life: self,
+            id,
+            _counted: counted,
+        };
+        Some((admitted, registration))
     }
 
-    /// Resolves when requests in progress must stop (the grace period is over).
-    pub(crate) fn interrupted(&self) -> WaitForCancellationFutureOwned {
-        self.interrupt.clone().cancelled_owned()
+    fn aborts_map(&self) -> std::sync::MutexGuard<'_, HashMap<u64, AbortHandle>> {
+        self.aborts.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Whether requests in progress were told to stop.
@@ -47,6 +83,9 @@ impl Lifecycle {
             return true;
         }
         self.interrupt.cancel();
+        for request in self.aborts_map().values() {
+            request.abort();
+        }
         if tokio::time::timeout(INTERRUPT_NOTICE, self.requests.wait())
             .await
             .is_err()
@@ -87,27 +126,34 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_stop_waits_for_requests_then_interrupts_them() {
-        let life = Lifecycle::default();
-        let running = life.admit().expect("admitted before the stop");
-        let interrupted = life.interrupted();
+        let life = std::sync::Arc::new(Lifecycle::default());
+        let (admitted_tx, admitted_rx) = tokio::sync::oneshot::channel();
+        let runner = life.clone();
         let ends = tokio::spawn(async move {
-            interrupted.await;
-            drop(running);
+            let (_running, registration) = runner.admit().expect("admitted before the stop");
+            admitted_tx.send(()).unwrap();
+            let forever = std::future::pending::<()>();
+            futures_util::future::Abortable::new(forever, registration).await
         });
+        admitted_rx.await.unwrap();
         assert!(!life.drain(Duration::from_secs(2)).await);
         assert!(life.is_interrupted());
-        ends.await.unwrap();
+        assert!(ends.await.unwrap().is_err(), "cut short");
         assert!(life.admit().is_none(), "no request after a stop");
+        assert!(life.aborts_map().is_empty(), "forgotten once ended");
     }
 
     #[tokio::test(start_paused = true)]
     async fn requests_that_end_in_time_are_not_interrupted() {
-        let life = Lifecycle::default();
-        let running = life.admit().unwrap();
+        let life = std::sync::Arc::new(Lifecycle::default());
+        let (admitted_tx, admitted_rx) = tokio::sync::oneshot::channel();
+        let runner = life.clone();
         tokio::spawn(async move {
+            let _running = runner.admit().unwrap();
+            admitted_tx.send(()).unwrap();
             tokio::time::sleep(Duration::from_secs(1)).await;
-            drop(running);
         });
+        admitted_rx.await.unwrap();
         assert!(life.drain(Duration::from_secs(2)).await);
         assert!(!life.is_interrupted());
     }

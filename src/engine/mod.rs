@@ -165,7 +165,7 @@ impl Engine {
     /// Serves one request. Never fails: every error becomes one clear message to the user.
     /// Once a stop has begun, new requests get one sentence and nothing reaches NemoVideo.
     pub async fn handle(&self, actor: &Actor, request: Request, front: Arc<dyn Front>) {
-        let Some(_admitted) = self.inner.life.admit() else {
+        let Some((_admitted, registration)) = self.inner.life.admit() else {
             metrics::refused_restarting();
             if let Err(e) = front.send(text::RESTARTING, true).await {
                 tracing::warn!("could not say that the bot is restarting: {e}");
@@ -178,15 +178,15 @@ impl Engine {
             turn = %uuid::Uuid::new_v4().simple(),
             scope = %actor.scope
         );
-        let interrupted = self.inner.life.interrupted();
         async {
-            tokio::select! {
-                () = self.serve(actor, request, &front) => {}
-                () = interrupted => {
-                    tracing::warn!("request interrupted by the shutdown");
-                    if let Err(e) = front.send(text::INTERRUPTED, true).await {
-                        tracing::warn!("could not say that a request was interrupted: {e}");
-                    }
+            let serving = self.serve(actor, request, &front);
+            if futures_util::future::Abortable::new(serving, registration)
+                .await
+                .is_err()
+            {
+                tracing::warn!("request interrupted by the shutdown");
+                if let Err(e) = front.send(text::INTERRUPTED, true).await {
+                    tracing::warn!("could not say that a request was interrupted: {e}");
                 }
             }
         }
