@@ -7,16 +7,14 @@ use common::harness::{actor, nemo_config, say, Bot};
 use common::recorder::Recorder;
 use std::time::Duration;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_stalled_token_request_holds_up_no_other_user() {
+/// Ann's first request in channel a stalls for 20 s at `path`; meanwhile `other` says hello
+/// and must get the agent's answer while Ann's request is still waiting.
+async fn stalled_holds_up_no_one(path: &str, other: music_video_bot::engine::Actor) {
     let fake = FakeNemo::start().await;
     let mut cfg = nemo_config(&fake);
     cfg.request_timeout_ms = 30_000;
     let bot = Bot::with_config(cfg);
-    fake.fail_next(
-        "/api/auth/anonymous-token",
-        Fault::Delay(Duration::from_secs(20)),
-    );
+    fake.fail_next(path, Fault::Delay(Duration::from_secs(20)));
     let slow = {
         let engine = bot.engine.clone();
         tokio::spawn(async move {
@@ -25,56 +23,33 @@ async fn a_stalled_token_request_holds_up_no_other_user() {
                 .await
         })
     };
-    while fake.requests_to("/api/auth/anonymous-token").is_empty() {
+    while fake.requests_to(path).is_empty() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
-    fake.push_turn(vec![Step::Text("Hi Bob.".into())]);
-    let bob = Recorder::new();
-    bot.engine
-        .handle(&actor("bob", "b"), say("hello"), bob.clone())
-        .await;
-    assert!(bob.transcript().contains("Hi Bob."), "{}", bob.transcript());
-    assert!(!slow.is_finished(), "Ann's token request is still stalled");
+    fake.push_turn(vec![Step::Text("Hi there.".into())]);
+    let rec = Recorder::new();
+    bot.engine.handle(&other, say("hello"), rec.clone()).await;
+    assert!(
+        rec.transcript().contains("Hi there."),
+        "{}",
+        rec.transcript()
+    );
+    assert!(
+        !slow.is_finished(),
+        "Ann's request is still stalled at {path}"
+    );
     slow.abort();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_token_request_holds_up_no_other_user() {
+    stalled_holds_up_no_one("/api/auth/anonymous-token", actor("bob", "b")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stalled_session_creation_holds_up_no_other_channel() {
-    let fake = FakeNemo::start().await;
-    let mut cfg = nemo_config(&fake);
-    cfg.request_timeout_ms = 30_000;
-    let bot = Bot::with_config(cfg);
-    fake.fail_next(
-        "/api/tasks/me/with-session",
-        Fault::Delay(Duration::from_secs(20)),
-    );
-    let slow = {
-        let engine = bot.engine.clone();
-        tokio::spawn(async move {
-            engine
-                .handle(&actor("ann", "a"), say("hello"), Recorder::new())
-                .await
-        })
-    };
-    while fake.requests_to("/api/tasks/me/with-session").is_empty() {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    fake.push_turn(vec![Step::Text("Hi from channel b.".into())]);
-    let other = Recorder::new();
-    // The same user (same account and token) in another channel.
-    bot.engine
-        .handle(&actor("ann", "b"), say("hello"), other.clone())
-        .await;
-    assert!(
-        other.transcript().contains("Hi from channel b."),
-        "{}",
-        other.transcript()
-    );
-    assert!(
-        !slow.is_finished(),
-        "channel a's session is still being made"
-    );
-    slow.abort();
+    // The same member (same account and token) in another channel.
+    stalled_holds_up_no_one("/api/tasks/me/with-session", actor("ann", "b")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
