@@ -77,7 +77,7 @@ impl Bot {
     pub fn with_limits(fake: &FakeNemo, limits: LimitsConfig) -> Bot {
         let dir = tempfile::tempdir().expect("tempdir");
         let store_path = dir.path().join("db");
-        let store = Store::open(&store_path).expect("store");
+        let store = Store::open_sled(&store_path).expect("store");
         let engine = Engine::with_limits(&nemo_config(fake), limits, store).expect("engine");
         Bot {
             engine,
@@ -112,7 +112,7 @@ pub fn engine_at(cfg: &NemoConfig, path: &Path) -> Engine {
 /// retries briefly after a restart.
 pub fn open_store(path: &Path) -> Store {
     for _ in 0..100 {
-        if let Ok(store) = Store::open(path) {
+        if let Ok(store) = Store::open_sled(path) {
             return store;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
