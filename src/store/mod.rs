@@ -6,9 +6,11 @@
 //! nothing a user did.
 
 mod postgres;
+mod scratch;
 mod sled;
 
-pub use self::postgres::{drop_scratch_schema, scratch_schema, PgStore};
+pub use self::postgres::PgStore;
+pub use self::scratch::{ScratchSchema, TEST_DATABASE_URL};
 pub use self::sled::SledStore;
 
 use crate::config::{StoreBackend, StoreConfig};

@@ -135,23 +135,8 @@ impl PgStore {
     }
 }
 
-/// A new, empty schema in the database at `url`, and a URL whose connections work in it, so
-/// that tests sharing one database never see each other's rows.
-pub async fn scratch_schema(url: &Secret) -> Result<(String, Secret), StoreError> {
-    let schema = format!("mvb_test_{}", uuid::Uuid::new_v4().simple());
-    admin_statement(url, &format!("CREATE SCHEMA {schema}")).await?;
-    let sep = if url.expose().contains('?') { '&' } else { '?' };
-    let scoped = format!("{}{sep}options=-c%20search_path%3D{schema}", url.expose());
-    Ok((schema, Secret::new(scoped)))
-}
-
-/// Drops a schema made by [`scratch_schema`], with everything in it.
-pub async fn drop_scratch_schema(url: &Secret, schema: &str) -> Result<(), StoreError> {
-    admin_statement(url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).await
-}
-
 /// Runs one statement on a connection of its own.
-async fn admin_statement(url: &Secret, sql: &str) -> Result<(), StoreError> {
+pub(super) async fn admin_statement(url: &Secret, sql: &str) -> Result<(), StoreError> {
     let store = PgStore::connect_only(url, Duration::from_secs(5)).await?;
     sqlx::query(sql)
         .execute(&store.pool)

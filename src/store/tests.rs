@@ -3,24 +3,17 @@
 
 use super::*;
 
-/// Where the PostgreSQL the tests may use is (CI's `.ci/postgres` sets it).
-const TEST_DATABASE_URL: &str = "MVB_TEST_DATABASE_URL";
-
 /// One backend's data under test: opened (and reopened, as after a restart) by the test.
 enum Subject {
     Sled(tempfile::TempDir),
-    Postgres {
-        base: Secret,
-        schema: String,
-        url: Secret,
-    },
+    Postgres(ScratchSchema),
 }
 
 impl Subject {
     fn name(&self) -> &'static str {
         match self {
             Subject::Sled(_) => "sled",
-            Subject::Postgres { .. } => "postgres",
+            Subject::Postgres(_) => "postgres",
         }
     }
 
@@ -38,33 +31,29 @@ impl Subject {
                 }
                 Store::open_sled(&dir.path().join("db")).unwrap()
             }
-            Subject::Postgres { url, .. } => {
-                Store::Postgres(PgStore::connect(url, CONNECT_TIMEOUT).await.unwrap())
-            }
+            Subject::Postgres(scratch) => Store::Postgres(
+                PgStore::connect(&scratch.url, CONNECT_TIMEOUT)
+                    .await
+                    .unwrap(),
+            ),
         }
     }
 
     /// Removes what the test left behind in the shared database.
     async fn finish(self) {
-        if let Subject::Postgres { base, schema, .. } = &self {
-            drop_scratch_schema(base, schema).await.unwrap();
+        if let Subject::Postgres(scratch) = self {
+            scratch.finish().await.unwrap();
         }
     }
 }
 
 /// A sled store's directory, and a PostgreSQL scratch schema when the test database is set.
-async fn subjects() -> Vec<Subject> {
-    let sled = Subject::Sled(tempfile::tempdir().unwrap());
-    let Some(base) = std::env::var(TEST_DATABASE_URL)
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    else {
-        eprintln!("PostgreSQL backend skipped: {TEST_DATABASE_URL} is not set");
-        return vec![sled];
-    };
-    let base = Secret::new(base);
-    let (schema, url) = scratch_schema(&base).await.unwrap();
-    vec![sled, Subject::Postgres { base, schema, url }]
+async fn subjects(test: &str) -> Vec<Subject> {
+    let mut subjects = vec![Subject::Sled(tempfile::tempdir().unwrap())];
+    if let Some(scratch) = ScratchSchema::from_env(test).await.unwrap() {
+        subjects.push(Subject::Postgres(scratch));
+    }
+    subjects
 }
 
 fn session(id: &str) -> SessionRecord {
@@ -95,7 +84,7 @@ fn job(id: &str) -> JobRecord {
 
 #[tokio::test]
 async fn records_survive_reopening() {
-    for subject in subjects().await {
+    for subject in subjects("records_survive_reopening").await {
         let name = subject.name();
         let store = subject.open().await;
         store
@@ -170,7 +159,7 @@ fn job_status_round_trips_and_old_plain_strings_still_decode() {
 /// PostgreSQL pool must queue as many writers without failing either.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_concurrent_writes_finish() {
-    for subject in subjects().await {
+    for subject in subjects("many_concurrent_writes_finish").await {
         let store = subject.open().await;
         let writers: Vec<_> = (0..300)
             .map(|i| {
