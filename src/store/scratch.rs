@@ -24,7 +24,10 @@ impl ScratchSchema {
             .ok()
             .filter(|u| !u.trim().is_empty())
         else {
-            eprintln!("{test}: PostgreSQL skipped, {TEST_DATABASE_URL} is not set");
+            // Straight to standard error: the test harness captures `eprintln!`, and the skip
+            // should show in an ordinary `cargo test`.
+            let line = format!("{test}: PostgreSQL skipped, {TEST_DATABASE_URL} is not set\n");
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), line.as_bytes());
             return Ok(None);
         };
         ScratchSchema::new(Secret::new(base)).await.map(Some)
