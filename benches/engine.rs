@@ -124,7 +124,7 @@ fn engine_with(mut cfg: NemoConfig, dir: &std::path::Path) -> Engine {
         exports_per_guild: u32::MAX,
         files_per_message: 5,
     };
-    let store = Store::open(&dir.join("db")).expect("store");
+    let store = Store::open_sled(&dir.join("db")).expect("store");
     Engine::with_limits(&cfg, limits, store).expect("engine")
 }
 

@@ -3,10 +3,10 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use music_video_bot::admin::{self, Admin, Health};
-use music_video_bot::config::Config;
+use music_video_bot::config::{Config, StoreBackend};
 use music_video_bot::engine::{Actor, Engine};
 use music_video_bot::signals::StopSignals;
-use music_video_bot::store::Store;
+use music_video_bot::store::{Store, StoreError};
 use music_video_bot::telemetry;
 use music_video_bot::{console, oneshot};
 use std::io::IsTerminal;
@@ -116,8 +116,14 @@ async fn probe_health(config: &Config, live: bool) -> ExitCode {
 async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCode> {
     // Listening from the start, so an early signal still stops the bot cleanly.
     let signals = StopSignals::install().context("listening for SIGTERM and SIGINT")?;
-    let store = Store::open(&config.store.path)
-        .with_context(|| format!("opening the store at {}", config.store.path.display()))?;
+    let store = match Store::open(&config.store).await {
+        Ok(store) => store,
+        Err(e) => {
+            // Like a config error: one line (the URL's password masked), exit 2, no retries.
+            eprintln!("error: {}", store_problem(&config, &e));
+            return Ok(ExitCode::from(2));
+        }
+    };
     let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store.clone())
         .context("starting the engine")?;
     let health = Arc::new(Health::default());
@@ -146,6 +152,14 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
         stopper.abort();
     }
     code
+}
+
+/// Why the store did not open, naming the sled directory (PostgreSQL errors name their URL).
+fn store_problem(config: &Config, e: &StoreError) -> String {
+    match config.store.backend {
+        StoreBackend::Sled => format!("opening the store at {}: {e}", config.store.path.display()),
+        StoreBackend::Postgres => e.to_string(),
+    }
 }
 
 /// The first SIGTERM/SIGINT stops the engine cleanly; a second one exits at once.

@@ -1,4 +1,4 @@
-//! A string that must never be printed: tokens for Nemo and Discord.
+//! A string that must never be printed: tokens for Nemo and Discord, the database URL.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -57,6 +57,42 @@ fn find_secret_prefix(text: &str) -> Option<(usize, usize)> {
         .min()
 }
 
+/// A URL fit for a log line or an error: its password (`user:password@`, or a `password=`
+/// parameter) shown as `***`.
+pub fn redact_url(url: &str) -> String {
+    let mut out = match password_span(url) {
+        Some((start, end)) => format!("{}***{}", &url[..start], &url[end..]),
+        None => url.to_string(),
+    };
+    if let Some(query) = out.find('?') {
+        let (head, params) = out.split_at(query + 1);
+        let params: Vec<String> = params
+            .split('&')
+            .map(|p| match p.split_once('=') {
+                Some((name, _)) if name == "password" => format!("{name}=***"),
+                _ => p.to_string(),
+            })
+            .collect();
+        out = format!("{head}{}", params.join("&"));
+    }
+    out
+}
+
+/// The password in a URL's `user:password@` part, as written (percent-encoded).
+pub fn url_password(url: &str) -> Option<&str> {
+    password_span(url).map(|(start, end)| &url[start..end])
+}
+
+/// Where the password of `scheme://user:password@host…` starts and ends.
+fn password_span(url: &str) -> Option<(usize, usize)> {
+    let start = url.find("://")? + 3;
+    let rest = &url[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let at = authority.rfind('@')?;
+    let colon = authority[..at].find(':')?;
+    Some((start + colon + 1, start + at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +115,27 @@ mod tests {
         for (input, want) in rows {
             assert_eq!(redact(input), want, "{input}");
         }
+    }
+
+    #[test]
+    fn urls_show_no_password() {
+        let rows = [
+            (
+                "postgres://bot:s3cr%2Ft@db:5432/mvb",
+                "postgres://bot:***@db:5432/mvb",
+            ),
+            ("postgres://bot@db/mvb", "postgres://bot@db/mvb"),
+            (
+                "postgres://db/mvb?user=bot&password=pw&x=1",
+                "postgres://db/mvb?user=bot&password=***&x=1",
+            ),
+            ("postgres://u:p@ss@db/mvb", "postgres://u:***@db/mvb"),
+            ("not a url", "not a url"),
+        ];
+        for (url, want) in rows {
+            assert_eq!(redact_url(url), want, "{url}");
+        }
+        assert_eq!(url_password("postgres://bot:pw@db/x"), Some("pw"));
+        assert_eq!(url_password("postgres://bot@db/x"), None);
     }
 }

@@ -1,17 +1,21 @@
-//! The binary itself: the console driven by a script on standard input, the one-shot render,
-//! bad configuration, and no token anywhere in what it prints.
+//! The binary itself: the console driven by a script on standard input (over sled, and over
+//! PostgreSQL when the test database is set), the one-shot render, bad configuration and an
+//! unreachable database, and no token or password anywhere in what it prints.
 
 mod common;
 
 use common::fake_nemo::FakeNemo;
-use common::harness::{bot_command, mp3};
+use common::harness::{bot_command_with_store, mp3};
+use music_video_bot::secret::Secret;
+use music_video_bot::store::{PgStore, ScratchSchema, Store, CONNECT_TIMEOUT};
 use std::process::Stdio;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_music-video-bot");
 
-/// Runs the binary with `args`, `stdin` as input, in `dir`, pointed at `fake`.
+/// Runs the binary with `args`, `stdin` as input, in `dir`, pointed at `fake`, on the sled
+/// store.
 async fn run(
     dir: &std::path::Path,
     fake: &FakeNemo,
@@ -19,7 +23,26 @@ async fn run(
     stdin: &str,
     token: Option<&str>,
 ) -> (i32, String, String) {
-    let mut cmd = bot_command(dir, fake, "");
+    run_on(dir, fake, args, stdin, token, None).await
+}
+
+/// [`run`], on the PostgreSQL store at `database` when given.
+async fn run_on(
+    dir: &std::path::Path,
+    fake: &FakeNemo,
+    args: &[&str],
+    stdin: &str,
+    token: Option<&str>,
+    database: Option<&Secret>,
+) -> (i32, String, String) {
+    let store_toml = match database {
+        Some(_) => "backend = \"postgres\"",
+        None => "",
+    };
+    let mut cmd = bot_command_with_store(dir, fake, "", store_toml);
+    if let Some(url) = database {
+        cmd.env("DATABASE_URL", url.expose());
+    }
     cmd.args(args);
     if let Some(t) = token {
         cmd.env("NEMO_TOKEN", t);
@@ -41,6 +64,35 @@ async fn run(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_console_script_runs_end_to_end_and_never_prints_the_token() {
+    console_script_end_to_end(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_script_runs_end_to_end_on_postgres() {
+    let test = "a_console_script_runs_end_to_end_on_postgres";
+    let Some(scratch) = ScratchSchema::from_env(test).await.unwrap() else {
+        return;
+    };
+    let stderr = console_script_end_to_end(Some(&scratch.url)).await;
+    let password = music_video_bot::secret::url_password(scratch.url.expose()).unwrap();
+    assert!(!stderr.contains(password), "the database password leaked");
+    // What the console did is in the database, for the next process to find.
+    let store = Store::Postgres(
+        PgStore::connect(&scratch.url, CONNECT_TIMEOUT)
+            .await
+            .unwrap(),
+    );
+    let session = store.session("channel:studio").await.unwrap();
+    assert!(session.is_some(), "the session is stored in PostgreSQL");
+    // Both exports finished, so no job is left behind.
+    assert!(store.jobs().await.unwrap().is_empty());
+    drop(store);
+    scratch.finish().await.unwrap();
+}
+
+/// Drives the console through a script covering every command, on sled or on the PostgreSQL
+/// store at `database`; its standard error, for further checks.
+async fn console_script_end_to_end(database: Option<&Secret>) -> String {
     let fake = FakeNemo::start().await;
     let token = "nmv_usr_SECRET_known_token_123";
     fake.issue_token(token, "user_7");
@@ -50,12 +102,13 @@ async fn a_console_script_runs_end_to_end_and_never_prints_the_token() {
         "/help\n/musicvideo neon city vibes --file {}\n/status\n积分\n/open\n/bogus\nexport\n",
         song.display()
     );
-    let (code, stdout, stderr) = run(
+    let (code, stdout, stderr) = run_on(
         dir.path(),
         &fake,
         &["console", "--user", "ann", "--channel", "studio"],
         &script,
         Some(token),
+        database,
     )
     .await;
     assert_eq!(code, 0, "stdout: {stdout}\nstderr: {stderr}");
@@ -82,6 +135,7 @@ async fn a_console_script_runs_end_to_end_and_never_prints_the_token() {
     );
     let claim = fake.requests_to("/api/auth/claim-token");
     assert_eq!(claim.len(), 1);
+    stderr
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -148,4 +202,38 @@ async fn a_bad_config_value_names_the_key_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("poll_interval_ms"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_database_exits_2_with_one_line_and_no_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("pg.toml");
+    // Port 1 of the loopback: nothing listens there.
+    let url = "postgres://bot:pg-SECRET-pw@127.0.0.1:1/mvb";
+    std::fs::write(
+        &config,
+        format!("[store]\nbackend = \"postgres\"\nurl = \"{url}\"\n"),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = Command::new(BIN)
+        .arg("--config")
+        .arg(&config)
+        .arg("console")
+        .env_remove("DATABASE_URL")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot connect to PostgreSQL at postgres://bot:***@127.0.0.1:1/mvb"),
+        "{err}"
+    );
+    assert!(!err.contains("pg-SECRET-pw"), "{err}");
+    assert!(out.stdout.is_empty());
 }

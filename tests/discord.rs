@@ -370,7 +370,13 @@ async fn link_posted_again_after_a_crash(
 ) -> (Running, Vec<common::fake_discord::Call>) {
     let mut bot = exporting(10).await;
     bot.discord.set_nonce_window(window);
-    let job = bot.store.jobs().unwrap().pop().expect("a running export");
+    let job = bot
+        .store
+        .jobs()
+        .await
+        .unwrap()
+        .pop()
+        .expect("a running export");
     bot.discord
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;

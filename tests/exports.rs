@@ -101,11 +101,18 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
 
     let bot = bot.restart(&cfg);
     let after = Recorder::new();
-    let resumed = bot.engine.resume_jobs(&ToRecorder(after.clone())).unwrap();
+    let resumed = bot
+        .engine
+        .resume_jobs(&ToRecorder(after.clone()))
+        .await
+        .unwrap();
     assert_eq!(resumed, 1);
     // Starting the runner twice does not poll (or post) twice.
     assert_eq!(
-        bot.engine.resume_jobs(&ToRecorder(after.clone())).unwrap(),
+        bot.engine
+            .resume_jobs(&ToRecorder(after.clone()))
+            .await
+            .unwrap(),
         0
     );
     bot.engine.idle().await;
@@ -117,6 +124,7 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
     assert_eq!(
         bot.engine
             .resume_jobs(&ToRecorder(Recorder::new()))
+            .await
             .unwrap(),
         0
     );
@@ -224,7 +232,12 @@ async fn a_job_caught_while_posting_its_link_posts_it_again_marked_as_a_repeat()
     // As if the bot died after marking the job `posting` (and perhaps posting its link) but
     // before forgetting it.
     let store = open_store(&store_path);
-    let mut job = store.jobs().unwrap().pop().expect("the running export");
+    let mut job = store
+        .jobs()
+        .await
+        .unwrap()
+        .pop()
+        .expect("the running export");
     job.status = JobStatus::Posting;
     store.put_job(&job).await.unwrap();
     drop(store);
@@ -237,7 +250,10 @@ async fn a_job_caught_while_posting_its_link_posts_it_again_marked_as_a_repeat()
     };
     let after = Recorder::new();
     assert_eq!(
-        bot.engine.resume_jobs(&ToRecorder(after.clone())).unwrap(),
+        bot.engine
+            .resume_jobs(&ToRecorder(after.clone()))
+            .await
+            .unwrap(),
         1
     );
     bot.engine.idle().await;

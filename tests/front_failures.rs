@@ -63,7 +63,7 @@ async fn a_link_that_fails_to_post_once_is_posted_later_exactly_once() {
     let links = rec.links();
     assert_eq!(links.len(), 1, "{}", rec.transcript());
     assert!(!links[0].again, "this run had not posted it: not a repeat");
-    assert!(stored_jobs(bot).is_empty(), "job done");
+    assert!(stored_jobs(bot).await.is_empty(), "job done");
 }
 
 #[tokio::test]
@@ -78,14 +78,14 @@ async fn a_link_whose_place_is_gone_is_given_up_not_retried() {
     bot.engine.idle().await;
     assert_eq!(rec.attempts(Op::PostLink), 1);
     assert!(rec.links().is_empty());
-    assert!(stored_jobs(bot).is_empty(), "job forgotten");
+    assert!(stored_jobs(bot).await.is_empty(), "job forgotten");
 }
 
 /// The jobs the bot's store still holds, read after its engine stopped.
-fn stored_jobs(bot: Bot) -> Vec<music_video_bot::store::JobRecord> {
+async fn stored_jobs(bot: Bot) -> Vec<music_video_bot::store::JobRecord> {
     let Bot {
         engine, store_path, ..
     } = bot;
     drop(engine);
-    open_store(&store_path).jobs().unwrap()
+    open_store(&store_path).jobs().await.unwrap()
 }

@@ -56,7 +56,7 @@ pub async fn start(
 
 async fn readyz(State(admin): State<Admin>) -> impl IntoResponse {
     let mut problems = admin.health.problems();
-    if let Err(e) = admin.store.ping() {
+    if let Err(e) = admin.store.ping().await {
         tracing::warn!("readiness: {e}");
         problems.push("store not answering".into());
     }

@@ -15,7 +15,7 @@ use std::time::Duration;
 pub struct Config {
     /// The NemoVideo API.
     pub nemo: NemoConfig,
-    /// The embedded database.
+    /// Where sessions, tokens and running exports are kept.
     pub store: StoreConfig,
     /// The Discord front.
     pub discord: DiscordConfig,
@@ -104,18 +104,36 @@ impl NemoConfig {
     }
 }
 
-/// Where the sled database lives.
+/// Which database keeps the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoreBackend {
+    /// The embedded sled database: no setup, one process.
+    #[default]
+    Sled,
+    /// A PostgreSQL database at `store.url`, which several processes can share.
+    Postgres,
+}
+
+/// Where the store lives.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreConfig {
-    /// Directory of the sled database.
+    /// Which database.
+    pub backend: StoreBackend,
+    /// Directory of the sled database (backend `sled`).
     pub path: PathBuf,
+    /// `postgres://user:password@host:port/database` (backend `postgres`); env `DATABASE_URL`
+    /// wins. A secret: its password must never be printed.
+    pub url: Option<Secret>,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
+            backend: StoreBackend::Sled,
             path: PathBuf::from("data/music-video-bot.sled"),
+            url: None,
         }
     }
 }
@@ -225,7 +243,8 @@ impl Config {
         toml::from_str(text).map_err(|e| e.to_string().trim().to_string())
     }
 
-    /// Applies `NEMO_TOKEN`, `NEMO_API_BASE` and `DISCORD_TOKEN` (empty values are ignored).
+    /// Applies `NEMO_TOKEN`, `NEMO_API_BASE`, `DISCORD_TOKEN` and `DATABASE_URL` (empty values
+    /// are ignored).
     pub fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) {
         let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         if let Some(token) = get("NEMO_TOKEN") {
@@ -236,6 +255,9 @@ impl Config {
         }
         if let Some(token) = get("DISCORD_TOKEN") {
             self.discord.token = Some(Secret::new(token.trim()));
+        }
+        if let Some(url) = get("DATABASE_URL") {
+            self.store.url = Some(Secret::new(url.trim()));
         }
     }
 
@@ -294,7 +316,26 @@ impl Config {
         if self.store.path.as_os_str().is_empty() {
             return Err(invalid("store.path", "must not be empty"));
         }
-        Ok(())
+        self.validate_store_url()
+    }
+
+    /// With backend `postgres`, a `postgres://` URL is required (named without its value,
+    /// which holds a password).
+    fn validate_store_url(&self) -> Result<(), ConfigError> {
+        let url = self.store.url.as_ref().map(|u| u.expose().trim());
+        match (self.store.backend, url) {
+            (StoreBackend::Postgres, None) => Err(invalid(
+                "store.url",
+                "must be set (or env DATABASE_URL) when store.backend = \"postgres\"",
+            )),
+            (_, Some(u)) if !(u.starts_with("postgres://") || u.starts_with("postgresql://")) => {
+                Err(invalid(
+                    "store.url",
+                    "must be a postgres:// or postgresql:// URL",
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -396,7 +437,28 @@ mod tests {
     #[test]
     fn secrets_never_show_in_debug() {
         let mut c = Config::default();
-        c.apply_env(|k| (k == "DISCORD_TOKEN").then(|| "discord-secret".into()));
-        assert!(!format!("{c:?}").contains("discord-secret"));
+        c.apply_env(|k| match k {
+            "DISCORD_TOKEN" => Some("discord-secret".into()),
+            "DATABASE_URL" => Some("postgres://bot:db-secret@db/mvb".into()),
+            _ => None,
+        });
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("discord-secret") && !shown.contains("db-secret"));
+    }
+
+    #[test]
+    fn postgres_needs_a_url_and_the_env_supplies_one() {
+        let mut c = Config::from_toml("[store]\nbackend = \"postgres\"\n").unwrap();
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("store.url"), "{err}");
+        c.store.url = Some(Secret::new("mysql://bot:pw@db/x"));
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("store.url") && !err.contains("pw"), "{err}");
+        c.apply_env(|k| (k == "DATABASE_URL").then(|| "postgres://bot:pw@db/mvb".into()));
+        c.validate().unwrap();
+        assert_eq!(c.store.backend, StoreBackend::Postgres);
+        assert!(Config::from_toml("[store]\nbackend = \"mysql\"")
+            .unwrap_err()
+            .contains("backend"));
     }
 }

@@ -65,8 +65,9 @@ async fn on_message(
     if !attachments.is_empty() {
         // From Discord's metadata, before any file is fetched.
         let makes_videos = !words.is_empty();
-        let checked =
-            engine.check_files_first(&actor, front.as_ref(), attachments.len(), makes_videos);
+        let checked = engine
+            .check_files_first(&actor, front.as_ref(), attachments.len(), makes_videos)
+            .await;
         if let Err(sentence) = checked {
             front.send(&sentence, true).await?;
             return Ok(());

@@ -96,7 +96,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
                     http: ctx.http.clone(),
                     edit_interval: Duration::from_millis(config.discord.edit_interval_ms),
                 };
-                match engine.resume_jobs(&deliver) {
+                match engine.resume_jobs(&deliver).await {
                     Ok(n) if n > 0 => tracing::info!("resumed {n} export(s)"),
                     Ok(_) => {}
                     Err(e) => tracing::error!("could not resume exports: {e}"),

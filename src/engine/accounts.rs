@@ -25,7 +25,13 @@ impl Engine {
         if let Some(t) = &self.inner.fixed_token {
             return Ok(t.clone());
         }
-        if let Some(t) = self.inner.store.account(account)?.and_then(|a| a.token) {
+        if let Some(t) = self
+            .inner
+            .store
+            .account(account)
+            .await?
+            .and_then(|a| a.token)
+        {
             return Ok(t);
         }
         self.renew(account, None).await
@@ -39,7 +45,8 @@ impl Engine {
         let mut rec = self
             .inner
             .store
-            .account(account)?
+            .account(account)
+            .await?
             .unwrap_or_else(|| AccountRecord {
                 client_id: uuid::Uuid::new_v4().to_string(),
                 token: None,
@@ -87,21 +94,21 @@ impl Engine {
     }
 
     /// The scope's session, if it has one.
-    pub(crate) fn existing_session(
+    pub(crate) async fn existing_session(
         &self,
         actor: &Actor,
     ) -> Result<Option<SessionRecord>, EngineError> {
-        Ok(self.inner.store.session(&actor.scope)?)
+        Ok(self.inner.store.session(&actor.scope).await?)
     }
 
     /// The scope's session, created on first use.
     pub(crate) async fn session(&self, actor: &Actor) -> Result<SessionRecord, EngineError> {
-        if let Some(s) = self.existing_session(actor)? {
+        if let Some(s) = self.existing_session(actor).await? {
             return Ok(s);
         }
         let lock = self.inner.session_locks.get(&actor.scope);
         let _one_at_a_time = lock.lock().await;
-        match self.existing_session(actor)? {
+        match self.existing_session(actor).await? {
             Some(s) => Ok(s),
             None => self.new_session(actor).await,
         }
@@ -169,9 +176,9 @@ impl Engine {
     }
 
     /// Whose credits ran out, as far as this actor may be told.
-    pub(crate) fn credits_owner(&self, actor: &Actor) -> CreditsOwner {
+    pub(crate) async fn credits_owner(&self, actor: &Actor) -> CreditsOwner {
         let account = self.account_of(actor);
-        let session = self.existing_session(actor).ok().flatten();
+        let session = self.existing_session(actor).await.ok().flatten();
         if session.as_ref().is_some_and(|s| s.account != account) {
             return CreditsOwner::Someone;
         }
@@ -179,6 +186,7 @@ impl Engine {
             .inner
             .store
             .account(&account)
+            .await
             .ok()
             .flatten()
             .and_then(|a| a.user_id);

@@ -20,7 +20,7 @@ impl Engine {
         actor: &Actor,
         front: &Arc<dyn Front>,
     ) -> Result<(), EngineError> {
-        self.check_export_quota(actor)?;
+        self.check_export_quota(actor).await?;
         let draft = self.draft(actor, front.as_ref()).await?;
         self.export_draft(actor, front, draft).await
     }
@@ -32,7 +32,7 @@ impl Engine {
         front: &Arc<dyn Front>,
         draft: serde_json::Value,
     ) -> Result<(), EngineError> {
-        self.check_export_quota(actor)?;
+        self.check_export_quota(actor).await?;
         if !Timeline::from_draft(&draft).is_exportable() {
             return Err(EngineError::User(text::NOTHING_TO_EXPORT.into()));
         }
@@ -99,9 +99,9 @@ impl Engine {
     }
 
     /// Resumes polling every unfinished job; jobs whose place is gone are logged and kept.
-    pub fn resume_jobs(&self, deliver: &dyn Deliver) -> Result<usize, EngineError> {
+    pub async fn resume_jobs(&self, deliver: &dyn Deliver) -> Result<usize, EngineError> {
         let mut resumed = 0;
-        for job in self.inner.store.jobs()? {
+        for job in self.inner.store.jobs().await? {
             match deliver.front_for(&job.target, &job.scope) {
                 Some(front) => {
                     tracing::info!(job = %job.id, "resuming export");

@@ -48,7 +48,7 @@ impl Engine {
     /// Whether a request bringing `files` files may go ahead, checked from what the platform
     /// says of them before anything is downloaded or sent: the number of files, the stop, and
     /// (when it `makes_videos`) the turn and export quotas. The sentence for the user if not.
-    pub fn check_files_first(
+    pub async fn check_files_first(
         &self,
         actor: &Actor,
         front: &dyn Front,
@@ -60,7 +60,9 @@ impl Engine {
         }
         self.check_file_count(files).map_err(|e| e.user_text())?;
         if makes_videos {
-            self.check_export_quota(actor).map_err(|e| e.user_text())?;
+            self.check_export_quota(actor)
+                .await
+                .map_err(|e| e.user_text())?;
             self.with_turns(actor, front, |_, _| ())?;
         }
         Ok(())
@@ -86,9 +88,9 @@ impl Engine {
     }
 
     /// Refuses an export past the user's or the community's number of running exports.
-    pub(crate) fn check_export_quota(&self, actor: &Actor) -> Result<(), EngineError> {
+    pub(crate) async fn check_export_quota(&self, actor: &Actor) -> Result<(), EngineError> {
         let limits = &self.inner.limits;
-        let jobs = self.inner.store.jobs()?;
+        let jobs = self.inner.store.jobs().await?;
         let mine = jobs.iter().filter(|j| j.requested_by == actor.user).count();
         if mine >= limits.exports_per_user as usize {
             return Err(EngineError::User(text::export_quota_user(mine)));

@@ -302,7 +302,7 @@ impl Engine {
     }
 
     async fn status(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        if self.existing_session(actor)?.is_none() {
+        if self.existing_session(actor).await?.is_none() {
             return Err(EngineError::User(text::NO_SESSION.into()));
         }
         let data = self.state(actor, front.as_ref()).await?;
@@ -311,7 +311,8 @@ impl Engine {
         for job in self
             .inner
             .store
-            .jobs()?
+            .jobs()
+            .await?
             .iter()
             .filter(|j| j.scope == actor.scope)
         {
@@ -325,7 +326,7 @@ impl Engine {
     }
 
     async fn open(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        if self.existing_session(actor)?.is_none() {
+        if self.existing_session(actor).await?.is_none() {
             return Err(EngineError::User(text::NO_SESSION.into()));
         }
         let nemo = &self.inner.nemo;
@@ -359,7 +360,7 @@ impl Engine {
     async fn report(&self, actor: &Actor, front: &Arc<dyn Front>, err: EngineError) {
         let delivered = match &err {
             EngineError::Nemo(crate::nemo::NemoError::NoCredits { .. }) => {
-                match self.credits_owner(actor) {
+                match self.credits_owner(actor).await {
                     CreditsOwner::Anonymous(id) => {
                         let link = Link {
                             kind: LinkKind::Register,

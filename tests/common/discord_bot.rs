@@ -55,6 +55,7 @@ pub async fn boot(discord: FakeDiscord, adjust: impl FnOnce(&mut Config)) -> Run
         nemo: nemo_config(&nemo),
         store: StoreConfig {
             path: dir.path().join("db"),
+            ..StoreConfig::default()
         },
         discord: DiscordConfig {
             token: Some(Secret::new("fake-bot-token")),
@@ -66,7 +67,7 @@ pub async fn boot(discord: FakeDiscord, adjust: impl FnOnce(&mut Config)) -> Run
     };
     let mut config = config;
     adjust(&mut config);
-    let store = Store::open(&config.store.path).unwrap();
+    let store = Store::open_sled(&config.store.path).unwrap();
     let health = Arc::new(Health::default());
     let (engine, task) = launch(&config, &store, &health);
     Running {

@@ -27,9 +27,19 @@ pub fn nemo_config(fake: &FakeNemo) -> NemoConfig {
 /// `dir/db`, then `extra_toml`'s lines) and piped standard streams. `RUST_LOG=debug`, so that
 /// tests can check that the log leaks nothing.
 pub fn bot_command(dir: &Path, fake: &FakeNemo, extra_toml: &str) -> tokio::process::Command {
+    bot_command_with_store(dir, fake, extra_toml, "")
+}
+
+/// [`bot_command`], with `store_toml`'s lines added to the `[store]` section.
+pub fn bot_command_with_store(
+    dir: &Path,
+    fake: &FakeNemo,
+    extra_toml: &str,
+    store_toml: &str,
+) -> tokio::process::Command {
     let config = dir.join("test.toml");
     let toml = format!(
-        "[nemo]\npoll_interval_ms = 30\nstill_working_ms = 150\nretry_after_ms = 50\n{extra_toml}\n[store]\npath = \"{}\"\n",
+        "[nemo]\npoll_interval_ms = 30\nstill_working_ms = 150\nretry_after_ms = 50\n{extra_toml}\n[store]\npath = \"{}\"\n{store_toml}\n",
         dir.join("db").display()
     );
     std::fs::write(&config, toml).expect("write the config");
@@ -38,7 +48,8 @@ pub fn bot_command(dir: &Path, fake: &FakeNemo, extra_toml: &str) -> tokio::proc
     cmd.env("NEMO_API_BASE", fake.base_url())
         .env("RUST_LOG", "debug")
         .env_remove("NEMO_TOKEN")
-        .env_remove("DISCORD_TOKEN");
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("DATABASE_URL");
     cmd.stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
@@ -77,7 +88,7 @@ impl Bot {
     pub fn with_limits(fake: &FakeNemo, limits: LimitsConfig) -> Bot {
         let dir = tempfile::tempdir().expect("tempdir");
         let store_path = dir.path().join("db");
-        let store = Store::open(&store_path).expect("store");
+        let store = Store::open_sled(&store_path).expect("store");
         let engine = Engine::with_limits(&nemo_config(fake), limits, store).expect("engine");
         Bot {
             engine,
@@ -112,7 +123,7 @@ pub fn engine_at(cfg: &NemoConfig, path: &Path) -> Engine {
 /// retries briefly after a restart.
 pub fn open_store(path: &Path) -> Store {
     for _ in 0..100 {
-        if let Ok(store) = Store::open(path) {
+        if let Ok(store) = Store::open_sled(path) {
             return store;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));

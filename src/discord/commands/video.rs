@@ -53,7 +53,8 @@ async fn make(
         let count = attachments.len() + usize::from(url.is_some());
         let checked = data
             .engine
-            .check_files_first(&actor, front.as_ref(), count, true);
+            .check_files_first(&actor, front.as_ref(), count, true)
+            .await;
         if let Err(sentence) = checked {
             let reply = poise::CreateReply::default().content(sentence);
             ctx.send(reply.ephemeral(true)).await?;

@@ -1,0 +1,186 @@
+//! The PostgreSQL backend, for several bot processes over one store.
+//!
+//! Runtime queries only (`sqlx::query`), so building needs no database; the migrations are
+//! compiled into the binary and applied when the store opens. Each write is committed with
+//! `synchronous_commit = on` before it returns, the same promise the sled backend keeps.
+
+use super::{StoreError, Table};
+use crate::secret::{redact_url, Secret};
+use futures_util::future::BoxFuture;
+use sqlx::error::BoxDynError;
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::Connection;
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Every migration, oldest first: (version, description, SQL).
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "records", include_str!("migrations/0001_records.sql"))];
+
+/// Connections one process keeps at most.
+const MAX_CONNECTIONS: u32 = 8;
+/// How long a statement waits for a free connection before it fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Readiness checks must answer quickly, whatever the pool is doing.
+const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// A pool of connections to the database.
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url` (giving up after `timeout`) and applies the embedded migrations.
+    /// Errors show the URL with its password masked.
+    pub async fn connect(url: &Secret, timeout: Duration) -> Result<PgStore, StoreError> {
+        let store = PgStore::connect_only(url, timeout).await?;
+        Migrator::new(Embedded).await?.run(&store.pool).await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    async fn connect_only(url: &Secret, timeout: Duration) -> Result<PgStore, StoreError> {
+        let connect_error = |reason: String| StoreError::Connect {
+            target: redact_url(url.expose()),
+            reason: mask_password(&reason, url.expose()),
+        };
+        let options = PgConnectOptions::from_str(url.expose())
+            .map_err(|e| connect_error(format!("bad URL: {e}")))?
+            // The write-then-call promise holds even where the server's default is weaker.
+            .options([("synchronous_commit", "on")]);
+        // One connection first, on its own: the pool would retry a refused connection until
+        // its timeout and then report only the timeout, where this reports the reason.
+        match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await {
+            Ok(Ok(first)) => drop(first.close().await),
+            Ok(Err(e)) => return Err(connect_error(e.to_string())),
+            Err(_) => {
+                let waited = format!("no answer within {} s", timeout.as_secs());
+                return Err(connect_error(waited));
+            }
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_lazy_with(options);
+        Ok(PgStore { pool })
+    }
+
+    /// The encoded record under `key`.
+    pub(super) async fn get(&self, table: Table, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let (name, column) = names(table);
+        let sql = format!("SELECT record::text FROM {name} WHERE {column} = $1");
+        let found: Option<String> = sqlx::query_scalar(&sql)
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(pg("reading a record"))?;
+        Ok(found.map(String::into_bytes))
+    }
+
+    /// Every record of `table`, in key order (as sled iterates).
+    pub(super) async fn all(&self, table: Table) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let (name, column) = names(table);
+        let sql = format!("SELECT {column}, record::text FROM {name} ORDER BY {column}");
+        let rows: Vec<(String, String)> = sqlx::query_as(&sql)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(pg("listing records"))?;
+        Ok(rows.into_iter().map(|(k, v)| (k, v.into_bytes())).collect())
+    }
+
+    /// Saves `bytes` (a JSON document) under `key`; committed when this returns.
+    pub(super) async fn put(
+        &self,
+        table: Table,
+        key: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), StoreError> {
+        let (name, column) = names(table);
+        let sql = format!(
+            "INSERT INTO {name} ({column}, record) VALUES ($1, $2::jsonb) \
+             ON CONFLICT ({column}) DO UPDATE SET record = EXCLUDED.record, updated = now()"
+        );
+        let text = String::from_utf8_lossy(&bytes);
+        sqlx::query(&sql)
+            .bind(key)
+            .bind(text.as_ref())
+            .execute(&self.pool)
+            .await
+            .map_err(pg("saving a record"))?;
+        Ok(())
+    }
+
+    /// Forgets `key`; committed when this returns.
+    pub(super) async fn remove(&self, table: Table, key: &str) -> Result<(), StoreError> {
+        let (name, column) = names(table);
+        let sql = format!("DELETE FROM {name} WHERE {column} = $1");
+        sqlx::query(&sql)
+            .bind(key)
+            .execute(&self.pool)
+            .await
+            .map_err(pg("removing a record"))?;
+        Ok(())
+    }
+
+    /// Whether the database answers a query within a couple of seconds.
+    pub(super) async fn ping(&self) -> Result<(), StoreError> {
+        let query = sqlx::query("SELECT 1").execute(&self.pool);
+        match tokio::time::timeout(PING_TIMEOUT, query).await {
+            Ok(done) => done.map(drop).map_err(pg("answering a ping")),
+            Err(_) => Err(pg("answering a ping")(sqlx::Error::PoolTimedOut)),
+        }
+    }
+}
+
+/// Runs one statement on a connection of its own.
+pub(super) async fn admin_statement(url: &Secret, sql: &str) -> Result<(), StoreError> {
+    let store = PgStore::connect_only(url, Duration::from_secs(5)).await?;
+    sqlx::query(sql)
+        .execute(&store.pool)
+        .await
+        .map_err(pg("managing a scratch schema"))?;
+    store.pool.close().await;
+    Ok(())
+}
+
+/// The table and key column of `table` (fixed names, never user input).
+fn names(table: Table) -> (&'static str, &'static str) {
+    match table {
+        Table::Sessions => ("sessions", "scope"),
+        Table::Accounts => ("accounts", "key"),
+        Table::Jobs => ("jobs", "id"),
+    }
+}
+
+/// Wraps a driver error with what the store was doing.
+fn pg(context: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |source| StoreError::Postgres { context, source }
+}
+
+/// Masks the URL's password wherever a driver message repeats it.
+fn mask_password(text: &str, url: &str) -> String {
+    match crate::secret::url_password(url) {
+        Some(p) if !p.is_empty() => text.replace(p, "***"),
+        _ => text.to_string(),
+    }
+}
+
+/// The migrations compiled into the binary.
+#[derive(Debug)]
+struct Embedded;
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(self) -> BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
+        let migrations = MIGRATIONS
+            .iter()
+            .map(|&(version, description, sql)| {
+                let (description, sql) = (Cow::Borrowed(description), Cow::Borrowed(sql));
+                Migration::new(version, description, MigrationType::Simple, sql, false)
+            })
+            .collect();
+        Box::pin(async move { Ok(migrations) })
+    }
+}
