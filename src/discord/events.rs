@@ -62,22 +62,23 @@ async fn on_message(
     let (front, actor) = place(ctx, data, at);
     let engine = data.engine.clone();
     let attachments = msg.attachments.clone();
-    if !attachments.is_empty() {
+    let forward = data.config.discord.forward_urls;
+    // The gateway loop must wait neither for a turn that may take minutes nor for the checks'
+    // store reads and refusals; the stop waits for the task.
+    data.tasks.spawn(async move {
+        if attachments.is_empty() {
+            return engine.handle(&actor, Request::Say(words), front).await;
+        }
         // From Discord's metadata, before any file is fetched.
         let makes_videos = !words.is_empty();
         let checked = engine
             .check_files_first(&actor, front.as_ref(), attachments.len(), makes_videos)
             .await;
         if let Err(sentence) = checked {
-            front.send(&sentence, true).await?;
-            return Ok(());
-        }
-    }
-    let forward = data.config.discord.forward_urls;
-    // The gateway loop must not wait for a turn that may take minutes; the stop waits for it.
-    data.tasks.spawn(async move {
-        if attachments.is_empty() {
-            return engine.handle(&actor, Request::Say(words), front).await;
+            if let Err(e) = front.send(&sentence, true).await {
+                tracing::warn!("could not explain refused attachments: {e}");
+            }
+            return;
         }
         // `fetched` owns the downloaded files until the engine is done with them.
         let fetched = attach::fetch(&attachments, forward).await;

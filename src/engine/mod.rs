@@ -4,7 +4,6 @@
 mod accounts;
 pub mod error;
 mod export;
-
 pub mod front;
 pub mod gui;
 mod keyed;
