@@ -7,7 +7,7 @@ mod common;
 use common::fake_nemo::FakeNemo;
 use common::harness::{bot_command_with_store, mp3};
 use music_video_bot::secret::Secret;
-use music_video_bot::store::{PgStore, ScratchSchema, Store, CONNECT_TIMEOUT};
+use music_video_bot::store::{ScratchSchema, Store};
 use std::process::Stdio;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
@@ -77,11 +77,7 @@ async fn a_console_script_runs_end_to_end_on_postgres() {
     let password = music_video_bot::secret::url_password(scratch.url.expose()).unwrap();
     assert!(!stderr.contains(password), "the database password leaked");
     // What the console did is in the database, for the next process to find.
-    let store = Store::Postgres(
-        PgStore::connect(&scratch.url, CONNECT_TIMEOUT)
-            .await
-            .unwrap(),
-    );
+    let store = Store::open_postgres(&scratch.url).await.unwrap();
     let session = store.session("channel:studio").await.unwrap();
     assert!(session.is_some(), "the session is stored in PostgreSQL");
     // Both exports finished, so no job is left behind.

@@ -126,6 +126,9 @@ pub struct StoreConfig {
     /// `postgres://user:password@host:port/database` (backend `postgres`); env `DATABASE_URL`
     /// wins. A secret: its password must never be printed.
     pub url: Option<Secret>,
+    /// How long a lease on a project or an export job lasts without renewal (renewed at a
+    /// third of this): how soon another process takes over from one that died.
+    pub lease_ms: u64,
 }
 
 impl Default for StoreConfig {
@@ -134,7 +137,15 @@ impl Default for StoreConfig {
             backend: StoreBackend::Sled,
             path: PathBuf::from("data/music-video-bot.sled"),
             url: None,
+            lease_ms: 30_000,
         }
+    }
+}
+
+impl StoreConfig {
+    /// How long a lease lasts.
+    pub fn lease(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.lease_ms)
     }
 }
 
@@ -287,6 +298,7 @@ impl Config {
             ("nemo.idle_timeout_ms", self.nemo.idle_timeout_ms),
             ("nemo.request_timeout_ms", self.nemo.request_timeout_ms),
             ("nemo.export_timeout_ms", self.nemo.export_timeout_ms),
+            ("store.lease_ms", self.store.lease_ms),
         ];
         for (key, value) in intervals {
             if value == 0 {

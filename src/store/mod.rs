@@ -5,187 +5,28 @@
 //! before the caller goes on to the network call that depends on it, so a crash loses
 //! nothing a user did.
 
+mod error;
+mod leases;
 mod postgres;
+mod quotas;
+mod records;
 mod scratch;
 mod sled;
 
+pub use self::error::StoreError;
+pub use self::leases::{Claim, Holder, DEFAULT_LEASE};
 pub use self::postgres::PgStore;
+pub use self::quotas::TurnQuota;
+pub use self::records::{AccountRecord, JobRecord, JobStatus, SessionRecord};
 pub use self::scratch::{ScratchSchema, TEST_DATABASE_URL};
 pub use self::sled::SledStore;
 
 use crate::config::{StoreBackend, StoreConfig};
 use crate::secret::Secret;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Serialize};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
-
-/// A Nemo session that belongs to a scope (a channel or a user).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SessionRecord {
-    /// Nemo's session id (opaque).
-    pub session_id: String,
-    /// Nemo's task id.
-    pub task_id: String,
-    /// Language the session was created with.
-    pub language: String,
-    /// The account whose token created (and so owns) the session.
-    pub account: String,
-    /// Nemo user id seen when the session was created, if any.
-    #[serde(default)]
-    pub user_id: Option<String>,
-    /// Unix seconds.
-    pub created: u64,
-}
-
-/// The credentials of one account: a user of the bot, or the configured token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccountRecord {
-    /// The UUID sent as `X-Client-Id`; kept so an expired token is renewed with the same one.
-    pub client_id: String,
-    /// The current token, if one was issued.
-    #[serde(default)]
-    pub token: Option<Secret>,
-    /// Nemo's user id (`anon_…` for anonymous accounts), the `bind` id for registration.
-    #[serde(default)]
-    pub user_id: Option<String>,
-    /// When the token expires (RFC 3339), as Nemo said.
-    #[serde(default)]
-    pub expires_at: Option<String>,
-}
-
-/// An export job that has not finished yet.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct JobRecord {
-    /// The render id, `render_<unix ms>_<uuid>`.
-    pub id: String,
-    /// The session it renders.
-    pub session_id: String,
-    /// The scope that asked.
-    pub scope: String,
-    /// The account whose token polls it.
-    pub account: String,
-    /// Where the front posts the result (opaque to the engine).
-    pub target: String,
-    /// Who asked (for quotas).
-    pub requested_by: String,
-    /// The community it counts against (a guild), if any.
-    #[serde(default)]
-    pub group: Option<String>,
-    /// Unix seconds.
-    pub started: u64,
-    /// Where the job stands: the bot's own phases, or Nemo's last word.
-    pub status: JobStatus,
-    /// Last progress seen, 0–100.
-    pub progress: u8,
-}
-
-/// Where an export job stands. Stored as `"submitting"`, `"posting"` or `{"nemo":"<word>"}`;
-/// records written before this enum held a plain string (one of the bot's phases or Nemo's
-/// word), and still decode.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", from = "StoredStatus")]
-pub enum JobStatus {
-    /// Written down; the render request may not have arrived.
-    Submitting,
-    /// The finished video's link is being posted (it may be out already after a crash).
-    Posting,
-    /// Accepted by Nemo, which last said this (`pending`, `processing`, …).
-    Nemo(String),
-}
-
-impl JobStatus {
-    /// The word shown to users and logs.
-    pub fn as_str(&self) -> &str {
-        match self {
-            JobStatus::Submitting => "submitting",
-            JobStatus::Posting => "posting",
-            JobStatus::Nemo(word) => word,
-        }
-    }
-}
-
-/// Either form a job's status was ever stored in.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum StoredStatus {
-    /// `{"nemo":"pending"}`.
-    Nemo { nemo: String },
-    /// A bot phase, or (old records) Nemo's word as a plain string.
-    Word(String),
-}
-
-impl From<StoredStatus> for JobStatus {
-    fn from(stored: StoredStatus) -> JobStatus {
-        match stored {
-            StoredStatus::Nemo { nemo } => JobStatus::Nemo(nemo),
-            StoredStatus::Word(w) if w == "submitting" => JobStatus::Submitting,
-            StoredStatus::Word(w) if w == "posting" => JobStatus::Posting,
-            StoredStatus::Word(w) => JobStatus::Nemo(w),
-        }
-    }
-}
-
-/// Why the store failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// sled failed (disk, corruption).
-    #[error("store: {0}")]
-    Db(#[from] ::sled::Error),
-    /// A record did not decode.
-    #[error("store: bad record under {key}: {source}")]
-    Decode {
-        /// The key.
-        key: String,
-        /// The decoder's words.
-        source: serde_json::Error,
-    },
-    /// Creating the directory failed.
-    #[error("store: cannot create {path}: {source}")]
-    Io {
-        /// The directory.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// PostgreSQL could not be reached, or refused the connection.
-    #[error("store: cannot connect to PostgreSQL at {target}: {reason}")]
-    Connect {
-        /// The URL, its password masked.
-        target: String,
-        /// Why, its password masked.
-        reason: String,
-    },
-    /// A statement failed.
-    #[error("store: PostgreSQL failed {context}: {source}")]
-    Postgres {
-        /// What the store was doing.
-        context: &'static str,
-        /// The driver's error.
-        source: sqlx::Error,
-    },
-    /// The embedded migrations could not be applied.
-    #[error("store: migrating the PostgreSQL schema: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-}
-
-impl StoreError {
-    /// Whether trying again later may succeed (the database was unreachable or busy), as
-    /// opposed to a bad record or a broken disk.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            StoreError::Connect { .. } => true,
-            StoreError::Postgres { source, .. } => match source {
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => true,
-                // Class 08: connection exceptions; class 40: serialization failures, deadlocks.
-                sqlx::Error::Database(db) => db
-                    .code()
-                    .is_some_and(|code| code.starts_with("08") || code.starts_with("40")),
-                _ => false,
-            },
-            _ => false,
-        }
-    }
-}
 
 /// How long opening a PostgreSQL store may take before the bot gives up with one line.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -198,9 +39,16 @@ enum Table {
     Jobs,
 }
 
-/// The store, over either backend.
+/// The store, over either backend, as one process (one lease holder) sees it.
 #[derive(Clone)]
-pub enum Store {
+pub struct Store {
+    db: Backend,
+    holder: Arc<Holder>,
+}
+
+/// The database behind a [`Store`].
+#[derive(Clone)]
+enum Backend {
     /// The embedded sled database.
     Sled(SledStore),
     /// A PostgreSQL database.
@@ -211,22 +59,53 @@ impl Store {
     /// Opens the configured backend: the sled directory, or a connection to PostgreSQL (with
     /// its migrations applied), giving up after [`CONNECT_TIMEOUT`].
     pub async fn open(config: &StoreConfig) -> Result<Store, StoreError> {
-        match (config.backend, &config.url) {
-            (StoreBackend::Sled, _) => Store::open_sled(&config.path),
-            (StoreBackend::Postgres, Some(url)) => Ok(Store::Postgres(
-                PgStore::connect(url, CONNECT_TIMEOUT).await?,
-            )),
+        let store = match (config.backend, &config.url) {
+            (StoreBackend::Sled, _) => Store::open_sled(&config.path)?,
+            (StoreBackend::Postgres, Some(url)) => Store::open_postgres(url).await?,
             // Config validation refuses this; kept as an error rather than a panic.
-            (StoreBackend::Postgres, None) => Err(StoreError::Connect {
-                target: "(none)".into(),
-                reason: "store.url is not set".into(),
-            }),
-        }
+            (StoreBackend::Postgres, None) => {
+                return Err(StoreError::Connect {
+                    target: "(none)".into(),
+                    reason: "store.url is not set".into(),
+                })
+            }
+        };
+        Ok(store.with_lease(config.lease()))
     }
 
     /// Opens (or creates) a sled store at `path`, readable by this user only.
     pub fn open_sled(path: &Path) -> Result<Store, StoreError> {
-        SledStore::open(path).map(Store::Sled)
+        SledStore::open(path).map(|db| Store::over(Backend::Sled(db)))
+    }
+
+    /// Connects to the PostgreSQL database at `url` and applies the embedded migrations.
+    pub async fn open_postgres(url: &Secret) -> Result<Store, StoreError> {
+        let db = PgStore::connect(url, CONNECT_TIMEOUT).await?;
+        Ok(Store::over(Backend::Postgres(db)))
+    }
+
+    fn over(db: Backend) -> Store {
+        Store {
+            db,
+            holder: Arc::new(Holder::new(DEFAULT_LEASE)),
+        }
+    }
+
+    /// The same store, its leases lasting `lease`.
+    pub fn with_lease(self, lease: Duration) -> Store {
+        let owner = self.holder.owner.clone();
+        Store {
+            holder: Arc::new(Holder { owner, lease }),
+            ..self
+        }
+    }
+
+    /// The same database as another process sees it: a lease holder of its own.
+    pub fn other_process(&self) -> Store {
+        Store {
+            db: self.db.clone(),
+            holder: Arc::new(Holder::new(self.holder.lease)),
+        }
     }
 
     /// The session of a scope.
@@ -261,14 +140,14 @@ impl Store {
 
     /// Every unfinished export job.
     pub async fn jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
-        let rows = match self {
-            Store::Sled(db) => db.all(Table::Jobs)?,
-            Store::Postgres(db) => db.all(Table::Jobs).await?,
+        let rows = match &self.db {
+            Backend::Sled(db) => db.all(Table::Jobs)?,
+            Backend::Postgres(db) => db.all(Table::Jobs).await?,
         };
         rows.iter().map(|(key, value)| decode(key, value)).collect()
     }
 
-    /// Saves an export job.
+    /// Saves an export job that no process holds (any process may claim it).
     pub async fn put_job(&self, rec: &JobRecord) -> Result<(), StoreError> {
         self.put(Table::Jobs, &rec.id, rec).await
     }
@@ -280,17 +159,17 @@ impl Store {
 
     /// Makes every write so far durable (PostgreSQL commits each write as it happens).
     pub async fn flush(&self) -> Result<(), StoreError> {
-        match self {
-            Store::Sled(db) => db.flush().await,
-            Store::Postgres(_) => Ok(()),
+        match &self.db {
+            Backend::Sled(db) => db.flush().await,
+            Backend::Postgres(_) => Ok(()),
         }
     }
 
     /// Whether the database answers (for readiness checks).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        match self {
-            Store::Sled(db) => db.ping(),
-            Store::Postgres(db) => db.ping().await,
+        match &self.db {
+            Backend::Sled(db) => db.ping(),
+            Backend::Postgres(db) => db.ping().await,
         }
     }
 
@@ -299,30 +178,34 @@ impl Store {
         table: Table,
         key: &str,
     ) -> Result<Option<T>, StoreError> {
-        let bytes = match self {
-            Store::Sled(db) => db.get(table, key)?,
-            Store::Postgres(db) => db.get(table, key).await?,
+        let bytes = match &self.db {
+            Backend::Sled(db) => db.get(table, key)?,
+            Backend::Postgres(db) => db.get(table, key).await?,
         };
         bytes.map(|v| decode(key, &v)).transpose()
     }
 
     async fn put<T: Serialize>(&self, table: Table, key: &str, rec: &T) -> Result<(), StoreError> {
-        let bytes = serde_json::to_vec(rec).map_err(|source| StoreError::Decode {
-            key: key.into(),
-            source,
-        })?;
-        match self {
-            Store::Sled(db) => db.put(table, key, bytes).await,
-            Store::Postgres(db) => db.put(table, key, bytes).await,
+        let bytes = encode(key, rec)?;
+        match &self.db {
+            Backend::Sled(db) => db.put(table, key, bytes).await,
+            Backend::Postgres(db) => db.put(table, key, bytes).await,
         }
     }
 
     async fn remove(&self, table: Table, key: &str) -> Result<(), StoreError> {
-        match self {
-            Store::Sled(db) => db.remove(table, key).await,
-            Store::Postgres(db) => db.remove(table, key).await,
+        match &self.db {
+            Backend::Sled(db) => db.remove(table, key).await,
+            Backend::Postgres(db) => db.remove(table, key).await,
         }
     }
+}
+
+fn encode<T: Serialize>(key: &str, rec: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(rec).map_err(|source| StoreError::Decode {
+        key: key.into(),
+        source,
+    })
 }
 
 fn decode<T: DeserializeOwned>(key: &str, bytes: &[u8]) -> Result<T, StoreError> {

@@ -31,11 +31,7 @@ impl Subject {
                 }
                 Store::open_sled(&dir.path().join("db")).unwrap()
             }
-            Subject::Postgres(scratch) => Store::Postgres(
-                PgStore::connect(&scratch.url, CONNECT_TIMEOUT)
-                    .await
-                    .unwrap(),
-            ),
+            Subject::Postgres(scratch) => Store::open_postgres(&scratch.url).await.unwrap(),
         }
     }
 
@@ -79,6 +75,139 @@ fn job(id: &str) -> JobRecord {
         started: 1,
         status: JobStatus::Nemo("pending".into()),
         progress: 5,
+    }
+}
+
+/// Two processes over one database, leases lasting `lease`.
+async fn two_processes(subject: &Subject, lease: Duration) -> (Store, Store) {
+    let a = subject.open().await.with_lease(lease);
+    let b = a.other_process();
+    (a, b)
+}
+
+#[tokio::test]
+async fn a_job_is_held_by_one_process_and_a_lost_claim_is_fenced() {
+    for subject in subjects("a_job_is_held_by_one_process").await {
+        let name = subject.name();
+        let (a, b) = two_processes(&subject, Duration::from_millis(300)).await;
+        let mine = a.create_job(&job("render_1")).await.unwrap();
+        assert!(b.claim_jobs(10).await.unwrap().is_empty(), "{name}: held");
+        a.renew_job(&mine).await.unwrap();
+        let mut rec = job("render_1");
+        rec.progress = 40;
+        a.update_job(&mine, &rec).await.unwrap();
+        // A stops renewing (paused, cut off): past its lease, B takes the job over.
+        tokio::time::sleep(Duration::from_millis(900)).await;
+        let taken = b.claim_jobs(10).await.unwrap();
+        assert_eq!(taken.len(), 1, "{name}");
+        let (found, theirs) = &taken[0];
+        assert_eq!(found.progress, 40, "{name}: B sees A's last write");
+        assert!(theirs.epoch > mine.epoch, "{name}: {theirs:?} {mine:?}");
+        // A comes back: every write it tries is refused, and changes nothing.
+        rec.progress = 99;
+        let refused = [
+            a.update_job(&mine, &rec).await,
+            a.renew_job(&mine).await,
+            a.finish_job(&mine).await,
+        ];
+        for r in refused {
+            assert!(matches!(r, Err(StoreError::Fenced { .. })), "{name}: {r:?}");
+        }
+        assert_eq!(b.job("render_1").await.unwrap().unwrap().progress, 40);
+        assert!(!StoreError::Fenced { id: "x".into() }.is_retryable());
+        b.finish_job(theirs).await.unwrap();
+        assert!(b.jobs().await.unwrap().is_empty(), "{name}");
+        drop((a, b));
+        subject.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn released_and_free_jobs_are_claimed_at_once_and_never_by_two() {
+    for subject in subjects("released_and_free_jobs_are_claimed").await {
+        let name = subject.name();
+        let (a, b) = two_processes(&subject, Duration::from_secs(60)).await;
+        let held = a.create_job(&job("render_0")).await.unwrap();
+        for i in 1..=20 {
+            // Written by no process (as by a bot before leases): free.
+            b.put_job(&job(&format!("render_{i:02}"))).await.unwrap();
+        }
+        let (x, y) = tokio::join!(a.claim_jobs(15), b.claim_jobs(15));
+        let (x, y) = (x.unwrap(), y.unwrap());
+        assert!(x.len() <= 15 && y.len() <= 15, "{name}: the limit");
+        let mut ids: Vec<_> = x.iter().chain(&y).map(|(j, _)| j.id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), x.len() + y.len(), "{name}: claimed twice");
+        assert_eq!(ids.len(), 20, "{name}: every free job, not A's held one");
+        // A clean stop lets go: B takes A's job at once, without waiting out the lease.
+        a.release_all().await.unwrap();
+        let taken = b.claim_jobs(100).await.unwrap();
+        let ids: Vec<_> = taken.iter().map(|(j, _)| j.id.as_str()).collect();
+        assert!(ids.contains(&"render_0"), "{name}: {ids:?}");
+        assert!(a.renew_job(&held).await.is_err(), "{name}");
+        drop((a, b));
+        subject.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_scope_lease_has_one_holder_until_released_or_run_out() {
+    for subject in subjects("a_scope_lease_has_one_holder").await {
+        let name = subject.name();
+        let (a, b) = two_processes(&subject, Duration::from_millis(300)).await;
+        assert!(a.lease_scope("user:1").await.unwrap(), "{name}");
+        assert!(!b.lease_scope("user:1").await.unwrap(), "{name}: held by A");
+        assert!(b.lease_scope("user:2").await.unwrap(), "{name}: per scope");
+        assert!(a.renew_scope("user:1").await.unwrap(), "{name}");
+        a.release_scope("user:1").await.unwrap();
+        assert!(b.lease_scope("user:1").await.unwrap(), "{name}: released");
+        assert!(!a.renew_scope("user:1").await.unwrap(), "{name}: B's now");
+        // B stops renewing: its lease runs out and A may take the scope.
+        tokio::time::sleep(Duration::from_millis(900)).await;
+        assert!(a.lease_scope("user:1").await.unwrap(), "{name}: run out");
+        assert!(!b.renew_scope("user:1").await.unwrap(), "{name}");
+        drop((a, b));
+        subject.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_turn_quota_counts_every_process() {
+    for subject in subjects("the_turn_quota_counts_every_process").await {
+        let name = subject.name();
+        let (a, b) = two_processes(&subject, Duration::from_secs(30)).await;
+        let before = now_secs();
+        assert_eq!(
+            a.turns("discord:1", 2, true).await.unwrap(),
+            TurnQuota::Allowed
+        );
+        assert_eq!(
+            b.turns("discord:1", 2, false).await.unwrap(),
+            TurnQuota::Allowed
+        );
+        assert_eq!(
+            b.turns("discord:1", 2, true).await.unwrap(),
+            TurnQuota::Allowed
+        );
+        let TurnQuota::Full { next_at } = a.turns("discord:1", 2, true).await.unwrap() else {
+            panic!("{name}: a third turn in the hour was allowed");
+        };
+        assert!(
+            (before + 3599..=now_secs() + 3601).contains(&next_at),
+            "{name}"
+        );
+        assert_eq!(
+            a.turns("discord:2", 2, true).await.unwrap(),
+            TurnQuota::Allowed
+        );
+        a.forget_old_turns().await.unwrap();
+        assert!(matches!(
+            b.turns("discord:1", 2, false).await,
+            Ok(TurnQuota::Full { .. })
+        ));
+        drop((a, b));
+        subject.finish().await;
     }
 }
 

@@ -4,6 +4,8 @@
 //! compiled into the binary and applied when the store opens. Each write is committed with
 //! `synchronous_commit = on` before it returns, the same promise the sled backend keeps.
 
+mod leases;
+
 use super::{StoreError, Table};
 use crate::secret::{redact_url, Secret};
 use futures_util::future::BoxFuture;
@@ -16,8 +18,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 /// Every migration, oldest first: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "records", include_str!("migrations/0001_records.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "records", include_str!("../migrations/0001_records.sql")),
+    (2, "leases", include_str!("../migrations/0002_leases.sql")),
+];
 
 /// Connections one process keeps at most.
 const MAX_CONNECTIONS: u32 = 8;

@@ -2,16 +2,23 @@
 //!
 //! Every write is flushed before it returns, so a crash loses nothing a user did.
 
+mod leases;
+
+use super::quotas::TurnLog;
 use super::{StoreError, Table};
 use std::path::Path;
+use std::sync::Arc;
 
-/// The sled database and its three trees.
+/// The sled database and its three trees, with what only this process needs to know (its
+/// leases and the turn log: sled's files are locked to one process).
 #[derive(Clone)]
 pub struct SledStore {
     db: sled::Db,
     sessions: sled::Tree,
     accounts: sled::Tree,
     jobs: sled::Tree,
+    leases: Arc<leases::Leases>,
+    turns: Arc<TurnLog>,
 }
 
 impl SledStore {
@@ -30,6 +37,8 @@ impl SledStore {
             accounts: db.open_tree("accounts")?,
             jobs: db.open_tree("jobs")?,
             db,
+            leases: Arc::default(),
+            turns: Arc::default(),
         })
     }
 
@@ -39,6 +48,11 @@ impl SledStore {
             Table::Accounts => &self.accounts,
             Table::Jobs => &self.jobs,
         }
+    }
+
+    /// The hourly turn log.
+    pub(super) fn turns(&self) -> &TurnLog {
+        &self.turns
     }
 
     /// The encoded record under `key`.

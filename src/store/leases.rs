@@ -1,0 +1,161 @@
+//! Leases, so that several processes over one database share the work without doing any of
+//! it twice: a lease per scope (one turn of a project at a time) and a claim per export job.
+//!
+//! A lease has an owner (one per process) and an expiry; its holder renews it at a third of
+//! its length. A job's claim also carries an epoch, raised by every claim: each write of the
+//! job names the epoch it was claimed at, and a write from a process whose claim was taken
+//! over (it was paused, or cut off, past its lease) is refused with [`StoreError::Fenced`].
+//!
+//! On PostgreSQL the leases are rows, timed by the database's clock. sled is one process's
+//! database (its files are locked), so its leases live in that process's memory: everything
+//! held when it last stopped or crashed is free when it opens again.
+
+use super::{Backend, JobRecord, Store, StoreError};
+use std::time::Duration;
+
+/// How long a lease lasts when the configuration does not say (`[store] lease_ms`).
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(30);
+
+/// Who holds leases: one process, and how long its leases last.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    /// Unique per process start, so a restarted process does not mistake its past for its own.
+    pub owner: String,
+    /// How long a lease lasts without renewal.
+    pub lease: Duration,
+}
+
+impl Holder {
+    /// A new holder, unique to this process.
+    pub fn new(lease: Duration) -> Holder {
+        Holder {
+            owner: uuid::Uuid::new_v4().simple().to_string(),
+            lease,
+        }
+    }
+
+    /// The lease in whole milliseconds, at least one.
+    pub(super) fn lease_ms(&self) -> i64 {
+        i64::try_from(self.lease.as_millis())
+            .unwrap_or(i64::MAX)
+            .max(1)
+    }
+}
+
+/// This process's claim on an export job: every write of the job goes through it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The job.
+    pub id: String,
+    /// Raised by every claim; a write at an older epoch is refused.
+    pub epoch: i64,
+}
+
+impl Store {
+    /// How long this process's leases last; they are renewed at a third of this.
+    pub fn lease(&self) -> Duration {
+        self.holder.lease
+    }
+
+    /// Saves a new export job, held by this process.
+    pub async fn create_job(&self, rec: &JobRecord) -> Result<Claim, StoreError> {
+        let bytes = super::encode(&rec.id, rec)?;
+        match &self.db {
+            Backend::Sled(db) => db.create_job(&self.holder, &rec.id, bytes).await,
+            Backend::Postgres(db) => db.create_job(&self.holder, &rec.id, bytes).await,
+        }
+    }
+
+    /// Claims up to `limit` jobs that no live process holds: free ones, and those whose
+    /// holder stopped renewing (it died, or lost its way to the database).
+    pub async fn claim_jobs(&self, limit: usize) -> Result<Vec<(JobRecord, Claim)>, StoreError> {
+        let rows = match &self.db {
+            Backend::Sled(db) => db.claim_jobs(&self.holder, limit)?,
+            Backend::Postgres(db) => db.claim_jobs(&self.holder, limit).await?,
+        };
+        rows.into_iter()
+            .map(|(claim, bytes)| Ok((super::decode(&claim.id, &bytes)?, claim)))
+            .collect()
+    }
+
+    /// Renews the claim; [`StoreError::Fenced`] when another process holds the job now (or
+    /// it is gone).
+    pub async fn renew_job(&self, claim: &Claim) -> Result<(), StoreError> {
+        let held = match &self.db {
+            Backend::Sled(db) => db.renew_job(&self.holder, claim),
+            Backend::Postgres(db) => db.renew_job(&self.holder, claim).await?,
+        };
+        fenced(held, claim)
+    }
+
+    /// Saves the job's new state under the claim (renewing it), durably;
+    /// [`StoreError::Fenced`] when another process holds the job now.
+    pub async fn update_job(&self, claim: &Claim, rec: &JobRecord) -> Result<(), StoreError> {
+        let bytes = super::encode(&rec.id, rec)?;
+        let held = match &self.db {
+            Backend::Sled(db) => db.update_job(&self.holder, claim, bytes).await?,
+            Backend::Postgres(db) => db.update_job(&self.holder, claim, bytes).await?,
+        };
+        fenced(held, claim)
+    }
+
+    /// Forgets a job that ended, under the claim; [`StoreError::Fenced`] when another process
+    /// holds it now.
+    pub async fn finish_job(&self, claim: &Claim) -> Result<(), StoreError> {
+        let held = match &self.db {
+            Backend::Sled(db) => db.finish_job(&self.holder, claim).await?,
+            Backend::Postgres(db) => db.finish_job(&self.holder, claim).await?,
+        };
+        fenced(held, claim)
+    }
+
+    /// Takes the scope's lease unless another process holds it; whether it was taken.
+    pub async fn lease_scope(&self, scope: &str) -> Result<bool, StoreError> {
+        match &self.db {
+            Backend::Sled(db) => Ok(db.lease_scope(&self.holder, scope)),
+            Backend::Postgres(db) => db.lease_scope(&self.holder, scope).await,
+        }
+    }
+
+    /// Renews the scope's lease; whether this process still held it.
+    pub async fn renew_scope(&self, scope: &str) -> Result<bool, StoreError> {
+        match &self.db {
+            Backend::Sled(db) => Ok(db.renew_scope(&self.holder, scope)),
+            Backend::Postgres(db) => db.renew_scope(&self.holder, scope).await,
+        }
+    }
+
+    /// Lets go of the scope's lease, so the next turn anywhere may start at once.
+    pub async fn release_scope(&self, scope: &str) -> Result<(), StoreError> {
+        match &self.db {
+            Backend::Sled(db) => {
+                db.release_scope(&self.holder, scope);
+                Ok(())
+            }
+            Backend::Postgres(db) => db.release_scope(&self.holder, scope).await,
+        }
+    }
+
+    /// Lets go of every lease and claim this process holds (at a clean stop), so that other
+    /// processes, or this one's next start, take its exports over at once.
+    pub async fn release_all(&self) -> Result<(), StoreError> {
+        match &self.db {
+            Backend::Sled(db) => {
+                db.release_all(&self.holder);
+                Ok(())
+            }
+            Backend::Postgres(db) => db.release_all(&self.holder).await,
+        }
+    }
+}
+
+/// Turns "was it still ours" into the fencing error.
+fn fenced(held: bool, claim: &Claim) -> Result<(), StoreError> {
+    if held {
+        Ok(())
+    } else {
+        Err(StoreError::Fenced {
+            id: claim.id.clone(),
+        })
+    }
+}

@@ -1,0 +1,254 @@
+//! PostgreSQL's leases and turn log: rows every process sees, timed by the database's clock
+//! (so the processes' clocks need not agree). Claims skip rows another process is claiming
+//! at the same moment (`FOR UPDATE SKIP LOCKED`); every write of a job names its holder and
+//! epoch, so a process whose claim was taken over changes nothing.
+
+use super::{pg, PgStore};
+use crate::store::quotas::HOUR;
+use crate::store::{Claim, Holder, StoreError, TurnQuota};
+
+/// The start of the turn quota's window.
+const WINDOW: &str = "now() - interval '1 hour'";
+
+/// A lease's end, `$2` milliseconds from the database's now.
+const UNTIL: &str = "now() + $2 * interval '1 millisecond'";
+
+impl PgStore {
+    /// Saves a new job held by `holder`; committed when this returns.
+    pub(in crate::store) async fn create_job(
+        &self,
+        holder: &Holder,
+        id: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Claim, StoreError> {
+        let sql = format!(
+            "INSERT INTO jobs (id, record, owner, epoch, lease_until) \
+             VALUES ($1, $3::jsonb, $4, 1, {UNTIL}) RETURNING epoch"
+        );
+        let epoch: i64 = sqlx::query_scalar(&sql)
+            .bind(id)
+            .bind(holder.lease_ms())
+            .bind(String::from_utf8_lossy(&bytes).as_ref())
+            .bind(&holder.owner)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(pg("saving a new export job"))?;
+        Ok(Claim {
+            id: id.to_string(),
+            epoch,
+        })
+    }
+
+    /// Claims up to `limit` free or expired jobs for `holder`, oldest id first.
+    pub(in crate::store) async fn claim_jobs(
+        &self,
+        holder: &Holder,
+        limit: usize,
+    ) -> Result<Vec<(Claim, Vec<u8>)>, StoreError> {
+        let sql = format!(
+            "UPDATE jobs SET owner = $1, epoch = epoch + 1, lease_until = {UNTIL} \
+             WHERE id IN (SELECT id FROM jobs WHERE owner IS NULL OR lease_until < now() \
+                          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, epoch, record::text"
+        );
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(&sql)
+            .bind(&holder.owner)
+            .bind(holder.lease_ms())
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(pg("claiming export jobs"))?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, epoch, record)| (Claim { id, epoch }, record.into_bytes()))
+            .collect())
+    }
+
+    /// Renews `claim`; whether it was still `holder`'s.
+    pub(in crate::store) async fn renew_job(
+        &self,
+        holder: &Holder,
+        claim: &Claim,
+    ) -> Result<bool, StoreError> {
+        let sql = format!(
+            "UPDATE jobs SET lease_until = {UNTIL} WHERE id = $1 AND owner = $3 AND epoch = $4"
+        );
+        let done = sqlx::query(&sql)
+            .bind(&claim.id)
+            .bind(holder.lease_ms())
+            .bind(&holder.owner)
+            .bind(claim.epoch)
+            .execute(&self.pool)
+            .await
+            .map_err(pg("renewing an export job's lease"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Saves the job under `claim`; whether it was still `holder`'s.
+    pub(in crate::store) async fn update_job(
+        &self,
+        holder: &Holder,
+        claim: &Claim,
+        bytes: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        let sql = format!(
+            "UPDATE jobs SET record = $5::jsonb, updated = now(), lease_until = {UNTIL} \
+             WHERE id = $1 AND owner = $3 AND epoch = $4"
+        );
+        let done = sqlx::query(&sql)
+            .bind(&claim.id)
+            .bind(holder.lease_ms())
+            .bind(&holder.owner)
+            .bind(claim.epoch)
+            .bind(String::from_utf8_lossy(&bytes).as_ref())
+            .execute(&self.pool)
+            .await
+            .map_err(pg("saving an export job"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Forgets the job under `claim`; whether it was still `holder`'s.
+    pub(in crate::store) async fn finish_job(
+        &self,
+        holder: &Holder,
+        claim: &Claim,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM jobs WHERE id = $1 AND owner = $2 AND epoch = $3")
+            .bind(&claim.id)
+            .bind(&holder.owner)
+            .bind(claim.epoch)
+            .execute(&self.pool)
+            .await
+            .map_err(pg("forgetting a finished export job"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Takes `scope`'s lease for `holder` unless another holder's lease is still running.
+    pub(in crate::store) async fn lease_scope(
+        &self,
+        holder: &Holder,
+        scope: &str,
+    ) -> Result<bool, StoreError> {
+        let sql = format!(
+            "INSERT INTO scope_leases (scope, owner, lease_until) VALUES ($1, $3, {UNTIL}) \
+             ON CONFLICT (scope) DO UPDATE \
+               SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until \
+               WHERE scope_leases.owner = EXCLUDED.owner OR scope_leases.lease_until < now() \
+             RETURNING scope"
+        );
+        let taken: Option<String> = sqlx::query_scalar(&sql)
+            .bind(scope)
+            .bind(holder.lease_ms())
+            .bind(&holder.owner)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(pg("taking a project's lease"))?;
+        Ok(taken.is_some())
+    }
+
+    /// Renews `scope`'s lease; whether `holder` still had it.
+    pub(in crate::store) async fn renew_scope(
+        &self,
+        holder: &Holder,
+        scope: &str,
+    ) -> Result<bool, StoreError> {
+        let sql = format!(
+            "UPDATE scope_leases SET lease_until = {UNTIL} WHERE scope = $1 AND owner = $3"
+        );
+        let done = sqlx::query(&sql)
+            .bind(scope)
+            .bind(holder.lease_ms())
+            .bind(&holder.owner)
+            .execute(&self.pool)
+            .await
+            .map_err(pg("renewing a project's lease"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Lets go of `scope`'s lease if `holder` has it.
+    pub(in crate::store) async fn release_scope(
+        &self,
+        holder: &Holder,
+        scope: &str,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM scope_leases WHERE scope = $1 AND owner = $2")
+            .bind(scope)
+            .bind(&holder.owner)
+            .execute(&self.pool)
+            .await
+            .map_err(pg("releasing a project's lease"))?;
+        Ok(())
+    }
+
+    /// Lets go of every lease and claim `holder` has.
+    pub(in crate::store) async fn release_all(&self, holder: &Holder) -> Result<(), StoreError> {
+        let statements = [
+            "DELETE FROM scope_leases WHERE owner = $1",
+            "UPDATE jobs SET owner = NULL, lease_until = 'epoch' WHERE owner = $1",
+        ];
+        for sql in statements {
+            sqlx::query(sql)
+                .bind(&holder.owner)
+                .execute(&self.pool)
+                .await
+                .map_err(pg("releasing this process's leases"))?;
+        }
+        Ok(())
+    }
+
+    /// `user`'s turns of the last hour against `limit`, one more counted when `take` is set
+    /// and allowed. One transaction, serialised per user by an advisory lock, so two
+    /// processes cannot both grant the last turn.
+    pub(in crate::store) async fn turns(
+        &self,
+        user: &str,
+        limit: u32,
+        take: bool,
+    ) -> Result<TurnQuota, StoreError> {
+        let failed = pg("counting a member's turns");
+        let mut tx = self.pool.begin().await.map_err(&failed)?;
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(user)
+            .execute(&mut *tx)
+            .await
+            .map_err(&failed)?;
+        sqlx::query(&format!(
+            "DELETE FROM turns WHERE at <= {WINDOW} AND user_key = $1"
+        ))
+        .bind(user)
+        .execute(&mut *tx)
+        .await
+        .map_err(&failed)?;
+        let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
+            "SELECT count(*), min(extract(epoch FROM at))::bigint FROM turns WHERE user_key = $1",
+        )
+        .bind(user)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(&failed)?;
+        let quota = if count >= i64::from(limit) {
+            let next_at = oldest.unwrap_or(0).max(0) as u64 + HOUR;
+            TurnQuota::Full { next_at }
+        } else {
+            if take {
+                sqlx::query("INSERT INTO turns (user_key) VALUES ($1)")
+                    .bind(user)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(&failed)?;
+            }
+            TurnQuota::Allowed
+        };
+        tx.commit().await.map_err(&failed)?;
+        Ok(quota)
+    }
+
+    /// Forgets every turn older than the quota's window.
+    pub(in crate::store) async fn forget_old_turns(&self) -> Result<(), StoreError> {
+        sqlx::query(&format!("DELETE FROM turns WHERE at <= {WINDOW}"))
+            .execute(&self.pool)
+            .await
+            .map_err(pg("forgetting old turns"))?;
+        Ok(())
+    }
+}

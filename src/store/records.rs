@@ -1,0 +1,110 @@
+//! The records the store keeps: sessions, accounts and export jobs, as JSON documents.
+
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+
+/// A Nemo session that belongs to a scope (a channel or a user).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionRecord {
+    /// Nemo's session id (opaque).
+    pub session_id: String,
+    /// Nemo's task id.
+    pub task_id: String,
+    /// Language the session was created with.
+    pub language: String,
+    /// The account whose token created (and so owns) the session.
+    pub account: String,
+    /// Nemo user id seen when the session was created, if any.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// Unix seconds.
+    pub created: u64,
+}
+
+/// The credentials of one account: a user of the bot, or the configured token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    /// The UUID sent as `X-Client-Id`; kept so an expired token is renewed with the same one.
+    pub client_id: String,
+    /// The current token, if one was issued.
+    #[serde(default)]
+    pub token: Option<Secret>,
+    /// Nemo's user id (`anon_…` for anonymous accounts), the `bind` id for registration.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// When the token expires (RFC 3339), as Nemo said.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+}
+
+/// An export job that has not finished yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JobRecord {
+    /// The render id, `render_<unix ms>_<uuid>`.
+    pub id: String,
+    /// The session it renders.
+    pub session_id: String,
+    /// The scope that asked.
+    pub scope: String,
+    /// The account whose token polls it.
+    pub account: String,
+    /// Where the front posts the result (opaque to the engine).
+    pub target: String,
+    /// Who asked (for quotas).
+    pub requested_by: String,
+    /// The community it counts against (a guild), if any.
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Unix seconds.
+    pub started: u64,
+    /// Where the job stands: the bot's own phases, or Nemo's last word.
+    pub status: JobStatus,
+    /// Last progress seen, 0–100.
+    pub progress: u8,
+}
+
+/// Where an export job stands. Stored as `"submitting"`, `"posting"` or `{"nemo":"<word>"}`;
+/// records written before this enum held a plain string (one of the bot's phases or Nemo's
+/// word), and still decode.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", from = "StoredStatus")]
+pub enum JobStatus {
+    /// Written down; the render request may not have arrived.
+    Submitting,
+    /// The finished video's link is being posted (it may be out already after a crash).
+    Posting,
+    /// Accepted by Nemo, which last said this (`pending`, `processing`, …).
+    Nemo(String),
+}
+
+impl JobStatus {
+    /// The word shown to users and logs.
+    pub fn as_str(&self) -> &str {
+        match self {
+            JobStatus::Submitting => "submitting",
+            JobStatus::Posting => "posting",
+            JobStatus::Nemo(word) => word,
+        }
+    }
+}
+
+/// Either form a job's status was ever stored in.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum StoredStatus {
+    /// `{"nemo":"pending"}`.
+    Nemo { nemo: String },
+    /// A bot phase, or (old records) Nemo's word as a plain string.
+    Word(String),
+}
+
+impl From<StoredStatus> for JobStatus {
+    fn from(stored: StoredStatus) -> JobStatus {
+        match stored {
+            StoredStatus::Nemo { nemo } => JobStatus::Nemo(nemo),
+            StoredStatus::Word(w) if w == "submitting" => JobStatus::Submitting,
+            StoredStatus::Word(w) if w == "posting" => JobStatus::Posting,
+            StoredStatus::Word(w) => JobStatus::Nemo(w),
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! sled's leases. sled's files are locked to one process, so its leases are that process's
+//! memory: they keep two holders of one open store apart (tests play two processes that
+//! way) with the same rules as PostgreSQL's rows, and whatever was held when the process last
+//! stopped is free at the next open.
+
+use super::SledStore;
+use crate::store::{Claim, Holder, StoreError};
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+/// Every lease this store's holders have.
+#[derive(Default)]
+pub(super) struct Leases(Mutex<Held>);
+
+#[derive(Default)]
+struct Held {
+    jobs: HashMap<String, Lease>,
+    scopes: HashMap<String, Lease>,
+}
+
+/// A lease: its holder (none once released), the claim's epoch, and when it runs out.
+struct Lease {
+    owner: Option<String>,
+    epoch: i64,
+    until: Instant,
+}
+
+impl Lease {
+    fn held_by(&self, holder: &Holder) -> bool {
+        self.owner.as_deref() == Some(holder.owner.as_str())
+    }
+
+    fn is_free(&self, now: Instant) -> bool {
+        self.owner.is_none() || self.until <= now
+    }
+
+    fn take(&mut self, holder: &Holder, now: Instant) {
+        self.owner = Some(holder.owner.clone());
+        self.until = now + holder.lease;
+    }
+}
+
+impl SledStore {
+    fn held(&self) -> MutexGuard<'_, Held> {
+        self.leases.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Saves a new job held by `holder`, durably.
+    pub(in crate::store) async fn create_job(
+        &self,
+        holder: &Holder,
+        id: &str,
+        bytes: Vec<u8>,
+    ) -> Result<Claim, StoreError> {
+        let epoch = {
+            let mut held = self.held();
+            let now = Instant::now();
+            let lease = held.jobs.entry(id.to_string()).or_insert(Lease {
+                owner: None,
+                epoch: 0,
+                until: now,
+            });
+            lease.take(holder, now);
+            lease.epoch += 1;
+            self.jobs.insert(id, bytes)?;
+            lease.epoch
+        };
+        self.flush().await?;
+        Ok(Claim {
+            id: id.to_string(),
+            epoch,
+        })
+    }
+
+    /// Claims up to `limit` free or expired jobs for `holder`, in key order.
+    pub(in crate::store) fn claim_jobs(
+        &self,
+        holder: &Holder,
+        limit: usize,
+    ) -> Result<Vec<(Claim, Vec<u8>)>, StoreError> {
+        let now = Instant::now();
+        let mut held = self.held();
+        let mut claimed = Vec::new();
+        for item in self.jobs.iter() {
+            if claimed.len() >= limit {
+                break;
+            }
+            let (key, value) = item?;
+            let id = String::from_utf8_lossy(&key).into_owned();
+            let lease = held.jobs.entry(id.clone()).or_insert(Lease {
+                owner: None,
+                epoch: 0,
+                until: now,
+            });
+            if lease.is_free(now) {
+                lease.take(holder, now);
+                lease.epoch += 1;
+                let epoch = lease.epoch;
+                claimed.push((Claim { id, epoch }, value.to_vec()));
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// Whether `claim` is still `holder`'s (and the job still exists); the lease extended if so.
+    fn keep_claim(&self, held: &mut Held, holder: &Holder, claim: &Claim) -> bool {
+        let exists = self.jobs.contains_key(&claim.id).unwrap_or(false);
+        match held.jobs.get_mut(&claim.id) {
+            Some(lease) if exists && lease.held_by(holder) && lease.epoch == claim.epoch => {
+                lease.until = Instant::now() + holder.lease;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Renews `claim`; whether it was still `holder`'s.
+    pub(in crate::store) fn renew_job(&self, holder: &Holder, claim: &Claim) -> bool {
+        let mut held = self.held();
+        self.keep_claim(&mut held, holder, claim)
+    }
+
+    /// Saves the job under `claim`, durably; whether it was still `holder`'s.
+    pub(in crate::store) async fn update_job(
+        &self,
+        holder: &Holder,
+        claim: &Claim,
+        bytes: Vec<u8>,
+    ) -> Result<bool, StoreError> {
+        {
+            let mut held = self.held();
+            if !self.keep_claim(&mut held, holder, claim) {
+                return Ok(false);
+            }
+            self.jobs.insert(&claim.id, bytes)?;
+        }
+        self.flush().await?;
+        Ok(true)
+    }
+
+    /// Forgets the job under `claim`, durably; whether it was still `holder`'s.
+    pub(in crate::store) async fn finish_job(
+        &self,
+        holder: &Holder,
+        claim: &Claim,
+    ) -> Result<bool, StoreError> {
+        {
+            let mut held = self.held();
+            if !self.keep_claim(&mut held, holder, claim) {
+                return Ok(false);
+            }
+            held.jobs.remove(&claim.id);
+            self.jobs.remove(&claim.id)?;
+        }
+        self.flush().await?;
+        Ok(true)
+    }
+
+    /// Takes `scope`'s lease for `holder` unless someone else holds it.
+    pub(in crate::store) fn lease_scope(&self, holder: &Holder, scope: &str) -> bool {
+        let now = Instant::now();
+        let mut held = self.held();
+        let lease = held.scopes.entry(scope.to_string()).or_insert(Lease {
+            owner: None,
+            epoch: 0,
+            until: now,
+        });
+        let free = lease.is_free(now) || lease.held_by(holder);
+        if free {
+            lease.take(holder, now);
+        }
+        free
+    }
+
+    /// Renews `scope`'s lease; whether `holder` still had it.
+    pub(in crate::store) fn renew_scope(&self, holder: &Holder, scope: &str) -> bool {
+        let mut held = self.held();
+        match held.scopes.get_mut(scope) {
+            Some(lease) if lease.held_by(holder) => {
+                lease.until = Instant::now() + holder.lease;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Lets go of `scope`'s lease if `holder` has it.
+    pub(in crate::store) fn release_scope(&self, holder: &Holder, scope: &str) {
+        let mut held = self.held();
+        if held.scopes.get(scope).is_some_and(|l| l.held_by(holder)) {
+            held.scopes.remove(scope);
+        }
+    }
+
+    /// Lets go of everything `holder` has.
+    pub(in crate::store) fn release_all(&self, holder: &Holder) {
+        let mut held = self.held();
+        held.scopes.retain(|_, lease| !lease.held_by(holder));
+        for lease in held.jobs.values_mut().filter(|l| l.held_by(holder)) {
+            lease.owner = None;
+        }
+    }
+}
