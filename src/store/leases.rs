@@ -34,6 +34,19 @@ impl Holder {
         }
     }
 
+    /// The owner of a scope's lease: one turn of this process (its own, so that a turn
+    /// releasing late never lets go of the next turn's lease).
+    fn turn(&self, turn: &str) -> String {
+        format!("{}/{turn}", self.owner)
+    }
+
+    /// Whether a scope lease's owner is one of this holder's turns.
+    pub(super) fn has_turn(&self, owner: &str) -> bool {
+        owner
+            .strip_prefix(self.owner.as_str())
+            .is_some_and(|rest| rest.starts_with('/'))
+    }
+
     /// The lease in whole milliseconds, at least one.
     pub(super) fn lease_ms(&self) -> i64 {
         i64::try_from(self.lease.as_millis())
@@ -109,30 +122,34 @@ impl Store {
         fenced(held, claim)
     }
 
-    /// Takes the scope's lease unless another process holds it; whether it was taken.
-    pub async fn lease_scope(&self, scope: &str) -> Result<bool, StoreError> {
+    /// Takes the scope's lease for one turn (`turn`, unique to it) unless another turn,
+    /// here or in another process, holds it; whether it was taken.
+    pub async fn lease_scope(&self, scope: &str, turn: &str) -> Result<bool, StoreError> {
+        let owner = self.holder.turn(turn);
         match &self.db {
-            Backend::Sled(db) => Ok(db.lease_scope(&self.holder, scope)),
-            Backend::Postgres(db) => db.lease_scope(&self.holder, scope).await,
+            Backend::Sled(db) => Ok(db.lease_scope(&owner, self.holder.lease, scope)),
+            Backend::Postgres(db) => db.lease_scope(&owner, &self.holder, scope).await,
         }
     }
 
-    /// Renews the scope's lease; whether this process still held it.
-    pub async fn renew_scope(&self, scope: &str) -> Result<bool, StoreError> {
+    /// Renews the scope's lease; whether `turn` still held it.
+    pub async fn renew_scope(&self, scope: &str, turn: &str) -> Result<bool, StoreError> {
+        let owner = self.holder.turn(turn);
         match &self.db {
-            Backend::Sled(db) => Ok(db.renew_scope(&self.holder, scope)),
-            Backend::Postgres(db) => db.renew_scope(&self.holder, scope).await,
+            Backend::Sled(db) => Ok(db.renew_scope(&owner, self.holder.lease, scope)),
+            Backend::Postgres(db) => db.renew_scope(&owner, &self.holder, scope).await,
         }
     }
 
-    /// Lets go of the scope's lease, so the next turn anywhere may start at once.
-    pub async fn release_scope(&self, scope: &str) -> Result<(), StoreError> {
+    /// Lets go of the scope's lease if `turn` holds it, so the next turn anywhere may start.
+    pub async fn release_scope(&self, scope: &str, turn: &str) -> Result<(), StoreError> {
+        let owner = self.holder.turn(turn);
         match &self.db {
             Backend::Sled(db) => {
-                db.release_scope(&self.holder, scope);
+                db.release_scope(&owner, scope);
                 Ok(())
             }
-            Backend::Postgres(db) => db.release_scope(&self.holder, scope).await,
+            Backend::Postgres(db) => db.release_scope(&owner, scope).await,
         }
     }
 

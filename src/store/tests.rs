@@ -156,17 +156,51 @@ async fn a_scope_lease_has_one_holder_until_released_or_run_out() {
     for subject in subjects("a_scope_lease_has_one_holder").await {
         let name = subject.name();
         let (a, b) = two_processes(&subject, Duration::from_millis(300)).await;
-        assert!(a.lease_scope("user:1").await.unwrap(), "{name}");
-        assert!(!b.lease_scope("user:1").await.unwrap(), "{name}: held by A");
-        assert!(b.lease_scope("user:2").await.unwrap(), "{name}: per scope");
-        assert!(a.renew_scope("user:1").await.unwrap(), "{name}");
-        a.release_scope("user:1").await.unwrap();
-        assert!(b.lease_scope("user:1").await.unwrap(), "{name}: released");
-        assert!(!a.renew_scope("user:1").await.unwrap(), "{name}: B's now");
+        assert!(a.lease_scope("user:1", "t1").await.unwrap(), "{name}");
+        assert!(
+            !b.lease_scope("user:1", "t2").await.unwrap(),
+            "{name}: held by A"
+        );
+        assert!(
+            b.lease_scope("user:2", "t3").await.unwrap(),
+            "{name}: per scope"
+        );
+        assert!(a.renew_scope("user:1", "t1").await.unwrap(), "{name}");
+        assert!(
+            !a.lease_scope("user:1", "t4").await.unwrap(),
+            "{name}: a turn each"
+        );
+        a.release_scope("user:1", "t4").await.unwrap();
+        assert!(
+            !b.lease_scope("user:1", "t2").await.unwrap(),
+            "{name}: not t4's to let go"
+        );
+        a.release_scope("user:1", "t1").await.unwrap();
+        assert!(
+            b.lease_scope("user:1", "t2").await.unwrap(),
+            "{name}: released"
+        );
+        assert!(
+            !a.renew_scope("user:1", "t1").await.unwrap(),
+            "{name}: B's now"
+        );
         // B stops renewing: its lease runs out and A may take the scope.
         tokio::time::sleep(Duration::from_millis(900)).await;
-        assert!(a.lease_scope("user:1").await.unwrap(), "{name}: run out");
-        assert!(!b.renew_scope("user:1").await.unwrap(), "{name}");
+        assert!(
+            a.lease_scope("user:1", "t1").await.unwrap(),
+            "{name}: run out"
+        );
+        assert!(!b.renew_scope("user:1", "t2").await.unwrap(), "{name}");
+        b.release_all().await.unwrap();
+        assert!(
+            !b.lease_scope("user:1", "t2").await.unwrap(),
+            "{name}: not B's to let go"
+        );
+        a.release_all().await.unwrap();
+        assert!(
+            b.lease_scope("user:1", "t2").await.unwrap(),
+            "{name}: A let go"
+        );
         drop((a, b));
         subject.finish().await;
     }

@@ -123,9 +123,11 @@ impl PgStore {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Takes `scope`'s lease for `holder` unless another holder's lease is still running.
+    /// Takes `scope`'s lease for `owner` (a turn of `holder`'s) unless another turn's lease
+    /// is still running.
     pub(in crate::store) async fn lease_scope(
         &self,
+        owner: &str,
         holder: &Holder,
         scope: &str,
     ) -> Result<bool, StoreError> {
@@ -139,16 +141,17 @@ impl PgStore {
         let taken: Option<String> = sqlx::query_scalar(&sql)
             .bind(scope)
             .bind(holder.lease_ms())
-            .bind(&holder.owner)
+            .bind(owner)
             .fetch_optional(&self.pool)
             .await
             .map_err(pg("taking a project's lease"))?;
         Ok(taken.is_some())
     }
 
-    /// Renews `scope`'s lease; whether `holder` still had it.
+    /// Renews `scope`'s lease; whether `owner` still had it.
     pub(in crate::store) async fn renew_scope(
         &self,
+        owner: &str,
         holder: &Holder,
         scope: &str,
     ) -> Result<bool, StoreError> {
@@ -158,22 +161,22 @@ impl PgStore {
         let done = sqlx::query(&sql)
             .bind(scope)
             .bind(holder.lease_ms())
-            .bind(&holder.owner)
+            .bind(owner)
             .execute(&self.pool)
             .await
             .map_err(pg("renewing a project's lease"))?;
         Ok(done.rows_affected() == 1)
     }
 
-    /// Lets go of `scope`'s lease if `holder` has it.
+    /// Lets go of `scope`'s lease if `owner` has it.
     pub(in crate::store) async fn release_scope(
         &self,
-        holder: &Holder,
+        owner: &str,
         scope: &str,
     ) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM scope_leases WHERE scope = $1 AND owner = $2")
             .bind(scope)
-            .bind(&holder.owner)
+            .bind(owner)
             .execute(&self.pool)
             .await
             .map_err(pg("releasing a project's lease"))?;
@@ -183,7 +186,8 @@ impl PgStore {
     /// Lets go of every lease and claim `holder` has.
     pub(in crate::store) async fn release_all(&self, holder: &Holder) -> Result<(), StoreError> {
         let statements = [
-            "DELETE FROM scope_leases WHERE owner = $1",
+            // A scope's lease is held by one turn: `<holder>/<turn>`.
+            "DELETE FROM scope_leases WHERE starts_with(owner, $1 || '/')",
             "UPDATE jobs SET owner = NULL, lease_until = 'epoch' WHERE owner = $1",
         ];
         for sql in statements {

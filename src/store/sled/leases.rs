@@ -7,7 +7,7 @@ use super::SledStore;
 use crate::store::{Claim, Holder, StoreError};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Every lease this store's holders have.
 #[derive(Default)]
@@ -157,38 +157,43 @@ impl SledStore {
         Ok(true)
     }
 
-    /// Takes `scope`'s lease for `holder` unless someone else holds it.
-    pub(in crate::store) fn lease_scope(&self, holder: &Holder, scope: &str) -> bool {
+    /// Takes `scope`'s lease for `owner` (a turn) unless another turn holds it.
+    pub(in crate::store) fn lease_scope(&self, owner: &str, lease: Duration, scope: &str) -> bool {
         let now = Instant::now();
         let mut held = self.held();
-        let lease = held.scopes.entry(scope.to_string()).or_insert(Lease {
-            owner: None,
-            epoch: 0,
-            until: now,
-        });
-        let free = lease.is_free(now) || lease.held_by(holder);
+        let current = held.scopes.get(scope);
+        let free = current.is_none_or(|l| l.is_free(now) || l.owner.as_deref() == Some(owner));
         if free {
-            lease.take(holder, now);
+            let taken = Lease {
+                owner: Some(owner.to_string()),
+                epoch: 0,
+                until: now + lease,
+            };
+            held.scopes.insert(scope.to_string(), taken);
         }
         free
     }
 
-    /// Renews `scope`'s lease; whether `holder` still had it.
-    pub(in crate::store) fn renew_scope(&self, holder: &Holder, scope: &str) -> bool {
+    /// Renews `scope`'s lease; whether `owner` still had it.
+    pub(in crate::store) fn renew_scope(&self, owner: &str, lease: Duration, scope: &str) -> bool {
         let mut held = self.held();
         match held.scopes.get_mut(scope) {
-            Some(lease) if lease.held_by(holder) => {
-                lease.until = Instant::now() + holder.lease;
+            Some(l) if l.owner.as_deref() == Some(owner) => {
+                l.until = Instant::now() + lease;
                 true
             }
             _ => false,
         }
     }
 
-    /// Lets go of `scope`'s lease if `holder` has it.
-    pub(in crate::store) fn release_scope(&self, holder: &Holder, scope: &str) {
+    /// Lets go of `scope`'s lease if `owner` has it.
+    pub(in crate::store) fn release_scope(&self, owner: &str, scope: &str) {
         let mut held = self.held();
-        if held.scopes.get(scope).is_some_and(|l| l.held_by(holder)) {
+        if held
+            .scopes
+            .get(scope)
+            .is_some_and(|l| l.owner.as_deref() == Some(owner))
+        {
             held.scopes.remove(scope);
         }
     }
@@ -196,7 +201,8 @@ impl SledStore {
     /// Lets go of everything `holder` has.
     pub(in crate::store) fn release_all(&self, holder: &Holder) {
         let mut held = self.held();
-        held.scopes.retain(|_, lease| !lease.held_by(holder));
+        held.scopes
+            .retain(|_, lease| !lease.owner.as_deref().is_some_and(|o| holder.has_turn(o)));
         for lease in held.jobs.values_mut().filter(|l| l.held_by(holder)) {
             lease.owner = None;
         }
