@@ -260,7 +260,10 @@ pub async fn run<R: AsyncBufRead + Unpin>(
 ) -> std::io::Result<()> {
     let channel = actor.scope.trim_start_matches("channel:").to_string();
     let front = Arc::new(ConsoleFront::new(out, live, &channel));
-    match engine.resume_jobs(&ConsoleDeliver(front.clone())).await {
+    match engine
+        .resume_jobs(Arc::new(ConsoleDeliver(front.clone())))
+        .await
+    {
         Ok(0) => {}
         Ok(n) => front.print(&format!("Resuming {n} unfinished export(s)…\n")),
         Err(e) => tracing::error!("could not resume exports: {e}"),

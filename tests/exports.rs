@@ -103,14 +103,14 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
     let after = Recorder::new();
     let resumed = bot
         .engine
-        .resume_jobs(&ToRecorder(after.clone()))
+        .resume_jobs(std::sync::Arc::new(ToRecorder(after.clone())))
         .await
         .unwrap();
     assert_eq!(resumed, 1);
     // Starting the runner twice does not poll (or post) twice.
     assert_eq!(
         bot.engine
-            .resume_jobs(&ToRecorder(after.clone()))
+            .resume_jobs(std::sync::Arc::new(ToRecorder(after.clone())))
             .await
             .unwrap(),
         0
@@ -123,7 +123,7 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
     let bot = bot.restart(&cfg);
     assert_eq!(
         bot.engine
-            .resume_jobs(&ToRecorder(Recorder::new()))
+            .resume_jobs(std::sync::Arc::new(ToRecorder(Recorder::new())))
             .await
             .unwrap(),
         0
@@ -251,7 +251,7 @@ async fn a_job_caught_while_posting_its_link_posts_it_again_marked_as_a_repeat()
     let after = Recorder::new();
     assert_eq!(
         bot.engine
-            .resume_jobs(&ToRecorder(after.clone()))
+            .resume_jobs(std::sync::Arc::new(ToRecorder(after.clone())))
             .await
             .unwrap(),
         1

@@ -92,11 +92,11 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
                     commands,
                     registering,
                 ));
-                let deliver = ToChannels {
+                let deliver = Arc::new(ToChannels {
                     http: ctx.http.clone(),
                     edit_interval: Duration::from_millis(config.discord.edit_interval_ms),
-                };
-                match engine.resume_jobs(&deliver).await {
+                });
+                match engine.resume_jobs(deliver).await {
                     Ok(n) if n > 0 => tracing::info!("resumed {n} export(s)"),
                     Ok(_) => {}
                     Err(e) => tracing::error!("could not resume exports: {e}"),

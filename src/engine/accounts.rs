@@ -1,20 +1,45 @@
 //! Tokens and sessions: who is calling Nemo, on which session, and the contract's retries
 //! that need them (1001 → new token, 1002 → new session, 400 → new client id).
 
-use super::{Actor, Engine, EngineError};
+use super::keyed::Keyed;
+use super::{Actor, EngineError};
 use crate::engine::front::Front;
-use crate::nemo::NemoError;
+use crate::nemo::{NemoClient, NemoError};
 use crate::secret::Secret;
-use crate::store::{now_secs, AccountRecord, SessionRecord};
+use crate::store::{now_secs, AccountRecord, SessionRecord, Store};
 use std::future::Future;
+use tokio::sync::Mutex;
 
 /// The account key used for every call when a fixed token is configured.
 const FIXED_ACCOUNT: &str = "configured-token";
 
-impl Engine {
+/// Who calls NemoVideo for whom: accounts' tokens and client ids, and each scope's session.
+pub(crate) struct Accounts {
+    nemo: NemoClient,
+    store: Store,
+    fixed_token: Option<Secret>,
+    /// One token request at a time per account (not for everyone: one slow answer must not
+    /// hold up other users).
+    token_locks: Keyed<Mutex<()>>,
+    /// One session creation at a time per scope.
+    session_locks: Keyed<Mutex<()>>,
+}
+
+impl Accounts {
+    /// The accounts kept in `store`; `fixed_token`, when configured, serves everyone.
+    pub(crate) fn new(nemo: NemoClient, store: Store, fixed_token: Option<Secret>) -> Accounts {
+        Accounts {
+            nemo,
+            store,
+            fixed_token,
+            token_locks: Keyed::default(),
+            session_locks: Keyed::default(),
+        }
+    }
+
     /// The account whose credentials serve this user's new sessions.
     pub(crate) fn account_of(&self, actor: &Actor) -> String {
-        match self.inner.fixed_token {
+        match self.fixed_token {
             Some(_) => FIXED_ACCOUNT.to_string(),
             None => format!("user:{}", actor.user),
         }
@@ -22,16 +47,10 @@ impl Engine {
 
     /// A usable token for `account`, getting an anonymous one on first use.
     async fn token(&self, account: &str) -> Result<Secret, EngineError> {
-        if let Some(t) = &self.inner.fixed_token {
+        if let Some(t) = &self.fixed_token {
             return Ok(t.clone());
         }
-        if let Some(t) = self
-            .inner
-            .store
-            .account(account)
-            .await?
-            .and_then(|a| a.token)
-        {
+        if let Some(t) = self.store.account(account).await?.and_then(|a| a.token) {
             return Ok(t);
         }
         self.renew(account, None).await
@@ -40,10 +59,9 @@ impl Engine {
     /// Gets a new anonymous token for `account`, keeping its client id. `stale` is the token
     /// that failed: when another task already replaced it, that newer token is used instead.
     async fn renew(&self, account: &str, stale: Option<&Secret>) -> Result<Secret, EngineError> {
-        let lock = self.inner.token_locks.get(account);
+        let lock = self.token_locks.get(account);
         let _one_at_a_time = lock.lock().await;
         let mut rec = self
-            .inner
             .store
             .account(account)
             .await?
@@ -57,22 +75,22 @@ impl Engine {
             return Ok(current.clone());
         }
         // The client id is kept before the request, so a crash cannot orphan the token.
-        self.inner.store.put_account(account, &rec).await?;
+        self.store.put_account(account, &rec).await?;
         // Safe to repeat like a read: the same client id always maps to the same account.
-        let nemo = &self.inner.nemo;
+        let nemo = &self.nemo;
         let client_id = rec.client_id.clone();
         let issued = match super::turn::retry_reads(|| nemo.anonymous_token(&client_id)).await {
             Err(NemoError::MissingClientId { .. }) => {
                 rec.client_id = uuid::Uuid::new_v4().to_string();
-                self.inner.store.put_account(account, &rec).await?;
-                self.inner.nemo.anonymous_token(&rec.client_id).await?
+                self.store.put_account(account, &rec).await?;
+                self.nemo.anonymous_token(&rec.client_id).await?
             }
             other => other?,
         };
         rec.token = Some(issued.token.clone());
         rec.user_id = issued.user_id.or(rec.user_id);
         rec.expires_at = issued.expires_at;
-        self.inner.store.put_account(account, &rec).await?;
+        self.store.put_account(account, &rec).await?;
         tracing::info!(account, "got an anonymous Nemo token");
         Ok(issued.token)
     }
@@ -85,7 +103,7 @@ impl Engine {
     {
         let token = self.token(account).await?;
         match op(token.clone()).await {
-            Err(NemoError::BadToken { .. }) if self.inner.fixed_token.is_none() => {
+            Err(NemoError::BadToken { .. }) if self.fixed_token.is_none() => {
                 let fresh = self.renew(account, Some(&token)).await?;
                 Ok(op(fresh).await?)
             }
@@ -98,7 +116,7 @@ impl Engine {
         &self,
         actor: &Actor,
     ) -> Result<Option<SessionRecord>, EngineError> {
-        Ok(self.inner.store.session(&actor.scope).await?)
+        Ok(self.store.session(&actor.scope).await?)
     }
 
     /// The scope's session, created on first use.
@@ -106,7 +124,7 @@ impl Engine {
         if let Some(s) = self.existing_session(actor).await? {
             return Ok(s);
         }
-        let lock = self.inner.session_locks.get(&actor.scope);
+        let lock = self.session_locks.get(&actor.scope);
         let _one_at_a_time = lock.lock().await;
         match self.existing_session(actor).await? {
             Some(s) => Ok(s),
@@ -117,7 +135,7 @@ impl Engine {
     /// Creates a session for the scope on the actor's account and stores it.
     async fn new_session(&self, actor: &Actor) -> Result<SessionRecord, EngineError> {
         let account = self.account_of(actor);
-        let nemo = &self.inner.nemo;
+        let nemo = &self.nemo;
         let created = self
             .with_token(&account, |t| async move {
                 nemo.create_session(&t, &actor.lang).await
@@ -131,7 +149,7 @@ impl Engine {
             user_id: created.user_id,
             created: now_secs(),
         };
-        self.inner.store.put_session(&actor.scope, &rec).await?;
+        self.store.put_session(&actor.scope, &rec).await?;
         tracing::info!(scope = %actor.scope, session = %rec.session_id, "created a Nemo session");
         Ok(rec)
     }
@@ -155,7 +173,7 @@ impl Engine {
         match first {
             Err(EngineError::Nemo(NemoError::SessionNotFound { .. })) => {
                 tracing::warn!(scope = %actor.scope, "session gone; starting a new one");
-                let lock = self.inner.session_locks.get(&actor.scope);
+                let lock = self.session_locks.get(&actor.scope);
                 let one_at_a_time = lock.lock().await;
                 let fresh = self.new_session(actor).await?;
                 drop(one_at_a_time);
@@ -172,7 +190,7 @@ impl Engine {
 
     /// Forgets the scope's session; the next request starts a new one.
     pub(crate) async fn forget_session(&self, actor: &Actor) -> Result<(), EngineError> {
-        Ok(self.inner.store.remove_session(&actor.scope).await?)
+        Ok(self.store.remove_session(&actor.scope).await?)
     }
 
     /// Whose credits ran out, as far as this actor may be told.
@@ -183,7 +201,6 @@ impl Engine {
             return CreditsOwner::Someone;
         }
         let own = self
-            .inner
             .store
             .account(&account)
             .await

@@ -98,11 +98,16 @@ impl Lifecycle {
 
 impl Engine {
     /// Stops the engine cleanly: no new requests, those in progress finish (up to `grace`,
-    /// then they are interrupted and told so), export jobs stay in the store for the next
-    /// start, and the store is flushed. True when nothing had to be interrupted.
+    /// then they are interrupted and told so), export jobs stay in the store, let go for
+    /// another process or the next start to take over, and the store is flushed. True when
+    /// nothing had to be interrupted.
     pub async fn stop(&self, grace: Duration) -> bool {
         let in_time = self.inner.life.drain(grace).await;
         self.shutdown().await;
+        // Another process (or this one's next start) takes the exports over at once.
+        if let Err(e) = self.inner.store.release_all().await {
+            tracing::warn!("could not release this process's leases while stopping: {e}");
+        }
         if let Err(e) = self.inner.store.flush().await {
             tracing::error!("could not flush the store while stopping: {e}");
         }

@@ -31,7 +31,7 @@ impl Engine {
         if media.is_empty() {
             return self.make_video(actor, front, &prompt).await;
         }
-        self.check_file_count(media.len())?;
+        self.inner.quotas.check_file_count(media.len())?;
         for item in self.check_all(front, media).await {
             if let Err(e) = self.upload(actor, front, &item).await {
                 self.report(actor, front, e).await;
@@ -75,7 +75,7 @@ impl Engine {
         if media.is_empty() {
             return Err(EngineError::User(text::ATTACH_SOMETHING.into()));
         }
-        self.check_file_count(media.len())?;
+        self.inner.quotas.check_file_count(media.len())?;
         let then = route(&words, false);
         if then == Action::Message && !words.trim().is_empty() {
             return self.music_video(actor, front, Some(words), media).await;
@@ -132,6 +132,8 @@ impl Engine {
                 super::turn::notify(front, &format!("📤 Uploading {}…", f.name)).await;
                 let files = std::slice::from_ref(f);
                 let up = self
+                    .inner
+                    .accounts
                     .with_session(actor, front.as_ref(), |t, s| async move {
                         nemo.upload_files(&t, &s.session_id, files).await
                     })
@@ -141,6 +143,8 @@ impl Engine {
             Checked::Url(url) => {
                 let urls = std::slice::from_ref(url);
                 let up = self
+                    .inner
+                    .accounts
                     .with_session(actor, front.as_ref(), |t, s| async move {
                         nemo.upload_urls(&t, &s.session_id, urls).await
                     })

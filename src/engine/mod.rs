@@ -6,12 +6,14 @@ pub mod error;
 mod export;
 pub mod front;
 pub mod gui;
+mod jobs;
 mod keyed;
 mod lifecycle;
 mod limits;
 mod media;
 pub mod reply;
 pub mod route;
+mod scopes;
 pub mod split;
 pub mod summary;
 pub mod text;
@@ -22,17 +24,15 @@ pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
 
 use crate::config::{LimitsConfig, NemoConfig};
 use crate::nemo::NemoClient;
-use crate::secret::Secret;
 use crate::store::Store;
 use crate::telemetry::metrics;
-use accounts::CreditsOwner;
+use accounts::{Accounts, CreditsOwner};
+use jobs::Exports;
+use limits::Quotas;
 use route::{route, Action};
-use std::collections::HashSet;
+use scopes::Scopes;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
+use std::sync::Arc;
 use tracing::Instrument;
 
 /// Who is asking, and in which scope (the key of the scope's session).
@@ -94,39 +94,21 @@ pub struct Engine {
     inner: Arc<Inner>,
 }
 
+/// The engine's parts, each owning its state behind a small API over the store: the store's
+/// backend decides what is shared between processes.
 struct Inner {
     nemo: NemoClient,
-    store: Store,
     cfg: NemoConfig,
-    fixed_token: Option<Secret>,
-    /// One request at a time per scope, and the line behind it.
-    scopes: keyed::Keyed<ScopeLock>,
-    /// One token request at a time per account (not for everyone: one slow answer must not
-    /// hold up other users).
-    token_locks: keyed::Keyed<tokio::sync::Mutex<()>>,
-    /// One session creation at a time per scope.
-    session_locks: keyed::Keyed<tokio::sync::Mutex<()>>,
-    tasks: TaskTracker,
-    limits: LimitsConfig,
-    turns: limits::TurnLog,
-    stopping: CancellationToken,
+    store: Store,
+    /// Tokens, client ids and each scope's session.
+    accounts: Arc<Accounts>,
+    /// One turn of a project at a time, and the line behind it.
+    scopes: Scopes,
+    /// The configured quotas.
+    quotas: Quotas,
+    /// Export jobs: claims, polling, delivery.
+    exports: Exports,
     life: lifecycle::Lifecycle,
-    jobs_running: Mutex<HashSet<String>>,
-    /// Average time of requests that hold a scope, in ms (0 until one has run).
-    request_ms: std::sync::atomic::AtomicU64,
-}
-
-/// One request at a time per scope; `waiting` counts the queue.
-#[derive(Default)]
-struct ScopeLock {
-    mutex: Arc<tokio::sync::Mutex<()>>,
-    waiting: AtomicUsize,
-}
-
-/// A scope held by one request; holding the entry keeps later requests on the same lock.
-struct ScopeTurn {
-    _guard: tokio::sync::OwnedMutexGuard<()>,
-    _lock: Arc<ScopeLock>,
 }
 
 impl Engine {
@@ -141,22 +123,23 @@ impl Engine {
         limits: LimitsConfig,
         store: Store,
     ) -> Result<Engine, EngineError> {
+        let nemo = NemoClient::new(cfg)?;
+        let accounts = Arc::new(Accounts::new(
+            nemo.clone(),
+            store.clone(),
+            cfg.token.clone(),
+        ));
+        let exports = Exports::new(nemo.clone(), accounts.clone(), store.clone(), cfg.clone());
         Ok(Engine {
             inner: Arc::new(Inner {
-                nemo: NemoClient::new(cfg)?,
-                store,
+                nemo,
                 cfg: cfg.clone(),
-                fixed_token: cfg.token.clone(),
-                scopes: keyed::Keyed::default(),
-                token_locks: keyed::Keyed::default(),
-                session_locks: keyed::Keyed::default(),
-                tasks: TaskTracker::new(),
-                limits,
-                turns: limits::TurnLog::default(),
-                stopping: CancellationToken::new(),
+                accounts,
+                scopes: Scopes::new(store.clone()),
+                quotas: Quotas::new(limits, store.clone()),
+                exports,
+                store,
                 life: lifecycle::Lifecycle::default(),
-                jobs_running: Mutex::new(HashSet::new()),
-                request_ms: std::sync::atomic::AtomicU64::new(0),
             }),
         })
     }
@@ -202,13 +185,36 @@ impl Engine {
             request,
             Request::MusicVideo { .. } | Request::Upload { .. } | Request::Export | Request::Say(_)
         );
-        let _turn = if changes {
-            Some(self.lock_scope(actor, front).await)
+        let turn = if changes {
+            match self.inner.scopes.enter(actor, front).await {
+                Ok(turn) => Some(turn),
+                Err(e) => return self.report(actor, front, e).await,
+            }
         } else {
             None
         };
         let started = std::time::Instant::now();
-        let result = match request {
+        let result = match &turn {
+            Some(turn) => turn.hold(self.dispatch(actor, front, request)).await,
+            None => self.dispatch(actor, front, request).await,
+        };
+        if let Err(e) = result {
+            self.report(actor, front, e).await;
+        }
+        if let Some(turn) = turn {
+            turn.leave().await;
+            self.inner.scopes.note_request_time(started.elapsed());
+        }
+    }
+
+    /// Runs one request.
+    async fn dispatch(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+        request: Request,
+    ) -> Result<(), EngineError> {
+        match request {
             Request::MusicVideo { prompt, media } => {
                 self.music_video(actor, front, prompt, media).await
             }
@@ -219,79 +225,31 @@ impl Engine {
             Request::Status => self.status(actor, front).await,
             Request::Open => self.open(actor, front).await,
             Request::Reset => self.reset(actor, front).await,
-        };
-        if let Err(e) = result {
-            self.report(actor, front, e).await;
         }
-        if changes {
-            self.note_request_time(started.elapsed());
-        }
-    }
-
-    /// Keeps a running average of how long requests that hold a scope take (for queue ETAs).
-    fn note_request_time(&self, took: std::time::Duration) {
-        let ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX).max(1);
-        let _ = self
-            .inner
-            .request_ms
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |avg| {
-                Some(if avg == 0 { ms } else { (avg * 3 + ms) / 4 })
-            });
-    }
-
-    /// The typical time a scope-holding request takes, in whole seconds, once one has run.
-    fn typical_request_secs(&self) -> Option<u64> {
-        let avg = self.inner.request_ms.load(Ordering::Relaxed);
-        (avg > 0).then(|| avg.div_ceil(1000))
     }
 
     /// Waits until every background job (exports) has finished.
     pub async fn idle(&self) {
-        self.inner.tasks.close();
-        self.inner.tasks.wait().await;
-        self.inner.tasks.reopen();
+        self.inner.exports.idle().await
     }
 
     /// Resolves once [`Engine::shutdown`] has been called, so fronts can stop with it.
     pub fn stopped(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
-        self.inner.stopping.clone().cancelled_owned()
+        self.inner.exports.stopped()
     }
 
     /// Stops background work (export polling) without finishing it, as a crash would; the
-    /// jobs stay in the store and the next start resumes them.
+    /// jobs stay in the store and the next start (or another process) takes them over.
     pub async fn shutdown(&self) {
-        self.inner.stopping.cancel();
-        self.inner.tasks.close();
-        self.inner.tasks.wait().await;
-    }
-
-    /// One request at a time per scope: a second one waits, and is told its place in line.
-    async fn lock_scope(&self, actor: &Actor, front: &Arc<dyn Front>) -> ScopeTurn {
-        let lock = self.inner.scopes.get(&actor.scope);
-        if let Ok(guard) = lock.mutex.clone().try_lock_owned() {
-            return ScopeTurn {
-                _guard: guard,
-                _lock: lock,
-            };
-        }
-        let waiting = Waiting::join(&lock);
-        let position = waiting.position;
-        let eta = self
-            .typical_request_secs()
-            .map(|secs| front.eta(crate::store::now_secs() + secs * position as u64));
-        turn::notify(front, &text::queued(position, eta.as_deref())).await;
-        let guard = lock.mutex.clone().lock_owned().await;
-        drop(waiting);
-        ScopeTurn {
-            _guard: guard,
-            _lock: lock,
-        }
+        self.inner.exports.shutdown().await
     }
 
     async fn credits(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
         let nemo = &self.inner.nemo;
-        let account = self.account_of(actor);
+        let account = self.inner.accounts.account_of(actor);
         let c = self
+            .inner
+            .accounts
             .with_token(&account, |t| async move {
                 turn::retry_reads(|| nemo.credits(&t)).await
             })
@@ -301,7 +259,7 @@ impl Engine {
     }
 
     async fn status(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        if self.existing_session(actor).await?.is_none() {
+        if self.inner.accounts.existing_session(actor).await?.is_none() {
             return Err(EngineError::User(text::NO_SESSION.into()));
         }
         let data = self.state(actor, front.as_ref()).await?;
@@ -325,11 +283,13 @@ impl Engine {
     }
 
     async fn open(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        if self.existing_session(actor).await?.is_none() {
+        if self.inner.accounts.existing_session(actor).await?.is_none() {
             return Err(EngineError::User(text::NO_SESSION.into()));
         }
         let nemo = &self.inner.nemo;
         let claim = self
+            .inner
+            .accounts
             .with_session(actor, front.as_ref(), |t, s| async move {
                 nemo.claim_token(&t, &s.task_id, &s.session_id).await
             })
@@ -349,8 +309,10 @@ impl Engine {
     }
 
     async fn reset(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        let _turn = self.lock_scope(actor, front).await;
-        self.forget_session(actor).await?;
+        let turn = self.inner.scopes.enter(actor, front).await?;
+        let forgot = self.inner.accounts.forget_session(actor).await;
+        turn.leave().await;
+        forgot?;
         front.send(text::RESET_DONE, true).await?;
         Ok(())
     }
@@ -359,7 +321,7 @@ impl Engine {
     async fn report(&self, actor: &Actor, front: &Arc<dyn Front>, err: EngineError) {
         let delivered = match &err {
             EngineError::Nemo(crate::nemo::NemoError::NoCredits { .. }) => {
-                match self.credits_owner(actor).await {
+                match self.inner.accounts.credits_owner(actor).await {
                     CreditsOwner::Anonymous(id) => {
                         let link = Link {
                             kind: LinkKind::Register,
@@ -381,27 +343,6 @@ impl Engine {
         if let Err(e) = delivered {
             tracing::warn!("could not deliver an error message: {e}");
         }
-    }
-}
-
-/// A place in a scope's line; leaving it (served, or the request dropped) shortens the line.
-struct Waiting<'a> {
-    lock: &'a ScopeLock,
-    position: usize,
-}
-
-impl<'a> Waiting<'a> {
-    fn join(lock: &'a ScopeLock) -> Waiting<'a> {
-        metrics::scopes_waiting(1.0);
-        let position = lock.waiting.fetch_add(1, Ordering::SeqCst) + 1;
-        Waiting { lock, position }
-    }
-}
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.lock.waiting.fetch_sub(1, Ordering::SeqCst);
-        metrics::scopes_waiting(-1.0);
     }
 }
 

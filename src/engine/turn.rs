@@ -174,13 +174,15 @@ impl Engine {
         prompt: &str,
     ) -> Result<TurnOutcome, EngineError> {
         let mut meter = TurnMeter::start(&self.inner.life);
-        if let Err(e) = self.take_turn(actor, front.as_ref()) {
+        if let Err(e) = self.inner.quotas.take_turn(actor, front.as_ref()).await {
             meter.end(Outcome::RefusedByQuota);
             return Err(e);
         }
         let before = self.timeline(actor, front.as_ref()).await.ok();
         let nemo = &self.inner.nemo;
         let mut stream = self
+            .inner
+            .accounts
             .with_session(actor, front.as_ref(), |t, s| async move {
                 nemo.run_sse(&t, &s.session_id, prompt).await
             })
@@ -350,10 +352,12 @@ impl Engine {
         front: &dyn Front,
     ) -> Result<serde_json::Value, EngineError> {
         let nemo = &self.inner.nemo;
-        self.with_session(actor, front, |t, s| async move {
-            retry_reads(|| nemo.state(&t, &s.session_id)).await
-        })
-        .await
+        self.inner
+            .accounts
+            .with_session(actor, front, |t, s| async move {
+                retry_reads(|| nemo.state(&t, &s.session_id)).await
+            })
+            .await
     }
 
     /// Tells the user what a turn without text changed on the timeline.

@@ -55,6 +55,8 @@ pub async fn boot(discord: FakeDiscord, adjust: impl FnOnce(&mut Config)) -> Run
         nemo: nemo_config(&nemo),
         store: StoreConfig {
             path: dir.path().join("db"),
+            // A restarted bot takes over the exports of the one that "died" this soon.
+            lease_ms: 1_000,
             ..StoreConfig::default()
         },
         discord: DiscordConfig {
@@ -67,7 +69,9 @@ pub async fn boot(discord: FakeDiscord, adjust: impl FnOnce(&mut Config)) -> Run
     };
     let mut config = config;
     adjust(&mut config);
-    let store = Store::open_sled(&config.store.path).unwrap();
+    let store = Store::open_sled(&config.store.path)
+        .unwrap()
+        .with_lease(config.store.lease());
     let health = Arc::new(Health::default());
     let (engine, task) = launch(&config, &store, &health);
     Running {
@@ -100,10 +104,12 @@ pub fn launch(
 }
 
 impl Running {
-    /// Stops the bot as a crash would (background work dropped, store kept) and starts anew.
+    /// Stops the bot as a crash would (background work dropped, store kept, leases held
+    /// until they run out) and starts anew, as a new process.
     pub async fn restart(&mut self) {
         self.engine.shutdown().await;
         self.task.abort();
+        self.store = self.store.other_process();
         let (engine, task) = launch(&self.config, &self.store, &self.health);
         (self.engine, self.task) = (engine, task);
         self.starts += 1;

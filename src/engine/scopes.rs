@@ -1,0 +1,220 @@
+//! One turn of a project at a time: a line per scope in this process, and a lease per scope
+//! in the store, so that a turn here and a turn in another process (a DM on one, a button on
+//! another) never run at once. A request that waits is told its place.
+
+use super::front::Front;
+use super::keyed::Keyed;
+use super::turn::notify;
+use super::{text, Actor, EngineError};
+use crate::store::{now_secs, Store};
+use crate::telemetry::metrics;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+/// How often a turn waiting for another process's lease asks again, at most.
+const LEASE_ASK_MAX: Duration = Duration::from_secs(1);
+
+/// The scopes' lines and leases.
+pub(crate) struct Scopes {
+    lines: Keyed<Line>,
+    store: Store,
+    /// Average time of requests that hold a scope, in ms (0 until one has run).
+    request_ms: AtomicU64,
+}
+
+/// One request at a time per scope in this process; `waiting` counts the queue.
+#[derive(Default)]
+struct Line {
+    mutex: Arc<Mutex<()>>,
+    waiting: AtomicUsize,
+}
+
+/// A scope held by one request: its place in this process's line and the store's lease.
+/// Run the request through [`ScopeTurn::hold`] (which renews the lease) and hand the scope
+/// back with [`ScopeTurn::leave`]; dropped (the request cut short), the lease is let go in
+/// the background.
+pub(crate) struct ScopeTurn {
+    lease: Option<Lease>,
+    _guard: OwnedMutexGuard<()>,
+    _line: Arc<Line>,
+}
+
+/// A scope's lease in the store, held by one turn.
+struct Lease {
+    store: Store,
+    scope: String,
+    turn: String,
+}
+
+impl Scopes {
+    /// The scopes of `store`.
+    pub(crate) fn new(store: Store) -> Scopes {
+        Scopes {
+            lines: Keyed::default(),
+            store,
+            request_ms: AtomicU64::new(0),
+        }
+    }
+
+    /// Waits for the scope (this process's line, then the store's lease), telling the user
+    /// their place when they have to wait.
+    pub(crate) async fn enter(
+        &self,
+        actor: &Actor,
+        front: &Arc<dyn Front>,
+    ) -> Result<ScopeTurn, EngineError> {
+        let line = self.lines.get(&actor.scope);
+        let guard = match line.mutex.clone().try_lock_owned() {
+            Ok(guard) => guard,
+            Err(_) => {
+                let waiting = Waiting::join(&line);
+                self.tell_place(front, waiting.position).await;
+                let guard = line.mutex.clone().lock_owned().await;
+                drop(waiting);
+                guard
+            }
+        };
+        let lease = self.lease(&actor.scope, front, &line).await?;
+        Ok(ScopeTurn {
+            lease: Some(lease),
+            _guard: guard,
+            _line: line,
+        })
+    }
+
+    /// Takes the scope's lease in the store, waiting while a turn in another process holds it.
+    async fn lease(
+        &self,
+        scope: &str,
+        front: &Arc<dyn Front>,
+        line: &Line,
+    ) -> Result<Lease, EngineError> {
+        let turn = uuid::Uuid::new_v4().simple().to_string();
+        let mut pause = Duration::from_millis(50);
+        let mut told = false;
+        while !self.store.lease_scope(scope, &turn).await? {
+            if !told {
+                // Another process runs a turn of this project; this request is next here.
+                let position = line.waiting.load(Ordering::SeqCst) + 1;
+                self.tell_place(front, position).await;
+                told = true;
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(LEASE_ASK_MAX);
+        }
+        Ok(Lease {
+            store: self.store.clone(),
+            scope: scope.to_string(),
+            turn,
+        })
+    }
+
+    /// Says the request is queued, with an estimate once requests have been timed.
+    async fn tell_place(&self, front: &Arc<dyn Front>, position: usize) {
+        let eta = self
+            .typical_request_secs()
+            .map(|secs| front.eta(now_secs() + secs * position as u64));
+        notify(front, &text::queued(position, eta.as_deref())).await;
+    }
+
+    /// Keeps a running average of how long requests that hold a scope take (for queue ETAs).
+    pub(crate) fn note_request_time(&self, took: Duration) {
+        let ms = u64::try_from(took.as_millis()).unwrap_or(u64::MAX).max(1);
+        let _ = self
+            .request_ms
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |avg| {
+                Some(if avg == 0 { ms } else { (avg * 3 + ms) / 4 })
+            });
+    }
+
+    /// The typical time a scope-holding request takes, in whole seconds, once one has run.
+    fn typical_request_secs(&self) -> Option<u64> {
+        let avg = self.request_ms.load(Ordering::Relaxed);
+        (avg > 0).then(|| avg.div_ceil(1000))
+    }
+}
+
+impl ScopeTurn {
+    /// Runs `work` while renewing the lease at a third of its length (in the same task, so
+    /// nothing outlives the request).
+    pub(crate) async fn hold<T>(&self, work: impl Future<Output = T>) -> T {
+        let Some(lease) = &self.lease else {
+            return work.await;
+        };
+        tokio::pin!(work);
+        tokio::select! {
+            out = &mut work => return out,
+            () = lease.renew() => {}
+        }
+        work.await
+    }
+
+    /// Lets go of the scope: the store's lease first, so that the next request in this
+    /// process's line finds it free.
+    pub(crate) async fn leave(mut self) {
+        if let Some(lease) = self.lease.take() {
+            lease.release().await;
+        }
+    }
+}
+
+impl Drop for ScopeTurn {
+    fn drop(&mut self) {
+        if let Some(lease) = self.lease.take() {
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(lease.release());
+            }
+        }
+    }
+}
+
+impl Lease {
+    /// Renews the lease at a third of its length; returns only once it is lost.
+    async fn renew(&self) {
+        let every = self.store.lease() / 3;
+        loop {
+            tokio::time::sleep(every).await;
+            match self.store.renew_scope(&self.scope, &self.turn).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::warn!(scope = %self.scope, "lost the project's lease (this process was too slow to renew it); another turn may start");
+                    return;
+                }
+                Err(e) => {
+                    tracing::warn!(scope = %self.scope, "could not renew the project's lease: {e}")
+                }
+            }
+        }
+    }
+
+    async fn release(self) {
+        if let Err(e) = self.store.release_scope(&self.scope, &self.turn).await {
+            // It runs out by itself within the lease's length.
+            tracing::warn!(scope = %self.scope, "could not release the project's lease: {e}");
+        }
+    }
+}
+
+/// A place in a scope's line; leaving it (served, or the request dropped) shortens the line.
+struct Waiting<'a> {
+    line: &'a Line,
+    position: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn join(line: &'a Line) -> Waiting<'a> {
+        metrics::scopes_waiting(1.0);
+        let position = line.waiting.fetch_add(1, Ordering::SeqCst) + 1;
+        Waiting { line, position }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.line.waiting.fetch_sub(1, Ordering::SeqCst);
+        metrics::scopes_waiting(-1.0);
+    }
+}
