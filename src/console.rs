@@ -7,7 +7,7 @@ use crate::engine::{Actor, Engine, Media, Request};
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
@@ -50,6 +50,10 @@ pub fn parse_line(line: &str) -> Line {
     let (name, rest) = command
         .split_once(char::is_whitespace)
         .unwrap_or((command, ""));
+    let command = name.to_ascii_lowercase();
+    if command == "upload" {
+        return upload(rest);
+    }
     let words = match split_words(rest) {
         Ok(w) => w,
         Err(e) => return Line::Invalid(e),
@@ -61,15 +65,8 @@ pub fn parse_line(line: &str) -> Line {
             Line::Invalid(format!("/{name} takes no arguments"))
         }
     };
-    match name.to_ascii_lowercase().as_str() {
+    match command.as_str() {
         "musicvideo" => music_video(words),
-        "upload" if words.is_empty() => {
-            Line::Invalid("/upload needs at least one file path or URL".into())
-        }
-        "upload" => Line::Request(Request::Upload {
-            media: words.into_iter().map(media).collect(),
-            text: String::new(),
-        }),
         "credits" => simple(Request::Credits),
         "status" => simple(Request::Status),
         "export" => simple(Request::Export),
@@ -77,6 +74,19 @@ pub fn parse_line(line: &str) -> Line {
         "reset" => simple(Request::Reset),
         "help" => Line::Help,
         other => Line::Invalid(format!("unknown command /{other}; try /help")),
+    }
+}
+
+fn upload(args: &str) -> Line {
+    match upload_media(args, Path::is_file) {
+        Ok(media) if media.is_empty() => {
+            Line::Invalid("/upload needs at least one file path or URL".into())
+        }
+        Ok(media) => Line::Request(Request::Upload {
+            media,
+            text: String::new(),
+        }),
+        Err(why) => Line::Invalid(why),
     }
 }
 
@@ -108,30 +118,27 @@ fn media(word: String) -> Media {
     }
 }
 
-/// Splits on whitespace, keeping "double-quoted" or 'single-quoted' runs together.
+/// What the user sees when a line's quotes do not pair up.
+const UNCLOSED_QUOTE: &str =
+    "A quote in that line is not closed: close it, or put a backslash before it.";
+
+/// Splits `text` into words as a shell would: 'single', "double" quotes and backslash escapes,
+/// as a terminal writes a dragged-in path.
 fn split_words(text: &str) -> Result<Vec<String>, String> {
-    let (mut words, mut cur, mut quote, mut has) = (Vec::new(), String::new(), None, false);
-    for c in text.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => cur.push(c),
-            (None, '"' | '\'') => (quote, has) = (Some(c), true),
-            (None, c) if c.is_whitespace() => {
-                if has || !cur.is_empty() {
-                    words.push(std::mem::take(&mut cur));
-                }
-                has = false;
-            }
-            (None, c) => cur.push(c),
-        }
-    }
-    if quote.is_some() {
-        return Err("a quote is not closed".into());
-    }
-    if has || !cur.is_empty() {
-        words.push(cur);
-    }
-    Ok(words)
+    // The crate's one error is an unclosed quote; the user gets a sentence of ours.
+    shell_words::split(text).map_err(|_| UNCLOSED_QUOTE.to_string())
+}
+
+/// What `/upload` takes from `args`: the whole of it, trimmed, when that names an existing file
+/// (a path with spaces typed bare), else its words split as a shell would.
+fn upload_media(args: &str, exists: impl Fn(&Path) -> bool) -> Result<Vec<Media>, String> {
+    let whole = args.trim();
+    let words = if !whole.is_empty() && exists(Path::new(whole)) {
+        vec![whole.to_string()]
+    } else {
+        split_words(whole)?
+    };
+    Ok(words.into_iter().map(media).collect())
 }
 
 /// Where the console writes.
@@ -352,10 +359,7 @@ mod tests {
                 "/upload",
                 Line::Invalid("/upload needs at least one file path or URL".into()),
             ),
-            (
-                "/upload \"open",
-                Line::Invalid("a quote is not closed".into()),
-            ),
+            ("/upload \"open", Line::Invalid(UNCLOSED_QUOTE.into())),
             (
                 "/dance",
                 Line::Invalid("unknown command /dance; try /help".into()),
@@ -363,6 +367,32 @@ mod tests {
         ];
         for (input, want) in rows {
             assert_eq!(parse_line(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn upload_takes_paths_as_a_terminal_writes_them() {
+        let song = "/music/My Song (final).mp3";
+        let exists = |p: &Path| p == Path::new(song);
+        let files = |ps: &[&str]| Ok(ps.iter().map(|p| Media::File(p.into())).collect());
+        let rows: Vec<(&str, Result<Vec<Media>, String>)> = vec![
+            ("/music/a.mp3", files(&["/music/a.mp3"])),
+            ("a.mp3  b.wav\t", files(&["a.mp3", "b.wav"])),
+            ("'/music/My Song (final).mp3'", files(&[song])),
+            (
+                "\"/music/My Song (final).mp3\" b.wav",
+                files(&[song, "b.wav"]),
+            ),
+            ("/music/My\\ Song\\ \\(final\\).mp3", files(&[song])),
+            ("  /music/My Song (final).mp3 ", files(&[song])),
+            (
+                "/music/Other Song.mp3",
+                files(&["/music/Other", "Song.mp3"]),
+            ),
+            ("'/music/My Song.mp3", Err(UNCLOSED_QUOTE.to_string())),
+        ];
+        for (args, want) in rows {
+            assert_eq!(upload_media(args, exists), want, "{args}");
         }
     }
 

@@ -3,6 +3,7 @@
 //! The [`engine`] knows nothing of Discord; fronts (Discord, the terminal console) drive it.
 
 pub mod admin;
+pub mod audio;
 pub mod config;
 pub mod console;
 pub mod discord;

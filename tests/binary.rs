@@ -233,3 +233,42 @@ async fn an_unreachable_database_exits_2_with_one_line_and_no_password() {
     assert!(!err.contains("pg-SECRET-pw"), "{err}");
     assert!(out.stdout.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_uploads_paths_as_a_terminal_writes_them() {
+    let fake = FakeNemo::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["My Song (final).mp3", "B side (live).mp3", "Demo (v2).mp3"];
+    let paths: Vec<String> = names
+        .iter()
+        .map(|n| mp3(dir.path(), n).display().to_string())
+        .collect();
+    // Dropped into a terminal: backslash-escaped, single-quoted; and typed bare.
+    let escaped: String = paths[0]
+        .chars()
+        .flat_map(|c| {
+            [' ', '(', ')']
+                .contains(&c)
+                .then_some('\\')
+                .into_iter()
+                .chain([c])
+        })
+        .collect();
+    let script = format!(
+        "/upload {escaped}\n/upload '{}'\n/upload {}\n",
+        paths[1], paths[2]
+    );
+    let args = ["console", "--user", "ann", "--channel", "studio"];
+    let (code, stdout, stderr) = run(dir.path(), &fake, &args, &script, None).await;
+    assert_eq!(code, 0, "stdout: {stdout}\nstderr: {stderr}");
+    let uploaded: Vec<String> = fake
+        .requests_to("/api/upload-video")
+        .iter()
+        .flat_map(|r| match &r.body {
+            common::fake_nemo::Body::Multipart(parts) => parts.clone(),
+            other => panic!("not multipart: {other:?}"),
+        })
+        .filter_map(|p| p.filename)
+        .collect();
+    assert_eq!(uploaded, names, "{stdout}");
+}
