@@ -469,7 +469,12 @@ fn main() {
     let stream_cpu_ms = stream_cpu.as_secs_f64() * 1e3;
     eprintln!("bench: {n} conversations…");
     let load = runtime.block_on(conversations(n, None));
-    let pg = runtime.block_on(pg::pg_vs_sled(n));
+    let pg_rounds = if quick { 3 } else { 5 };
+    eprintln!(
+        "bench: {} conversations on sled and on PostgreSQL, {pg_rounds} rounds…",
+        pg::CONVERSATIONS
+    );
+    let pg = runtime.block_on(pg::pg_vs_sled(pg::CONVERSATIONS, pg_rounds));
     drop(runtime);
     let members = if quick { 20_000 } else { 100_000 };
     eprintln!("bench: {members} members, one short turn each…");

@@ -9,8 +9,10 @@ use std::time::Duration;
 
 /// The most wall time the PostgreSQL run may take, as a multiple of sled's (issue #10).
 pub const MAX_PG_VS_SLED_WALL_RATIO: f64 = 3.0;
-/// Rounds of the comparison (odd, for a median).
-const ROUNDS: usize = 5;
+/// Conversations of each round, in both modes: the issue's target is set at 1,000, and runs
+/// this long (about 6 s each on the project's machine) keep the clock's noise small, where a
+/// 200-conversation round (under a second) moved the ratio between 0.87 and 1.91.
+pub const CONVERSATIONS: usize = 1000;
 /// The name in the line that says the comparison was skipped.
 const SKIP_NAME: &str = "bench: conversations_completed_pg, pg_vs_sled_wall_ratio";
 
@@ -18,25 +20,27 @@ const SKIP_NAME: &str = "bench: conversations_completed_pg, pg_vs_sled_wall_rati
 pub struct PgFigures {
     /// Conversations started in each round.
     pub asked: usize,
+    /// Rounds on each backend.
+    pub rounds: usize,
     /// Conversations completed on PostgreSQL in the round that completed fewest.
     pub done: usize,
     /// The median round's PostgreSQL wall time ÷ sled's.
     pub ratio: f64,
     /// The lowest and highest ratio of the rounds.
     pub spread: (f64, f64),
-    /// Median wall time of each backend's rounds.
+    /// Median wall time of sled's rounds.
     pub sled_wall: Duration,
-    /// Median wall time of each backend's rounds.
+    /// Median wall time of PostgreSQL's rounds.
     pub pg_wall: Duration,
 }
 
-/// `ROUNDS` rounds of `n` conversations on each backend, the two taking turns (and taking
-/// turns going first) so that both meet the same load on the machine; `None`, after one line
-/// saying so, when no test database is set.
-pub async fn pg_vs_sled(n: usize) -> Option<PgFigures> {
+/// `rounds` (odd, for a median) rounds of `n` conversations on each backend, the two taking
+/// turns (and taking turns going first) so that both meet the same load on the machine;
+/// `None`, after one line saying so, when no test database is set.
+pub async fn pg_vs_sled(n: usize, rounds: usize) -> Option<PgFigures> {
     let (mut ratios, mut sled, mut pg) = (Vec::new(), Vec::new(), Vec::new());
     let mut done = n;
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         let scratch = ScratchSchema::from_env(SKIP_NAME)
             .await
             .expect("a scratch schema of the test database")?;
@@ -48,6 +52,12 @@ pub async fn pg_vs_sled(n: usize) -> Option<PgFigures> {
             (conversations(n, None).await.wall, pg_load)
         };
         scratch.finish().await.expect("dropping the scratch schema");
+        eprintln!(
+            "bench: round {}: {n} conversations in {:.2} s on sled, {:.2} s on PostgreSQL",
+            round + 1,
+            sled_wall.as_secs_f64(),
+            pg_load.wall.as_secs_f64()
+        );
         done = done.min(pg_load.done);
         ratios.push(pg_load.wall.as_secs_f64() / sled_wall.as_secs_f64().max(1e-9));
         sled.push(sled_wall);
@@ -58,24 +68,26 @@ pub async fn pg_vs_sled(n: usize) -> Option<PgFigures> {
     pg.sort();
     Some(PgFigures {
         asked: n,
+        rounds,
         done,
-        ratio: ratios[ROUNDS / 2],
-        spread: (ratios[0], ratios[ROUNDS - 1]),
-        sled_wall: sled[ROUNDS / 2],
-        pg_wall: pg[ROUNDS / 2],
+        ratio: ratios[rounds / 2],
+        spread: (ratios[0], ratios[rounds - 1]),
+        sled_wall: sled[rounds / 2],
+        pg_wall: pg[rounds / 2],
     })
 }
 
 impl PgFigures {
     /// The table's rows and the `name: value` lines.
     pub fn print(&self) {
-        let (n, secs) = (self.asked, |d: Duration| d.as_secs_f64());
+        let (n, rounds) = (self.asked, self.rounds);
+        let secs = |d: Duration| d.as_secs_f64();
         println!(
-            "| conversations completed on PostgreSQL (worst of {ROUNDS} rounds) | {}/{n} | all |",
+            "| conversations completed on PostgreSQL (worst of {rounds} rounds) | {}/{n} | all |",
             self.done
         );
         println!(
-            "| wall time, {n} conversations, median of {ROUNDS} rounds, sled / PostgreSQL | {:.2} / {:.2} s | |",
+            "| wall time, {n} conversations, median of {rounds} rounds, sled / PostgreSQL | {:.2} / {:.2} s | |",
             secs(self.sled_wall),
             secs(self.pg_wall)
         );
