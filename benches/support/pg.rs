@@ -44,6 +44,9 @@ pub async fn pg_vs_sled(n: usize, rounds: usize) -> Option<PgFigures> {
         let scratch = ScratchSchema::from_env(SKIP_NAME)
             .await
             .expect("a scratch schema of the test database")?;
+        if round == 0 {
+            eprintln!("bench: {n} conversations on sled and on PostgreSQL, {rounds} rounds…");
+        }
         let (sled_wall, pg_load) = if round % 2 == 0 {
             let sled_wall = conversations(n, None).await.wall;
             (sled_wall, conversations(n, Some(&scratch.url)).await)
