@@ -81,7 +81,7 @@ pub async fn pg_vs_sled(n: usize, rounds: usize) -> Option<PgFigures> {
 }
 
 impl PgFigures {
-    /// The table's rows and the `name: value` lines.
+    /// The table's rows.
     pub fn print(&self) {
         let (n, rounds) = (self.asked, self.rounds);
         let secs = |d: Duration| d.as_secs_f64();
