@@ -11,7 +11,7 @@ use std::time::Duration;
 pub const MAX_PG_VS_SLED_WALL_RATIO: f64 = 3.0;
 /// Conversations of each round, in both modes: the target is set at 1,000, and runs
 /// this long (about 6 s each on the project's machine) keep the clock's noise small, where a
-/// 200-conversation round (under a second) moved the ratio between 0.87 and 1.91.
+/// 200-conversation round (about a second) moved the ratio between 0.87 and 1.91.
 pub const CONVERSATIONS: usize = 1000;
 /// The name in the line that says the comparison was skipped.
 const SKIP_NAME: &str = "bench: conversations_completed_pg, pg_vs_sled_wall_ratio";
