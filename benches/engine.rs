@@ -1,21 +1,25 @@
 //! `cargo bench --bench engine`: load, upload and decoding figures against the fake Nemo server
 //! on loopback. `BENCH_QUICK=1` runs a short mode (200 conversations) that still checks the
 //! upload ratio and memory bound. Prints a table and `name: value` lines for scripts, and exits
-//! 1 when a target is missed (upload CPU time ≤ 2× curl's, ≤ 32 MB RSS growth, every
-//! conversation done, a 60,000-character streamed answer in ≤ 100 ms of CPU).
+//! 1 when a target is missed (upload CPU time ≤ 3× curl's, ≤ 32 MB RSS growth, every
+//! conversation done, a 60,000-character streamed answer in ≤ 100 ms of CPU; with
+//! `MVB_TEST_DATABASE_URL`, every conversation done on PostgreSQL too, in ≤ 3× sled's time).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[path = "support/idle.rs"]
 mod idle;
+#[path = "support/pg.rs"]
+mod pg;
 
 use async_trait::async_trait;
 use common::fake_nemo::{Body, FakeNemo, Step};
 use common::harness::{mp3, nemo_config};
-use music_video_bot::config::{LimitsConfig, NemoConfig};
+use music_video_bot::config::{LimitsConfig, NemoConfig, StoreBackend, StoreConfig};
 use music_video_bot::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use music_video_bot::engine::{Actor, Engine, Media, Request};
 use music_video_bot::nemo::sse::decode_event;
+use music_video_bot::secret::Secret;
 use music_video_bot::store::Store;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -110,8 +114,13 @@ fn engine_for(fake: &FakeNemo, dir: &std::path::Path) -> Engine {
     engine_with(nemo_config(fake), dir)
 }
 
-/// The bench's engine: generous timeouts, no quotas.
-fn engine_with(mut cfg: NemoConfig, dir: &std::path::Path) -> Engine {
+/// The bench's engine over a sled store in `dir`.
+fn engine_with(cfg: NemoConfig, dir: &std::path::Path) -> Engine {
+    engine_on(cfg, Store::open_sled(&dir.join("db")).expect("store"))
+}
+
+/// The bench's engine over `store`: generous timeouts, no quotas.
+fn engine_on(mut cfg: NemoConfig, store: Store) -> Engine {
     cfg.poll_interval_ms = 100;
     cfg.sse_timeout_ms = 300_000;
     cfg.idle_timeout_ms = 300_000;
@@ -124,7 +133,6 @@ fn engine_with(mut cfg: NemoConfig, dir: &std::path::Path) -> Engine {
         exports_per_guild: u32::MAX,
         files_per_message: 5,
     };
-    let store = Store::open_sled(&dir.join("db")).expect("store");
     Engine::with_limits(&cfg, limits, store).expect("engine")
 }
 
@@ -137,8 +145,9 @@ struct LoadFigures {
     p99_ms: f64,
 }
 
-/// `n` conversations at once, each: upload, a streamed turn, an export.
-async fn conversations(n: usize) -> LoadFigures {
+/// `n` conversations at once, each: upload, a streamed turn, an export; over a sled store, or
+/// over the PostgreSQL database at `pg` (opened, and migrated, before the clock starts).
+async fn conversations(n: usize, pg: Option<&Secret>) -> LoadFigures {
     let fake = FakeNemo::start().await;
     fake.set_credits(i64::MAX / 4, 0);
     let draft = serde_json::json!({"t": [{"tt": 0, "sg": [{"st": 0, "d": 10000, "m": {"title": "bench"}}]}], "d": 10000});
@@ -150,7 +159,18 @@ async fn conversations(n: usize) -> LoadFigures {
         ]);
     }
     let dir = tempfile::tempdir().expect("tempdir");
-    let engine = engine_for(&fake, dir.path());
+    let store = match pg {
+        None => Store::open_sled(&dir.path().join("db")),
+        Some(url) => {
+            let config = StoreConfig {
+                backend: StoreBackend::Postgres,
+                url: Some(url.clone()),
+                ..StoreConfig::default()
+            };
+            Store::open(&config).await
+        }
+    };
+    let engine = engine_on(nemo_config(&fake), store.expect("store"));
     let song = mp3(dir.path(), "song.mp3");
     let meter = Arc::new(Meter::default());
     let start = Instant::now();
@@ -449,7 +469,9 @@ fn main() {
     drop(fake);
     let stream_cpu_ms = stream_cpu.as_secs_f64() * 1e3;
     eprintln!("bench: {n} conversations…");
-    let load = runtime.block_on(conversations(n));
+    let load = runtime.block_on(conversations(n, None));
+    let pg_rounds = if quick { 3 } else { 5 };
+    let pg = runtime.block_on(pg::pg_vs_sled(pg::CONVERSATIONS, pg_rounds));
     drop(runtime);
     let members = if quick { 20_000 } else { 100_000 };
     eprintln!("bench: {members} members, one short turn each…");
@@ -457,7 +479,7 @@ fn main() {
     let idle_bytes = idle::idle_scope_bytes(members, 500, |base, token| {
         let cfg = NemoConfig {
             api_base: base,
-            token: Some(music_video_bot::secret::Secret::new(token)),
+            token: Some(Secret::new(token)),
             ..NemoConfig::default()
         };
         engine_with(cfg, dir.path())
@@ -512,16 +534,23 @@ fn main() {
         "| RSS kept per member after one short turn ({members}) | {idle_bytes:.0} bytes | ≤ {:.0} |",
         idle::MAX_IDLE_SCOPE_BYTES
     );
+    if let Some(pg) = &pg {
+        pg.print();
+    }
     println!("upload_ratio_vs_curl: {ratio:.3}");
     println!("upload_wall_ratio_vs_curl: {wall_ratio:.3}");
     println!("stream_60k_cpu_ms: {stream_cpu_ms:.1}");
     println!("stream_60k_chars_shown: {stream_shown}");
     println!("upload_rss_growth_mb: {:.1}", upload.rss_growth_mb);
     println!("conversations_completed: {}/{}", load.done, load.asked);
+    if let Some(pg) = &pg {
+        pg.print_lines();
+    }
     println!("edit_latency_p99_ms: {:.2}", load.p99_ms);
     println!("sse_events_per_s: {sse:.0}");
     println!("idle_scope_bytes: {idle_bytes:.0}");
     let mut misses = missed_targets(ratio, upload.rss_growth_mb, &load);
+    misses.extend(pg.iter().flat_map(pg::PgFigures::misses));
     if stream_cpu_ms.is_nan() || stream_cpu_ms > MAX_STREAM_CPU_MS {
         misses.push(format!(
             "streaming 60,000 characters took {stream_cpu_ms:.0} ms of CPU (target ≤ {MAX_STREAM_CPU_MS:.0})"
