@@ -54,7 +54,12 @@ async fn wait_connected(discord: &FakeDiscord, shards: &[[u32; 2]]) {
 /// Stops a process with SIGTERM; it exits 0.
 async fn stop(mut bot: BotProcess) {
     bot.signal(libc::SIGTERM);
-    assert_eq!(bot.exit(Duration::from_secs(30)).await, 0, "{}", bot.stderr());
+    assert_eq!(
+        bot.exit(Duration::from_secs(30)).await,
+        0,
+        "{}",
+        bot.stderr()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,7 +106,9 @@ async fn two_processes_split_the_shards_and_answer_what_their_shards_receive() {
     nemo.push_turn(vec![Step::Text("A DM on shard zero.".into())]);
     discord.message_in(None, "make it neon", json!([]), DM_CHANNEL, USER);
     let answer = |m: &common::fake_discord::Msg| m.content.contains("A DM on shard zero.");
-    discord.wait_for(DM_CHANNEL, "with A's answer", answer).await;
+    discord
+        .wait_for(DM_CHANNEL, "with A's answer", answer)
+        .await;
     let last = discord.deliveries().last().cloned().unwrap();
     assert_eq!((last.guild, last.shard), (None, Some(0)), "{last:?}");
     a.wait_stderr("A's turn", |e| e.contains("created a Nemo session"))
@@ -118,11 +125,17 @@ async fn two_processes_split_the_shards_and_answer_what_their_shards_receive() {
         (DM_CHANNEL, "A DM on shard zero."),
     ] {
         let answers = discord.messages(channel);
-        let answers: Vec<_> = answers.iter().filter(|m| m.content.contains(text)).collect();
+        let answers: Vec<_> = answers
+            .iter()
+            .filter(|m| m.content.contains(text))
+            .collect();
         assert_eq!(answers.len(), 1, "{answers:?}");
     }
     assert_eq!(nemo.requests_to("/run_sse").len(), 2);
-    let lost = discord.deliveries().into_iter().filter(|d| d.connection.is_none());
+    let lost = discord
+        .deliveries()
+        .into_iter()
+        .filter(|d| d.connection.is_none());
     assert_eq!(lost.count(), 0, "every event reached a shard");
     stop(a).await;
     stop(b).await;

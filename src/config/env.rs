@@ -5,9 +5,9 @@ use super::{Config, ConfigError, StoreBackend};
 use crate::secret::Secret;
 
 impl Config {
-    /// Applies `NEMO_TOKEN`, `NEMO_API_BASE`, `DISCORD_TOKEN`, `DATABASE_URL`, `STORE_BACKEND`,
-    /// `DISCORD_SHARD_RANGE` and `DISCORD_SHARD_COUNT` (empty values are ignored); a value that
-    /// cannot be read is an error naming its variable.
+    /// Applies `NEMO_TOKEN`, `NEMO_API_BASE`, `DISCORD_TOKEN`, `DISCORD_API_BASE`,
+    /// `DATABASE_URL`, `STORE_BACKEND`, `DISCORD_SHARD_RANGE` and `DISCORD_SHARD_COUNT` (empty
+    /// values are ignored); a value that cannot be read is an error naming its variable.
     pub fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         let get = |name: &str| {
             env(name)
@@ -22,6 +22,9 @@ impl Config {
         }
         if let Some(token) = get("DISCORD_TOKEN") {
             self.discord.token = Some(Secret::new(token));
+        }
+        if let Some(base) = get("DISCORD_API_BASE") {
+            self.discord.api_base = base;
         }
         if let Some(url) = get("DATABASE_URL") {
             self.store.url = Some(Secret::new(url));
@@ -66,6 +69,7 @@ mod tests {
             "DATABASE_URL" => Some("postgres://bot:pw@db/mvb".into()),
             "DISCORD_SHARD_RANGE" => Some("1-1".into()),
             "DISCORD_SHARD_COUNT" => Some(" 2 ".into()),
+            "DISCORD_API_BASE" => Some("http://discord-proxy:80".into()),
             _ => None,
         })
         .unwrap();
@@ -76,6 +80,7 @@ mod tests {
             count: 2,
         };
         assert_eq!(c.discord.sharding().unwrap(), want);
+        assert_eq!(c.discord.api_base, "http://discord-proxy:80");
         c.validate().unwrap();
     }
 

@@ -95,13 +95,16 @@ fn parse_range(text: &str) -> Option<(u32, u32)> {
 mod tests {
     use super::*;
 
-    fn range(first: u32, last: u32, count: u32) -> Result<Sharding, &'static str> {
+    /// What a row expects: the shards, or the key the error names.
+    type Want = Result<Sharding, &'static str>;
+
+    fn range(first: u32, last: u32, count: u32) -> Want {
         Ok(Sharding::Range { first, last, count })
     }
 
     #[test]
     fn ranges_and_counts_decide_the_shards() {
-        let rows: [(Option<&str>, Option<u32>, Result<Sharding, &str>); 14] = [
+        let rows: [(Option<&str>, Option<u32>, Want); 14] = [
             (None, None, Ok(Sharding::Auto)),
             (Some("0-3"), Some(8), range(0, 3, 8)),
             (Some(" 4 - 7 "), Some(8), range(4, 7, 8)),

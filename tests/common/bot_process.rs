@@ -147,7 +147,10 @@ impl BotProcess {
     pub async fn readyz(&self) -> (u16, String) {
         let url = format!("http://{}/readyz", self.admin_addr().await);
         let resp = reqwest::get(url).await.expect("/readyz answers");
-        (resp.status().as_u16(), resp.text().await.unwrap_or_default())
+        (
+            resp.status().as_u16(),
+            resp.text().await.unwrap_or_default(),
+        )
     }
 
     /// Waits (up to 30 s) until `/readyz` answers 200.

@@ -45,11 +45,7 @@ pub fn bot_command_with_store(
 }
 
 /// The binary, pointed at `fake`, with `toml` as its whole config file (written in `dir`).
-pub fn bot_command_with_config(
-    dir: &Path,
-    fake: &FakeNemo,
-    toml: &str,
-) -> tokio::process::Command {
+pub fn bot_command_with_config(dir: &Path, fake: &FakeNemo, toml: &str) -> tokio::process::Command {
     let config = dir.join("test.toml");
     std::fs::write(&config, toml).expect("write the config");
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_music-video-bot"));
@@ -59,6 +55,15 @@ pub fn bot_command_with_config(
         .env_remove("NEMO_TOKEN")
         .env_remove("DISCORD_TOKEN")
         .env_remove("DATABASE_URL");
+    // The deployment's own variables would override the test's config.
+    for name in [
+        "DISCORD_API_BASE",
+        "STORE_BACKEND",
+        "DISCORD_SHARD_RANGE",
+        "DISCORD_SHARD_COUNT",
+    ] {
+        cmd.env_remove(name);
+    }
     cmd.stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
