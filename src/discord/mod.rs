@@ -33,8 +33,9 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 /// A command's context.
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
-/// Connects to Discord and serves until the engine stops (or the connection ends for good).
-/// `health` learns the shards' state and when the slash commands are registered.
+/// Connects this process's shards to Discord and serves until the engine stops (or the
+/// connections end for good). `health` learns the shards' state and, on the process that runs
+/// shard 0, when the slash commands are registered.
 pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<(), Error> {
     let token = config
         .discord
