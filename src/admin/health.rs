@@ -15,15 +15,19 @@ pub struct Health {
     shards: Mutex<BTreeMap<u32, bool>>,
     /// How many shards this process should run (0: none).
     expected_shards: AtomicU32,
-    /// 0: no commands to register; then pending, then done.
+    /// 0: no commands to register here (no gateway, or another process runs shard 0); then
+    /// pending, then done.
     commands: AtomicU8,
 }
 
 impl Health {
-    /// A process that runs `shards` gateway shards and must register slash commands.
-    pub fn expect_discord(&self, shards: u32) {
+    /// A process that runs `shards` gateway shards and, when `registers` (it runs shard 0),
+    /// must register the slash commands; otherwise another process does, and readiness here
+    /// does not wait for it.
+    pub fn expect_discord(&self, shards: u32, registers: bool) {
         self.expected_shards.store(shards, Ordering::SeqCst);
-        self.commands.store(COMMANDS_PENDING, Ordering::SeqCst);
+        let commands = if registers { COMMANDS_PENDING } else { 0 };
+        self.commands.store(commands, Ordering::SeqCst);
     }
 
     /// Records each shard's connection state, replacing what was known.
@@ -69,7 +73,7 @@ mod tests {
     fn readiness_follows_shards_and_commands() {
         let h = Health::default();
         assert!(h.problems().is_empty(), "the console needs no gateway");
-        h.expect_discord(1);
+        h.expect_discord(1, true);
         assert_eq!(
             h.problems(),
             [
@@ -82,5 +86,16 @@ mod tests {
         assert!(h.problems().is_empty());
         h.set_shards([(0, false)]);
         assert_eq!(h.problems(), ["gateway shard(s) 0 not connected"]);
+    }
+
+    #[test]
+    fn a_process_without_shard_zero_waits_for_no_commands() {
+        let h = Health::default();
+        h.expect_discord(2, false);
+        assert_eq!(h.problems(), ["gateway not connected (0 of 2 shards)"]);
+        h.set_shards([(2, true)]);
+        assert_eq!(h.problems(), ["gateway not connected (1 of 2 shards)"]);
+        h.set_shards([(2, true), (3, true)]);
+        assert!(h.problems().is_empty());
     }
 }

@@ -1,8 +1,11 @@
 //! Configuration: defaults, then a TOML file, then the environment.
 
+mod env;
 mod ops;
+mod shards;
 
 pub use ops::{AdminConfig, LogConfig, LogFormat, RuntimeConfig};
+pub use shards::{sharding, ShardMode, Sharding};
 
 use crate::secret::Secret;
 use serde::Deserialize;
@@ -180,6 +183,19 @@ pub struct DiscordConfig {
     pub forward_urls: bool,
     /// How long a slash command's interaction token is used (Discord's last 15 minutes).
     pub interaction_ttl_ms: u64,
+    /// How the shard count is chosen when `shard_range`/`shard_count` are not given.
+    pub shards: ShardMode,
+    /// The shards this process runs (`"0-3"`), of `shard_count`; env `DISCORD_SHARD_RANGE` wins.
+    pub shard_range: Option<String>,
+    /// How many shards the bot has across all its processes; env `DISCORD_SHARD_COUNT` wins.
+    pub shard_count: Option<u32>,
+}
+
+impl DiscordConfig {
+    /// The shards this process runs.
+    pub fn sharding(&self) -> Result<Sharding, ConfigError> {
+        sharding(self.shard_range.as_deref(), self.shard_count)
+    }
 }
 
 impl Default for DiscordConfig {
@@ -193,6 +209,9 @@ impl Default for DiscordConfig {
             attach_video: false,
             forward_urls: false,
             interaction_ttl_ms: 14 * 60 * 1000,
+            shards: ShardMode::Auto,
+            shard_range: None,
+            shard_count: None,
         }
     }
 }
@@ -224,6 +243,14 @@ pub enum ConfigError {
         /// What is wrong with it.
         message: String,
     },
+    /// An environment variable's value cannot be used.
+    #[error("environment variable {name}: {message}")]
+    Env {
+        /// The variable, e.g. `DISCORD_SHARD_COUNT`.
+        name: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl Config {
@@ -244,7 +271,7 @@ impl Config {
             }
             None => Config::default(),
         };
-        config.apply_env(|name| std::env::var(name).ok());
+        config.apply_env(|name| std::env::var(name).ok())?;
         config.validate()?;
         Ok(config)
     }
@@ -252,24 +279,6 @@ impl Config {
     /// Parses TOML text over the defaults; the error text names the key.
     pub fn from_toml(text: &str) -> Result<Config, String> {
         toml::from_str(text).map_err(|e| e.to_string().trim().to_string())
-    }
-
-    /// Applies `NEMO_TOKEN`, `NEMO_API_BASE`, `DISCORD_TOKEN` and `DATABASE_URL` (empty values
-    /// are ignored).
-    pub fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) {
-        let get = |name: &str| env(name).filter(|v| !v.trim().is_empty());
-        if let Some(token) = get("NEMO_TOKEN") {
-            self.nemo.token = Some(Secret::new(token.trim()));
-        }
-        if let Some(base) = get("NEMO_API_BASE") {
-            self.nemo.api_base = base.trim().to_string();
-        }
-        if let Some(token) = get("DISCORD_TOKEN") {
-            self.discord.token = Some(Secret::new(token.trim()));
-        }
-        if let Some(url) = get("DATABASE_URL") {
-            self.store.url = Some(Secret::new(url.trim()));
-        }
     }
 
     /// Checks values the types cannot.
@@ -328,6 +337,7 @@ impl Config {
         if self.store.path.as_os_str().is_empty() {
             return Err(invalid("store.path", "must not be empty"));
         }
+        self.discord.sharding()?;
         self.validate_store_url()
     }
 
@@ -386,7 +396,8 @@ mod tests {
             "NEMO_API_BASE" => Some("http://localhost:1".into()),
             "NEMO_TOKEN" => Some("nmv_usr_env".into()),
             _ => None,
-        });
+        })
+        .unwrap();
         assert_eq!(c.nemo.api_base, "http://localhost:1");
         assert_eq!(c.nemo.token.unwrap().expose(), "nmv_usr_env");
     }
@@ -447,13 +458,26 @@ mod tests {
     }
 
     #[test]
+    fn shard_keys_are_checked_at_start_up() {
+        let c = Config::from_toml("[discord]\nshard_range = \"0-3\"\nshard_count = 2\n").unwrap();
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.starts_with("config key `discord.shard_range`"), "{err}");
+        let c = Config::from_toml("[discord]\nshard_range = \"0-1\"\n").unwrap();
+        let err = c.validate().unwrap_err().to_string();
+        assert!(err.contains("discord.shard_count"), "{err}");
+        let err = Config::from_toml("[discord]\nshards = \"many\"").unwrap_err();
+        assert!(err.contains("shards"), "{err}");
+    }
+
+    #[test]
     fn secrets_never_show_in_debug() {
         let mut c = Config::default();
         c.apply_env(|k| match k {
             "DISCORD_TOKEN" => Some("discord-secret".into()),
             "DATABASE_URL" => Some("postgres://bot:db-secret@db/mvb".into()),
             _ => None,
-        });
+        })
+        .unwrap();
         let shown = format!("{c:?}");
         assert!(!shown.contains("discord-secret") && !shown.contains("db-secret"));
     }
@@ -466,7 +490,8 @@ mod tests {
         c.store.url = Some(Secret::new("mysql://bot:pw@db/x"));
         let err = c.validate().unwrap_err().to_string();
         assert!(err.contains("store.url") && !err.contains("pw"), "{err}");
-        c.apply_env(|k| (k == "DATABASE_URL").then(|| "postgres://bot:pw@db/mvb".into()));
+        c.apply_env(|k| (k == "DATABASE_URL").then(|| "postgres://bot:pw@db/mvb".into()))
+            .unwrap();
         c.validate().unwrap();
         assert_eq!(c.store.backend, StoreBackend::Postgres);
         assert!(Config::from_toml("[store]\nbackend = \"mysql\"")

@@ -33,14 +33,16 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 /// A command's context.
 pub type Context<'a> = poise::Context<'a, Data, Error>;
 
-/// Connects to Discord and serves until the engine stops (or the connection ends for good).
-/// `health` learns the shards' state and when the slash commands are registered.
+/// Connects this process's shards to Discord and serves until the engine stops (or the
+/// connections end for good). `health` learns the shards' state and, on the process that runs
+/// shard 0, when the slash commands are registered.
 pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<(), Error> {
     let token = config
         .discord
         .token
         .clone()
         .ok_or("DISCORD_TOKEN (or discord.token) is not set")?;
+    let sharding = config.discord.sharding()?;
     let stopped = engine.stopped();
     let watch_stopped = engine.stopped();
     let mut intents = serenity::GatewayIntents::non_privileged();
@@ -75,7 +77,15 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         },
         ..Default::default()
     };
-    health.expect_discord(1);
+    let http = http.build();
+    let (shard_ids, total) = startup::shards_to_run(sharding, &http).await?;
+    let registers = sharding.runs_shard_zero();
+    health.expect_discord(shard_ids.end() - shard_ids.start() + 1, registers);
+    tracing::info!(
+        "running gateway shard(s) {}-{} of {total}",
+        shard_ids.start(),
+        shard_ids.end()
+    );
     let tasks = tokio_util::task::TaskTracker::new();
     let spawned = tasks.clone();
     let registering = health.clone();
@@ -84,14 +94,20 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         .setup(move |ctx, ready, framework| {
             Box::pin(async move {
                 tracing::info!(user = %ready.user.name, "connected to Discord");
-                // Off the critical path: a refusal must not leave the bot deaf.
-                let commands =
-                    poise::builtins::create_application_commands(&framework.options().commands);
-                tokio::spawn(startup::register_commands(
-                    ctx.http.clone(),
-                    commands,
-                    registering,
-                ));
+                // Commands are global: one process registers them, the one with shard 0
+                // (setup runs on the first Ready of whichever shard comes first).
+                if registers {
+                    // Off the critical path: a refusal must not leave the bot deaf.
+                    let commands =
+                        poise::builtins::create_application_commands(&framework.options().commands);
+                    tokio::spawn(startup::register_commands(
+                        ctx.http.clone(),
+                        commands,
+                        registering,
+                    ));
+                } else {
+                    tracing::info!("shard 0 runs elsewhere; that process registers the commands");
+                }
                 let deliver = Arc::new(ToChannels {
                     http: ctx.http.clone(),
                     edit_interval: Duration::from_millis(config.discord.edit_interval_ms),
@@ -109,7 +125,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
             })
         })
         .build();
-    let mut client = serenity::ClientBuilder::new_with_http(http.build(), intents)
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
         .await?;
     tokio::spawn(startup::watch_shards(
@@ -124,7 +140,10 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         stopped.await;
         shards.shutdown_all().await;
     });
-    client.start().await?;
+    // serenity 0.12 takes the range's end as the last shard to start (included).
+    client
+        .start_shard_range(*shard_ids.start()..*shard_ids.end(), total)
+        .await?;
     // Requests spawned from events ended with the engine's stop; what is left (a download of
     // a message that came during the stop) gets a moment to clean up.
     tasks.close();

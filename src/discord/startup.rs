@@ -1,13 +1,37 @@
-//! What runs beside the gateway: slash-command registration off the critical path (retried
-//! with backoff until Discord takes it) and the shard watch behind `/readyz` and the latency
-//! gauge.
+//! What runs beside the gateway: which shards to start, slash-command registration off the
+//! critical path (retried with backoff until Discord takes it) and the shard watch behind
+//! `/readyz` and the latency gauge.
 
 use crate::admin::Health;
+use crate::config::Sharding;
 use crate::telemetry::metrics;
 use backon::{ExponentialBuilder, Retryable};
 use poise::serenity_prelude as serenity;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// The shards this process starts (ids, both ends included) and the bot's shard count: the
+/// configured range, or every shard of the count Discord recommends.
+pub(super) async fn shards_to_run(
+    sharding: Sharding,
+    http: &serenity::Http,
+) -> Result<(RangeInclusive<u32>, u32), String> {
+    match sharding {
+        Sharding::Range { first, last, count } => Ok((first..=last, count)),
+        Sharding::Auto => {
+            // What serenity's `start_autosharded` asks, asked here so `/readyz` knows the count.
+            let gateway = http.get_bot_gateway().await.map_err(|e| {
+                format!(
+                    "asking Discord for the recommended shard count: {}",
+                    describe(&e)
+                )
+            })?;
+            let total = gateway.shards.max(1);
+            Ok((0..=total - 1, total))
+        }
+    }
+}
 
 /// Registers the slash commands globally, retrying with backoff (1 s doubling to 10 min) until
 /// Discord takes them; the bot serves everything else meanwhile.

@@ -37,11 +37,16 @@ pub fn bot_command_with_store(
     extra_toml: &str,
     store_toml: &str,
 ) -> tokio::process::Command {
-    let config = dir.join("test.toml");
     let toml = format!(
         "[nemo]\npoll_interval_ms = 30\nstill_working_ms = 150\nretry_after_ms = 50\n{extra_toml}\n[store]\npath = \"{}\"\n{store_toml}\n",
         dir.join("db").display()
     );
+    bot_command_with_config(dir, fake, &toml)
+}
+
+/// The binary, pointed at `fake`, with `toml` as its whole config file (written in `dir`).
+pub fn bot_command_with_config(dir: &Path, fake: &FakeNemo, toml: &str) -> tokio::process::Command {
+    let config = dir.join("test.toml");
     std::fs::write(&config, toml).expect("write the config");
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_music-video-bot"));
     cmd.arg("--config").arg(&config).current_dir(dir);
@@ -50,6 +55,15 @@ pub fn bot_command_with_store(
         .env_remove("NEMO_TOKEN")
         .env_remove("DISCORD_TOKEN")
         .env_remove("DATABASE_URL");
+    // The deployment's own variables would override the test's config.
+    for name in [
+        "DISCORD_API_BASE",
+        "STORE_BACKEND",
+        "DISCORD_SHARD_RANGE",
+        "DISCORD_SHARD_COUNT",
+    ] {
+        cmd.env_remove(name);
+    }
     cmd.stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());

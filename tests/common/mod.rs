@@ -1,6 +1,7 @@
 //! Shared test support: the fake Nemo server, a recording front, and engine wiring.
 #![allow(dead_code)]
 
+pub mod bot_process;
 pub mod discord_bot;
 pub mod fake_discord;
 pub mod fake_nemo;

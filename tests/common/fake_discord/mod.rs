@@ -5,11 +5,12 @@
 mod gateway;
 mod rest;
 
+pub use gateway::shard_for;
+
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::mpsc;
 
 /// The bot's application and user id.
 pub const APP_ID: u64 = 900_000_000_000_000_001;
@@ -44,14 +45,34 @@ pub struct Msg {
     pub edits: usize,
 }
 
+/// One dispatched event and the gateway connection it went to.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// `MESSAGE_CREATE`, `INTERACTION_CREATE`…
+    pub event: String,
+    /// Its guild; `None` for a DM.
+    pub guild: Option<u64>,
+    /// The connection (numbered from 1 as they opened); `None` when no connection runs the
+    /// event's shard, so nobody got it.
+    pub connection: Option<usize>,
+    /// The shard id that connection identified as.
+    pub shard: Option<u32>,
+}
+
 #[derive(Default)]
 struct State {
     base_url: String,
     calls: Vec<Call>,
     messages: BTreeMap<u64, Msg>,
     next_id: u64,
-    seq: u64,
-    gateway: Option<mpsc::UnboundedSender<String>>,
+    /// Open gateway connections, and how many were ever opened.
+    conns: Vec<gateway::Conn>,
+    connections_opened: usize,
+    /// Every dispatch, with where it went.
+    deliveries: Vec<Delivery>,
+    /// `GET /gateway/bot`'s recommended shard count (`None`: 1).
+    recommended_shards: Option<u32>,
+    /// Some connection identified.
     ready: bool,
     files: BTreeMap<String, Vec<u8>>,
     /// When each interaction token was issued, and how long tokens live here.
@@ -190,11 +211,28 @@ impl FakeDiscord {
         (s.registered, tried)
     }
 
-    /// Hangs up the gateway connection and refuses new ones (as an outage would).
+    /// Hangs up every gateway connection and refuses new ones (as an outage would).
     pub fn stop_gateway(&self) {
         let mut s = self.state.lock().unwrap();
         s.gateway_down = true;
-        s.gateway = None;
+        s.conns.clear();
+    }
+
+    /// `GET /gateway/bot` recommends `shards` shards from now on.
+    pub fn recommend_shards(&self, shards: u32) {
+        self.state.lock().unwrap().recommended_shards = Some(shards);
+    }
+
+    /// The shard ids of the open connections that have identified (or resumed), in the order
+    /// the connections opened.
+    pub fn connected_shards(&self) -> Vec<[u32; 2]> {
+        let s = self.state.lock().unwrap();
+        s.conns.iter().filter_map(gateway::Conn::shard).collect()
+    }
+
+    /// Every dispatched event so far and the connection it went to.
+    pub fn deliveries(&self) -> Vec<Delivery> {
+        self.state.lock().unwrap().deliveries.clone()
     }
 
     /// Serves `bytes` at `<base>/cdn/<name>` and returns the URL.
@@ -207,14 +245,10 @@ impl FakeDiscord {
         format!("{}/cdn/{name}", self.base_url)
     }
 
-    /// Dispatches an event to the bot.
+    /// Dispatches an event to the bot, on the connection of the shard its guild (or, without
+    /// one, shard 0) belongs to.
     pub fn dispatch(&self, event: &str, data: Value) {
-        let mut s = self.state.lock().unwrap();
-        s.seq += 1;
-        let frame = json!({"op": 0, "t": event, "s": s.seq, "d": data}).to_string();
-        if let Some(tx) = &s.gateway {
-            let _ = tx.send(frame);
-        }
+        gateway::dispatch(&mut self.state.lock().unwrap(), event, data);
     }
 
     /// A user runs a slash command in a channel; returns the interaction token.
@@ -253,6 +287,19 @@ impl FakeDiscord {
 
     /// A user posts a message (a DM when `guild` is false); `<@APP_ID>` in it mentions the bot.
     pub fn message(&self, content: &str, attachments: Value, channel: u64, user: u64, guild: bool) {
+        let guild = guild.then_some(GUILD_ID);
+        self.message_in(guild, content, attachments, channel, user);
+    }
+
+    /// [`FakeDiscord::message`] in `guild` (a DM when `None`).
+    pub fn message_in(
+        &self,
+        guild: Option<u64>,
+        content: &str,
+        attachments: Value,
+        channel: u64,
+        user: u64,
+    ) {
         let id = self.state.lock().unwrap().id();
         let mut data = message_json(
             id,
@@ -262,8 +309,8 @@ impl FakeDiscord {
             attachments,
             json!([]),
         );
-        if guild {
-            data["guild_id"] = json!(GUILD_ID.to_string());
+        if let Some(guild) = guild {
+            data["guild_id"] = json!(guild.to_string());
         }
         // As Discord does, a `<@id>` in the text lists that user among the mentions.
         if content.contains(&format!("<@{APP_ID}>")) {
@@ -332,6 +379,14 @@ impl FakeDiscord {
                 .collect::<Vec<_>>()
         );
     }
+}
+
+/// The first guild id from [`GUILD_ID`] on whose events shard `shard` of `count` receives.
+pub fn guild_on_shard(shard: u32, count: u32) -> u64 {
+    (0..u64::from(count))
+        .map(|step| GUILD_ID + (step << 22))
+        .find(|g| shard_for(Some(*g), count) == shard)
+        .expect("one of `count` consecutive shard slots is `shard`")
 }
 
 /// A message object as Discord sends it.

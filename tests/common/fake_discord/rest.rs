@@ -71,8 +71,10 @@ async fn handle(state: Shared, req: Request) -> Response {
     }
     match (method.as_str(), segs.as_slice()) {
         ("GET", ["gateway"]) => ok(json!({"url": ws_url(&s)})),
-        ("GET", ["gateway", "bot"]) => ok(json!({"url": ws_url(&s), "shards": 1,
-            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})),
+        ("GET", ["gateway", "bot"]) => ok(
+            json!({"url": ws_url(&s), "shards": s.recommended_shards.unwrap_or(1),
+            "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}}),
+        ),
         ("GET", ["users", "@me"]) => ok(user_json(APP_ID, true)),
         ("PUT", ["applications", _, "commands"]) => register(&mut s, &body),
         ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
