@@ -51,8 +51,10 @@ pub fn parse_line(line: &str) -> Line {
         .split_once(char::is_whitespace)
         .unwrap_or((command, ""));
     let command = name.to_ascii_lowercase();
-    if command == "upload" {
-        return upload(rest);
+    match command.as_str() {
+        "upload" => return upload(rest),
+        "musicvideo" => return music_video(rest),
+        _ => {}
     }
     let words = match split_words(rest) {
         Ok(w) => w,
@@ -66,7 +68,6 @@ pub fn parse_line(line: &str) -> Line {
         }
     };
     match command.as_str() {
-        "musicvideo" => music_video(words),
         "credits" => simple(Request::Credits),
         "status" => simple(Request::Status),
         "export" => simple(Request::Export),
@@ -90,8 +91,21 @@ fn upload(args: &str) -> Line {
     }
 }
 
-fn music_video(words: Vec<String>) -> Line {
-    let (mut prompt, mut files) = (Vec::new(), Vec::new());
+/// `/musicvideo`: the prompt as typed (an apostrophe or a `#` is words, not shell syntax),
+/// then `--file PATH` pairs split as a shell would (quoted, escaped paths).
+fn music_video(rest: &str) -> Line {
+    // Where the first `--file` word starts (a word of `rest`, so the offset is within it).
+    let at = rest
+        .split_whitespace()
+        .find(|w| *w == "--file")
+        .map(|w| w.as_ptr() as usize - rest.as_ptr() as usize);
+    let (typed, files_part) = rest.split_at(at.unwrap_or(rest.len()));
+    let words = match split_words(files_part) {
+        Ok(w) => w,
+        Err(e) => return Line::Invalid(e),
+    };
+    let mut prompt = vec![typed.trim().to_string()];
+    let mut files = Vec::new();
     let mut it = words.into_iter();
     while let Some(w) = it.next() {
         if w == "--file" {
@@ -103,6 +117,7 @@ fn music_video(words: Vec<String>) -> Line {
             prompt.push(w);
         }
     }
+    prompt.retain(|w| !w.is_empty());
     let prompt = (!prompt.is_empty()).then(|| prompt.join(" "));
     Line::Request(Request::MusicVideo {
         prompt,
@@ -347,6 +362,13 @@ mod tests {
             (
                 "/musicvideo --file",
                 Line::Invalid("--file needs a path".into()),
+            ),
+            (
+                "/musicvideo 80's synthwave, #neon --file 'my song.mp3' slow",
+                req(Request::MusicVideo {
+                    prompt: Some("80's synthwave, #neon slow".into()),
+                    media: vec![file("my song.mp3")],
+                }),
             ),
             (
                 "/upload a.mp3 https://x.test/b.wav",
