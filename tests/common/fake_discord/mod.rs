@@ -321,16 +321,32 @@ impl FakeDiscord {
 
     /// A user clicks a button on a message.
     pub fn click(&self, custom_id: &str, message: &Msg, user: u64) {
+        self.click_in(Some(GUILD_ID), custom_id, message, user);
+    }
+
+    /// [`FakeDiscord::click`] in `guild` (a DM when `None`).
+    pub fn click_in(&self, guild: Option<u64>, custom_id: &str, message: &Msg, user: u64) {
         let id = self.state.lock().unwrap().id();
-        let data = json!({
+        let mut data = json!({
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 3, "token": format!("itoken{id}"),
-            "version": 1, "guild_id": GUILD_ID.to_string(), "channel_id": message.channel.to_string(),
-            "channel": {"id": message.channel.to_string(), "type": 0}, "member": member(user),
-            "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US", "entitlements": [],
+            "version": 1, "channel_id": message.channel.to_string(),
+            "app_permissions": "2147483647", "locale": "en-US", "entitlements": [],
             "authorizing_integration_owners": {}, "context": 0, "attachment_size_limit": 10485760,
             "data": {"custom_id": custom_id, "component_type": 2},
             "message": message_json(message.id, message.channel, user_json(APP_ID, true), &message.content, json!([]), message.components.clone()),
         });
+        match guild {
+            Some(guild) => {
+                data["guild_id"] = json!(guild.to_string());
+                data["guild_locale"] = json!("en-US");
+                data["member"] = member(user);
+                data["channel"] = json!({"id": message.channel.to_string(), "type": 0});
+            }
+            None => {
+                data["user"] = user_json(user, false);
+                data["channel"] = json!({"id": message.channel.to_string(), "type": 1});
+            }
+        }
         self.dispatch("INTERACTION_CREATE", data);
     }
 

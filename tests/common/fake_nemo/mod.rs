@@ -178,6 +178,8 @@ struct State {
     renders: HashMap<String, Render>,
     render_shape: RenderShape,
     render_polls: u32,
+    /// Renders stay `processing` (their polls not counted) while set.
+    renders_held: bool,
     next_render_fail: Option<String>,
     counter: u64,
     chaos: Option<Chaos>,
@@ -255,6 +257,7 @@ impl FakeNemo {
             renders: HashMap::new(),
             render_shape: RenderShape::Envelope,
             render_polls: 2,
+            renders_held: false,
             next_render_fail: None,
             counter: 0,
             chaos: None,
@@ -334,6 +337,12 @@ impl FakeNemo {
     /// Status polls before a render completes.
     pub fn set_render_polls(&self, polls: u32) {
         self.with(|s| s.render_polls = polls.max(1));
+    }
+
+    /// While `held`, renders stay `processing` at one progress, however often they are polled
+    /// (so a test decides when a render may finish).
+    pub fn hold_renders(&self, held: bool) {
+        self.with(|s| s.renders_held = held);
     }
 
     /// The next render job ends `failed` with this error.

@@ -410,14 +410,17 @@ fn start_render(s: &mut State, headers: &HeaderMap, body: &Body) -> Response {
 
 fn render_status(s: &mut State, id: &str) -> Response {
     let (shape, total, base) = (s.render_shape, s.render_polls, s.base_url.clone());
+    let held = s.renders_held;
     let Some(r) = s.renders.get_mut(id) else {
         return reply(404, json!({"success": false, "error": "not found"}));
     };
-    r.polls += 1;
+    if !held {
+        r.polls += 1;
+    }
     let (status, progress, error) = match (&r.fail, r.cancelled, r.polls >= total) {
         (_, true, _) => ("cancelled", 0, Some("cancelled".to_string())),
         (Some(e), _, true) => ("failed", 40, Some(e.clone())),
-        (None, _, true) => ("completed", 100, None),
+        (None, _, true) if !held => ("completed", 100, None),
         _ => ("processing", 5 + 90 * r.polls / total, None),
     };
     let url = (status == "completed").then(|| format!("{base}/files/{id}.mp4"));

@@ -1,0 +1,224 @@
+//! Two real bot processes over one PostgreSQL store, sharing the work without doing any of it
+//! twice: one project's turns run one after the other wherever they land (a DM on shard 0's
+//! process, a button on shard 1's), and an export whose process dies (SIGKILL) or stalls past
+//! its lease (SIGSTOP) is finished by the other and posted exactly once.
+
+mod common;
+
+use common::bot_process::{launch_process, BotProcess};
+use common::fake_discord::{guild_on_shard, Call, FakeDiscord, Msg};
+use common::fake_nemo::{Body, FakeNemo, Step};
+use music_video_bot::store::ScratchSchema;
+use serde_json::json;
+use std::time::Duration;
+
+/// The member.
+const USER: u64 = 700_000_000_000_000_001;
+/// The member's DM channel with the bot (DMs arrive on shard 0).
+const DM: u64 = 800_000_000_000_000_009;
+/// A channel of a guild on shard 1.
+const GUILD_CHANNEL: u64 = 800_000_000_000_000_001;
+/// Leases short enough for a test to wait out.
+const SETTINGS: &str = "[store]\nlease_ms = 2000\n[discord]\nsession_scope = \"user\"";
+
+/// Process A runs shard 0 (DMs), process B shard 1, over one scratch schema.
+struct Pair {
+    discord: FakeDiscord,
+    nemo: FakeNemo,
+    a: BotProcess,
+    b: BotProcess,
+    scratch: ScratchSchema,
+}
+
+impl Pair {
+    /// Both processes connected and ready; `None` (the test skipped) without a database.
+    async fn start(test: &str) -> Option<Pair> {
+        let scratch = ScratchSchema::from_env(test).await.unwrap()?;
+        let (discord, nemo) = (FakeDiscord::start().await, FakeNemo::start().await);
+        let a = launch_process(&discord, &nemo, &scratch.url, "0-0", 2, SETTINGS);
+        let b = launch_process(&discord, &nemo, &scratch.url, "1-1", 2, SETTINGS);
+        a.wait_ready().await;
+        b.wait_ready().await;
+        Some(Pair {
+            discord,
+            nemo,
+            a,
+            b,
+            scratch,
+        })
+    }
+
+    /// The member says `words` in their DM, and the agent's answer (ending in `answer`) shows.
+    async fn dm(&self, words: &str, answer: &str) {
+        self.discord.message_in(None, words, json!([]), DM, USER);
+        let shown = |m: &Msg| m.content.contains(answer);
+        self.discord.wait_for(DM, answer, shown).await;
+    }
+
+    /// An export started on A from the DM, its render held pending by NemoVideo.
+    async fn export_on_a(&self) {
+        self.dm("make a music video", "when you're happy with it")
+            .await;
+        self.nemo.hold_renders(true);
+        self.discord.message_in(None, "export", json!([]), DM, USER);
+        let started = |m: &Msg| m.content.contains("Export started");
+        self.discord
+            .wait_for(DM, "the export started", started)
+            .await;
+        assert_eq!(self.nemo.render_requests().len(), 1);
+    }
+
+    /// Waits for B to claim the export A held, lets the render finish, and waits for its link.
+    async fn b_takes_over(&self) {
+        self.b
+            .wait_stderr("B's claim", |e| e.contains("polling a claimed export"))
+            .await;
+        self.nemo.hold_renders(false);
+        let link = |m: &Msg| m.content.contains(".mp4");
+        self.discord.wait_for(DM, "the video's link", link).await;
+    }
+
+    /// The link posts that reached Discord (one message each, whatever its later edits).
+    fn link_posts(&self) -> Vec<Call> {
+        let posts = self
+            .discord
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "POST");
+        posts
+            .filter(|c| {
+                c.body["content"]
+                    .as_str()
+                    .is_some_and(|t| t.contains(".mp4"))
+            })
+            .collect()
+    }
+
+    /// Stops what still runs (SIGTERM: exit 0) and drops the schema.
+    async fn finish(self, stop_a: bool) {
+        let Pair { a, b, scratch, .. } = self;
+        if stop_a {
+            stop(a).await;
+        }
+        stop(b).await;
+        scratch.finish().await.unwrap();
+    }
+}
+
+async fn stop(mut bot: BotProcess) {
+    bot.signal(libc::SIGTERM);
+    let code = bot.exit(Duration::from_secs(30)).await;
+    assert_eq!(code, 0, "{}", bot.stderr());
+}
+
+/// The session a NemoVideo request's JSON body names.
+fn session_of(body: &Body) -> String {
+    match body {
+        Body::Json(v) => v["session_id"]
+            .as_str()
+            .or_else(|| v["sessionId"].as_str())
+            .unwrap_or_default()
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dm_on_one_process_and_a_button_on_the_other_take_turns_on_one_session() {
+    let test = "a_dm_and_a_button_take_turns";
+    let Some(pair) = Pair::start(test).await else {
+        return;
+    };
+    pair.dm("make a music video", "when you're happy with it")
+        .await;
+    // A's next turn takes a while; B gets the member's Export click in a guild meanwhile.
+    pair.nemo.push_turn(vec![
+        Step::Sleep(Duration::from_millis(1500)),
+        Step::Text("Slower cuts on the chorus, done.".into()),
+    ]);
+    pair.discord
+        .message_in(None, "slower cuts on the chorus", json!([]), DM, USER);
+    for _ in 0..200 {
+        if pair.nemo.requests_to("/run_sse").len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let button = Msg {
+        id: 1,
+        channel: GUILD_CHANNEL,
+        content: "Your draft".into(),
+        components: json!([]),
+        edits: 0,
+    };
+    let guild = guild_on_shard(1, 2);
+    let export = format!("mvb:export:user:{USER}");
+    pair.discord.click_in(Some(guild), &export, &button, USER);
+    let told = |m: &Msg| m.content.contains("number 1 in line");
+    pair.discord
+        .wait_for(GUILD_CHANNEL, "B telling its place", told)
+        .await;
+    let started = |m: &Msg| m.content.contains("Export started");
+    pair.discord
+        .wait_for(GUILD_CHANNEL, "B's export", started)
+        .await;
+    pair.b
+        .wait_stderr("B's export", |e| e.contains("render"))
+        .await;
+
+    // A's turn ended (its last words out) before B's export began.
+    let calls = pair.discord.calls();
+    let said = |c: &Call, text: &str| c.body.to_string().contains(text);
+    let a_done = calls
+        .iter()
+        .position(|c| said(c, "Slower cuts on the chorus, done."));
+    let b_began = calls.iter().position(|c| said(c, "Export started"));
+    assert!(
+        a_done.is_some() && a_done < b_began,
+        "A's answer at {a_done:?}, B's export at {b_began:?}"
+    );
+    // One project: one NemoVideo session for the DM's turns and B's render.
+    assert_eq!(pair.nemo.sessions().len(), 1);
+    let turns = pair.nemo.requests_to("/run_sse");
+    let renders = pair.nemo.render_requests();
+    assert_eq!(renders.len(), 1);
+    assert_eq!(session_of(&renders[0].body), session_of(&turns[1].body));
+    assert_eq!(session_of(&turns[0].body), session_of(&turns[1].body));
+    pair.finish(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_of_a_killed_process_is_finished_by_the_other_once() {
+    let Some(mut pair) = Pair::start("an_export_of_a_killed_process").await else {
+        return;
+    };
+    pair.export_on_a().await;
+    pair.a.signal(libc::SIGKILL);
+    assert_ne!(pair.a.exit(Duration::from_secs(10)).await, 0);
+    pair.b_takes_over().await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(pair.link_posts().len(), 1, "posted exactly once");
+    assert_eq!(pair.nemo.render_requests().len(), 1, "not rendered again");
+    pair.finish(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_paused_past_its_lease_is_fenced_off_its_export() {
+    let Some(pair) = Pair::start("a_process_paused_past_its_lease").await else {
+        return;
+    };
+    pair.export_on_a().await;
+    pair.a.signal(libc::SIGSTOP);
+    pair.b_takes_over().await;
+    pair.a.signal(libc::SIGCONT);
+    // A wakes to a render that has finished: what it does next is fenced off.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(pair.link_posts().len(), 1, "posted exactly once");
+    pair.a
+        .wait_stderr("A finding its claim gone", |e| {
+            e.contains("another process holds this export now")
+        })
+        .await;
+    assert_eq!(pair.nemo.render_requests().len(), 1, "not rendered again");
+    pair.finish(true).await;
+}
