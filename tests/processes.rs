@@ -94,18 +94,31 @@ impl Pair {
             .collect()
     }
 
-    /// Stops what still runs (SIGTERM: exit 0) and drops the schema.
+    /// Stops what still runs (SIGTERM: exit 0), checks that neither process printed the
+    /// database's password in the whole run (its log at debug level), and drops the schema.
     async fn finish(self, stop_a: bool) {
-        let Pair { a, b, scratch, .. } = self;
+        let Pair {
+            mut a,
+            mut b,
+            scratch,
+            ..
+        } = self;
         if stop_a {
-            stop(a).await;
+            stop(&mut a).await;
         }
-        stop(b).await;
+        stop(&mut b).await;
+        let password = music_video_bot::secret::url_password(scratch.url.expose()).unwrap();
+        assert!(!password.is_empty());
+        for bot in [&a, &b] {
+            let printed = format!("{}{}", bot.stdout(), bot.stderr());
+            assert!(!printed.contains(password), "the database password leaked");
+            assert!(printed.contains("DEBUG"), "the whole log was read");
+        }
         scratch.finish().await.unwrap();
     }
 }
 
-async fn stop(mut bot: BotProcess) {
+async fn stop(bot: &mut BotProcess) {
     bot.signal(libc::SIGTERM);
     let code = bot.exit(Duration::from_secs(30)).await;
     assert_eq!(code, 0, "{}", bot.stderr());
