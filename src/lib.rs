@@ -10,6 +10,7 @@ pub mod discord;
 pub mod download;
 pub mod engine;
 pub mod files;
+pub mod i18n;
 pub mod nemo;
 pub mod oneshot;
 pub mod retry;

@@ -117,7 +117,7 @@ async fn a_stop_finishes_the_turn_refuses_new_requests_and_closes_the_gateway() 
         .message("and one more", dm, CHANNEL, USER, false);
     bot.discord
         .wait_for(CHANNEL, "saying the bot restarts", |m| {
-            m.content == music_video_bot::engine::text::RESTARTING
+            m.content == music_video_bot::tr!(music_video_bot::i18n::Lang::En, "restarting")
         })
         .await;
     assert!(

@@ -8,6 +8,8 @@ mod common;
 use common::fake_nemo::{FakeNemo, Step};
 use common::harness::{bot_command, mp3};
 use music_video_bot::engine::text;
+use music_video_bot::i18n::Lang;
+use music_video_bot::tr;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -149,7 +151,7 @@ async fn sigterm_mid_turn_lets_the_turn_finish_then_exits_0() {
         out.contains("Then the beat drops."),
         "the turn finished: {out}"
     );
-    assert!(!out.contains(text::INTERRUPTED), "{out}");
+    assert!(!out.contains(&tr!(Lang::En, "interrupted")), "{out}");
     assert_eq!(fake.requests_to("/run_sse").len(), 1);
 }
 
@@ -173,7 +175,7 @@ async fn a_turn_still_running_after_the_grace_period_is_interrupted_and_told() {
         bot.stderr()
     );
     let out = bot.stdout();
-    assert!(out.contains(text::INTERRUPTED), "told: {out}");
+    assert!(out.contains(&tr!(Lang::En, "interrupted")), "told: {out}");
     assert!(!out.contains("Never said."), "{out}");
 }
 
@@ -417,7 +419,7 @@ async fn requests_arriving_during_a_stop_get_one_sentence_and_reach_no_one() {
     bot.engine
         .handle(&actor, common::harness::say("and another"), late.clone())
         .await;
-    assert_eq!(late.messages(), [text::RESTARTING]);
+    assert_eq!(late.messages(), [tr!(Lang::En, "restarting")]);
     turn.await.unwrap();
     assert!(stopping.await.unwrap(), "finished within the grace period");
     assert!(

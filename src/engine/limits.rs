@@ -6,6 +6,7 @@ use super::front::Front;
 use super::{text, Actor, Engine, EngineError};
 use crate::config::LimitsConfig;
 use crate::store::{Store, TurnQuota};
+use crate::tr;
 
 /// The configured quotas, counted in the store.
 pub(crate) struct Quotas {
@@ -86,7 +87,7 @@ impl Engine {
         makes_videos: bool,
     ) -> Result<(), String> {
         if self.is_stopping() {
-            return Err(text::RESTARTING.into());
+            return Err(tr!(actor.language(), "restarting"));
         }
         let quotas = &self.inner.quotas;
         quotas.check_file_count(files).map_err(|e| e.user_text())?;

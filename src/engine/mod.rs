@@ -23,9 +23,11 @@ pub use error::EngineError;
 pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
 
 use crate::config::{LimitsConfig, NemoConfig};
+use crate::i18n::Lang;
 use crate::nemo::NemoClient;
 use crate::store::Store;
 use crate::telemetry::metrics;
+use crate::tr;
 use accounts::{Accounts, CreditsOwner};
 use jobs::Exports;
 use limits::Quotas;
@@ -46,6 +48,13 @@ pub struct Actor {
     pub lang: String,
     /// The community the scope belongs to (a Discord guild), for shared quotas.
     pub group: Option<String>,
+}
+
+impl Actor {
+    /// The language to answer in.
+    pub fn language(&self) -> Lang {
+        Lang::from_tag(&self.lang)
+    }
 }
 
 /// A piece of media to upload.
@@ -149,7 +158,7 @@ impl Engine {
     pub async fn handle(&self, actor: &Actor, request: Request, front: Arc<dyn Front>) {
         let Some((_admitted, registration)) = self.inner.life.admit() else {
             metrics::refused_restarting();
-            if let Err(e) = front.send(text::RESTARTING, true).await {
+            if let Err(e) = front.send(&tr!(actor.language(), "restarting"), true).await {
                 tracing::warn!("could not say that the bot is restarting: {e}");
             }
             return;
@@ -167,7 +176,10 @@ impl Engine {
                 .is_err()
             {
                 tracing::warn!("request interrupted by the shutdown");
-                if let Err(e) = front.send(text::INTERRUPTED, true).await {
+                if let Err(e) = front
+                    .send(&tr!(actor.language(), "interrupted"), true)
+                    .await
+                {
                     tracing::warn!("could not say that a request was interrupted: {e}");
                 }
             }

@@ -167,12 +167,6 @@ pub fn too_many_files(limit: usize) -> String {
     format!("At most {limit} files per message, please. Nothing was uploaded: send them in smaller groups.")
 }
 
-/// A request that arrives while the bot shuts down: nothing was sent to the video service.
-pub const RESTARTING: &str = "🔄 I'm restarting right now and can't take new requests. Nothing was sent or charged: try again in a minute.";
-
-/// A request cut short by a shutdown after the grace period.
-pub const INTERRUPTED: &str = "⚠️ I had to restart, so this step was cut short. What is shown above is kept; say `status` to see the project, or send your message again in a minute.";
-
 /// `render` stopped by a signal before its video was ready.
 pub const RENDER_STOPPED: &str =
     "Stopped before the video was ready. Run the same command again to make it.";
