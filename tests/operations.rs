@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::bot_process::collect;
 use common::fake_nemo::{FakeNemo, Step};
 use common::harness::{bot_command, mp3};
 use music_video_bot::engine::text;
@@ -13,7 +14,7 @@ use music_video_bot::tr;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::process::{Child, ChildStdin};
 
 /// The binary running the console, its input kept open, its output collected as it comes.
@@ -93,23 +94,6 @@ impl Bot {
         tokio::time::sleep(Duration::from_millis(100)).await;
         status.code().unwrap_or(-1)
     }
-}
-
-fn collect(mut from: impl tokio::io::AsyncRead + Unpin + Send + 'static) -> Arc<Mutex<String>> {
-    let text = Arc::new(Mutex::new(String::new()));
-    let sink = text.clone();
-    tokio::spawn(async move {
-        let mut buf = vec![0u8; 8192];
-        while let Ok(n) = from.read(&mut buf).await {
-            if n == 0 {
-                break;
-            }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    text
 }
 
 /// Waits until the fake has received a POST to `path`.

@@ -79,7 +79,9 @@ fn merge_toml(base: &str, extra: &str) -> String {
 }
 
 /// Reads a stream to the end in the background, kept as it comes.
-fn collect(mut stream: impl tokio::io::AsyncRead + Unpin + Send + 'static) -> Arc<Mutex<String>> {
+pub fn collect(
+    mut stream: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+) -> Arc<Mutex<String>> {
     let text = Arc::new(Mutex::new(String::new()));
     let sink = text.clone();
     tokio::spawn(async move {

@@ -70,18 +70,8 @@ impl PgStore {
         holder: &Holder,
         claim: &Claim,
     ) -> Result<bool, StoreError> {
-        let sql = format!(
-            "UPDATE jobs SET lease_until = {UNTIL} WHERE id = $1 AND owner = $3 AND epoch = $4"
-        );
-        let done = sqlx::query(&sql)
-            .bind(&claim.id)
-            .bind(holder.lease_ms())
-            .bind(&holder.owner)
-            .bind(claim.epoch)
-            .execute(&self.pool)
-            .await
-            .map_err(pg("renewing an export job's lease"))?;
-        Ok(done.rows_affected() == 1)
+        let context = "renewing an export job's lease";
+        self.fenced_update(holder, claim, None, context).await
     }
 
     /// Saves the job under `claim`; whether it was still `holder`'s.
@@ -91,19 +81,37 @@ impl PgStore {
         claim: &Claim,
         bytes: Vec<u8>,
     ) -> Result<bool, StoreError> {
+        let record = String::from_utf8_lossy(&bytes);
+        let context = "saving an export job";
+        self.fenced_update(holder, claim, Some(&record), context)
+            .await
+    }
+
+    /// Extends `claim`'s lease, and replaces the job's record when one is given, if the
+    /// claim is still `holder`'s; whether it was.
+    async fn fenced_update(
+        &self,
+        holder: &Holder,
+        claim: &Claim,
+        record: Option<&str>,
+        context: &'static str,
+    ) -> Result<bool, StoreError> {
+        let set = match record {
+            Some(_) => "record = $5::jsonb, updated = now(),",
+            None => "",
+        };
         let sql = format!(
-            "UPDATE jobs SET record = $5::jsonb, updated = now(), lease_until = {UNTIL} \
-             WHERE id = $1 AND owner = $3 AND epoch = $4"
+            "UPDATE jobs SET {set} lease_until = {UNTIL} WHERE id = $1 AND owner = $3 AND epoch = $4"
         );
-        let done = sqlx::query(&sql)
+        let mut query = sqlx::query(&sql)
             .bind(&claim.id)
             .bind(holder.lease_ms())
             .bind(&holder.owner)
-            .bind(claim.epoch)
-            .bind(String::from_utf8_lossy(&bytes).as_ref())
-            .execute(&self.pool)
-            .await
-            .map_err(pg("saving an export job"))?;
+            .bind(claim.epoch);
+        if let Some(record) = record {
+            query = query.bind(record);
+        }
+        let done = query.execute(&self.pool).await.map_err(pg(context))?;
         Ok(done.rows_affected() == 1)
     }
 
