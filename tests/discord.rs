@@ -380,6 +380,8 @@ async fn link_posted_again_after_a_crash(
     bot.discord
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
+    // The crash: nothing of this process runs any more (its claims of free jobs included).
+    bot.engine.shutdown().await;
     bot.store.put_job(&job).await.unwrap();
     tokio::time::sleep(pause).await;
     bot.restart().await;
