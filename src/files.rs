@@ -57,6 +57,12 @@ pub enum FileProblem {
         /// The claimed extension.
         ext: String,
     },
+    /// Not a file (a directory, a device…).
+    #[error("{name} is not a regular file")]
+    NotAFile {
+        /// Display name.
+        name: String,
+    },
     /// Cannot be read.
     #[error("I couldn't read {name}: {reason}.")]
     Unreadable {
@@ -103,6 +109,7 @@ impl FileProblem {
                     ext = ext.as_str()
                 )
             }
+            FileProblem::NotAFile { name } => tr!(lang, "file-not-a-file", name = name.as_str()),
             FileProblem::Unreadable { name, reason } => tr!(
                 lang,
                 "file-unreadable",
@@ -277,10 +284,7 @@ pub async fn check_file(path: &Path) -> Result<CheckedFile, FileProblem> {
     };
     let meta = tokio::fs::metadata(path).await.map_err(unreadable)?;
     if !meta.is_file() {
-        return Err(FileProblem::Unreadable {
-            name,
-            reason: "it is not a regular file".into(),
-        });
+        return Err(FileProblem::NotAFile { name });
     }
     check_size(&name, meta.len())?;
     let mut head = Vec::with_capacity(16);

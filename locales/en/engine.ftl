@@ -8,6 +8,11 @@ render-stopped = Stopped before the video was ready. Run the same command again 
 render-save-failed = The video is ready at { $url }, but saving it to { $path } failed: { $error }
 render-nothing-made = No video was made.
 
+## Times
+
+# $seconds: how long from now, for fronts without a relative timestamp of their own.
+eta-seconds = in about { $seconds } s
+
 ## Sessions and projects
 
 no-session = There is no project here yet. Drop a song (MP3, WAV, M4A, AAC or FLAC) or describe the music video you want.
@@ -105,6 +110,8 @@ file-unsupported = I can't use { $name }: that file type isn't supported. Suppor
 file-too-large = { $name } is { $size } MB; the limit is 200 MB. Try compressing it or trimming the song.
 file-empty = { $name } is empty (0 bytes).
 file-not-media = { $name } doesn't look like a real .{ $ext } file (its content isn't that kind of media). Please send the original file.
+file-not-a-file = I couldn't read { $name }: it is not a regular file.
+# $reason: the system's own words.
 file-unreadable = I couldn't read { $name }: { $reason }.
 file-bad-url = That link can't be used: it must be an http(s) link to a file in one of these formats: { $formats }.
 

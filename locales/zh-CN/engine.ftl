@@ -8,6 +8,10 @@ render-stopped = 视频完成前已停止。再次运行同一条命令即可生
 render-save-failed = 视频已在 { $url } 准备好，但保存到 { $path } 失败：{ $error }
 render-nothing-made = 没有生成视频。
 
+## 时间
+
+eta-seconds = 约 { $seconds } 秒后
+
 ## 会话与项目
 
 no-session = 这里还没有项目。发一首歌（MP3、WAV、M4A、AAC 或 FLAC），或者描述你想要的音乐视频。
@@ -15,7 +19,7 @@ reset-done = 🆕 好了。下一个请求会开始一个全新的项目；旧�
 session-replaced = 你之前的会话已不可用，所以我新建了一个。
 open-editor = 在 NemoVideo 网页编辑器中打开这个项目（链接 7 天内有效）：
 queued = ⏳ 这个项目还有一个请求正在进行；你的请求排在第 { $position } 位，前面的完成后就会开始。
-queued-eta = ⏳ 这个项目还有一个请求正在进行；你的请求排在第 { $position } 位，前面的完成后就会开始，预计 { $eta }。
+queued-eta = ⏳ 这个项目还有一个请求正在进行；你的请求排在第 { $position } 位，前面的完成后就会开始，预计{ $eta }开始。
 
 ## 智能体的回合
 
@@ -56,7 +60,7 @@ no-credits-register = 你的免费积分已用完。注册即可继续使用（�
 ## 导出
 
 nothing-to-export = 还没有可导出的内容：时间线是空的。请先让我做一个音乐视频，例如使用 /musicvideo。
-export-started = 🎬 已开始导出：MP4 预计 { $eta } 完成（通常需要 30–90 秒）。完成后我会在这里发布链接。
+export-started = 🎬 已开始导出：MP4 预计{ $eta }完成（通常需要 30–90 秒）。完成后我会在这里发布链接。
 export-progress = 🎬 渲染中：{ $status }（{ $progress }%）
 export-done = 🎉 你的音乐视频已完成（1080p MP4）：
 posted-again = （重启后再次发布，以防第一次发布丢失）
@@ -68,7 +72,7 @@ export-timeout = ⌛ 这次导出比平时慢得多，所以我不再等待。�
 
 ## 配额
 
-turn-quota = 你在过去一小时内已向视频智能体发送了 { $limit } 个请求，这是每位成员的上限。你可以在 { $eta } 发送下一个请求。
+turn-quota = 你在过去一小时内已向视频智能体发送了 { $limit } 个请求，这是每位成员的上限。你可以在{ $eta }发送下一个请求。
 export-quota-user = 你已经有 { $running } 个导出正在渲染。等其中一个完成（链接会发布在这里）后再导出。
 export-quota-group = 这个服务器正在渲染的导出已达上限。请一两分钟后再试。
 too-many-files = 每条消息最多 { $limit } 个文件。没有上传任何文件：请分成几批发送。
@@ -92,6 +96,7 @@ file-unsupported = 我无法使用 { $name }：不支持这种文件类型。支
 file-too-large = { $name } 有 { $size } MB；上限是 200 MB。试试压缩或剪短这首歌。
 file-empty = { $name } 是空文件（0 字节）。
 file-not-media = { $name } 看起来不是真正的 .{ $ext } 文件（内容不是这种媒体）。请发送原始文件。
+file-not-a-file = 我无法读取 { $name }：它不是普通文件。
 file-unreadable = 我无法读取 { $name }：{ $reason }。
 file-bad-url = 这个链接无法使用：它必须是指向以下格式文件的 http(s) 链接：{ $formats }。
 
@@ -116,7 +121,7 @@ state-item = 第 { $n } 项
 
 ## 一个回合对时间线的改动：各项合成一句话
 
-change-replaced = 第 { $n } 条轨道现在是 { $track }
+change-replaced = 第 { $n } 条轨道现在是{ $track }
 change-retimed = 调整了第 { $n } 条轨道（{ $label }）的时间：{ $before } → { $after }
 change-segments = 第 { $n } 条轨道（{ $label }）现在有 { $segments } 个片段（原来 { $was } 个）
 change-volume = 调整了第 { $n } 条轨道的音量：{ $track }

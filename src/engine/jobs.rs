@@ -112,7 +112,7 @@ impl Exports {
         job.progress = accepted.progress;
         store.update_job(&claim, &job).await?;
         // Typical renders take 30–90 s: promise the middle of that.
-        let eta = front.eta(now_secs() + 60);
+        let eta = front.eta(job.language(), now_secs() + 60);
         notify(front, &tr!(job.language(), "export-started", eta = eta)).await;
         self.spawn_poll(job, claim, front.clone());
         Ok(())

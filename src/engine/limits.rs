@@ -43,7 +43,7 @@ impl Quotas {
                 actor.language(),
                 "turn-quota",
                 limit = limit,
-                eta = front.eta(next_at)
+                eta = front.eta(actor.language(), next_at)
             ))),
         }
     }

@@ -119,7 +119,7 @@ impl Scopes {
     async fn tell_place(&self, lang: Lang, front: &Arc<dyn Front>, position: usize) {
         let eta = self
             .typical_request_secs()
-            .map(|secs| front.eta(now_secs() + secs * position as u64));
+            .map(|secs| front.eta(lang, now_secs() + secs * position as u64));
         notify(front, &text::queued(lang, position, eta.as_deref())).await;
     }
 

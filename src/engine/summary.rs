@@ -417,6 +417,27 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_and_its_changes_speak_chinese() {
+        let t = Timeline::from_draft(&contract_draft());
+        assert_eq!(
+            t.summary(Lang::ZhCn),
+            "时间线（3 条轨道）：1. 视频：city timelapse（0-10 秒） 2. 背景音乐：Lo-fi（0-10 秒，35%） 3. 标题：“Urban Dreams”（0-3 秒）"
+        );
+        let before = Timeline::from_draft(
+            &json!({"t":[{"tt":0,"sg":[{"st":0,"d":10000,"m":{"title":"city"}}]}]}),
+        );
+        assert_eq!(
+            diff(Lang::ZhCn, &before, &t).as_deref(),
+            Some("第 1 条轨道现在是视频：city timelapse（0-10 秒）；添加了第 2 条轨道：背景音乐：Lo-fi（0-10 秒，35%）；添加了第 3 条轨道：标题：“Urban Dreams”（0-3 秒）；项目标题现在是“Urban Dreams”。")
+        );
+        let state = json!({"draft": null, "video_infos": [{"x": 1}], "generated_media": [{}]});
+        assert_eq!(
+            describe_state(Lang::ZhCn, &state),
+            "时间线是空的（还没有轨道）。\n媒体（1）：文件\n已生成（1）：第 1 项"
+        );
+    }
+
+    #[test]
     fn odd_drafts_are_tolerated() {
         let rows: Vec<(Value, &str, bool)> = vec![
             (json!(null), "The timeline is empty (no tracks yet).", false),
