@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 /// when both branches are merged).
 const NOT_YET: &[&str] = &["src/discord/", "src/console.rs"];
 
-/// Calls whose strings are for the log, the developer or a panic, never a member.
+/// Calls whose strings are for the log, the operator's terminal (CLI help, start-up errors),
+/// metrics or a panic, never for a member.
 const NOT_FOR_MEMBERS: &[&str] = &[
     "tracing::",
     "trace!(",
@@ -152,4 +153,38 @@ fn the_sentence_scan_finds_a_planted_sentence() {
         sentences(&member_code(planted)),
         ["You are out of credits, {}.", "⏳ Still working"]
     );
+}
+
+#[test]
+fn english_reads_as_it_did_before_the_catalogs() {
+    use music_video_bot::i18n::Lang::{En, ZhCn};
+    use music_video_bot::tr;
+    let rows = [
+        (
+            tr!(En, "turn-timeout", minutes = 1),
+            "⌛ The agent took longer than a minute, so I stopped waiting.",
+        ),
+        (
+            tr!(En, "turn-quiet", minutes = 5),
+            "⌛ The video service sent nothing for 5 minutes, so I stopped waiting.",
+        ),
+        (
+            tr!(En, "silent-changed", change = "A.", summary = "B"),
+            "✅ Done. A.\nB",
+        ),
+        (
+            tr!(En, "queued", position = 2),
+            "⏳ Another request is still running in this project; yours is number 2 in line",
+        ),
+        (
+            tr!(ZhCn, "turn-timeout", minutes = 1),
+            "⌛ 智能体用时超过 1 分钟",
+        ),
+    ];
+    for (said, start) in rows {
+        assert!(
+            said.starts_with(start),
+            "{said:?} should start with {start:?}"
+        );
+    }
 }
