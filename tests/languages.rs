@@ -78,7 +78,7 @@ async fn a_chinese_interaction_gets_chinese_answers_and_an_english_one_english()
             rec.statuses()
         );
         assert_eq!(rec.links()[0].text, tr!(lang, "export-done"), "{tag}");
-        assert_eq!(session_languages(&fake), [lang.tag()], "{tag}");
+        assert_eq!(session_languages(&fake), [tag], "{tag}");
     }
 }
 

@@ -57,12 +57,14 @@ impl Actor {
         Lang::from_tag(&self.lang)
     }
 
-    /// The same actor speaking `lang` (its tag is what new sessions are created with).
+    /// The same actor, a missing locale filled in with `lang`'s tag (a locale it has is kept:
+    /// new sessions tell NemoVideo the member's own).
     pub fn speaking(&self, lang: Lang) -> Actor {
-        Actor {
-            lang: lang.tag().to_string(),
-            ..self.clone()
+        let mut actor = self.clone();
+        if actor.lang.is_empty() {
+            actor.lang = lang.tag().to_string();
         }
+        actor
     }
 }
 
