@@ -239,7 +239,7 @@ impl Front for ConsoleFront {
     async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
         // A terminal cannot take a line back: a possible repeat says what it is.
         let again = if link.again {
-            format!(" {}", crate::engine::text::POSTED_AGAIN)
+            format!(" {}", crate::tr!(crate::i18n::Lang::En, "posted-again"))
         } else {
             String::new()
         };
@@ -445,7 +445,7 @@ mod tests {
         link.again = true;
         front.post_link(&link).await.unwrap();
         let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
-        let again = crate::engine::text::POSTED_AGAIN;
+        let again = crate::tr!(crate::i18n::Lang::En, "posted-again");
         assert_eq!(
             text,
             format!("Ready: https://x.test/v.mp4\nReady: https://x.test/v.mp4 {again}\n")

@@ -1,6 +1,8 @@
 //! Checks before any upload, so a refused file is never sent: a supported extension, at most
 //! 200 MB, and first bytes that really are that kind of media.
 
+use crate::i18n::Lang;
+use crate::tr;
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncReadExt;
 
@@ -24,7 +26,7 @@ pub enum MediaKind {
     Image,
 }
 
-/// Why a file is refused; `Display` is the sentence shown to the user.
+/// Why a file is refused; `Display` is for the log, [`FileProblem::user_text`] for the user.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FileProblem {
     /// Not a supported extension.
@@ -55,6 +57,12 @@ pub enum FileProblem {
         /// The claimed extension.
         ext: String,
     },
+    /// Not a file (a directory, a device…).
+    #[error("{name} is not a regular file")]
+    NotAFile {
+        /// Display name.
+        name: String,
+    },
     /// Cannot be read.
     #[error("I couldn't read {name}: {reason}.")]
     Unreadable {
@@ -69,6 +77,48 @@ pub enum FileProblem {
         /// The link, shortened.
         url: String,
     },
+}
+
+impl FileProblem {
+    /// The sentence shown to the user, in `lang`.
+    pub fn user_text(&self, lang: Lang) -> String {
+        let formats = || SUPPORTED_EXTENSIONS.join(", ");
+        match self {
+            FileProblem::Unsupported { name } => {
+                tr!(
+                    lang,
+                    "file-unsupported",
+                    name = name.as_str(),
+                    formats = formats()
+                )
+            }
+            FileProblem::TooLarge { name, size } => {
+                tr!(
+                    lang,
+                    "file-too-large",
+                    name = name.as_str(),
+                    size = mb(*size)
+                )
+            }
+            FileProblem::Empty { name } => tr!(lang, "file-empty", name = name.as_str()),
+            FileProblem::NotMedia { name, ext } => {
+                tr!(
+                    lang,
+                    "file-not-media",
+                    name = name.as_str(),
+                    ext = ext.as_str()
+                )
+            }
+            FileProblem::NotAFile { name } => tr!(lang, "file-not-a-file", name = name.as_str()),
+            FileProblem::Unreadable { name, reason } => tr!(
+                lang,
+                "file-unreadable",
+                name = name.as_str(),
+                reason = reason.as_str()
+            ),
+            FileProblem::BadUrl { .. } => tr!(lang, "file-bad-url", formats = formats()),
+        }
+    }
 }
 
 fn mb(bytes: u64) -> String {
@@ -234,10 +284,7 @@ pub async fn check_file(path: &Path) -> Result<CheckedFile, FileProblem> {
     };
     let meta = tokio::fs::metadata(path).await.map_err(unreadable)?;
     if !meta.is_file() {
-        return Err(FileProblem::Unreadable {
-            name,
-            reason: "it is not a regular file".into(),
-        });
+        return Err(FileProblem::NotAFile { name });
     }
     check_size(&name, meta.len())?;
     let mut head = Vec::with_capacity(16);

@@ -3,6 +3,7 @@
 
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use crate::engine::{Actor, Engine, Media, Request};
+use crate::tr;
 use async_trait::async_trait;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -74,6 +75,7 @@ pub async fn render(
         prompt,
         media: vec![Media::File(PathBuf::from(audio))],
     };
+    let lang = actor.language();
     engine.handle(&actor, request, capture.clone()).await;
     engine.idle().await;
     let video = capture
@@ -83,7 +85,7 @@ pub async fn render(
         .clone();
     let Some(url) = video else {
         if engine.is_stopping() {
-            return Err(RenderFailed(crate::engine::text::RENDER_STOPPED.into()));
+            return Err(RenderFailed(tr!(lang, "render-stopped")));
         }
         let last = capture
             .last_message
@@ -91,14 +93,17 @@ pub async fn render(
             .unwrap_or_else(|p| p.into_inner())
             .clone();
         return Err(RenderFailed(
-            last.unwrap_or_else(|| "No video was made.".into()),
+            last.unwrap_or_else(|| tr!(lang, "render-nothing-made")),
         ));
     };
     if let Some(path) = out {
         crate::download::to_file(&url, path).await.map_err(|e| {
-            RenderFailed(format!(
-                "The video is ready at {url}, but saving it to {} failed: {e}",
-                path.display()
+            RenderFailed(tr!(
+                lang,
+                "render-save-failed",
+                url = url.as_str(),
+                path = path.display().to_string(),
+                error = e.to_string()
             ))
         })?;
     }

@@ -9,7 +9,9 @@ use common::fake_nemo::{Body, Chaos, FakeNemo, Mishap, Recorded};
 use common::harness::{engine_at, mp3, nemo_config};
 use common::recorder::{Ev, Recorder};
 use music_video_bot::engine::front::LinkKind;
-use music_video_bot::engine::{text, Actor, Engine, Media, Request};
+use music_video_bot::engine::{Actor, Engine, Media, Request};
+use music_video_bot::i18n::Lang;
+use music_video_bot::tr;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -46,22 +48,22 @@ fn user(i: usize) -> Actor {
 /// The sentences that explain a failure to the user: each names what happened and what to do.
 fn is_clear_failure(message: &str) -> bool {
     let fixed = [
-        text::SERVICE_TROUBLE,
-        text::STREAM_BROKEN,
-        text::EXPORT_LOST,
-        text::EXPORT_TIMEOUT,
-        text::SILENT_UNKNOWN,
+        tr!(Lang::En, "service-trouble"),
+        tr!(Lang::En, "stream-broken"),
+        tr!(Lang::En, "export-lost"),
+        tr!(Lang::En, "export-timeout"),
+        tr!(Lang::En, "silent-unknown"),
+        tr!(Lang::En, "turn-timeout", minutes = 1),
+        tr!(Lang::En, "turn-quiet", minutes = 1),
     ];
-    fixed.contains(&message)
-        || message == text::turn_timeout(1)
-        || message == text::turn_quiet(1)
-        || message.starts_with("❌ The export failed")
+    fixed.iter().any(|f| f == message) || message.starts_with("❌ The export failed")
 }
 
 /// Checks what one user saw and says how the conversation ended.
 fn outcome(rec: &Recorder) -> Result<Outcome, String> {
     let transcript = rec.transcript();
-    for bad in ["nmv_", "clm_", "{\"", "panicked", text::OUR_TROUBLE] {
+    let our_trouble = tr!(Lang::En, "our-trouble");
+    for bad in ["nmv_", "clm_", "{\"", "panicked", &our_trouble] {
         if transcript.contains(bad) {
             return Err(format!("shows {bad:?}:\n{transcript}"));
         }

@@ -9,7 +9,8 @@ mod common;
 use common::fake_nemo::chaos::splitmix;
 use common::fake_nemo::{Body, FakeNemo, Fault, Step};
 use common::harness::{bot_command, mp3};
-use music_video_bot::engine::text;
+use music_video_bot::i18n::Lang;
+use music_video_bot::tr;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -83,7 +84,7 @@ fn posted_links(stdout: &str) -> Vec<(String, bool)> {
         .lines()
         .filter(|l| l.starts_with("🎉"))
         .filter_map(|l| {
-            let again = l.ends_with(text::POSTED_AGAIN);
+            let again = l.ends_with(&tr!(Lang::En, "posted-again"));
             let id = l.split("/files/").nth(1)?.split(".mp4").next()?;
             Some((id.to_string(), again))
         })

@@ -5,7 +5,8 @@
 mod common;
 
 use common::discord_bot::{start_with, Running, CHANNEL, USER};
-use music_video_bot::engine::text;
+use music_video_bot::i18n::Lang;
+use music_video_bot::tr;
 use serde_json::{json, Value};
 
 /// `n` attachments of `size` bytes each, hosted on the fake CDN.
@@ -36,7 +37,7 @@ async fn ten_big_files_in_one_message_are_refused_before_any_download() {
         .message("make a video of each", files, CHANNEL, USER, false);
     bot.discord
         .wait_for(CHANNEL, "refusing the files", |m| {
-            m.content == text::too_many_files(5)
+            m.content == tr!(Lang::En, "too-many-files", limit = 5)
         })
         .await;
     assert_eq!(cdn_hits(&bot), 0, "nothing fetched");

@@ -85,7 +85,10 @@ async fn an_oversized_stream_event_ends_the_turn_with_one_sentence() {
     bot.engine.handle(&me, say("go"), rec.clone()).await;
     let said = rec.transcript();
     assert!(
-        said.contains(music_video_bot::engine::text::STREAM_TOO_LARGE),
+        said.contains(&music_video_bot::tr!(
+            music_video_bot::i18n::Lang::En,
+            "stream-too-large"
+        )),
         "{said}"
     );
     assert!(!said.contains("Never shown."), "{said}");

@@ -8,7 +8,6 @@ mod common;
 use common::bot_process::collect;
 use common::fake_nemo::{FakeNemo, Step};
 use common::harness::{bot_command, mp3};
-use music_video_bot::engine::text;
 use music_video_bot::i18n::Lang;
 use music_video_bot::tr;
 use std::collections::BTreeMap;
@@ -441,7 +440,7 @@ async fn render_stopped_by_a_signal_says_so_and_fails() {
     bot.signal(libc::SIGTERM);
     assert_eq!(bot.exit(Duration::from_secs(15)).await, 1);
     assert!(
-        bot.stderr().contains(text::RENDER_STOPPED),
+        bot.stderr().contains(&tr!(Lang::En, "render-stopped")),
         "{}",
         bot.stderr()
     );

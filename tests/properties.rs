@@ -7,6 +7,7 @@ use music_video_bot::engine::route::{route, Action};
 use music_video_bot::engine::split::{split_message, text_len};
 use music_video_bot::engine::summary::{describe_state, diff, Timeline};
 use music_video_bot::files::{sniff, MediaKind};
+use music_video_bot::i18n::LANGUAGES;
 use music_video_bot::nemo::sse::{decode_event, TurnEvent};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -67,10 +68,12 @@ proptest! {
     #[test]
     fn drafts_never_panic_and_always_summarise(a in any_json(), b in any_json()) {
         let (ta, tb) = (Timeline::from_draft(&a), Timeline::from_draft(&b));
-        prop_assert!(!ta.summary().is_empty());
-        let _ = diff(&ta, &tb);
-        prop_assert!(diff(&ta, &ta).is_none(), "a timeline never differs from itself");
-        let _ = describe_state(&json!({"draft": a, "video_infos": b}));
+        for lang in LANGUAGES {
+            prop_assert!(!ta.summary(lang).is_empty());
+            let _ = diff(lang, &ta, &tb);
+            prop_assert!(diff(lang, &ta, &ta).is_none(), "a timeline never differs from itself");
+            let _ = describe_state(lang, &json!({"draft": a, "video_infos": b}));
+        }
     }
 
     #[test]

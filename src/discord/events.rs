@@ -148,7 +148,7 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
         poise::FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().name, "command failed: {error}");
             let reply = poise::CreateReply::default()
-                .content(crate::engine::text::OUR_TROUBLE)
+                .content(crate::tr!(crate::i18n::Lang::En, "our-trouble"))
                 .ephemeral(true);
             if let Err(e) = ctx.send(reply).await {
                 tracing::warn!("could not report a failure: {e}");

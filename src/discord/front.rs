@@ -193,7 +193,7 @@ impl Front for ChannelFront {
         self.edit_interval
     }
 
-    fn eta(&self, unix_secs: u64) -> String {
+    fn eta(&self, _lang: crate::i18n::Lang, unix_secs: u64) -> String {
         format!("<t:{unix_secs}:R>")
     }
 

@@ -7,6 +7,7 @@ use crate::engine::front::Front;
 use crate::nemo::{NemoClient, NemoError};
 use crate::secret::Secret;
 use crate::store::{now_secs, AccountRecord, SessionRecord, Store};
+use crate::tr;
 use std::future::Future;
 use tokio::sync::Mutex;
 
@@ -177,8 +178,8 @@ impl Accounts {
                 let one_at_a_time = lock.lock().await;
                 let fresh = self.new_session(actor).await?;
                 drop(one_at_a_time);
-                let note = "Your previous session was no longer available, so I started a new one.";
-                if let Err(e) = front.send(note, true).await {
+                let note = tr!(actor.language(), "session-replaced");
+                if let Err(e) = front.send(&note, true).await {
                     tracing::warn!("could not tell the user about the new session: {e}");
                 }
                 self.with_token(&fresh.account, |t| op(t, fresh.clone()))

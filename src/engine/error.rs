@@ -3,8 +3,10 @@
 
 use super::front::FrontError;
 use crate::files::{FileProblem, SUPPORTED_EXTENSIONS};
+use crate::i18n::Lang;
 use crate::nemo::NemoError;
 use crate::store::StoreError;
+use crate::tr;
 
 /// Registration page for anonymous accounts.
 pub const REGISTER_URL: &str = "https://nemovideo.com/register";
@@ -12,7 +14,7 @@ pub const REGISTER_URL: &str = "https://nemovideo.com/register";
 /// What went wrong while serving a request.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
-    /// A sentence for the user, shown as is.
+    /// A sentence for the user (already in their language), shown as is.
     #[error("{0}")]
     User(String),
     /// A refused file.
@@ -30,45 +32,37 @@ pub enum EngineError {
 }
 
 impl EngineError {
-    /// The sentence the user sees (2001's registration link is posted separately, privately).
-    pub fn user_text(&self) -> String {
+    /// The sentence the user sees in `lang` (2001's registration link is posted separately,
+    /// privately).
+    pub fn user_text(&self, lang: Lang) -> String {
         use NemoError as N;
         match self {
             EngineError::User(text) => text.clone(),
-            EngineError::File(problem) => problem.to_string(),
-            EngineError::Nemo(N::NoCredits { .. }) => {
-                "You're out of credits. Top up credits in your account to keep going.".into()
-            }
-            EngineError::Nemo(N::UnsupportedFile { .. }) => format!(
-                "The video service refused that file type. Supported formats: {}.",
-                SUPPORTED_EXTENSIONS.join(", ")
+            EngineError::File(problem) => problem.user_text(lang),
+            EngineError::Nemo(N::NoCredits { .. }) => tr!(lang, "no-credits"),
+            EngineError::Nemo(N::UnsupportedFile { .. }) => tr!(
+                lang,
+                "service-refused-file",
+                formats = SUPPORTED_EXTENSIONS.join(", ")
             ),
-            EngineError::Nemo(N::FileChanged { path, .. }) => format!(
-                "{path} changed while I was uploading it, so I stopped. Wait until it is fully saved, then send it again."
-            ),
-            EngineError::Nemo(N::FileTooLarge { .. }) => {
-                "That file is too large for the video service (200 MB at most). Try compressing it or trimming the song.".into()
+            EngineError::Nemo(N::FileChanged { path, .. }) => {
+                tr!(lang, "file-changed", path = path.as_str())
             }
-            EngineError::Nemo(N::ExportBlocked { .. }) => {
-                "Register or upgrade your plan to unlock export.".into()
-            }
-            EngineError::Nemo(N::RateLimited { .. }) => {
-                "The video service is busy right now (rate limited). Please try again in a minute.".into()
-            }
-            EngineError::Nemo(N::BadToken { .. }) => {
-                "The video service did not accept our credentials. Please try again later; if it keeps happening, tell the bot's operator.".into()
-            }
+            EngineError::Nemo(N::FileTooLarge { .. }) => tr!(lang, "service-file-too-large"),
+            EngineError::Nemo(N::ExportBlocked { .. }) => tr!(lang, "export-blocked"),
+            EngineError::Nemo(N::RateLimited { .. }) => tr!(lang, "rate-limited"),
+            EngineError::Nemo(N::BadToken { .. }) => tr!(lang, "bad-token"),
             EngineError::Nemo(N::TooLarge { .. }) => {
                 tracing::error!(error = %self, "answer too large");
-                "The video service sent an answer far larger than expected, so I stopped reading it. Nothing was lost: say `status` to see the project, or try again.".into()
+                tr!(lang, "answer-too-large")
             }
             EngineError::Nemo(e) if e.is_retryable() => {
                 tracing::error!(error = %e, "video service unavailable");
-                super::text::SERVICE_TROUBLE.into()
+                tr!(lang, "service-trouble")
             }
             other => {
                 tracing::error!(error = %other, "request failed");
-                super::text::OUR_TROUBLE.into()
+                tr!(lang, "our-trouble")
             }
         }
     }

@@ -3,8 +3,9 @@
 
 use super::front::{Deliver, Front};
 use super::summary::Timeline;
-use super::{text, Actor, Engine, EngineError};
+use super::{Actor, Engine, EngineError};
 use crate::store::{now_secs, JobRecord, JobStatus};
+use crate::tr;
 use std::sync::Arc;
 
 impl Engine {
@@ -28,7 +29,10 @@ impl Engine {
     ) -> Result<(), EngineError> {
         self.inner.quotas.check_exports(actor).await?;
         if !Timeline::from_draft(&draft).is_exportable() {
-            return Err(EngineError::User(text::NOTHING_TO_EXPORT.into()));
+            return Err(EngineError::User(tr!(
+                actor.language(),
+                "nothing-to-export"
+            )));
         }
         let session = self.inner.accounts.session(actor).await?;
         let job = JobRecord {
@@ -42,6 +46,7 @@ impl Engine {
             started: now_secs(),
             status: JobStatus::Submitting,
             progress: 0,
+            lang: actor.language().tag().to_string(),
         };
         self.inner.exports.start(job, &draft, front).await
     }

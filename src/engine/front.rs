@@ -63,11 +63,11 @@ pub trait Front: Send + Sync {
     fn edit_interval(&self) -> Duration {
         Duration::ZERO
     }
-    /// How to say "at `unix_secs`" (about a minute from now, for an export), e.g. a Discord
-    /// relative timestamp that counts down by itself.
-    fn eta(&self, unix_secs: u64) -> String {
-        let now = crate::store::now_secs();
-        format!("in about {} s", unix_secs.saturating_sub(now))
+    /// How to say "at `unix_secs`" in `lang` (about a minute from now, for an export), e.g. a
+    /// Discord relative timestamp that counts down by itself.
+    fn eta(&self, lang: crate::i18n::Lang, unix_secs: u64) -> String {
+        let seconds = unix_secs.saturating_sub(crate::store::now_secs());
+        crate::tr!(lang, "eta-seconds", seconds = seconds)
     }
     /// Where export results must go after a restart (opaque to the engine, stored with jobs).
     fn target(&self) -> String;

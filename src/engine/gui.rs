@@ -1,6 +1,9 @@
 //! The backend talks as if it had a GUI ("click Export", "drag the clip"). In chat there is
 //! none: rewrite those instructions into things the user can say, and note the actions offered.
 
+use crate::i18n::Lang;
+use crate::tr;
+
 /// An action the agent's text suggested, which a front may offer as a button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Suggestion {
@@ -10,19 +13,37 @@ pub enum Suggestion {
     Status,
 }
 
+/// What a GUI instruction becomes: words a member can say instead, from the catalogs.
+#[derive(Debug, Clone, Copy)]
+enum Say {
+    Export,
+    Status,
+    StatusSummary,
+    TellMove,
+}
+
+impl Say {
+    /// The words in `lang`: the language of the agent's words they replace, so that an
+    /// English sentence stays English and a Chinese one Chinese.
+    fn words(self, lang: Lang) -> String {
+        match self {
+            Say::Export => tr!(lang, "gui-say-export"),
+            Say::Status => tr!(lang, "gui-say-status"),
+            Say::StatusSummary => tr!(lang, "gui-say-status-summary"),
+            Say::TellMove => tr!(lang, "gui-tell-move"),
+        }
+    }
+}
+
 /// One rewrite: an English phrase (matched case-insensitively) or a Chinese one, its
 /// replacement, and the action it suggests.
 struct Rule {
     phrase: &'static str,
-    replacement: &'static str,
+    replacement: Say,
     suggests: Option<Suggestion>,
 }
 
-const fn rule(
-    phrase: &'static str,
-    replacement: &'static str,
-    suggests: Option<Suggestion>,
-) -> Rule {
+const fn rule(phrase: &'static str, replacement: Say, suggests: Option<Suggestion>) -> Rule {
     Rule {
         phrase,
         replacement,
@@ -34,47 +55,43 @@ const fn rule(
 const RULES: &[Rule] = &[
     rule(
         "click on the export button",
-        "say `export`",
+        Say::Export,
         Some(Suggestion::Export),
     ),
     rule(
         "click the export button",
-        "say `export`",
+        Say::Export,
         Some(Suggestion::Export),
     ),
-    rule("click on export", "say `export`", Some(Suggestion::Export)),
-    rule("click export", "say `export`", Some(Suggestion::Export)),
-    rule("点击导出按钮", "发送“导出”", Some(Suggestion::Export)),
-    rule("点击导出", "发送“导出”", Some(Suggestion::Export)),
+    rule("click on export", Say::Export, Some(Suggestion::Export)),
+    rule("click export", Say::Export, Some(Suggestion::Export)),
+    rule("点击导出按钮", Say::Export, Some(Suggestion::Export)),
+    rule("点击导出", Say::Export, Some(Suggestion::Export)),
     rule(
         "preview it in the timeline",
-        "say `status` for a summary of the tracks",
+        Say::StatusSummary,
         Some(Suggestion::Status),
     ),
     rule(
         "preview in the timeline",
-        "say `status` for a summary of the tracks",
+        Say::StatusSummary,
         Some(Suggestion::Status),
     ),
     rule(
         "preview in timeline",
-        "say `status` for a summary of the tracks",
+        Say::StatusSummary,
         Some(Suggestion::Status),
     ),
-    rule(
-        "open the timeline",
-        "say `status`",
-        Some(Suggestion::Status),
-    ),
-    rule("open the project", "say `status`", Some(Suggestion::Status)),
-    rule("open the editor", "say `status`", Some(Suggestion::Status)),
-    rule("open the panel", "say `status`", Some(Suggestion::Status)),
-    rule("打开时间线", "发送“状态”", Some(Suggestion::Status)),
-    rule("打开项目", "发送“状态”", Some(Suggestion::Status)),
-    rule("drag and drop", "tell me in a message to move", None),
-    rule("drag & drop", "tell me in a message to move", None),
-    rule("拖拽", "发消息告诉我如何移动", None),
-    rule("drag", "tell me in a message to move", None),
+    rule("open the timeline", Say::Status, Some(Suggestion::Status)),
+    rule("open the project", Say::Status, Some(Suggestion::Status)),
+    rule("open the editor", Say::Status, Some(Suggestion::Status)),
+    rule("open the panel", Say::Status, Some(Suggestion::Status)),
+    rule("打开时间线", Say::Status, Some(Suggestion::Status)),
+    rule("打开项目", Say::Status, Some(Suggestion::Status)),
+    rule("drag and drop", Say::TellMove, None),
+    rule("drag & drop", Say::TellMove, None),
+    rule("拖拽", Say::TellMove, None),
+    rule("drag", Say::TellMove, None),
 ];
 
 /// Rewrites GUI instructions in the agent's text into things the user can say, and lists the
@@ -155,7 +172,12 @@ fn rewrite(prose: &str, found: &mut Vec<Suggestion>) -> String {
     'scan: while !rest.is_empty() {
         for r in RULES {
             if let Some(len) = starts_with_ci(rest, r.phrase) {
-                out.push_str(&same_case(&rest[..len], r.replacement));
+                let lang = if r.phrase.is_ascii() {
+                    Lang::En
+                } else {
+                    Lang::ZhCn
+                };
+                out.push_str(&same_case(&rest[..len], &r.replacement.words(lang)));
                 if let Some(s) = r.suggests.filter(|s| !found.contains(s)) {
                     found.push(s);
                 }

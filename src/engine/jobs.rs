@@ -12,6 +12,7 @@ use crate::config::NemoConfig;
 use crate::nemo::{NemoClient, NemoError, RenderState};
 use crate::store::{now_secs, Claim, JobRecord, JobStatus, Store, StoreError};
 use crate::telemetry::metrics::{self, ExportEnd};
+use crate::tr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -95,7 +96,7 @@ impl Exports {
                     // The request may have arrived: keep the job and let polling find out,
                     // rather than risk a second render.
                     tracing::warn!(job = %job.id, "render request unconfirmed: {e}");
-                    notify(front, text::EXPORT_UNCONFIRMED).await;
+                    notify(front, &tr!(job.language(), "export-unconfirmed")).await;
                     self.spawn_poll(job, claim, front.clone());
                     return Ok(());
                 }
@@ -111,8 +112,8 @@ impl Exports {
         job.progress = accepted.progress;
         store.update_job(&claim, &job).await?;
         // Typical renders take 30–90 s: promise the middle of that.
-        let eta = front.eta(now_secs() + 60);
-        notify(front, &text::export_started(&eta)).await;
+        let eta = front.eta(job.language(), now_secs() + 60);
+        notify(front, &tr!(job.language(), "export-started", eta = eta)).await;
         self.spawn_poll(job, claim, front.clone());
         Ok(())
     }
@@ -226,15 +227,17 @@ impl Exports {
                 async move { retry_reads(|| nemo.render_status(&t, id)).await }
             })
             .await;
+        let lang = job.language();
         let ending = match read {
             Ok(s) if s.state == RenderState::Completed && s.url.is_some() => {
                 return self
                     .deliver(job, claim, s.url.unwrap_or_default(), front)
                     .await;
             }
-            Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => {
-                Some((ExportEnd::Failed, text::export_failed(s.error.as_deref())))
-            }
+            Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => Some((
+                ExportEnd::Failed,
+                text::export_failed(lang, s.error.as_deref()),
+            )),
             Ok(s) => {
                 let status = JobStatus::Nemo(s.status);
                 if (&status, s.progress) != (&job.status, job.progress) {
@@ -245,14 +248,19 @@ impl Exports {
                     }
                     notify(
                         front,
-                        &text::export_progress(job.status.as_str(), s.progress),
+                        &tr!(
+                            lang,
+                            "export-progress",
+                            status = job.status.as_str(),
+                            progress = s.progress
+                        ),
                     )
                     .await;
                 }
                 None
             }
             Err(EngineError::Nemo(NemoError::Api { status: 404, .. })) if self.lost(job) => {
-                Some((ExportEnd::Lost, text::EXPORT_LOST.to_string()))
+                Some((ExportEnd::Lost, tr!(lang, "export-lost")))
             }
             Err(e) => {
                 tracing::warn!(job = %job.id, "could not read the export's status: {e}");
@@ -261,7 +269,7 @@ impl Exports {
         };
         let give_up_at = job.started + self.inner.cfg.export_timeout_ms / 1000;
         let ending = ending.or_else(|| {
-            (now_secs() > give_up_at).then(|| (ExportEnd::Timeout, text::EXPORT_TIMEOUT.into()))
+            (now_secs() > give_up_at).then(|| (ExportEnd::Timeout, tr!(lang, "export-timeout")))
         });
         let Some((end, message)) = ending else {
             return Step::Wait;
@@ -292,7 +300,7 @@ impl Exports {
         }
         let link = Link {
             kind: LinkKind::Video,
-            text: text::EXPORT_DONE.into(),
+            text: tr!(job.language(), "export-done"),
             url,
             key: job.id.clone(),
             again,

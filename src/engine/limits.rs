@@ -3,8 +3,9 @@
 //! counts live in the store, so on PostgreSQL every process counts against the same quota.
 
 use super::front::Front;
-use super::{text, Actor, Engine, EngineError};
+use super::{Actor, Engine, EngineError};
 use crate::config::LimitsConfig;
+use crate::i18n::Lang;
 use crate::store::{Store, TurnQuota};
 use crate::tr;
 
@@ -38,9 +39,11 @@ impl Quotas {
         let limit = self.limits.turns_per_user_per_hour;
         match self.store.turns(&actor.user, limit, take).await? {
             TurnQuota::Allowed => Ok(()),
-            TurnQuota::Full { next_at } => Err(EngineError::User(text::turn_quota(
-                limit as usize,
-                &front.eta(next_at),
+            TurnQuota::Full { next_at } => Err(EngineError::User(tr!(
+                actor.language(),
+                "turn-quota",
+                limit = limit,
+                eta = front.eta(actor.language(), next_at)
             ))),
         }
     }
@@ -51,7 +54,11 @@ impl Quotas {
         let jobs = self.store.jobs().await?;
         let mine = jobs.iter().filter(|j| j.requested_by == actor.user).count();
         if mine >= limits.exports_per_user as usize {
-            return Err(EngineError::User(text::export_quota_user(mine)));
+            return Err(EngineError::User(tr!(
+                actor.language(),
+                "export-quota-user",
+                running = mine
+            )));
         }
         if let Some(group) = &actor.group {
             let ours = jobs
@@ -59,17 +66,24 @@ impl Quotas {
                 .filter(|j| j.group.as_ref() == Some(group))
                 .count();
             if ours >= limits.exports_per_guild as usize {
-                return Err(EngineError::User(text::EXPORT_QUOTA_GROUP.into()));
+                return Err(EngineError::User(tr!(
+                    actor.language(),
+                    "export-quota-group"
+                )));
             }
         }
         Ok(())
     }
 
     /// Refuses a message that brings more files than allowed, before anything is sent.
-    pub(crate) fn check_file_count(&self, count: usize) -> Result<(), EngineError> {
+    pub(crate) fn check_file_count(&self, lang: Lang, count: usize) -> Result<(), EngineError> {
         let limit = self.limits.files_per_message as usize;
         if count > limit {
-            return Err(EngineError::User(text::too_many_files(limit)));
+            return Err(EngineError::User(tr!(
+                lang,
+                "too-many-files",
+                limit = limit
+            )));
         }
         Ok(())
     }
@@ -90,13 +104,17 @@ impl Engine {
             return Err(tr!(actor.language(), "restarting"));
         }
         let quotas = &self.inner.quotas;
-        quotas.check_file_count(files).map_err(|e| e.user_text())?;
+        let lang = self.language(actor).await;
+        quotas
+            .check_file_count(lang, files)
+            .map_err(|e| e.user_text(lang))?;
         if makes_videos {
+            let actor = &actor.speaking(lang);
             let checked = async {
                 quotas.check_exports(actor).await?;
                 quotas.check_turns(actor, front).await
             };
-            checked.await.map_err(|e| e.user_text())?;
+            checked.await.map_err(|e| e.user_text(lang))?;
         }
         Ok(())
     }

@@ -6,7 +6,9 @@ use super::route::{route, Action};
 use super::summary::Timeline;
 use super::{text, Actor, Engine, EngineError, Media};
 use crate::files::{check_file, check_url, display_name, CheckedFile};
+use crate::i18n::Lang;
 use crate::nemo::Uploaded;
+use crate::tr;
 use std::sync::Arc;
 
 /// Media that passed every check.
@@ -31,8 +33,10 @@ impl Engine {
         if media.is_empty() {
             return self.make_video(actor, front, &prompt).await;
         }
-        self.inner.quotas.check_file_count(media.len())?;
-        for item in self.check_all(front, media).await {
+        self.inner
+            .quotas
+            .check_file_count(actor.language(), media.len())?;
+        for item in self.check_all(actor.language(), front, media).await {
             if let Err(e) = self.upload(actor, front, &item).await {
                 self.report(actor, front, e).await;
                 continue;
@@ -73,15 +77,17 @@ impl Engine {
         words: String,
     ) -> Result<(), EngineError> {
         if media.is_empty() {
-            return Err(EngineError::User(text::ATTACH_SOMETHING.into()));
+            return Err(EngineError::User(tr!(actor.language(), "attach-something")));
         }
-        self.inner.quotas.check_file_count(media.len())?;
+        self.inner
+            .quotas
+            .check_file_count(actor.language(), media.len())?;
         let then = route(&words, false);
         if then == Action::Message && !words.trim().is_empty() {
             return self.music_video(actor, front, Some(words), media).await;
         }
         let mut any = false;
-        for item in self.check_all(front, media).await {
+        for item in self.check_all(actor.language(), front, media).await {
             match self.upload(actor, front, &item).await {
                 Ok(()) => any = true,
                 Err(e) => self.report(actor, front, e).await,
@@ -93,14 +99,20 @@ impl Engine {
             Action::Credits => self.credits(actor, front).await,
             Action::Status => self.status(actor, front).await,
             Action::Upload | Action::Message if any => {
-                Ok(front.send(text::UPLOAD_HINT, true).await.map(drop)?)
+                let hint = tr!(actor.language(), "upload-hint");
+                Ok(front.send(&hint, true).await.map(drop)?)
             }
             Action::Upload | Action::Message => Ok(()),
         }
     }
 
     /// Runs every check; refused media are explained and dropped, nothing of them is sent.
-    async fn check_all(&self, front: &Arc<dyn Front>, media: Vec<Media>) -> Vec<Checked> {
+    async fn check_all(
+        &self,
+        lang: Lang,
+        front: &Arc<dyn Front>,
+        media: Vec<Media>,
+    ) -> Vec<Checked> {
         let mut ok = Vec::new();
         for item in media {
             let checked = match item {
@@ -110,7 +122,7 @@ impl Engine {
             match checked {
                 Ok(c) => ok.push(c),
                 Err(problem) => {
-                    if let Err(e) = front.send(&problem.to_string(), true).await {
+                    if let Err(e) = front.send(&problem.user_text(lang), true).await {
                         tracing::warn!("could not explain a refused file: {e}");
                     }
                 }
@@ -129,7 +141,8 @@ impl Engine {
         let nemo = &self.inner.nemo;
         let (name, done): (String, Uploaded) = match item {
             Checked::File(f) => {
-                super::turn::notify(front, &format!("📤 Uploading {}…", f.name)).await;
+                let uploading = tr!(actor.language(), "uploading", name = f.name.as_str());
+                super::turn::notify(front, &uploading).await;
                 let files = std::slice::from_ref(f);
                 let up = self
                     .inner
@@ -158,6 +171,7 @@ impl Engine {
             .filter(|n| !n.is_empty())
             .unwrap_or(name);
         let message = text::uploaded(
+            actor.language(),
             &shown,
             first.and_then(|f| f.file_type.as_deref()),
             first.and_then(|f| f.duration),

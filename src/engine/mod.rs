@@ -44,16 +44,27 @@ pub struct Actor {
     pub user: String,
     /// The session's owner: e.g. `channel:42` or `user:1234`.
     pub scope: String,
-    /// The user's language, for new sessions.
+    /// The interaction's locale (`zh-CN`, `en-US`…), or empty when the platform gives none (a
+    /// plain message): the engine then answers in the scope's session language, else English.
     pub lang: String,
     /// The community the scope belongs to (a Discord guild), for shared quotas.
     pub group: Option<String>,
 }
 
 impl Actor {
-    /// The language to answer in.
+    /// The language to answer in (once the engine has resolved it, see [`Engine::language`]).
     pub fn language(&self) -> Lang {
         Lang::from_tag(&self.lang)
+    }
+
+    /// The same actor, a missing locale filled in with `lang`'s tag (a locale it has is kept:
+    /// new sessions tell NemoVideo the member's own).
+    pub fn speaking(&self, lang: Lang) -> Actor {
+        let mut actor = self.clone();
+        if actor.lang.is_empty() {
+            actor.lang = lang.tag().to_string();
+        }
+        actor
     }
 }
 
@@ -170,6 +181,7 @@ impl Engine {
             scope = %actor.scope
         );
         async {
+            let actor = &actor.speaking(self.language(actor).await);
             let serving = self.serve(actor, request, &front);
             if futures_util::future::Abortable::new(serving, registration)
                 .await
@@ -188,7 +200,22 @@ impl Engine {
         .await
     }
 
-    /// Serves an admitted request.
+    /// The language to answer `actor` in: the interaction's locale when the front gives one,
+    /// else the language of the scope's session, else English.
+    pub async fn language(&self, actor: &Actor) -> Lang {
+        if !actor.lang.is_empty() {
+            return actor.language();
+        }
+        match self.inner.store.session(&actor.scope).await {
+            Ok(session) => session.map_or(Lang::En, |s| Lang::from_tag(&s.language)),
+            Err(e) => {
+                tracing::warn!("could not read the session's language: {e}");
+                Lang::En
+            }
+        }
+    }
+
+    /// Serves an admitted request, `actor` speaking its resolved language.
     async fn serve(&self, actor: &Actor, request: Request, front: &Arc<dyn Front>) {
         let request = resolve(request);
         // Requests that change the session run one at a time per scope; reads and /reset
@@ -266,17 +293,20 @@ impl Engine {
                 turn::retry_reads(|| nemo.credits(&t)).await
             })
             .await?;
-        front.send(&text::credits(&c), true).await?;
+        front
+            .send(&text::credits(actor.language(), &c), true)
+            .await?;
         Ok(())
     }
 
     async fn status(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
+        let lang = actor.language();
         if self.inner.accounts.existing_session(actor).await?.is_none() {
-            return Err(EngineError::User(text::NO_SESSION.into()));
+            return Err(EngineError::User(tr!(lang, "no-session")));
         }
         let data = self.state(actor, front.as_ref()).await?;
         let state = data.get("state").cloned().unwrap_or_default();
-        let mut out = summary::describe_state(&state);
+        let mut out = summary::describe_state(lang, &state);
         for job in self
             .inner
             .store
@@ -285,10 +315,13 @@ impl Engine {
             .iter()
             .filter(|j| j.scope == actor.scope)
         {
-            out.push_str(&format!(
-                "\n{}",
-                text::export_progress(job.status.as_str(), job.progress)
-            ));
+            let progress = tr!(
+                lang,
+                "export-progress",
+                status = job.status.as_str(),
+                progress = job.progress
+            );
+            out.push_str(&format!("\n{progress}"));
         }
         front.send(&out, true).await?;
         Ok(())
@@ -296,7 +329,7 @@ impl Engine {
 
     async fn open(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
         if self.inner.accounts.existing_session(actor).await?.is_none() {
-            return Err(EngineError::User(text::NO_SESSION.into()));
+            return Err(EngineError::User(tr!(actor.language(), "no-session")));
         }
         let nemo = &self.inner.nemo;
         let claim = self
@@ -308,7 +341,7 @@ impl Engine {
             .await?;
         let link = Link {
             kind: LinkKind::Claim,
-            text: text::OPEN_EDITOR.into(),
+            text: tr!(actor.language(), "open-editor"),
             url: format!(
                 "https://nemovideo.com/workspace/claim?ct={}",
                 claim.claim_token.expose()
@@ -325,32 +358,38 @@ impl Engine {
         let forgot = self.inner.accounts.forget_session(actor).await;
         turn.leave().await;
         forgot?;
-        front.send(text::RESET_DONE, true).await?;
+        front
+            .send(&tr!(actor.language(), "reset-done"), true)
+            .await?;
         Ok(())
     }
 
     /// Tells the user what went wrong, in one sentence (the registration link privately).
     async fn report(&self, actor: &Actor, front: &Arc<dyn Front>, err: EngineError) {
+        let lang = actor.language();
         let delivered = match &err {
             EngineError::Nemo(crate::nemo::NemoError::NoCredits { .. }) => {
                 match self.inner.accounts.credits_owner(actor).await {
                     CreditsOwner::Anonymous(id) => {
                         let link = Link {
                             kind: LinkKind::Register,
-                            text: text::NO_CREDITS_REGISTER.into(),
+                            text: tr!(lang, "no-credits-register"),
                             url: format!("{}?bind={id}", error::REGISTER_URL),
                             key: format!("register:{id}"),
                             again: false,
                         };
                         front.post_link(&link).await
                     }
-                    CreditsOwner::Registered => front.send(&err.user_text(), true).await.map(drop),
+                    CreditsOwner::Registered => {
+                        front.send(&err.user_text(lang), true).await.map(drop)
+                    }
                     CreditsOwner::Someone => {
-                        front.send(text::NO_CREDITS_NOT_YOURS, true).await.map(drop)
+                        let sorry = tr!(lang, "no-credits-not-yours");
+                        front.send(&sorry, true).await.map(drop)
                     }
                 }
             }
-            _ => front.send(&err.user_text(), true).await.map(drop),
+            _ => front.send(&err.user_text(lang), true).await.map(drop),
         };
         if let Err(e) = delivered {
             tracing::warn!("could not deliver an error message: {e}");

@@ -6,6 +6,7 @@ use super::front::Front;
 use super::keyed::Keyed;
 use super::turn::notify;
 use super::{text, Actor, EngineError};
+use crate::i18n::Lang;
 use crate::store::{now_secs, Store};
 use crate::telemetry::metrics;
 use std::future::Future;
@@ -71,13 +72,14 @@ impl Scopes {
             Ok(guard) => guard,
             Err(_) => {
                 let waiting = Waiting::join(&line);
-                self.tell_place(front, waiting.position).await;
+                self.tell_place(actor.language(), front, waiting.position)
+                    .await;
                 let guard = line.mutex.clone().lock_owned().await;
                 drop(waiting);
                 guard
             }
         };
-        let lease = self.lease(&actor.scope, front, &line).await?;
+        let lease = self.lease(actor, front, &line).await?;
         Ok(ScopeTurn {
             lease: Some(lease),
             _guard: guard,
@@ -88,10 +90,11 @@ impl Scopes {
     /// Takes the scope's lease in the store, waiting while a turn in another process holds it.
     async fn lease(
         &self,
-        scope: &str,
+        actor: &Actor,
         front: &Arc<dyn Front>,
         line: &Line,
     ) -> Result<Lease, EngineError> {
+        let scope = &actor.scope;
         let turn = uuid::Uuid::new_v4().simple().to_string();
         let mut pause = Duration::from_millis(50);
         let mut told = false;
@@ -99,7 +102,7 @@ impl Scopes {
             if !told {
                 // Another process runs a turn of this project; this request is next here.
                 let position = line.waiting.load(Ordering::SeqCst) + 1;
-                self.tell_place(front, position).await;
+                self.tell_place(actor.language(), front, position).await;
                 told = true;
             }
             tokio::time::sleep(pause).await;
@@ -113,11 +116,11 @@ impl Scopes {
     }
 
     /// Says the request is queued, with an estimate once requests have been timed.
-    async fn tell_place(&self, front: &Arc<dyn Front>, position: usize) {
+    async fn tell_place(&self, lang: Lang, front: &Arc<dyn Front>, position: usize) {
         let eta = self
             .typical_request_secs()
-            .map(|secs| front.eta(now_secs() + secs * position as u64));
-        notify(front, &text::queued(position, eta.as_deref())).await;
+            .map(|secs| front.eta(lang, now_secs() + secs * position as u64));
+        notify(front, &text::queued(lang, position, eta.as_deref())).await;
     }
 
     /// Keeps a running average of how long requests that hold a scope take (for queue ETAs).

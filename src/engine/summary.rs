@@ -1,6 +1,9 @@
 //! The session's draft (short-key JSON) as a timeline: the contract's one-line summary, whether
-//! it can be exported, and what changed between two states. Tolerates any JSON.
+//! it can be exported, and what changed between two states, in the member's language (the
+//! names and numbers are the draft's own). Tolerates any JSON.
 
+use crate::i18n::Lang;
+use crate::tr;
 use serde_json::Value;
 
 /// A track's type (`tt`).
@@ -73,21 +76,21 @@ impl Timeline {
 
     /// The contract's one-line form:
     /// `Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) …`.
-    pub fn summary(&self) -> String {
+    pub fn summary(&self, lang: Lang) -> String {
         if self.tracks.is_empty() {
-            return "The timeline is empty (no tracks yet).".into();
+            return tr!(lang, "timeline-empty");
         }
-        let n = self.tracks.len();
         let items: Vec<String> = self
             .tracks
             .iter()
             .enumerate()
-            .map(|(i, t)| format!("{}. {}", i + 1, describe(t)))
+            .map(|(i, t)| format!("{}. {}", i + 1, describe(lang, t)))
             .collect();
-        format!(
-            "Timeline ({n} track{}): {}",
-            if n == 1 { "" } else { "s" },
-            items.join(" ")
+        tr!(
+            lang,
+            "timeline",
+            count = self.tracks.len(),
+            items = items.join(" ")
         )
     }
 
@@ -200,12 +203,12 @@ fn ms(n: f64) -> u64 {
     }
 }
 
-fn label(kind: TrackKind) -> &'static str {
+fn label(lang: Lang, kind: TrackKind) -> String {
     match kind {
-        TrackKind::Video => "Video",
-        TrackKind::Audio => "BGM",
-        TrackKind::Text => "Title",
-        TrackKind::Other(_) => "Track",
+        TrackKind::Video => tr!(lang, "track-video"),
+        TrackKind::Audio => tr!(lang, "track-bgm"),
+        TrackKind::Text => tr!(lang, "track-title"),
+        TrackKind::Other(_) => tr!(lang, "track-other"),
     }
 }
 
@@ -220,82 +223,121 @@ fn secs(ms: u64) -> String {
     }
 }
 
-fn describe(t: &Track) -> String {
+/// A span of seconds, `0-10s`.
+fn span(lang: Lang, start_ms: u64, end_ms: u64) -> String {
+    tr!(
+        lang,
+        "track-span",
+        start = secs(start_ms),
+        end = secs(end_ms)
+    )
+}
+
+fn describe(lang: Lang, t: &Track) -> String {
     let name = match (t.kind, t.name.is_empty()) {
-        (_, true) => "untitled".to_string(),
-        (TrackKind::Text, false) => format!("\"{}\"", t.name),
+        (_, true) => tr!(lang, "track-untitled"),
+        (TrackKind::Text, false) => tr!(lang, "track-quoted", name = t.name.as_str()),
         _ => t.name.clone(),
     };
-    let range = format!("{}-{}s", secs(t.start_ms), secs(t.end_ms));
+    let (label, span) = (label(lang, t.kind), span(lang, t.start_ms, t.end_ms));
     match t.volume_pct.filter(|_| t.kind == TrackKind::Audio) {
-        Some(v) => format!("{}: {name} ({range}, {v}%)", label(t.kind)),
-        None => format!("{}: {name} ({range})", label(t.kind)),
+        Some(volume) => tr!(
+            lang,
+            "track-line-volume",
+            label = label,
+            name = name,
+            span = span,
+            volume = volume
+        ),
+        None => tr!(lang, "track-line", label = label, name = name, span = span),
     }
 }
 
-/// What changed between two timelines, in user-facing sentences; None when nothing changed.
-pub fn diff(before: &Timeline, after: &Timeline) -> Option<String> {
+/// What changed between two timelines, as one sentence in `lang`; None when nothing changed.
+pub fn diff(lang: Lang, before: &Timeline, after: &Timeline) -> Option<String> {
     let mut changes = Vec::new();
     let common = before.tracks.len().min(after.tracks.len());
     for (i, (b, a)) in before.tracks.iter().zip(&after.tracks).enumerate() {
         let n = i + 1;
+        let track = || describe(lang, a);
         if b.kind != a.kind || b.name != a.name {
-            changes.push(format!("track {n} is now {}", describe(a)));
+            changes.push(tr!(lang, "change-replaced", n = n, track = track()));
         } else if (b.start_ms, b.end_ms) != (a.start_ms, a.end_ms) {
-            changes.push(format!(
-                "retimed track {n} ({}): {}-{}s → {}-{}s",
-                label(a.kind),
-                secs(b.start_ms),
-                secs(b.end_ms),
-                secs(a.start_ms),
-                secs(a.end_ms)
+            changes.push(tr!(
+                lang,
+                "change-retimed",
+                n = n,
+                label = label(lang, a.kind),
+                before = span(lang, b.start_ms, b.end_ms),
+                after = span(lang, a.start_ms, a.end_ms)
             ));
         } else if b.segments != a.segments {
-            changes.push(format!(
-                "track {n} ({}) now has {} segments (was {})",
-                label(a.kind),
-                a.segments,
-                b.segments
+            changes.push(tr!(
+                lang,
+                "change-segments",
+                n = n,
+                label = label(lang, a.kind),
+                segments = a.segments,
+                was = b.segments
             ));
         } else if b.volume_pct != a.volume_pct {
-            changes.push(format!("changed the volume of track {n}: {}", describe(a)));
+            changes.push(tr!(lang, "change-volume", n = n, track = track()));
         }
     }
     for (i, a) in after.tracks.iter().enumerate().skip(common) {
-        changes.push(format!("added track {}. {}", i + 1, describe(a)));
+        changes.push(tr!(
+            lang,
+            "change-added",
+            n = i + 1,
+            track = describe(lang, a)
+        ));
     }
     for (i, b) in before.tracks.iter().enumerate().skip(common) {
-        changes.push(format!("removed track {}. {}", i + 1, describe(b)));
+        changes.push(tr!(
+            lang,
+            "change-removed",
+            n = i + 1,
+            track = describe(lang, b)
+        ));
     }
     if before.title != after.title {
         if let Some(t) = &after.title {
-            changes.push(format!("the project is now titled \"{t}\""));
+            changes.push(tr!(lang, "change-title", title = t.as_str()));
         }
     }
     if changes.is_empty() {
         return None;
     }
-    let mut text = changes.join("; ");
-    if let Some(first) = text.get(..1) {
-        text = format!("{}{}", first.to_uppercase(), &text[1..]);
-    }
-    Some(format!("{text}."))
+    let list = changes.join(&tr!(lang, "change-separator"));
+    // A sentence starts with a capital (where the language has them).
+    let mut chars = list.chars();
+    let list: String = chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    Some(tr!(lang, "changes", list = list))
 }
 
-/// The whole `data.state` (draft, video_infos, generated_media…) as user-facing lines: the
-/// timeline summary, then uploaded media and generated items.
-pub fn describe_state(state: &Value) -> String {
+/// The whole `data.state` (draft, video_infos, generated_media…) as user-facing lines in
+/// `lang`: the timeline summary, then uploaded media and generated items.
+pub fn describe_state(lang: Lang, state: &Value) -> String {
     let timeline = Timeline::from_draft(state.get("draft").unwrap_or(&Value::Null));
-    let mut lines = vec![timeline.summary()];
+    let mut lines = vec![timeline.summary(lang)];
     if let (Some(w), Some(h)) = (timeline.width, timeline.height) {
-        lines.push(format!("Canvas: {w}×{h}"));
+        lines.push(tr!(lang, "state-canvas", width = w, height = h));
     }
     let media: Vec<String> = list(state.get("video_infos"))
         .iter()
-        .map(|m| media_line(m))
+        .map(|m| media_line(lang, m))
         .collect();
     if !media.is_empty() {
-        lines.push(format!("Media ({}): {}", media.len(), media.join(", ")));
+        let count = media.len();
+        lines.push(tr!(
+            lang,
+            "state-media",
+            count = count,
+            list = media.join(", ")
+        ));
     }
     let generated = list(state.get("generated_media"));
     if !generated.is_empty() {
@@ -305,10 +347,16 @@ pub fn describe_state(state: &Value) -> String {
             .map(|(i, g)| {
                 name_of(g)
                     .or_else(|| text_at(g, &["filename", "type"]))
-                    .unwrap_or_else(|| format!("item {}", i + 1))
+                    .unwrap_or_else(|| tr!(lang, "state-item", n = i + 1))
             })
             .collect();
-        lines.push(format!("Generated ({}): {}", names.len(), names.join(", ")));
+        let count = names.len();
+        lines.push(tr!(
+            lang,
+            "state-generated",
+            count = count,
+            list = names.join(", ")
+        ));
     }
     lines.join("\n")
 }
@@ -322,8 +370,9 @@ fn list(v: Option<&Value>) -> Vec<&Value> {
     }
 }
 
-fn media_line(m: &Value) -> String {
-    let name = text_at(m, &["filename", "name", "title"]).unwrap_or_else(|| "file".into());
+fn media_line(lang: Lang, m: &Value) -> String {
+    let name =
+        text_at(m, &["filename", "name", "title"]).unwrap_or_else(|| tr!(lang, "state-file"));
     let mut details = Vec::new();
     if let Some(kind) = text_at(m, &["file_type", "type"]) {
         details.push(kind);
@@ -360,11 +409,32 @@ mod tests {
     fn the_contracts_example_summary() {
         let t = Timeline::from_draft(&contract_draft());
         assert_eq!(
-            t.summary(),
+            t.summary(Lang::En),
             "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: \"Urban Dreams\" (0-3s)"
         );
         assert!(t.is_exportable());
         assert_eq!((t.width, t.height), (Some(1920), Some(1080)));
+    }
+
+    #[test]
+    fn the_summary_and_its_changes_speak_chinese() {
+        let t = Timeline::from_draft(&contract_draft());
+        assert_eq!(
+            t.summary(Lang::ZhCn),
+            "时间线（3 条轨道）：1. 视频：city timelapse（0-10 秒） 2. 背景音乐：Lo-fi（0-10 秒，35%） 3. 标题：“Urban Dreams”（0-3 秒）"
+        );
+        let before = Timeline::from_draft(
+            &json!({"t":[{"tt":0,"sg":[{"st":0,"d":10000,"m":{"title":"city"}}]}]}),
+        );
+        assert_eq!(
+            diff(Lang::ZhCn, &before, &t).as_deref(),
+            Some("第 1 条轨道现在是视频：city timelapse（0-10 秒）；添加了第 2 条轨道：背景音乐：Lo-fi（0-10 秒，35%）；添加了第 3 条轨道：标题：“Urban Dreams”（0-3 秒）；项目标题现在是“Urban Dreams”。")
+        );
+        let state = json!({"draft": null, "video_infos": [{"x": 1}], "generated_media": [{}]});
+        assert_eq!(
+            describe_state(Lang::ZhCn, &state),
+            "时间线是空的（还没有轨道）。\n媒体（1）：文件\n已生成（1）：第 1 项"
+        );
     }
 
     #[test]
@@ -404,14 +474,14 @@ mod tests {
         ];
         for (draft, want, exportable) in rows {
             let t = Timeline::from_draft(&draft);
-            assert_eq!(t.summary(), want, "{draft}");
+            assert_eq!(t.summary(Lang::En), want, "{draft}");
             assert_eq!(t.is_exportable(), exportable, "{draft}");
         }
         let mut deep = json!(1);
         for _ in 0..100 {
             deep = json!({"t": [deep]});
         }
-        let _ = Timeline::from_draft(&deep).summary();
+        let _ = Timeline::from_draft(&deep).summary(Lang::En);
     }
 
     #[test]
@@ -426,13 +496,13 @@ mod tests {
             (&after, &before, Some("Track 1 is now Video: city (0-10s); removed track 2. BGM: Lo-fi (0-10s, 35%); removed track 3. Title: \"Urban Dreams\" (0-3s).")),
         ];
         for (b, a, want) in rows {
-            assert_eq!(diff(b, a).as_deref(), want);
+            assert_eq!(diff(Lang::En, b, a).as_deref(), want);
         }
         let longer = Timeline::from_draft(
             &json!({"t":[{"tt":0,"sg":[{"st":0,"d":12000,"m":{"title":"city"}}]}]}),
         );
         assert_eq!(
-            diff(&before, &longer).as_deref(),
+            diff(Lang::En, &before, &longer).as_deref(),
             Some("Retimed track 1 (Video): 0-10s → 0-12s.")
         );
     }
@@ -444,7 +514,7 @@ mod tests {
             "video_infos": [{"filename":"song.mp3","file_type":"audio","duration":182.4}, {"x":1}],
             "generated_media": {"a": {"m": {"title": "neon clip"}}},
         });
-        let text = describe_state(&state);
+        let text = describe_state(Lang::En, &state);
         assert!(text.starts_with("Timeline (3 tracks)"), "{text}");
         assert!(
             text.contains("Media (2): song.mp3 (audio, 3:02), file"),
@@ -452,7 +522,7 @@ mod tests {
         );
         assert!(text.contains("Generated (1): neon clip"), "{text}");
         assert_eq!(
-            describe_state(&json!("junk")),
+            describe_state(Lang::En, &json!("junk")),
             "The timeline is empty (no tracks yet)."
         );
     }

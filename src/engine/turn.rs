@@ -7,8 +7,10 @@ use super::lifecycle::Lifecycle;
 use super::reply::Reply;
 use super::summary::{diff, Timeline};
 use super::{text, Actor, Engine, EngineError};
+use crate::i18n::Lang;
 use crate::nemo::{NemoError, TurnEvent, TurnStream};
 use crate::telemetry::metrics::{self, TurnOutcome as Outcome};
+use crate::tr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::{sleep_until, Instant};
@@ -173,6 +175,7 @@ impl Engine {
         front: &Arc<dyn Front>,
         prompt: &str,
     ) -> Result<TurnOutcome, EngineError> {
+        let lang = actor.language();
         let mut meter = TurnMeter::start(&self.inner.life);
         if let Err(e) = self.inner.quotas.take_turn(actor, front.as_ref()).await {
             meter.end(Outcome::RefusedByQuota);
@@ -190,7 +193,14 @@ impl Engine {
         let mut reply = Reply::new(front.clone());
         let mut answer = Answer::default();
         let stop = self
-            .read_stream(&mut stream, front, &mut reply, &mut answer, &mut meter)
+            .read_stream(
+                lang,
+                &mut stream,
+                front,
+                &mut reply,
+                &mut answer,
+                &mut meter,
+            )
             .await;
         drop(stream);
         let (shown, suggestions) = translate_gui(answer.text());
@@ -213,11 +223,19 @@ impl Engine {
         let failed = stop.is_some();
         let minutes = |ms: u64| ms.div_ceil(60_000);
         let why = match stop {
-            Some(Stop::Agent) => Some(text::AGENT_FAILED.to_string()),
-            Some(Stop::Broken) => Some(text::STREAM_BROKEN.to_string()),
-            Some(Stop::TooLarge) => Some(text::STREAM_TOO_LARGE.to_string()),
-            Some(Stop::Timeout) => Some(text::turn_timeout(minutes(self.inner.cfg.sse_timeout_ms))),
-            Some(Stop::Quiet) => Some(text::turn_quiet(minutes(self.inner.cfg.idle_timeout_ms))),
+            Some(Stop::Agent) => Some(tr!(lang, "agent-failed")),
+            Some(Stop::Broken) => Some(tr!(lang, "stream-broken")),
+            Some(Stop::TooLarge) => Some(tr!(lang, "stream-too-large")),
+            Some(Stop::Timeout) => Some(tr!(
+                lang,
+                "turn-timeout",
+                minutes = minutes(self.inner.cfg.sse_timeout_ms)
+            )),
+            Some(Stop::Quiet) => Some(tr!(
+                lang,
+                "turn-quiet",
+                minutes = minutes(self.inner.cfg.idle_timeout_ms)
+            )),
             None => None,
         };
         match why {
@@ -246,6 +264,7 @@ impl Engine {
     /// Reads the stream into the reply until it ends, fails or times out.
     async fn read_stream(
         &self,
+        lang: Lang,
         stream: &mut TurnStream,
         front: &Arc<dyn Front>,
         reply: &mut Reply,
@@ -285,7 +304,7 @@ impl Engine {
                         Some(Ok(TurnEvent::Tool { name })) => {
                             last_activity = now;
                             if answer.is_empty() && name != last_tool {
-                                notify(front, &text::working_on(&name)).await;
+                                notify(front, &text::working_on(lang, &name)).await;
                                 last_tool = name;
                             }
                         }
@@ -311,7 +330,7 @@ impl Engine {
                     }
                 }
                 _ = sleep_until(last_news + still) => {
-                    notify(front, text::STILL_WORKING).await;
+                    notify(front, &tr!(lang, "still-working")).await;
                     last_news = Instant::now();
                 }
                 _ = sleep_until(deadline.min(last_activity + idle)) => {
@@ -367,18 +386,19 @@ impl Engine {
         front: &Arc<dyn Front>,
         before: Option<&Timeline>,
     ) -> Result<(), EngineError> {
+        let lang = actor.language();
         let after = match self.timeline(actor, front.as_ref()).await {
             Ok(t) => t,
             Err(e) => {
                 tracing::warn!("could not read the state after a silent turn: {e}");
-                front.send(text::SILENT_UNKNOWN, true).await?;
+                front.send(&tr!(lang, "silent-unknown"), true).await?;
                 return Ok(());
             }
         };
-        let message = match before.and_then(|b| diff(b, &after)) {
-            Some(change) => text::silent_changed(&change, &after.summary()),
-            None if before.is_none() => text::silent_changed("", &after.summary()),
-            None => text::SILENT_NO_CHANGE.to_string(),
+        let message = match before.and_then(|b| diff(lang, b, &after)) {
+            Some(change) => text::silent_changed(lang, &change, &after.summary(lang)),
+            None if before.is_none() => text::silent_changed(lang, "", &after.summary(lang)),
+            None => tr!(lang, "silent-no-change"),
         };
         front.send(&message, true).await?;
         Ok(())

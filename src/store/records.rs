@@ -61,6 +61,17 @@ pub struct JobRecord {
     pub status: JobStatus,
     /// Last progress seen, 0–100.
     pub progress: u8,
+    /// The language its messages are posted in (`en`, `zh-CN`); English for jobs written
+    /// before it was kept.
+    #[serde(default)]
+    pub lang: String,
+}
+
+impl JobRecord {
+    /// The language to post the job's progress and result in.
+    pub fn language(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::from_tag(&self.lang)
+    }
 }
 
 /// Where an export job stands. Stored as `"submitting"`, `"posting"` or `{"nemo":"<word>"}`;

@@ -75,6 +75,7 @@ fn job(id: &str) -> JobRecord {
         started: 1,
         status: JobStatus::Nemo("pending".into()),
         progress: 5,
+        lang: "zh-CN".into(),
     }
 }
 
