@@ -52,7 +52,11 @@ impl Invalid {
     pub fn sentence(&self, lang: Lang) -> String {
         match self {
             Invalid::TakesNoArguments(command) => {
-                tr!(lang, "console-takes-no-arguments", command = command.as_str())
+                tr!(
+                    lang,
+                    "console-takes-no-arguments",
+                    command = command.as_str()
+                )
             }
             Invalid::UnknownCommand(command) => {
                 tr!(lang, "console-unknown-command", command = command.as_str())
@@ -386,10 +390,7 @@ mod tests {
                     media: vec![file("my song.wav"), file("b.mp3")],
                 }),
             ),
-            (
-                "/musicvideo --file",
-                Line::Invalid(Invalid::FileNeedsPath),
-            ),
+            ("/musicvideo --file", Line::Invalid(Invalid::FileNeedsPath)),
             (
                 "/musicvideo 80's synthwave, #neon --file 'my song.mp3' slow",
                 req(Request::MusicVideo {
@@ -404,10 +405,7 @@ mod tests {
                     text: String::new(),
                 }),
             ),
-            (
-                "/upload",
-                Line::Invalid(Invalid::UploadNeedsPath),
-            ),
+            ("/upload", Line::Invalid(Invalid::UploadNeedsPath)),
             ("/upload \"open", Line::Invalid(Invalid::UnclosedQuote)),
             (
                 "/dance",

@@ -293,6 +293,9 @@ async fn the_console_speaks_the_language_of_lang() {
     assert!(!stdout.contains("takes no arguments"), "{stdout}");
     // Without `--lang`, English.
     let (_, english, _) = run(dir.path(), &fake, &["console"], script, None).await;
-    assert!(english.contains("unknown command /dance; try /help"), "{english}");
+    assert!(
+        english.contains("unknown command /dance; try /help"),
+        "{english}"
+    );
     assert!(!english.contains("命令："), "{english}");
 }

@@ -25,17 +25,29 @@ fn every_command_and_option_has_both_languages_within_discords_rules() {
     assert_eq!(payload.len(), commands::all().len());
     for command in &payload {
         let name = command["name"].as_str().unwrap();
-        assert!(problems(command).is_empty(), "{name}: {:?}", problems(command));
+        assert!(
+            problems(command).is_empty(),
+            "{name}: {:?}",
+            problems(command)
+        );
         let zh = &command["name_localizations"]["zh-CN"];
         assert!(zh.is_string() && zh.as_str() != Some(name), "{name}: {zh}");
         if command["type"] == json!(1) {
-            assert!(command["description"].as_str().is_some_and(|d| !d.is_empty()));
-            assert!(command["description_localizations"]["zh-CN"].is_string(), "{name}");
+            assert!(command["description"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()));
+            assert!(
+                command["description_localizations"]["zh-CN"].is_string(),
+                "{name}"
+            );
         }
         for option in command["options"].as_array().into_iter().flatten() {
             let option_name = &option["name"];
             assert!(option["description"].is_string(), "{name} {option_name}");
-            assert!(option["name_localizations"]["zh-CN"].is_string(), "{name} {option_name}");
+            assert!(
+                option["name_localizations"]["zh-CN"].is_string(),
+                "{name} {option_name}"
+            );
             let zh = &option["description_localizations"]["zh-CN"];
             assert!(zh.is_string(), "{name} {option_name}");
         }
@@ -57,22 +69,35 @@ fn every_command_and_option_has_both_languages_within_discords_rules() {
 
 #[test]
 fn the_fakes_command_rules_refuse_what_discord_refuses() {
-    let slash = |name: &str, description: &str, localized: Value| {
-        json!({"type": 1, "name": name, "description": description, "name_localizations": localized})
-    };
+    let slash = |name: &str, description: &str, localized: Value| json!({"type": 1, "name": name, "description": description, "name_localizations": localized});
     let long = "x".repeat(101);
     let rows = [
-        (slash("musicvideo", "Make one", json!({"zh-CN": "音乐视频"})), true),
-        (slash("music-video_2", "Make one", json!({"hi": "संगीत"})), true),
+        (
+            slash("musicvideo", "Make one", json!({"zh-CN": "音乐视频"})),
+            true,
+        ),
+        (
+            slash("music-video_2", "Make one", json!({"hi": "संगीत"})),
+            true,
+        ),
         (slash("MusicVideo", "Make one", json!({})), false),
         (slash("music video", "Make one", json!({})), false),
         (slash("musicvideo", "", json!({})), false),
         (slash("musicvideo", &long, json!({})), false),
-        (slash("musicvideo", "Make one", json!({"zh-CN": "音乐 视频"})), false),
-        (slash("musicvideo", "Make one", json!({"zh": "音乐视频"})), false),
+        (
+            slash("musicvideo", "Make one", json!({"zh-CN": "音乐 视频"})),
+            false,
+        ),
+        (
+            slash("musicvideo", "Make one", json!({"zh": "音乐视频"})),
+            false,
+        ),
         (slash(&"a".repeat(33), "Make one", json!({})), false),
         (json!({"type": 3, "name": "Make music video"}), true),
-        (json!({"type": 3, "name": "Make music video", "description": "x"}), false),
+        (
+            json!({"type": 3, "name": "Make music video", "description": "x"}),
+            false,
+        ),
         (
             json!({"type": 1, "name": "a", "description": "b",
                    "options": [{"type": 3, "name": "Prompt", "description": "c"}]}),
@@ -94,7 +119,10 @@ async fn discord_receives_the_commands_with_their_chinese_names() {
     let registered = put.body.as_array().expect("a list of commands");
     assert_eq!(registered, &payload());
     for command in registered {
-        assert!(command["name_localizations"]["zh-CN"].is_string(), "{command}");
+        assert!(
+            command["name_localizations"]["zh-CN"].is_string(),
+            "{command}"
+        );
     }
     let status = registered.iter().find(|c| c["name"] == "status").unwrap();
     assert_eq!(status["name_localizations"]["zh-CN"], "状态");

@@ -46,7 +46,8 @@ pub async fn fetch(
             Err(e) => {
                 tracing::warn!(file = %a.filename, "attachment download failed: {e}");
                 let name = display_name(&a.filename);
-                out.refused.push(tr!(lang, "discord-fetch-failed", name = name));
+                out.refused
+                    .push(tr!(lang, "discord-fetch-failed", name = name));
             }
         }
     }

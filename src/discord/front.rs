@@ -241,7 +241,8 @@ impl Front for ChannelFront {
         if link.kind != LinkKind::Video {
             return self.private(&text).await;
         }
-        let button = CreateButton::new_link(&link.url).label(tr!(self.lang, "discord-button-download"));
+        let button =
+            CreateButton::new_link(&link.url).label(tr!(self.lang, "discord-button-download"));
         // The same export's link posted again (a crash between posting and forgetting the job)
         // is dropped by Discord.
         let nonce = serenity::Nonce::String(nonce_for(&link.key));

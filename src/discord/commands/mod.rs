@@ -40,7 +40,9 @@ pub fn registration(commands: &[Command]) -> Vec<serenity::CreateCommand> {
         out.extend(command.create_as_slash_command());
         if let Some(menu) = command.create_as_context_menu_command() {
             let named = command.name_localizations.iter();
-            out.push(named.fold(menu, |m, (locale, name)| m.name_localized(&**locale, &**name)));
+            out.push(named.fold(menu, |m, (locale, name)| {
+                m.name_localized(&**locale, &**name)
+            }));
         }
     }
     out
@@ -87,7 +89,10 @@ fn localize(command: &mut Command, known: &[Vec<String>]) {
                 continue;
             }
             if let Some(n) = name {
-                parameter.name_localizations.to_mut().push((locale(lang), n));
+                parameter
+                    .name_localizations
+                    .to_mut()
+                    .push((locale(lang), n));
             }
             if let Some(d) = description {
                 let localized = parameter.description_localizations.to_mut();

@@ -76,7 +76,6 @@ pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-
 fn can_manage_messages(ctx: Context<'_>) -> bool {
     match ctx {
         poise::Context::Application(app) => app

@@ -9,8 +9,8 @@ use std::sync::LazyLock;
 /// Discord's locales (the "Locales" reference): the only keys a localization map may have.
 pub const LOCALES: &[&str] = &[
     "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
-    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi",
-    "th", "zh-CN", "ja", "zh-TW", "ko",
+    "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th",
+    "zh-CN", "ja", "zh-TW", "ko",
 ];
 
 /// Names of slash commands and of options.
@@ -42,33 +42,55 @@ pub fn problems(command: &Value) -> Vec<String> {
         None if !chat_input => {}
         other => out.push(format!("{path}: {other:?} is not a valid description")),
     };
-    let localized =
-        |path: &str, v: &Value, each: &dyn Fn(&str, &Value, &mut Vec<String>), out: &mut Vec<String>| {
-            let Some(map) = v.as_object() else {
-                return;
-            };
-            for (locale, text) in map {
-                if !LOCALES.contains(&locale.as_str()) {
-                    out.push(format!("{path}: {locale} is not a Discord locale"));
-                }
-                each(&format!("{path}.{locale}"), text, out);
-            }
+    let localized = |path: &str,
+                     v: &Value,
+                     each: &dyn Fn(&str, &Value, &mut Vec<String>),
+                     out: &mut Vec<String>| {
+        let Some(map) = v.as_object() else {
+            return;
         };
+        for (locale, text) in map {
+            if !LOCALES.contains(&locale.as_str()) {
+                out.push(format!("{path}: {locale} is not a Discord locale"));
+            }
+            each(&format!("{path}.{locale}"), text, out);
+        }
+    };
     name("name", &command["name"], &mut out);
-    localized("name_localizations", &command["name_localizations"], &name, &mut out);
+    localized(
+        "name_localizations",
+        &command["name_localizations"],
+        &name,
+        &mut out,
+    );
     if chat_input || !command["description"].is_null() {
         description("description", &command["description"], &mut out);
     }
     let descriptions = &command["description_localizations"];
-    localized("description_localizations", descriptions, &description, &mut out);
-    for (i, option) in command["options"].as_array().into_iter().flatten().enumerate() {
+    localized(
+        "description_localizations",
+        descriptions,
+        &description,
+        &mut out,
+    );
+    for (i, option) in command["options"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let at = |field: &str| format!("options[{i}].{field}");
         name(&at("name"), &option["name"], &mut out);
         description(&at("description"), &option["description"], &mut out);
         let names = &option["name_localizations"];
         localized(&at("name_localizations"), names, &name, &mut out);
         let descriptions = &option["description_localizations"];
-        localized(&at("description_localizations"), descriptions, &description, &mut out);
+        localized(
+            &at("description_localizations"),
+            descriptions,
+            &description,
+            &mut out,
+        );
     }
     out
 }
