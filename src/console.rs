@@ -4,6 +4,8 @@
 use crate::engine::front::{Deliver, Front, FrontError, Link, MsgId};
 use crate::engine::gui::Suggestion;
 use crate::engine::{Actor, Engine, Media, Request};
+use crate::i18n::Lang;
+use crate::tr;
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::io::Write;
@@ -12,18 +14,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
-/// What the console shows for `/help`.
-pub const HELP: &str = "\
-Commands:
-  /musicvideo [prompt…] [--file PATH]…  upload songs, ask for a music video, export it
-  /upload PATH|URL…                     upload files (like dropping them into the channel)
-  /status                               the timeline, media and running exports
-  /credits                              your credit balance
-  /export                               render the current timeline to an MP4
-  /open                                 a link to continue in NemoVideo's web editor
-  /reset                                start a fresh project
-  /help                                 this text
-Anything else goes to the video agent (\"export\", \"credits\", \"status\", 导出, 积分, 状态 … work too).";
+/// What the console shows for `/help`, in `lang`.
+pub fn help(lang: Lang) -> String {
+    tr!(lang, "console-help")
+}
 
 /// One parsed input line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +28,44 @@ pub enum Line {
     Help,
     /// Blank.
     Empty,
-    /// A line that could not be read, with the reason.
-    Invalid(String),
+    /// A line that could not be read, and why.
+    Invalid(Invalid),
+}
+
+/// Why a console line could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    /// A command that takes no arguments was given some.
+    TakesNoArguments(String),
+    /// No such command.
+    UnknownCommand(String),
+    /// `/upload` with nothing to upload.
+    UploadNeedsPath,
+    /// `--file` at the end of the line.
+    FileNeedsPath,
+    /// A quote that does not pair up.
+    UnclosedQuote,
+}
+
+impl Invalid {
+    /// The sentence the user sees, in `lang`.
+    pub fn sentence(&self, lang: Lang) -> String {
+        match self {
+            Invalid::TakesNoArguments(command) => {
+                tr!(
+                    lang,
+                    "console-takes-no-arguments",
+                    command = command.as_str()
+                )
+            }
+            Invalid::UnknownCommand(command) => {
+                tr!(lang, "console-unknown-command", command = command.as_str())
+            }
+            Invalid::UploadNeedsPath => tr!(lang, "console-upload-needs-path"),
+            Invalid::FileNeedsPath => tr!(lang, "console-file-needs-path"),
+            Invalid::UnclosedQuote => tr!(lang, "console-unclosed-quote"),
+        }
+    }
 }
 
 /// Reads one console line.
@@ -64,7 +94,7 @@ pub fn parse_line(line: &str) -> Line {
         if words.is_empty() {
             Line::Request(r)
         } else {
-            Line::Invalid(format!("/{name} takes no arguments"))
+            Line::Invalid(Invalid::TakesNoArguments(name.to_string()))
         }
     };
     match command.as_str() {
@@ -74,15 +104,13 @@ pub fn parse_line(line: &str) -> Line {
         "open" => simple(Request::Open),
         "reset" => simple(Request::Reset),
         "help" => Line::Help,
-        other => Line::Invalid(format!("unknown command /{other}; try /help")),
+        other => Line::Invalid(Invalid::UnknownCommand(other.to_string())),
     }
 }
 
 fn upload(args: &str) -> Line {
     match upload_media(args, Path::is_file) {
-        Ok(media) if media.is_empty() => {
-            Line::Invalid("/upload needs at least one file path or URL".into())
-        }
+        Ok(media) if media.is_empty() => Line::Invalid(Invalid::UploadNeedsPath),
         Ok(media) => Line::Request(Request::Upload {
             media,
             text: String::new(),
@@ -111,7 +139,7 @@ fn music_video(rest: &str) -> Line {
         if w == "--file" {
             match it.next() {
                 Some(path) => files.push(media(path)),
-                None => return Line::Invalid("--file needs a path".into()),
+                None => return Line::Invalid(Invalid::FileNeedsPath),
             }
         } else {
             prompt.push(w);
@@ -133,20 +161,16 @@ fn media(word: String) -> Media {
     }
 }
 
-/// What the user sees when a line's quotes do not pair up.
-const UNCLOSED_QUOTE: &str =
-    "A quote in that line is not closed: close it, or put a backslash before it.";
-
 /// Splits `text` into words as a shell would: 'single', "double" quotes and backslash escapes,
 /// as a terminal writes a dragged-in path.
-fn split_words(text: &str) -> Result<Vec<String>, String> {
+fn split_words(text: &str) -> Result<Vec<String>, Invalid> {
     // The crate's one error is an unclosed quote; the user gets a sentence of ours.
-    shell_words::split(text).map_err(|_| UNCLOSED_QUOTE.to_string())
+    shell_words::split(text).map_err(|_| Invalid::UnclosedQuote)
 }
 
 /// What `/upload` takes from `args`: the whole of it, trimmed, when that names an existing file
 /// (a path with spaces typed bare), else its words split as a shell would.
-fn upload_media(args: &str, exists: impl Fn(&Path) -> bool) -> Result<Vec<Media>, String> {
+fn upload_media(args: &str, exists: impl Fn(&Path) -> bool) -> Result<Vec<Media>, Invalid> {
     let whole = args.trim();
     let words = if !whole.is_empty() && exists(Path::new(whole)) {
         vec![whole.to_string()]
@@ -168,17 +192,21 @@ pub struct ConsoleFront {
     next_id: AtomicU64,
     /// The text of each message still open (not final).
     open: Mutex<HashMap<String, String>>,
+    /// The language of the console's own words.
+    lang: Lang,
 }
 
 impl ConsoleFront {
-    /// A console front writing to `out`; `live` when that is a terminal.
-    pub fn new(out: Output, live: bool, channel: &str) -> ConsoleFront {
+    /// A console front writing to `out`; `live` when that is a terminal; its own words in
+    /// `lang`.
+    pub fn new(out: Output, live: bool, channel: &str, lang: Lang) -> ConsoleFront {
         ConsoleFront {
             out,
             live,
             target: format!("console:{channel}"),
             next_id: AtomicU64::new(1),
             open: Mutex::new(HashMap::new()),
+            lang,
         }
     }
 
@@ -239,7 +267,7 @@ impl Front for ConsoleFront {
     async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
         // A terminal cannot take a line back: a possible repeat says what it is.
         let again = if link.again {
-            format!(" {}", crate::tr!(crate::i18n::Lang::En, "posted-again"))
+            format!(" {}", tr!(self.lang, "posted-again"))
         } else {
             String::new()
         };
@@ -255,7 +283,8 @@ impl Front for ConsoleFront {
                 Suggestion::Status => "/status",
             })
             .collect();
-        self.print(&format!("(next: {})\n", words.join(", ")));
+        let next = tr!(self.lang, "console-next", commands = words.join(", "));
+        self.print(&format!("{next}\n"));
         Ok(())
     }
 }
@@ -281,13 +310,15 @@ pub async fn run<R: AsyncBufRead + Unpin>(
     live: bool,
 ) -> std::io::Result<()> {
     let channel = actor.scope.trim_start_matches("channel:").to_string();
-    let front = Arc::new(ConsoleFront::new(out, live, &channel));
+    // The console's own words follow `--lang`, like the engine's answers.
+    let lang = actor.language();
+    let front = Arc::new(ConsoleFront::new(out, live, &channel, lang));
     match engine
         .resume_jobs(Arc::new(ConsoleDeliver(front.clone())))
         .await
     {
         Ok(0) => {}
-        Ok(n) => front.print(&format!("Resuming {n} unfinished export(s)…\n")),
+        Ok(n) => front.print(&format!("{}\n", tr!(lang, "console-resuming", count = n))),
         Err(e) => tracing::error!("could not resume exports: {e}"),
     }
     let mut lines = input.lines();
@@ -303,8 +334,8 @@ pub async fn run<R: AsyncBufRead + Unpin>(
         let Some(line) = line else { break };
         match parse_line(&line) {
             Line::Request(r) => engine.handle(&actor, r, front.clone()).await,
-            Line::Help => front.print(&format!("{HELP}\n")),
-            Line::Invalid(why) => front.print(&format!("{why}\n")),
+            Line::Help => front.print(&format!("{}\n", help(lang))),
+            Line::Invalid(why) => front.print(&format!("{}\n", why.sentence(lang))),
             Line::Empty => {}
         }
     }
@@ -336,7 +367,7 @@ mod tests {
             ("/help", Line::Help),
             (
                 "/credits now",
-                Line::Invalid("/credits takes no arguments".into()),
+                Line::Invalid(Invalid::TakesNoArguments("credits".into())),
             ),
             (
                 "/musicvideo",
@@ -359,10 +390,7 @@ mod tests {
                     media: vec![file("my song.wav"), file("b.mp3")],
                 }),
             ),
-            (
-                "/musicvideo --file",
-                Line::Invalid("--file needs a path".into()),
-            ),
+            ("/musicvideo --file", Line::Invalid(Invalid::FileNeedsPath)),
             (
                 "/musicvideo 80's synthwave, #neon --file 'my song.mp3' slow",
                 req(Request::MusicVideo {
@@ -377,14 +405,11 @@ mod tests {
                     text: String::new(),
                 }),
             ),
-            (
-                "/upload",
-                Line::Invalid("/upload needs at least one file path or URL".into()),
-            ),
-            ("/upload \"open", Line::Invalid(UNCLOSED_QUOTE.into())),
+            ("/upload", Line::Invalid(Invalid::UploadNeedsPath)),
+            ("/upload \"open", Line::Invalid(Invalid::UnclosedQuote)),
             (
                 "/dance",
-                Line::Invalid("unknown command /dance; try /help".into()),
+                Line::Invalid(Invalid::UnknownCommand("dance".into())),
             ),
         ];
         for (input, want) in rows {
@@ -393,11 +418,50 @@ mod tests {
     }
 
     #[test]
+    fn refusals_and_help_speak_the_chosen_language() {
+        let rows = [
+            (
+                Invalid::TakesNoArguments("credits".into()),
+                "/credits takes no arguments",
+                "/credits 不需要参数",
+            ),
+            (
+                Invalid::UnknownCommand("dance".into()),
+                "unknown command /dance; try /help",
+                "没有 /dance 这个命令；试试 /help",
+            ),
+            (
+                Invalid::UploadNeedsPath,
+                "/upload needs at least one file path or URL",
+                "/upload 至少需要一个文件路径或链接",
+            ),
+            (
+                Invalid::FileNeedsPath,
+                "--file needs a path",
+                "--file 后面需要一个路径",
+            ),
+            (
+                Invalid::UnclosedQuote,
+                "A quote in that line is not closed: close it, or put a backslash before it.",
+                "这一行里有个引号没有闭合：请补上另一半，或在它前面加反斜杠。",
+            ),
+        ];
+        for (invalid, en, zh) in rows {
+            assert_eq!(invalid.sentence(Lang::En), en);
+            assert_eq!(invalid.sentence(Lang::ZhCn), zh);
+        }
+        // Indented as a table under its heading, in both languages.
+        assert!(help(Lang::En).starts_with("Commands:\n  /musicvideo [prompt…]"));
+        assert!(help(Lang::ZhCn).starts_with("命令：\n  /musicvideo [描述…]"));
+        assert!(help(Lang::ZhCn).ends_with("也可以）。"));
+    }
+
+    #[test]
     fn upload_takes_paths_as_a_terminal_writes_them() {
         let song = "/music/My Song (final).mp3";
         let exists = |p: &Path| p == Path::new(song);
         let files = |ps: &[&str]| Ok(ps.iter().map(|p| Media::File(p.into())).collect());
-        let rows: Vec<(&str, Result<Vec<Media>, String>)> = vec![
+        let rows: Vec<(&str, Result<Vec<Media>, Invalid>)> = vec![
             ("/music/a.mp3", files(&["/music/a.mp3"])),
             ("a.mp3  b.wav\t", files(&["a.mp3", "b.wav"])),
             ("'/music/My Song (final).mp3'", files(&[song])),
@@ -411,7 +475,7 @@ mod tests {
                 "/music/Other Song.mp3",
                 files(&["/music/Other", "Song.mp3"]),
             ),
-            ("'/music/My Song.mp3", Err(UNCLOSED_QUOTE.to_string())),
+            ("'/music/My Song.mp3", Err(Invalid::UnclosedQuote)),
         ];
         for (args, want) in rows {
             assert_eq!(upload_media(args, exists), want, "{args}");
@@ -421,7 +485,7 @@ mod tests {
     #[tokio::test]
     async fn piped_output_prints_final_messages_once() {
         let buf: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
-        let front = ConsoleFront::new(buf.clone(), false, "c");
+        let front = ConsoleFront::new(buf.clone(), false, "c", Lang::En);
         let id = front.send("Hel", false).await.unwrap();
         front.edit(&id, "Hello", false).await.unwrap();
         front.status("⏳ Still working...").await.unwrap();
@@ -433,7 +497,7 @@ mod tests {
     #[tokio::test]
     async fn a_link_posted_again_says_so() {
         let buf: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
-        let front = ConsoleFront::new(buf.clone(), false, "c");
+        let front = ConsoleFront::new(buf.clone(), false, "c", Lang::En);
         let mut link = Link {
             kind: crate::engine::LinkKind::Video,
             text: "Ready:".into(),
@@ -455,7 +519,7 @@ mod tests {
     #[tokio::test]
     async fn live_output_streams_the_new_text() {
         let buf: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
-        let front = ConsoleFront::new(buf.clone(), true, "c");
+        let front = ConsoleFront::new(buf.clone(), true, "c", Lang::En);
         let id = front.send("Hel", false).await.unwrap();
         front.edit(&id, "Hello", true).await.unwrap();
         let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();

@@ -38,7 +38,7 @@ enum Command {
         /// Which channel you are in (each channel has its own project).
         #[arg(long, default_value = "terminal")]
         channel: String,
-        /// Language of new projects.
+        /// Language of the console's words and of new projects: `en` or `zh-CN`.
         #[arg(long, default_value = "en")]
         lang: String,
     },

@@ -272,3 +272,30 @@ async fn the_console_uploads_paths_as_a_terminal_writes_them() {
         .collect();
     assert_eq!(uploaded, names, "{stdout}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_speaks_the_language_of_lang() {
+    let fake = FakeNemo::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let script = "/help\n/credits now\n/dance\n/musicvideo --file\n";
+    let args = ["console", "--lang", "zh-CN"];
+    let (code, stdout, stderr) = run(dir.path(), &fake, &args, script, None).await;
+    assert_eq!(code, 0, "stdout: {stdout}\nstderr: {stderr}");
+    for said in [
+        "命令：",
+        "/musicvideo [描述…] [--file 路径]…",
+        "/credits 不需要参数",
+        "没有 /dance 这个命令；试试 /help",
+        "--file 后面需要一个路径",
+    ] {
+        assert!(stdout.contains(said), "{said:?} in {stdout}");
+    }
+    assert!(!stdout.contains("takes no arguments"), "{stdout}");
+    // Without `--lang`, English.
+    let (_, english, _) = run(dir.path(), &fake, &["console"], script, None).await;
+    assert!(
+        english.contains("unknown command /dance; try /help"),
+        "{english}"
+    );
+    assert!(!english.contains("命令："), "{english}");
+}

@@ -1,1 +1,40 @@
-# Discord 前端的句子。
+# Discord 前端自己的句子、按钮文字，以及斜杠命令的名称和说明（`cmd-<命令>`：名称、`.description`，
+# 每个选项的 `.<选项>` 名称和 `.<选项>-description`）。占位符：{ $name }。
+
+discord-button-export = 导出 MP4
+discord-button-status = 查看时间线
+discord-button-download = 下载 MP4
+discord-button-not-yours = 这个按钮属于别人的项目。
+discord-command-failed = 我这边出了点问题。请再试一次；如果一直这样，请告诉机器人的管理员。
+discord-fetch-failed = 我没能从 Discord 获取 { $name }。请再试一次。
+discord-reset-not-allowed = 只有能管理消息的成员才能重置这个频道的项目。
+discord-no-audio-attached = 那条消息没有附带音频。
+discord-on-it = 🎵 马上开始…
+discord-help = **/musicvideo** `audio:` 一首歌（或 `url:` 歌曲链接），可选 `prompt:` → 一段 1080p MP4。
+    不带歌曲时，会继续修改当前视频。
+    右键点击带音频的消息 → **应用 → 制作音乐视频**。
+    在私信里发送歌曲（或在频道里提及我并附上歌曲），说说你想要什么。
+    {"**"}/status** 时间线 · **/export** 渲染 MP4 · **/credits** 积分余额 · **/open** 网页编辑器 · **/reset** 新项目。
+    直接说也可以：export / 导出、credits / 积分、status / 状态。
+
+cmd-musicvideo = 音乐视频
+    .description = 制作音乐视频：上传歌曲或提供链接，或继续修改当前视频
+    .prompt = 描述
+    .prompt-description = 想要什么样的画面（默认：配合节奏和情绪的画面）
+    .audio = 音频
+    .audio-description = 一首歌（MP3、WAV、M4A、AAC、FLAC）
+    .url = 链接
+    .url-description = 歌曲链接，用于超过 Discord 上传限制的文件
+cmd-make_music_video = 制作音乐视频
+cmd-credits = 积分
+    .description = 你的 NemoVideo 积分：可用、被进行中的任务冻结、总计（只有你能看到）
+cmd-status = 状态
+    .description = 这个项目的时间线、素材和进行中的导出
+cmd-export = 导出
+    .description = 把当前时间线渲染成 1080p MP4
+cmd-open = 打开
+    .description = 在 NemoVideo 网页编辑器中继续这个项目的私人链接
+cmd-reset = 重置
+    .description = 在这里开始新项目（在频道中：仅限能管理消息的成员）
+cmd-help = 帮助
+    .description = 使用说明

@@ -5,6 +5,8 @@
 use super::ids::check_attachment;
 use crate::engine::Media;
 use crate::files::display_name;
+use crate::i18n::Lang;
+use crate::tr;
 use poise::serenity_prelude as serenity;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
@@ -19,8 +21,12 @@ pub struct Fetched {
     pub refused: Vec<String>,
 }
 
-/// Checks and fetches attachments.
-pub async fn fetch(attachments: &[serenity::Attachment], forward_urls: bool) -> Fetched {
+/// Checks and fetches attachments; a failed download is explained in `lang`.
+pub async fn fetch(
+    attachments: &[serenity::Attachment],
+    forward_urls: bool,
+    lang: Lang,
+) -> Fetched {
     let mut out = Fetched {
         dir: None,
         media: Vec::new(),
@@ -28,7 +34,7 @@ pub async fn fetch(attachments: &[serenity::Attachment], forward_urls: bool) -> 
     };
     for a in attachments {
         if let Err(problem) = check_attachment(&a.filename, u64::from(a.size)) {
-            out.refused.push(problem.to_string());
+            out.refused.push(problem.user_text(lang));
             continue;
         }
         if forward_urls {
@@ -40,9 +46,8 @@ pub async fn fetch(attachments: &[serenity::Attachment], forward_urls: bool) -> 
             Err(e) => {
                 tracing::warn!(file = %a.filename, "attachment download failed: {e}");
                 let name = display_name(&a.filename);
-                out.refused.push(format!(
-                    "I couldn't fetch {name} from Discord. Please try again."
-                ));
+                out.refused
+                    .push(tr!(lang, "discord-fetch-failed", name = name));
             }
         }
     }

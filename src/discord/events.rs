@@ -7,6 +7,8 @@ use super::{attach, place_for, Data, Error, Where};
 use crate::engine::front::Front;
 use crate::engine::gui::Suggestion;
 use crate::engine::{Actor, Request};
+use crate::i18n::Lang;
+use crate::tr;
 use poise::serenity_prelude as serenity;
 use std::sync::Arc;
 
@@ -59,7 +61,9 @@ async fn on_message(
         user: msg.author.id,
         guild: msg.guild_id,
     };
-    let (front, actor) = place(ctx, data, at);
+    // A message carries no locale: the engine answers in the session's language, the front's
+    // own few words are English.
+    let (front, actor) = place(ctx, data, at, "");
     let engine = data.engine.clone();
     let attachments = msg.attachments.clone();
     let forward = data.config.discord.forward_urls;
@@ -81,7 +85,7 @@ async fn on_message(
             return;
         }
         // `fetched` owns the downloaded files until the engine is done with them.
-        let fetched = attach::fetch(&attachments, forward).await;
+        let fetched = attach::fetch(&attachments, forward, Lang::En).await;
         for sentence in &fetched.refused {
             if let Err(e) = front.send(sentence, true).await {
                 tracing::warn!("could not explain a refused attachment: {e}");
@@ -107,9 +111,10 @@ async fn on_button(
     let Some((action, scope)) = parse_button_id(&click.data.custom_id) else {
         return Ok(());
     };
+    let lang = Lang::from_tag(&click.locale);
     if !may_use(&scope, click.channel_id.get(), click.user.id.get()) {
         let reply = serenity::CreateInteractionResponseMessage::new()
-            .content("This button belongs to someone else's project.")
+            .content(tr!(lang, "discord-button-not-yours"))
             .ephemeral(true);
         click
             .create_response(
@@ -125,7 +130,7 @@ async fn on_button(
         user: click.user.id,
         guild: click.guild_id,
     };
-    let (front, mut actor) = place(ctx, data, at);
+    let (front, mut actor) = place(ctx, data, at, &click.locale);
     actor.scope = scope;
     let request = match action {
         Suggestion::Export => Request::Export,
@@ -137,8 +142,13 @@ async fn on_button(
     Ok(())
 }
 
-fn place(ctx: &serenity::Context, data: &Data, at: Where) -> (Arc<ChannelFront>, Actor) {
-    let (front, actor) = place_for(ctx.http.clone(), data, at, "en");
+fn place(
+    ctx: &serenity::Context,
+    data: &Data,
+    at: Where,
+    lang: &str,
+) -> (Arc<ChannelFront>, Actor) {
+    let (front, actor) = place_for(ctx.http.clone(), data, at, lang);
     (Arc::new(front), actor)
 }
 
@@ -147,8 +157,9 @@ pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().name, "command failed: {error}");
+            let lang = super::lang(ctx);
             let reply = poise::CreateReply::default()
-                .content(crate::tr!(crate::i18n::Lang::En, "our-trouble"))
+                .content(tr!(lang, "discord-command-failed"))
                 .ephemeral(true);
             if let Err(e) = ctx.send(reply).await {
                 tracing::warn!("could not report a failure: {e}");

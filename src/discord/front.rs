@@ -6,6 +6,8 @@ use super::ids::{button_id, nonce_for};
 use super::throttle::LatestOnly;
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use crate::engine::gui::Suggestion;
+use crate::i18n::Lang;
+use crate::tr;
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
 use serenity::builder::{
@@ -51,6 +53,8 @@ pub struct ChannelFront {
     /// Progress edits, latest-only within the edit interval.
     status_line: LatestOnly,
     last_sent: Mutex<Option<serenity::MessageId>>,
+    /// The language of the front's own words (button labels).
+    lang: Lang,
 }
 
 impl ChannelFront {
@@ -74,7 +78,14 @@ impl ChannelFront {
             status_msg: Mutex::new(None),
             status_line: LatestOnly::new(edit_interval),
             last_sent: Mutex::new(None),
+            lang: Lang::En,
         }
+    }
+
+    /// Labels buttons in `lang` (English until told).
+    pub fn speaking(mut self, lang: Lang) -> ChannelFront {
+        self.lang = lang;
+        self
     }
 
     /// Uses the command's interaction for progress and private answers while it lives.
@@ -230,7 +241,8 @@ impl Front for ChannelFront {
         if link.kind != LinkKind::Video {
             return self.private(&text).await;
         }
-        let button = CreateButton::new_link(&link.url).label("Download MP4");
+        let button =
+            CreateButton::new_link(&link.url).label(tr!(self.lang, "discord-button-download"));
         // The same export's link posted again (a crash between posting and forgetting the job)
         // is dropped by Discord.
         let nonce = serenity::Nonce::String(nonce_for(&link.key));
@@ -259,8 +271,8 @@ impl Front for ChannelFront {
             .iter()
             .map(|a| {
                 let label = match a {
-                    Suggestion::Export => "Export MP4",
-                    Suggestion::Status => "Show timeline",
+                    Suggestion::Export => tr!(self.lang, "discord-button-export"),
+                    Suggestion::Status => tr!(self.lang, "discord-button-status"),
                 };
                 CreateButton::new(button_id(*a, &self.scope)).label(label)
             })

@@ -13,6 +13,7 @@ use crate::admin::Health;
 use crate::config::Config;
 use crate::engine::front::{Deliver, Front};
 use crate::engine::{Actor, Engine};
+use crate::i18n::Lang;
 use front::{ChannelFront, Interaction};
 use poise::serenity_prelude as serenity;
 use std::sync::Arc;
@@ -98,8 +99,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
                 // (setup runs on the first Ready of whichever shard comes first).
                 if registers {
                     // Off the critical path: a refusal must not leave the bot deaf.
-                    let commands =
-                        poise::builtins::create_application_commands(&framework.options().commands);
+                    let commands = commands::registration(&framework.options().commands);
                     tokio::spawn(startup::register_commands(
                         ctx.http.clone(),
                         commands,
@@ -178,10 +178,16 @@ impl Deliver for ToChannels {
     }
 }
 
+/// The language of a command's own sentences: its interaction's locale.
+pub(crate) fn lang(ctx: Context<'_>) -> Lang {
+    Lang::from_tag(ctx.locale().unwrap_or_default())
+}
+
 /// The engine's view of a command's place: who asks, in which scope, answered where.
 pub(crate) fn place(ctx: Context<'_>) -> (ChannelFront, Actor) {
     let (channel, user) = (ctx.channel_id(), ctx.author().id);
-    let lang = ctx.locale().unwrap_or("en");
+    // An interaction carries its member's locale.
+    let lang = ctx.locale().unwrap_or_default();
     let http = ctx.serenity_context().http.clone();
     let at = Where {
         channel,
@@ -210,7 +216,8 @@ pub(crate) struct Where {
     pub guild: Option<serenity::GuildId>,
 }
 
-/// The place of a message or click.
+/// The place of a message or click; `lang` is the interaction's locale, empty for a message
+/// (which carries none: the engine then answers in the session's language).
 pub(crate) fn place_for(
     http: Arc<serenity::Http>,
     data: &Data,
@@ -226,7 +233,8 @@ pub(crate) fn place_for(
     let config = &data.config.discord;
     let scope = ids::scope_key(config.session_scope, in_guild, channel.get(), user.get());
     let interval = Duration::from_millis(config.edit_interval_ms);
-    let front = ChannelFront::new(http, channel, user, scope.clone(), interval);
+    let front = ChannelFront::new(http, channel, user, scope.clone(), interval)
+        .speaking(Lang::from_tag(lang));
     let actor = Actor {
         user: format!("discord:{}", user.get()),
         scope,

@@ -1,7 +1,8 @@
 //! The project commands: credits, status, export, open, reset, help.
 
-use crate::discord::{place, Context, Error};
+use crate::discord::{lang, place, Context, Error};
 use crate::engine::Request;
+use crate::tr;
 use std::sync::Arc;
 
 async fn run(ctx: Context<'_>, request: Request) -> Result<(), Error> {
@@ -15,7 +16,7 @@ async fn run(ctx: Context<'_>, request: Request) -> Result<(), Error> {
 }
 
 /// Your NemoVideo credits: available, frozen by running jobs, total (only you see them).
-#[poise::command(slash_command, description_localized("zh-CN", "查看积分余额"))]
+#[poise::command(slash_command)]
 pub async fn credits(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let (front, actor) = place(ctx);
@@ -28,22 +29,19 @@ pub async fn credits(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 /// The timeline of this project, its media and running exports.
-#[poise::command(slash_command, description_localized("zh-CN", "查看当前时间线和状态"))]
+#[poise::command(slash_command)]
 pub async fn status(ctx: Context<'_>) -> Result<(), Error> {
     run(ctx, Request::Status).await
 }
 
 /// Render the current timeline to a 1080p MP4.
-#[poise::command(slash_command, description_localized("zh-CN", "导出 1080p MP4 视频"))]
+#[poise::command(slash_command)]
 pub async fn export(ctx: Context<'_>) -> Result<(), Error> {
     run(ctx, Request::Export).await
 }
 
 /// A private link to continue this project in NemoVideo's web editor.
-#[poise::command(
-    slash_command,
-    description_localized("zh-CN", "在网页编辑器中打开此项目")
-)]
+#[poise::command(slash_command)]
 pub async fn open(ctx: Context<'_>) -> Result<(), Error> {
     ctx.defer_ephemeral().await?;
     let (front, actor) = place(ctx);
@@ -55,12 +53,12 @@ pub async fn open(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 /// Start a fresh project here (in a channel: members who can manage messages only).
-#[poise::command(slash_command, description_localized("zh-CN", "开始一个新项目"))]
+#[poise::command(slash_command)]
 pub async fn reset(ctx: Context<'_>) -> Result<(), Error> {
     let (_, actor) = place(ctx);
     if actor.scope.starts_with("channel:") && !can_manage_messages(ctx) {
         let reply = poise::CreateReply::default()
-            .content("Only members who can manage messages can reset this channel's project.")
+            .content(tr!(lang(ctx), "discord-reset-not-allowed"))
             .ephemeral(true);
         ctx.send(reply).await?;
         return Ok(());
@@ -69,20 +67,14 @@ pub async fn reset(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 /// How to use the bot.
-#[poise::command(slash_command, description_localized("zh-CN", "使用说明"))]
+#[poise::command(slash_command)]
 pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    let reply = poise::CreateReply::default().content(HELP).ephemeral(true);
+    let reply = poise::CreateReply::default()
+        .content(tr!(lang(ctx), "discord-help"))
+        .ephemeral(true);
     ctx.send(reply).await?;
     Ok(())
 }
-
-const HELP: &str = "\
-**/musicvideo** `audio:` a song (or `url:` a link to one) and an optional `prompt:` → a 1080p MP4.
-Without a song, it refines the current video.
-Right-click a message with audio → **Apps → Make music video**.
-Drop a song in a DM (or mention me with it) with what you want.
-**/status** the timeline · **/export** render the MP4 · **/credits** your balance · **/open** web editor · **/reset** fresh project.
-Plain words work too: export / 导出, credits / 积分, status / 状态.";
 
 fn can_manage_messages(ctx: Context<'_>) -> bool {
     match ctx {

@@ -1,22 +1,18 @@
 //! `/musicvideo` and the "Make music video" message menu.
 
-use crate::discord::{attach, place, Context, Error};
+use crate::discord::{attach, lang, place, Context, Error};
 use crate::engine::front::Front;
 use crate::engine::{Media, Request};
+use crate::tr;
 use poise::serenity_prelude as serenity;
 
 /// Make a music video: attach a song or give a link, or iterate on the current video.
-#[poise::command(
-    slash_command,
-    description_localized("zh-CN", "制作音乐视频：上传歌曲或提供链接，或继续修改当前视频")
-)]
+#[poise::command(slash_command)]
 pub async fn musicvideo(
     ctx: Context<'_>,
-    #[description = "What to make (default: visuals that match the beat and mood)"] prompt: Option<
-        String,
-    >,
-    #[description = "A song (MP3, WAV, M4A, AAC, FLAC)"] audio: Option<serenity::Attachment>,
-    #[description = "A link to a song, for files over Discord's upload limit"] url: Option<String>,
+    prompt: Option<String>,
+    audio: Option<serenity::Attachment>,
+    url: Option<String>,
 ) -> Result<(), Error> {
     ctx.defer().await?;
     let attachments: Vec<serenity::Attachment> = audio.into_iter().collect();
@@ -30,7 +26,7 @@ pub async fn make_music_video(ctx: Context<'_>, message: serenity::Message) -> R
     if message.attachments.is_empty() {
         ctx.send(
             poise::CreateReply::default()
-                .content("That message has no audio attached.")
+                .content(tr!(lang(ctx), "discord-no-audio-attached"))
                 .ephemeral(true),
         )
         .await?;
@@ -61,8 +57,9 @@ async fn make(
             return Ok(());
         }
     }
-    front.status("🎵 On it…").await?;
-    let fetched = attach::fetch(attachments, data.config.discord.forward_urls).await;
+    front.status(&tr!(lang(ctx), "discord-on-it")).await?;
+    let forward = data.config.discord.forward_urls;
+    let fetched = attach::fetch(attachments, forward, lang(ctx)).await;
     for sentence in &fetched.refused {
         ctx.send(
             poise::CreateReply::default()

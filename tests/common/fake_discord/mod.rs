@@ -2,6 +2,7 @@
 //! (HELLO, IDENTIFY, heartbeats, READY, dispatches), so the real serenity/poise client runs
 //! against it end to end.
 
+pub mod commands;
 mod gateway;
 mod rest;
 
@@ -258,6 +259,18 @@ impl FakeDiscord {
 
     /// Like `slash`, with the member object (and so the permissions) given.
     pub fn slash_as(&self, name: &str, options: Value, channel: u64, member: Value) -> String {
+        self.slash_in(name, options, channel, member, "en-US")
+    }
+
+    /// Like `slash_as`, from a member whose Discord client speaks `locale` (`zh-CN`, `en-US`…).
+    pub fn slash_in(
+        &self,
+        name: &str,
+        options: Value,
+        channel: u64,
+        member: Value,
+        locale: &str,
+    ) -> String {
         let (id, token) = {
             let mut s = self.state.lock().unwrap();
             let id = s.id();
@@ -270,7 +283,7 @@ impl FakeDiscord {
             "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
             "channel": {"id": channel.to_string(), "type": 0},
             "member": member,
-            "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
+            "app_permissions": "2147483647", "locale": locale, "guild_locale": "en-US",
             "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
             "attachment_size_limit": 10485760,
             "data": {"id": "1", "name": name, "type": options.get("type").cloned().unwrap_or(json!(1)),

@@ -270,6 +270,25 @@ fn register(s: &mut State, body: &Value) -> Response {
             (status, axum::Json(body)).into_response()
         }
         None => {
+            let commands = body.as_array().cloned().unwrap_or_default();
+            // Discord checks names, descriptions and their localizations (400 when one breaks
+            // the rules), in one answer for the whole list.
+            let errors: serde_json::Map<String, Value> = commands
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| {
+                    let problems = super::commands::problems(c);
+                    let errors: Vec<Value> = problems
+                        .iter()
+                        .map(|p| json!({"code": "APPLICATION_COMMAND_INVALID", "message": p}))
+                        .collect();
+                    (!errors.is_empty()).then(|| (i.to_string(), json!({"_errors": errors})))
+                })
+                .collect();
+            if !errors.is_empty() {
+                let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": errors});
+                return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+            }
             s.registered += 1;
             let commands: Vec<Value> = body
                 .as_array()
