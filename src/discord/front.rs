@@ -6,6 +6,7 @@ use super::ids::{button_id, nonce_for};
 use super::throttle::LatestOnly;
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use crate::engine::gui::Suggestion;
+use crate::i18n::Lang;
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
 use serenity::builder::{
@@ -51,6 +52,8 @@ pub struct ChannelFront {
     /// Progress edits, latest-only within the edit interval.
     status_line: LatestOnly,
     last_sent: Mutex<Option<serenity::MessageId>>,
+    /// The language of the place's own labels (the Edit button).
+    lang: Lang,
 }
 
 impl ChannelFront {
@@ -74,7 +77,14 @@ impl ChannelFront {
             status_msg: Mutex::new(None),
             status_line: LatestOnly::new(edit_interval),
             last_sent: Mutex::new(None),
+            lang: Lang::default(),
         }
+    }
+
+    /// Labels the place's own controls in `lang`.
+    pub fn speaking(mut self, lang: Lang) -> ChannelFront {
+        self.lang = lang;
+        self
     }
 
     /// Uses the command's interaction for progress and private answers while it lives.
@@ -255,7 +265,7 @@ impl Front for ChannelFront {
         let Some(last) = *lock(&self.last_sent) else {
             return Ok(());
         };
-        let buttons = actions
+        let mut buttons: Vec<CreateButton> = actions
             .iter()
             .map(|a| {
                 let label = match a {
@@ -265,6 +275,7 @@ impl Front for ChannelFront {
                 CreateButton::new(button_id(*a, &self.scope)).label(label)
             })
             .collect();
+        buttons.push(super::edit::button(&self.scope, self.lang));
         let edit = EditMessage::new().components(vec![CreateActionRow::Buttons(buttons)]);
         self.edit_message(last, edit).await
     }

@@ -3,6 +3,7 @@
 
 mod attach;
 pub mod commands;
+mod edit;
 mod events;
 pub mod front;
 pub mod ids;
@@ -226,7 +227,8 @@ pub(crate) fn place_for(
     let config = &data.config.discord;
     let scope = ids::scope_key(config.session_scope, in_guild, channel.get(), user.get());
     let interval = Duration::from_millis(config.edit_interval_ms);
-    let front = ChannelFront::new(http, channel, user, scope.clone(), interval);
+    let front = ChannelFront::new(http, channel, user, scope.clone(), interval)
+        .speaking(crate::i18n::Lang::from_tag(lang));
     let actor = Actor {
         user: format!("discord:{}", user.get()),
         scope,
