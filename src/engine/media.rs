@@ -163,6 +163,17 @@ impl Engine {
             first.and_then(|f| f.duration),
         );
         front.send(&message, true).await?;
+        let local = match item {
+            Checked::File(f) => Some(f),
+            Checked::Url(_) => None,
+        };
+        let (kind, seconds) = (
+            first.and_then(|f| f.file_type.as_deref()),
+            first.and_then(|f| f.duration),
+        );
+        if let Some(tip) = super::welcome::song_tip(actor.language(), kind, seconds, local).await {
+            front.send(&tip, true).await?;
+        }
         Ok(())
     }
 }
