@@ -1,12 +1,14 @@
-//! What a newcomer is shown: the first contact of a place and the tip after a long song is
-//! uploaded.
+//! What a newcomer is shown: the first contact of a place, the "Try saying" examples in `/help`
+//! and in `/musicvideo`'s autocomplete, and the tip after a long song is uploaded.
 
 mod common;
 
+use common::discord_bot::{start, wait_call, CHANNEL, USER};
 use common::fake_nemo::FakeNemo;
 use common::harness::{actor, say, Bot};
 use common::recorder::{Ev, Recorder};
 use music_video_bot::engine::{Actor, Media, Request};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 
 const SETTING_UP: &str = "Setting things up...";
@@ -171,4 +173,63 @@ async fn the_length_the_upload_answer_reports_comes_first() {
     let short = silent_wav(bot.dir.path(), "short.wav", 10);
     let said = upload(&bot, "a", short).await;
     assert!(said.contains(TIP) && said.contains("2:00"), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_shows_what_the_bot_does_and_the_examples() {
+    let bot = start().await;
+    let token = bot
+        .discord
+        .slash("help", json!({"options": []}), CHANNEL, USER);
+    let answer = wait_call(&bot, "answering /help", |c| {
+        c.path.ends_with("/callback") && c.path.contains(&format!("/{token}/"))
+    })
+    .await
+    .body;
+    assert_eq!(answer["type"], 4, "{answer}");
+    assert_eq!(answer["data"]["flags"], 64, "only the caller sees it");
+    let text = answer["data"]["content"].as_str().unwrap();
+    assert!(
+        text.contains("music videos") && text.contains("Try saying:"),
+        "{text}"
+    );
+    for example in EXAMPLES {
+        assert!(text.contains(example), "{text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_prompt_autocompletes_with_the_examples_that_match() {
+    let bot = start().await;
+    let registered = wait_call(&bot, "registering", |c| c.method == "PUT").await;
+    let prompt = &registered.body[0]["options"][0];
+    assert_eq!(
+        (&prompt["name"], &prompt["autocomplete"]),
+        (&json!("prompt"), &json!(true))
+    );
+
+    let rows: [(&str, &[&str]); 3] = [("", &EXAMPLES), ("mp4", &EXAMPLES[..1]), ("polka", &[])];
+    for (typed, want) in rows {
+        let token = bot
+            .discord
+            .autocomplete("musicvideo", "prompt", typed, CHANNEL, USER);
+        let answer = wait_call(&bot, "the choices", |c| {
+            c.path.ends_with("/callback") && c.path.contains(&format!("/{token}/"))
+        })
+        .await
+        .body;
+        assert_eq!(answer["type"], 8, "{answer}");
+        let values: Vec<&str> = answer["data"]["choices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["value"].as_str().unwrap())
+            .collect();
+        assert_eq!(values, want, "{typed:?}");
+    }
+    assert!(
+        bot.discord.refused_callbacks().is_empty(),
+        "{:?}",
+        bot.discord.refused_callbacks()
+    );
 }

@@ -1,5 +1,6 @@
 //! Every command the bot registers.
 
+mod help;
 mod project;
 mod video;
 
@@ -15,6 +16,6 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         project::export(),
         project::open(),
         project::reset(),
-        project::help(),
+        help::help(),
     ]
 }

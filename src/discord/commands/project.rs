@@ -1,4 +1,4 @@
-//! The project commands: credits, status, export, open, reset, help.
+//! The project commands: credits, status, export, open, reset.
 
 use crate::discord::{place, Context, Error};
 use crate::engine::Request;
@@ -67,22 +67,6 @@ pub async fn reset(ctx: Context<'_>) -> Result<(), Error> {
     }
     run(ctx, Request::Reset).await
 }
-
-/// How to use the bot.
-#[poise::command(slash_command, description_localized("zh-CN", "使用说明"))]
-pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    let reply = poise::CreateReply::default().content(HELP).ephemeral(true);
-    ctx.send(reply).await?;
-    Ok(())
-}
-
-const HELP: &str = "\
-**/musicvideo** `audio:` a song (or `url:` a link to one) and an optional `prompt:` → a 1080p MP4.
-Without a song, it refines the current video.
-Right-click a message with audio → **Apps → Make music video**.
-Drop a song in a DM (or mention me with it) with what you want.
-**/status** the timeline · **/export** render the MP4 · **/credits** your balance · **/open** web editor · **/reset** fresh project.
-Plain words work too: export / 导出, credits / 积分, status / 状态.";
 
 fn can_manage_messages(ctx: Context<'_>) -> bool {
     match ctx {

@@ -12,9 +12,9 @@ use poise::serenity_prelude as serenity;
 )]
 pub async fn musicvideo(
     ctx: Context<'_>,
-    #[description = "What to make (default: visuals that match the beat and mood)"] prompt: Option<
-        String,
-    >,
+    #[description = "What to make (default: visuals that match the beat and mood)"]
+    #[autocomplete = "super::help::prompt_examples"]
+    prompt: Option<String>,
     #[description = "A song (MP3, WAV, M4A, AAC, FLAC)"] audio: Option<serenity::Attachment>,
     #[description = "A link to a song, for files over Discord's upload limit"] url: Option<String>,
 ) -> Result<(), Error> {
