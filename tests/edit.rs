@@ -44,9 +44,11 @@ async fn answer_with_buttons(bot: &Running) -> Msg {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_edit_forms_text_is_the_next_turn_on_the_same_session() {
-    let bot = start().await;
+async fn after_a_restart_the_edit_forms_text_is_the_next_turn_on_the_same_session() {
+    let mut bot = start().await;
     let answer = answer_with_buttons(&bot).await;
+    // The button is clicked on a process that did not make it.
+    bot.restart().await;
     let buttons = answer.components[0]["components"].as_array().unwrap();
     let labels: Vec<&str> = buttons.iter().filter_map(|b| b["label"].as_str()).collect();
     assert_eq!(
