@@ -172,7 +172,10 @@ impl Engine {
             first.and_then(|f| f.duration),
         );
         if let Some(tip) = super::welcome::song_tip(actor.language(), kind, seconds, local).await {
-            front.send(&tip, true).await?;
+            // A tip: the upload worked, so a failure to say it is only logged.
+            if let Err(e) = front.send(&tip, true).await {
+                tracing::warn!("could not give the song-length tip: {e}");
+            }
         }
         Ok(())
     }
