@@ -4,6 +4,8 @@ FROM rust:1-bookworm AS build
 WORKDIR /src
 COPY Cargo.toml Cargo.lock ./
 COPY src ./src
+# The message catalogs are compiled into the binary.
+COPY locales ./locales
 COPY benches ./benches
 RUN cargo build --release --locked --bin music-video-bot
 

@@ -222,7 +222,7 @@ async fn adk_partials_stream_into_one_message_without_repeating() {
         .handle(&actor("a", "c"), say("cut it to the beat"), rec.clone())
         .await;
     assert_eq!(
-        rec.messages(),
+        rec.answers(),
         vec!["Here is your beat-synced cut.".to_string()]
     );
 }
@@ -242,7 +242,7 @@ async fn the_simple_event_form_streams_too() {
     bot.engine
         .handle(&actor("a", "c"), say("add lo-fi bgm"), rec.clone())
         .await;
-    assert_eq!(rec.messages(), vec!["Added a lo-fi BGM track.".to_string()]);
+    assert_eq!(rec.answers(), vec!["Added a lo-fi BGM track.".to_string()]);
     assert!(
         rec.statuses().iter().any(|s| s.contains("analyze_audio")),
         "tool shown as a short status"
@@ -275,7 +275,7 @@ async fn heartbeats_only_produce_still_working() {
         "{:?}",
         rec.statuses()
     );
-    assert_eq!(rec.messages(), vec!["Done generating.".to_string()]);
+    assert_eq!(rec.answers(), vec!["Done generating.".to_string()]);
 }
 
 #[tokio::test]
@@ -489,7 +489,7 @@ async fn a_second_request_waits_its_turn_and_is_told() {
         "no guess before any request finished: {:?}",
         r2.events()
     );
-    assert_eq!(r1.messages(), vec!["first".to_string()]);
+    assert_eq!(r1.answers(), vec!["first".to_string()]);
     assert_eq!(r2.messages(), vec!["second".to_string()]);
     assert!(matches!(r2.events().first(), Some(Ev::Status(_))));
 }

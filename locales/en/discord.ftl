@@ -11,12 +11,6 @@ discord-fetch-failed = I couldn't fetch { $name } from Discord. Please try again
 discord-reset-not-allowed = Only members who can manage messages can reset this channel's project.
 discord-no-audio-attached = That message has no audio attached.
 discord-on-it = 🎵 On it…
-discord-help = **/musicvideo** `audio:` a song (or `url:` a link to one) and an optional `prompt:` → a 1080p MP4.
-    Without a song, it refines the current video.
-    Right-click a message with audio → **Apps → Make music video**.
-    Drop a song in a DM (or mention me with it) with what you want.
-    {"**"}/status** the timeline · **/export** render the MP4 · **/credits** your balance · **/open** web editor · **/reset** fresh project.
-    Plain words work too: export / 导出, credits / 积分, status / 状态.
 
 cmd-musicvideo = musicvideo
     .description = Make a music video: attach a song or give a link, or iterate on the current video

@@ -10,12 +10,6 @@ discord-fetch-failed = 我没能从 Discord 获取 { $name }。请再试一次�
 discord-reset-not-allowed = 只有能管理消息的成员才能重置这个频道的项目。
 discord-no-audio-attached = 那条消息没有附带音频。
 discord-on-it = 🎵 马上开始…
-discord-help = **/musicvideo** `audio:` 一首歌（或 `url:` 歌曲链接），可选 `prompt:` → 一段 1080p MP4。
-    不带歌曲时，会继续修改当前视频。
-    右键点击带音频的消息 → **应用 → 制作音乐视频**。
-    在私信里发送歌曲（或在频道里提及我并附上歌曲），说说你想要什么。
-    {"**"}/status** 时间线 · **/export** 渲染 MP4 · **/credits** 积分余额 · **/open** 网页编辑器 · **/reset** 新项目。
-    直接说也可以：export / 导出、credits / 积分、status / 状态。
 
 cmd-musicvideo = 音乐视频
     .description = 制作音乐视频：上传歌曲或提供链接，或继续修改当前视频

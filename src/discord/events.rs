@@ -20,6 +20,11 @@ pub async fn on_event(
 ) -> Result<(), Error> {
     match event {
         serenity::FullEvent::Message { new_message } => on_message(ctx, new_message, data).await,
+        serenity::FullEvent::InteractionCreate { interaction }
+            if super::edit::edit_of(interaction).is_some() =>
+        {
+            super::edit::on_interaction(ctx, interaction, data).await
+        }
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
         } => on_button(ctx, click, data).await,

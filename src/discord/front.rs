@@ -267,7 +267,7 @@ impl Front for ChannelFront {
         let Some(last) = *lock(&self.last_sent) else {
             return Ok(());
         };
-        let buttons = actions
+        let mut buttons: Vec<CreateButton> = actions
             .iter()
             .map(|a| {
                 let label = match a {
@@ -277,6 +277,7 @@ impl Front for ChannelFront {
                 CreateButton::new(button_id(*a, &self.scope)).label(label)
             })
             .collect();
+        buttons.push(super::edit::button(&self.scope, self.lang));
         let edit = EditMessage::new().components(vec![CreateActionRow::Buttons(buttons)]);
         self.edit_message(last, edit).await
     }

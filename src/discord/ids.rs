@@ -35,11 +35,48 @@ pub fn parse_button_id(id: &str) -> Option<(Suggestion, String)> {
         "status" => Suggestion::Status,
         _ => return None,
     };
-    let (kind, num) = scope.split_once(':')?;
-    let valid = matches!(kind, "channel" | "user")
-        && !num.is_empty()
-        && num.bytes().all(|b| b.is_ascii_digit());
-    valid.then(|| (action, scope.to_string()))
+    valid_scope(scope).then(|| (action, scope.to_string()))
+}
+
+/// What an Edit custom id opens or carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditId {
+    /// The Edit button of a scope: a click opens the form.
+    Button(String),
+    /// The Edit form of a scope: its submit is the next turn.
+    Form(String),
+}
+
+/// The custom id of the Edit button, or of the form it opens, with its scope.
+pub fn edit_id(id: &EditId) -> String {
+    let id = match id {
+        EditId::Button(scope) => format!("mvb:edit:{scope}"),
+        EditId::Form(scope) => format!("mvb:edited:{scope}"),
+    };
+    debug_assert!(id.len() <= MAX_CUSTOM_ID);
+    id
+}
+
+/// Reads a custom id made by [`edit_id`].
+pub fn parse_edit_id(id: &str) -> Option<EditId> {
+    let (verb, scope) = id.strip_prefix("mvb:")?.split_once(':')?;
+    if !valid_scope(scope) {
+        return None;
+    }
+    match verb {
+        "edit" => Some(EditId::Button(scope.to_string())),
+        "edited" => Some(EditId::Form(scope.to_string())),
+        _ => None,
+    }
+}
+
+/// A scope as [`scope_key`] makes them: `channel:<id>` or `user:<id>`.
+fn valid_scope(scope: &str) -> bool {
+    scope.split_once(':').is_some_and(|(kind, num)| {
+        matches!(kind, "channel" | "user")
+            && !num.is_empty()
+            && num.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 /// Whether a user clicking in a channel may use a button of `scope`: a channel's project is
@@ -111,6 +148,39 @@ mod tests {
             "other:export:user:1",
         ] {
             assert_eq!(parse_button_id(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn edit_ids_round_trip_and_stay_short() {
+        let longest = [
+            format!("channel:{}", u64::MAX),
+            format!("user:{}", u64::MAX),
+        ];
+        for scope in longest {
+            for id in [EditId::Button(scope.clone()), EditId::Form(scope.clone())] {
+                let text = edit_id(&id);
+                assert!(text.len() <= MAX_CUSTOM_ID, "{text}");
+                assert_eq!(parse_edit_id(&text), Some(id));
+                assert_eq!(parse_button_id(&text), None, "not an Export/Status id");
+            }
+        }
+        let rows = [
+            ("mvb:edit:user:1", Some(EditId::Button("user:1".into()))),
+            (
+                "mvb:edited:channel:2",
+                Some(EditId::Form("channel:2".into())),
+            ),
+            ("mvb:export:user:1", None),
+            ("mvb:edit:guild:1", None),
+            ("mvb:edit:user:", None),
+            ("mvb:edited:user:1x", None),
+            ("mvb:edit", None),
+            ("other:edit:user:1", None),
+            ("", None),
+        ];
+        for (text, want) in rows {
+            assert_eq!(parse_edit_id(text), want, "{text}");
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod attach;
 pub mod commands;
+mod edit;
 mod events;
 pub mod front;
 pub mod ids;

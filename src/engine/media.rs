@@ -177,6 +177,20 @@ impl Engine {
             first.and_then(|f| f.duration),
         );
         front.send(&message, true).await?;
+        let local = match item {
+            Checked::File(f) => Some(f),
+            Checked::Url(_) => None,
+        };
+        let (kind, seconds) = (
+            first.and_then(|f| f.file_type.as_deref()),
+            first.and_then(|f| f.duration),
+        );
+        if let Some(tip) = super::welcome::song_tip(actor.language(), kind, seconds, local).await {
+            // A tip: the upload worked, so a failure to say it is only logged.
+            if let Err(e) = front.send(&tip, true).await {
+                tracing::warn!("could not give the song-length tip: {e}");
+            }
+        }
         Ok(())
     }
 }

@@ -18,6 +18,7 @@ pub mod split;
 pub mod summary;
 pub mod text;
 mod turn;
+pub mod welcome;
 
 pub use error::EngineError;
 pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
@@ -253,6 +254,7 @@ impl Engine {
         front: &Arc<dyn Front>,
         request: Request,
     ) -> Result<(), EngineError> {
+        self.first_contact(actor, front, &request).await?;
         match request {
             Request::MusicVideo { prompt, media } => {
                 self.music_video(actor, front, prompt, media).await

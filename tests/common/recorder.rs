@@ -115,6 +115,17 @@ impl Recorder {
         self.events.lock().unwrap().clone()
     }
 
+    /// [`Recorder::messages`] without the first contact's greeting, for tests of what comes
+    /// after it.
+    pub fn answers(&self) -> Vec<String> {
+        let greetings =
+            music_video_bot::i18n::LANGUAGES.map(music_video_bot::engine::welcome::connected);
+        self.messages()
+            .into_iter()
+            .filter(|m| !greetings.contains(m))
+            .collect()
+    }
+
     /// The final text of each message, in the order they were created.
     pub fn messages(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();

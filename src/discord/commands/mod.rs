@@ -2,6 +2,7 @@
 //! (`cmd-<command>` in `locales/*/discord.ftl`: the name, `.description`, and per option
 //! `.<option>` and `.<option>-description`), as poise's `fluent_localization` example does.
 
+mod help;
 mod project;
 mod video;
 
@@ -23,7 +24,7 @@ pub fn all() -> Vec<Command> {
         project::export(),
         project::open(),
         project::reset(),
-        project::help(),
+        help::help(),
     ];
     let known = LANGUAGES.map(i18n::keys);
     for command in &mut commands {

@@ -1,4 +1,4 @@
-//! The project commands: credits, status, export, open, reset, help.
+//! The project commands: credits, status, export, open, reset.
 
 use crate::discord::{lang, place, Context, Error};
 use crate::engine::Request;
@@ -64,16 +64,6 @@ pub async fn reset(ctx: Context<'_>) -> Result<(), Error> {
         return Ok(());
     }
     run(ctx, Request::Reset).await
-}
-
-/// How to use the bot.
-#[poise::command(slash_command)]
-pub async fn help(ctx: Context<'_>) -> Result<(), Error> {
-    let reply = poise::CreateReply::default()
-        .content(tr!(lang(ctx), "discord-help"))
-        .ephemeral(true);
-    ctx.send(reply).await?;
-    Ok(())
 }
 
 fn can_manage_messages(ctx: Context<'_>) -> bool {

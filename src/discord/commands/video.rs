@@ -10,7 +10,7 @@ use poise::serenity_prelude as serenity;
 #[poise::command(slash_command)]
 pub async fn musicvideo(
     ctx: Context<'_>,
-    prompt: Option<String>,
+    #[autocomplete = "super::help::prompt_examples"] prompt: Option<String>,
     audio: Option<serenity::Attachment>,
     url: Option<String>,
 ) -> Result<(), Error> {

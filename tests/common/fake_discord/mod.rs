@@ -79,6 +79,10 @@ struct State {
     /// When each interaction token was issued, and how long tokens live here.
     issued: BTreeMap<String, tokio::time::Instant>,
     token_ttl: Option<Duration>,
+    /// The interaction type behind each token, for the callbacks it allows.
+    kinds: BTreeMap<String, u8>,
+    /// Interaction responses answered 400, and why.
+    refused_callbacks: Vec<String>,
     /// Message nonces seen with `enforce_nonce`, per channel: the message each made, and when.
     nonces: BTreeMap<String, (u64, tokio::time::Instant)>,
     /// How long a nonce is remembered; `None` is Discord's few minutes.
@@ -276,6 +280,7 @@ impl FakeDiscord {
             let id = s.id();
             let token = format!("itoken{id}");
             s.issued.insert(token.clone(), tokio::time::Instant::now());
+            s.kinds.insert(token.clone(), 2);
             (id, token)
         };
         let data = json!({
@@ -295,6 +300,57 @@ impl FakeDiscord {
             data["data"]["target_id"] = target.clone();
         }
         self.dispatch("INTERACTION_CREATE", data);
+        token
+    }
+
+    /// A member types `typed` into `option` of `command` (an APPLICATION_COMMAND_AUTOCOMPLETE
+    /// interaction, type 4); returns the interaction token.
+    pub fn autocomplete(
+        &self,
+        command: &str,
+        option: &str,
+        typed: &str,
+        channel: u64,
+        user: u64,
+    ) -> String {
+        let data = json!({"id": "1", "name": command, "type": 1,
+            "options": [{"name": option, "type": 3, "value": typed, "focused": true}]});
+        self.interaction(4, data, channel, user)
+    }
+
+    /// A member sends back a form (a MODAL_SUBMIT interaction, type 5) whose one text field
+    /// `field` holds `value`; returns the interaction token.
+    pub fn submit_form(
+        &self,
+        custom_id: &str,
+        field: &str,
+        value: &str,
+        channel: u64,
+        user: u64,
+    ) -> String {
+        let data = json!({"custom_id": custom_id, "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": field, "value": value}]}]});
+        self.interaction(5, data, channel, user)
+    }
+
+    /// An interaction of `kind` in a guild channel; returns its token.
+    fn interaction(&self, kind: u8, data: Value, channel: u64, user: u64) -> String {
+        let (id, token) = {
+            let mut s = self.state.lock().unwrap();
+            let id = s.id();
+            let token = format!("itoken{id}");
+            s.issued.insert(token.clone(), tokio::time::Instant::now());
+            s.kinds.insert(token.clone(), kind);
+            (id, token)
+        };
+        self.dispatch("INTERACTION_CREATE", json!({
+            "id": id.to_string(), "application_id": APP_ID.to_string(), "type": kind, "token": token,
+            "version": 1, "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
+            "channel": {"id": channel.to_string(), "type": 0}, "member": member(user),
+            "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
+            "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
+            "attachment_size_limit": 10485760, "data": data,
+        }));
         token
     }
 
@@ -339,7 +395,12 @@ impl FakeDiscord {
 
     /// [`FakeDiscord::click`] in `guild` (a DM when `None`).
     pub fn click_in(&self, guild: Option<u64>, custom_id: &str, message: &Msg, user: u64) {
-        let id = self.state.lock().unwrap().id();
+        let id = {
+            let mut s = self.state.lock().unwrap();
+            let id = s.id();
+            s.kinds.insert(format!("itoken{id}"), 3);
+            id
+        };
         let mut data = json!({
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 3, "token": format!("itoken{id}"),
             "version": 1, "channel_id": message.channel.to_string(),
@@ -368,6 +429,12 @@ impl FakeDiscord {
         let id = self.state.lock().unwrap().id();
         json!({"id": id.to_string(), "filename": name, "size": size, "url": url, "proxy_url": url,
                "content_type": "audio/mpeg"})
+    }
+
+    /// Interaction responses refused as Discord would (a wrong callback type for the
+    /// interaction, a modal or autocomplete payload outside the schema), and why.
+    pub fn refused_callbacks(&self) -> Vec<String> {
+        self.state.lock().unwrap().refused_callbacks.clone()
     }
 
     /// Every REST call so far.

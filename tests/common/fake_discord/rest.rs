@@ -77,7 +77,21 @@ async fn handle(state: Shared, req: Request) -> Response {
         ),
         ("GET", ["users", "@me"]) => ok(user_json(APP_ID, true)),
         ("PUT", ["applications", _, "commands"]) => register(&mut s, &body),
-        ("POST", ["interactions", _, _, "callback"]) => StatusCode::NO_CONTENT.into_response(),
+        ("POST", ["interactions", _, token, "callback"]) => {
+            match callback_problem(s.kinds.get(*token).copied(), &body) {
+                None => StatusCode::NO_CONTENT.into_response(),
+                Some(why) => {
+                    s.refused_callbacks.push(why.clone());
+                    (
+                        StatusCode::BAD_REQUEST,
+                        axum::Json(
+                            json!({"message": format!("Invalid Form Body: {why}"), "code": 50035}),
+                        ),
+                    )
+                        .into_response()
+                }
+            }
+        }
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
             let channel = original_channel(token);
             upsert(&mut s, channel, Some(original_id(token)), &body)
@@ -310,5 +324,61 @@ fn register(s: &mut State, body: &Value) -> Response {
                 .collect();
             ok(json!(commands))
         }
+    }
+}
+
+/// What is wrong with an interaction response, as Discord checks it: the callback types an
+/// interaction type allows (PING aside), and the schema of the modal (9) and autocomplete
+/// result (8) payloads. `kind` is the interaction's type, when the fake issued it.
+fn callback_problem(kind: Option<u8>, body: &Value) -> Option<String> {
+    let callback = body["type"].as_u64().unwrap_or(0);
+    let allowed: &[u64] = match kind {
+        Some(2) => &[4, 5, 9],
+        Some(3) => &[4, 5, 6, 7, 9],
+        Some(4) => &[8],
+        Some(5) => &[4, 5, 6, 7],
+        _ => &[4, 5, 6, 7, 8, 9],
+    };
+    if !allowed.contains(&callback) {
+        return Some(format!(
+            "callback type {callback} for interaction type {kind:?}"
+        ));
+    }
+    let data = &body["data"];
+    let text = |v: &Value, min: usize, max: usize| {
+        v.as_str()
+            .is_some_and(|t| (min..=max).contains(&t.chars().count()))
+    };
+    let optional = |v: &Value, max: usize| v.is_null() || text(v, 0, max);
+    match callback {
+        9 => {
+            let rows = data["components"].as_array().cloned().unwrap_or_default();
+            let inputs_ok = rows.iter().all(|row| {
+                let inputs = row["components"].as_array().cloned().unwrap_or_default();
+                row["type"] == 1
+                    && (1..=5).contains(&inputs.len())
+                    && inputs.iter().all(|i| {
+                        i["type"] == 4
+                            && text(&i["custom_id"], 1, 100)
+                            && matches!(i["style"].as_u64(), Some(1 | 2))
+                            && optional(&i["label"], 45)
+                            && optional(&i["placeholder"], 100)
+                    })
+            });
+            let ok = text(&data["custom_id"], 1, 100)
+                && text(&data["title"], 1, 45)
+                && (1..=40).contains(&rows.len())
+                && inputs_ok;
+            (!ok).then(|| format!("modal {data}"))
+        }
+        8 => {
+            let choices = data["choices"].as_array().cloned().unwrap_or_default();
+            let ok = choices.len() <= 25
+                && choices
+                    .iter()
+                    .all(|c| text(&c["name"], 1, 100) && text(&c["value"], 0, 6000));
+            (!ok).then(|| format!("choices {data}"))
+        }
+        _ => None,
     }
 }

@@ -180,6 +180,8 @@ struct State {
     render_polls: u32,
     /// Renders stay `processing` (their polls not counted) while set.
     renders_held: bool,
+    /// The `duration` upload answers report; `None` leaves the field out.
+    upload_duration: Option<f64>,
     next_render_fail: Option<String>,
     counter: u64,
     chaos: Option<Chaos>,
@@ -258,6 +260,7 @@ impl FakeNemo {
             render_shape: RenderShape::Envelope,
             render_polls: 2,
             renders_held: false,
+            upload_duration: Some(30.5),
             next_render_fail: None,
             counter: 0,
             chaos: None,
@@ -343,6 +346,12 @@ impl FakeNemo {
     /// (so a test decides when a render may finish).
     pub fn hold_renders(&self, held: bool) {
         self.with(|s| s.renders_held = held);
+    }
+
+    /// Upload answers report `seconds` as each file's `duration` from now on; `None` leaves
+    /// the field out (the contract's answer has it, but nothing promises it for every file).
+    pub fn set_upload_duration(&self, seconds: Option<f64>) {
+        self.with(|s| s.upload_duration = seconds);
     }
 
     /// The next render job ends `failed` with this error.

@@ -351,8 +351,12 @@ fn upload(s: &mut State, user: &str, sid: &str, body: &Body) -> Response {
         if size > MAX_BYTES {
             return code(413, 4002, "file too large");
         }
-        files.push(json!({"filename": name, "file_type": kind, "cdn_url": format!("https://cdn.example/{name}"),
-            "duration": 30.5, "width": 1920, "height": 1080}));
+        let mut file = json!({"filename": name, "file_type": kind, "cdn_url": format!("https://cdn.example/{name}"),
+            "width": 1920, "height": 1080});
+        if let Some(seconds) = s.upload_duration {
+            file["duration"] = json!(seconds);
+        }
+        files.push(file);
     }
     if let Some(x) = s.sessions.get_mut(sid) {
         x.video_infos.extend(files.iter().cloned());
