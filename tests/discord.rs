@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::discord_bot::{start, start_with, wait_call, Running, CHANNEL, USER};
+use common::discord_bot::{callbacks, start, start_with, wait_call, Running, CHANNEL, USER};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -523,17 +523,6 @@ async fn export_progress_shows_a_countdown_timestamp() {
     let eta = eta.expect("an export-started status");
     assert!(eta.contains("<t:") && eta.contains(":R>"), "{eta}");
 }
-
-/// The callbacks (interaction responses) the bot made, as JSON bodies.
-fn callbacks(bot: &Running) -> Vec<serde_json::Value> {
-    bot.discord
-        .calls()
-        .into_iter()
-        .filter(|c| c.path.ends_with("/callback"))
-        .map(|c| c.body)
-        .collect()
-}
-
 async fn wait_callbacks(bot: &Running, n: usize) -> Vec<serde_json::Value> {
     for _ in 0..200 {
         let all = callbacks(bot);

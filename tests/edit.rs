@@ -3,21 +3,10 @@
 
 mod common;
 
-use common::discord_bot::{start, wait_call, Running, CHANNEL, USER};
+use common::discord_bot::{callbacks, start, wait_call, Running, CHANNEL, USER};
 use common::fake_discord::Msg;
 use common::fake_nemo::Body;
 use serde_json::{json, Value};
-
-/// The interaction responses so far.
-fn callbacks(bot: &Running) -> Vec<Value> {
-    bot.discord
-        .calls()
-        .into_iter()
-        .filter(|c| c.path.ends_with("/callback"))
-        .map(|c| c.body)
-        .collect()
-}
-
 /// The bodies of the messages sent to the agent, in order.
 fn prompts(bot: &Running) -> Vec<Value> {
     bot.nemo

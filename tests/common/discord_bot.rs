@@ -131,3 +131,13 @@ pub async fn wait_call(
     }
     panic!("no call {what}");
 }
+
+/// The interaction responses (callbacks) the bot made so far, as JSON bodies.
+pub fn callbacks(bot: &Running) -> Vec<serde_json::Value> {
+    bot.discord
+        .calls()
+        .into_iter()
+        .filter(|c| c.path.ends_with("/callback"))
+        .map(|c| c.body)
+        .collect()
+}
