@@ -5,13 +5,12 @@
 
 mod common;
 
-use common::bot_process::collect;
+use common::bot_process::{collect, Captured};
 use common::fake_nemo::{FakeNemo, Step};
 use common::harness::{bot_command, mp3};
 use music_video_bot::i18n::Lang;
 use music_video_bot::tr;
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::process::{Child, ChildStdin};
@@ -21,8 +20,8 @@ struct Bot {
     child: Child,
     /// Dropping it ends the console's input.
     stdin: Option<ChildStdin>,
-    out: Arc<Mutex<String>>,
-    err: Arc<Mutex<String>>,
+    out: Captured,
+    err: Captured,
 }
 
 impl Bot {
@@ -49,11 +48,11 @@ impl Bot {
     }
 
     fn stdout(&self) -> String {
-        self.out.lock().unwrap().clone()
+        self.out.text()
     }
 
     fn stderr(&self) -> String {
-        self.err.lock().unwrap().clone()
+        self.err.text()
     }
 
     /// Waits (up to 20 s) until standard output satisfies `pred`.
@@ -77,7 +76,7 @@ impl Bot {
         assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
     }
 
-    /// Waits (up to `within`) for the process to exit; its exit code.
+    /// Waits (up to `within`) for the process to exit and its output to be read; its exit code.
     async fn exit(&mut self, within: Duration) -> i32 {
         let status = tokio::time::timeout(within, self.child.wait())
             .await
@@ -89,8 +88,8 @@ impl Bot {
                 )
             })
             .unwrap();
-        // Let the readers take the last bytes.
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        self.out.closed().await;
+        self.err.closed().await;
         status.code().unwrap_or(-1)
     }
 }

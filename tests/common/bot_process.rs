@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::process::Child;
+use tokio::task::JoinHandle;
 
 /// The token every test process presents (the fake Discord takes any).
 pub const BOT_TOKEN: &str = "fake-bot-token";
@@ -17,8 +18,8 @@ pub const BOT_TOKEN: &str = "fake-bot-token";
 /// One running bot process; killed when dropped.
 pub struct BotProcess {
     child: Child,
-    out: Arc<Mutex<String>>,
-    err: Arc<Mutex<String>>,
+    out: Captured,
+    err: Captured,
     _dir: tempfile::TempDir,
 }
 
@@ -78,13 +79,32 @@ fn merge_toml(base: &str, extra: &str) -> String {
     table.to_string()
 }
 
-/// Reads a stream to the end in the background, kept as it comes.
-pub fn collect(
-    mut stream: impl tokio::io::AsyncRead + Unpin + Send + 'static,
-) -> Arc<Mutex<String>> {
+/// A child's output stream, read to its end in the background and kept as it comes.
+pub struct Captured {
+    text: Arc<Mutex<String>>,
+    reader: Option<JoinHandle<()>>,
+}
+
+impl Captured {
+    /// What has been read so far.
+    pub fn text(&self) -> String {
+        self.text.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 10 s) until the stream is closed and read to its end: after the process
+    /// exited, its last bytes may still be in the pipe, so a check must not read before this.
+    pub async fn closed(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), reader).await;
+        }
+    }
+}
+
+/// Reads `stream` to its end in the background.
+pub fn collect(mut stream: impl tokio::io::AsyncRead + Unpin + Send + 'static) -> Captured {
     let text = Arc::new(Mutex::new(String::new()));
     let sink = text.clone();
-    tokio::spawn(async move {
+    let reader = tokio::spawn(async move {
         let mut buf = [0u8; 4096];
         while let Ok(n) = stream.read(&mut buf).await {
             if n == 0 {
@@ -95,7 +115,10 @@ pub fn collect(
                 .push_str(&String::from_utf8_lossy(&buf[..n]));
         }
     });
-    text
+    Captured {
+        text,
+        reader: Some(reader),
+    }
 }
 
 impl BotProcess {
@@ -113,12 +136,12 @@ impl BotProcess {
 
     /// Standard output so far.
     pub fn stdout(&self) -> String {
-        self.out.lock().unwrap().clone()
+        self.out.text()
     }
 
     /// Standard error (the log, at `RUST_LOG=debug`) so far.
     pub fn stderr(&self) -> String {
-        self.err.lock().unwrap().clone()
+        self.err.text()
     }
 
     /// Waits (up to 30 s) until standard error satisfies `pred`; returns it.
@@ -168,12 +191,15 @@ impl BotProcess {
         panic!("never ready; /readyz: {last:?}\nlog:\n{}", self.stderr());
     }
 
-    /// Waits (up to `within`) for the process to exit; its exit code (-1: ended by a signal).
+    /// Waits (up to `within`) for the process to exit and its output to be read to the end; its
+    /// exit code (-1: ended by a signal).
     pub async fn exit(&mut self, within: Duration) -> i32 {
         let status = tokio::time::timeout(within, self.child.wait())
             .await
             .unwrap_or_else(|_| panic!("still running after {within:?}:\n{}", self.stderr()))
             .expect("wait for the process");
+        self.out.closed().await;
+        self.err.closed().await;
         status.code().unwrap_or(-1)
     }
 }
