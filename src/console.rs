@@ -504,6 +504,7 @@ mod tests {
             url: "https://x.test/v.mp4".into(),
             key: "render_1".into(),
             again: false,
+            card: None,
         };
         front.post_link(&link).await.unwrap();
         link.again = true;

@@ -1,5 +1,6 @@
 //! The one small trait through which the engine talks to a platform (Discord, the console).
 
+use super::cards::Card;
 use super::gui::Suggestion;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -34,6 +35,8 @@ pub struct Link {
     /// It may have been posted already, just before a crash: a front that cannot drop the
     /// repeat by `key` should say so.
     pub again: bool,
+    /// What the link is, as a card (the finished video's title, length, resolution).
+    pub card: Option<Card>,
 }
 
 /// Why a front could not deliver.
@@ -79,6 +82,15 @@ pub trait Front: Send + Sync {
     async fn status(&self, text: &str) -> Result<(), FrontError>;
     /// Posts a link (the MP4, the editor, registration).
     async fn post_link(&self, link: &Link) -> Result<(), FrontError>;
+    /// Shows a card (credits, the timeline); where there are no cards, its text.
+    async fn card(&self, card: &Card) -> Result<(), FrontError> {
+        self.send(&card.text(), true).await.map(drop)
+    }
+    /// Shows a render's progress as a card that replaces the last one (one message, edited
+    /// like [`Front::status`]); where there are no cards, its text as a status line.
+    async fn progress(&self, card: &Card) -> Result<(), FrontError> {
+        self.status(&card.text()).await
+    }
     /// Offers follow-up actions the agent suggested (buttons where the platform has them).
     async fn offer(&self, _actions: &[Suggestion]) -> Result<(), FrontError> {
         Ok(())

@@ -304,6 +304,7 @@ impl Exports {
             url,
             key: job.id.clone(),
             again,
+            card: None,
         };
         match front.post_link(&link).await {
             Ok(()) => Step::End(ExportEnd::Completed),

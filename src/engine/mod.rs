@@ -2,6 +2,7 @@
 //! [`Engine::handle`] with what a user said or dropped; answers go back through [`Front`].
 
 mod accounts;
+pub mod cards;
 pub mod error;
 mod export;
 pub mod front;
@@ -20,6 +21,7 @@ pub mod text;
 mod turn;
 pub mod welcome;
 
+pub use cards::{Card, Field, Tone};
 pub use error::EngineError;
 pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
 
@@ -350,6 +352,7 @@ impl Engine {
             ),
             key: format!("claim:{}", actor.scope),
             again: false,
+            card: None,
         };
         front.post_link(&link).await?;
         Ok(())
@@ -379,6 +382,7 @@ impl Engine {
                             url: format!("{}?bind={id}", error::REGISTER_URL),
                             key: format!("register:{id}"),
                             again: false,
+                            card: None,
                         };
                         front.post_link(&link).await
                     }
