@@ -271,6 +271,9 @@ impl Front for ConsoleFront {
         } else {
             String::new()
         };
+        if let Some(card) = &link.card {
+            self.print(&format!("{}\n", card.text()));
+        }
         self.print(&format!("{} {}{again}\n", link.text, link.url));
         Ok(())
     }

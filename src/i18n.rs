@@ -3,7 +3,7 @@
 //! and the fallback; Simplified Chinese is complete too (a test fails when a key exists in one
 //! catalog and not the other).
 //!
-//! Use [`tr!`](crate::tr): `tr!(lang, "export-started", eta = eta)`.
+//! Use [`tr!`](crate::tr): `tr!(lang, "queued", position = 2)`.
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::FluentResource;

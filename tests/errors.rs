@@ -21,7 +21,7 @@ async fn still_serves(engine: &Engine, who: &Actor) {
     let rec = Recorder::new();
     engine.handle(who, Request::Credits, rec.clone()).await;
     assert!(
-        rec.transcript().contains("Credits:"),
+        rec.transcript().contains("Available: "),
         "engine stopped serving: {}",
         rec.transcript()
     );
@@ -39,7 +39,7 @@ async fn code_1001_renews_the_token_with_the_same_client_id_and_retries_once() {
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Credits, rec.clone()).await;
     assert!(
-        rec.transcript().contains("Credits: 100 available"),
+        rec.transcript().contains("Available: 100"),
         "{}",
         rec.transcript()
     );
@@ -154,7 +154,7 @@ async fn http_400_missing_client_id_gets_a_new_client_id_and_retries() {
         .handle(&actor("a", "c"), Request::Credits, rec.clone())
         .await;
     assert!(
-        rec.transcript().contains("Credits: 100"),
+        rec.transcript().contains("Available: 100"),
         "{}",
         rec.transcript()
     );
@@ -203,7 +203,7 @@ async fn http_429_is_retried_once_after_the_configured_wait() {
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Credits, rec.clone()).await;
     assert!(
-        rec.transcript().contains("Credits:"),
+        rec.transcript().contains("Available: "),
         "{}",
         rec.transcript()
     );

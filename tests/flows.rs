@@ -53,7 +53,7 @@ async fn anonymous_token_is_fetched_once_and_sent_everywhere() {
     }
     let text = rec.transcript();
     assert!(text.contains("Here is your draft"), "{text}");
-    assert!(text.contains("Credits: 50 available"), "{text}");
+    assert!(text.contains("Available: 50"), "{text}");
 }
 
 #[tokio::test]
@@ -74,7 +74,7 @@ async fn configured_token_is_used_without_anonymous_tokens() {
         "Bearer nmv_usr_configured"
     );
     assert!(
-        rec.transcript().contains("Credits: 100 available"),
+        rec.transcript().contains("Available: 100"),
         "{}",
         rec.transcript()
     );
@@ -201,7 +201,9 @@ async fn music_video_uploads_turns_exports_and_posts_the_link() {
         "the current draft is rendered"
     );
     assert!(
-        rec.statuses().iter().any(|s| s.contains("Export started")),
+        rec.statuses()
+            .iter()
+            .any(|s| s.contains("Rendering your music video")),
         "{:?}",
         rec.statuses()
     );
@@ -390,7 +392,7 @@ async fn a_stream_that_breaks_is_not_sent_again() {
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Credits, rec.clone()).await;
     assert!(
-        rec.transcript().contains("Credits:"),
+        rec.transcript().contains("Available: "),
         "{}",
         rec.transcript()
     );
@@ -419,9 +421,11 @@ async fn credits_status_and_claim_link() {
         .await;
     bot.engine.handle(&me, Request::Open, rec.clone()).await;
     let text = rec.transcript();
-    assert!(text.contains("25000 available · 40 frozen"), "{text}");
-    assert!(text.contains("Timeline (1 track"), "{text}");
-    assert!(text.contains("1. Video: AI visuals (0-10s)"), "{text}");
+    assert!(
+        text.contains("Available: 25000\nFrozen (held by running jobs): 40"),
+        "{text}"
+    );
+    assert!(text.contains("\n1. 🎬 Video · AI visuals · 0-10s\n"), "{text}");
     let links = rec.links();
     assert_eq!(links.len(), 1);
     assert!(
@@ -460,7 +464,7 @@ async fn chinese_words_route_like_english() {
     );
     assert_eq!(fake.requests_to("/api/credits").len(), 2);
     let text = rec.transcript();
-    assert!(text.contains("Timeline"), "{text}");
+    assert!(text.contains("1. 🎬 Video · AI visuals"), "{text}");
     assert_eq!(rec.links().len(), 1, "导出 exported: {text}");
 }
 
@@ -542,7 +546,7 @@ async fn a_stalled_stream_times_out_with_a_clear_message() {
     assert_eq!(fake.requests_to("/run_sse").len(), 1);
     let rec = Recorder::new();
     bot.engine.handle(&me, Request::Credits, rec.clone()).await;
-    assert!(rec.transcript().contains("Credits:"), "still serving");
+    assert!(rec.transcript().contains("Available: "), "still serving");
 }
 
 #[tokio::test]
@@ -594,7 +598,8 @@ async fn files_dropped_with_words_follow_the_words() {
     bot.engine.handle(&me, req, rec.clone()).await;
     assert_eq!(fake.requests_to("/run_sse").len(), 1);
     assert!(
-        rec.transcript().contains("Media (2)"),
+        rec.transcript()
+            .contains("Media:\n  song.mp3 (audio, 0:31)\n  song.mp3 (audio, 0:31)"),
         "{}",
         rec.transcript()
     );

@@ -50,17 +50,17 @@ async fn a_chinese_interaction_gets_chinese_answers_and_an_english_one_english()
         (
             "zh-CN",
             Lang::ZhCn,
-            "💳 积分：可用",
-            "时间线（",
-            "🎬 渲染中：",
+            "💳 积分\n▰▰▰▰▰▰▰▰▰▰ 可用 100%\n可用：50",
+            "1. 🎬 视频 · AI visuals · 0-10 秒",
+            "🎬 正在渲染你的音乐视频\n▰",
             "Credits",
         ),
         (
             "en-US",
             Lang::En,
-            "💳 Credits: ",
-            "Timeline (",
-            "🎬 Rendering: ",
+            "💳 Credits\n▰▰▰▰▰▰▰▰▰▰ 100% available\nAvailable: 50",
+            "1. 🎬 Video · AI visuals · 0-10s",
+            "🎬 Rendering your music video\n▰",
             "积分",
         ),
     ] {
@@ -78,6 +78,16 @@ async fn a_chinese_interaction_gets_chinese_answers_and_an_english_one_english()
             rec.statuses()
         );
         assert_eq!(rec.links()[0].text, tr!(lang, "export-done"), "{tag}");
+        let card = rec.links()[0]
+            .card
+            .clone()
+            .expect("the finished video's card");
+        let names: Vec<&str> = card.fields.iter().map(|f| f.name.as_str()).collect();
+        let want = [
+            tr!(lang, "card-video-length"),
+            tr!(lang, "card-video-resolution"),
+        ];
+        assert_eq!(names[..2], want, "{tag}");
         assert_eq!(session_languages(&fake), [tag], "{tag}");
     }
 }
@@ -95,7 +105,7 @@ async fn a_plain_message_is_answered_in_the_sessions_language() {
     let plain = speaking("bob", "c", "");
     bot.engine.handle(&plain, say("credits"), rec.clone()).await;
     assert!(
-        rec.transcript().contains("积分：可用"),
+        rec.transcript().contains("可用：50"),
         "{}",
         rec.transcript()
     );

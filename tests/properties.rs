@@ -2,10 +2,11 @@
 //! config text, file headers, agent text. None may panic, and each checks what must hold.
 
 use music_video_bot::config::Config;
+use music_video_bot::engine::cards;
 use music_video_bot::engine::gui::{translate_gui, GuiStream};
 use music_video_bot::engine::route::{route, Action};
 use music_video_bot::engine::split::{split_message, text_len};
-use music_video_bot::engine::summary::{describe_state, diff, Timeline};
+use music_video_bot::engine::summary::{diff, Timeline};
 use music_video_bot::files::{sniff, MediaKind};
 use music_video_bot::i18n::LANGUAGES;
 use music_video_bot::nemo::sse::{decode_event, TurnEvent};
@@ -72,7 +73,9 @@ proptest! {
             prop_assert!(!ta.summary(lang).is_empty());
             let _ = diff(lang, &ta, &tb);
             prop_assert!(diff(lang, &ta, &ta).is_none(), "a timeline never differs from itself");
-            let _ = describe_state(lang, &json!({"draft": a, "video_infos": b}));
+            // The project card: one line per track (or one saying there are none).
+            let card = cards::project(lang, &json!({"draft": a, "video_infos": b}), &[]);
+            prop_assert_eq!(card.lines.len(), ta.tracks.len().max(1));
         }
     }
 

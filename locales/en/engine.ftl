@@ -63,17 +63,12 @@ uploaded-details = 📥 Uploaded { $name } ({ $details }).
 
 ## Credits
 
-credits = 💳 Credits: { $available } available · { $frozen } frozen (held by running jobs) · { $total } total. A generated clip costs about 100, an edit session about 50.
 no-credits-not-yours = This project's credits are used up (it runs on another member's account). Use /reset to start a project on your own account.
 no-credits-register = You're out of free credits. Register to keep going (your projects come with you):
 
 ## Exports
 
 nothing-to-export = There is nothing to export yet: the timeline is empty. Ask for a music video first, for example with /musicvideo.
-# $eta: when the MP4 should be ready, as the front says it.
-export-started = 🎬 Export started: the MP4 should be ready { $eta } (usually 30–90 seconds). I'll post the link here.
-# $status: the video service's own word for the render's state.
-export-progress = 🎬 Rendering: { $status } ({ $progress }%)
 export-done = 🎉 Your music video is ready (1080p MP4):
 posted-again = (posted again after a restart, in case the first one was lost)
 export-failed = ❌ The export failed. Say `export` to try again.
@@ -132,9 +127,6 @@ track-quoted = "{ $name }"
 track-span = { $start }-{ $end }s
 track-line = { $label }: { $name } ({ $span })
 track-line-volume = { $label }: { $name } ({ $span }, { $volume }%)
-state-canvas = Canvas: { $width }×{ $height }
-state-media = Media ({ $count }): { $list }
-state-generated = Generated ({ $count }): { $list }
 state-file = file
 state-item = item { $n }
 

@@ -53,15 +53,12 @@ uploaded-details = 📥 已上传 { $name }（{ $details }）。
 
 ## 积分
 
-credits = 💳 积分：可用 { $available } · 冻结 { $frozen }（被进行中的任务占用）· 共 { $total }。生成一个片段约需 100 积分，一次编辑约需 50 积分。
 no-credits-not-yours = 这个项目的积分已用完（它使用的是另一位成员的账户）。使用 /reset 在你自己的账户上开始新项目。
 no-credits-register = 你的免费积分已用完。注册即可继续使用（你的项目会一并保留）：
 
 ## 导出
 
 nothing-to-export = 还没有可导出的内容：时间线是空的。请先让我做一个音乐视频，例如使用 /musicvideo。
-export-started = 🎬 已开始导出：MP4 预计{ $eta }完成（通常需要 30–90 秒）。完成后我会在这里发布链接。
-export-progress = 🎬 渲染中：{ $status }（{ $progress }%）
 export-done = 🎉 你的音乐视频已完成（1080p MP4）：
 posted-again = （重启后再次发布，以防第一次发布丢失）
 export-failed = ❌ 导出失败。发送“导出”重试。
@@ -113,9 +110,6 @@ track-quoted = “{ $name }”
 track-span = { $start }-{ $end } 秒
 track-line = { $label }：{ $name }（{ $span }）
 track-line-volume = { $label }：{ $name }（{ $span }，{ $volume }%）
-state-canvas = 画布：{ $width }×{ $height }
-state-media = 媒体（{ $count }）：{ $list }
-state-generated = 已生成（{ $count }）：{ $list }
 state-file = 文件
 state-item = 第 { $n } 项
 

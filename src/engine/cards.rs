@@ -3,6 +3,11 @@
 //! draws them; any other prints [`Card::text`]. The words come from `locales/*/cards.ftl`.
 
 use crate::i18n::Lang;
+use crate::tr;
+
+mod build;
+
+pub use build::{credits, facts, finish_estimate, finished, progress, project};
 
 /// How a card feels, for the colour a platform gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -71,11 +76,13 @@ impl Card {
         let mut out = vec![self.title.clone()];
         out.extend(self.lines.iter().cloned());
         for f in &self.fields {
+            let (name, value) = (f.name.as_str(), f.value.as_str());
             if f.value.contains('\n') {
-                out.push(format!("{}:", f.name));
+                let heading = tr!(self.lang, "card-field", name = name, value = "");
+                out.push(heading.trim_end().to_string());
                 out.extend(f.value.lines().map(|l| format!("  {l}")));
             } else {
-                out.push(format!("{}: {}", f.name, f.value));
+                out.push(tr!(self.lang, "card-field", name = name, value = value));
             }
         }
         out.extend(self.footer.iter().cloned());
@@ -86,7 +93,8 @@ impl Card {
 /// A bar of `width` cells, `percent` of them filled (rounded): `▰▰▰▱▱▱` for 50 of 6.
 pub fn bar(percent: u8, width: usize) -> String {
     let filled = (usize::from(percent.min(100)) * width + 50) / 100;
-    format!("{}{}", "▰".repeat(filled), "▱".repeat(width - filled))
+    let cell = |i| if i < filled { '▰' } else { '▱' };
+    (0..width).map(cell).collect()
 }
 
 #[cfg(test)]

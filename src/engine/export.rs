@@ -47,6 +47,7 @@ impl Engine {
             status: JobStatus::Submitting,
             progress: 0,
             lang: actor.language().tag().to_string(),
+            video: super::cards::facts(&draft),
         };
         self.inner.exports.start(job, &draft, front).await
     }

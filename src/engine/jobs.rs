@@ -7,9 +7,9 @@
 use super::accounts::Accounts;
 use super::front::{Deliver, Front, Link, LinkKind};
 use super::turn::{notify, retry_reads};
-use super::{text, EngineError};
+use super::{cards, text, EngineError};
 use crate::config::NemoConfig;
-use crate::nemo::{NemoClient, NemoError, RenderState};
+use crate::nemo::{NemoClient, NemoError, RenderState, RenderStatus};
 use crate::store::{now_secs, Claim, JobRecord, JobStatus, Store, StoreError};
 use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
@@ -111,9 +111,7 @@ impl Exports {
         job.status = JobStatus::Nemo(accepted.status);
         job.progress = accepted.progress;
         store.update_job(&claim, &job).await?;
-        // Typical renders take 30–90 s: promise the middle of that.
-        let eta = front.eta(job.language(), now_secs() + 60);
-        notify(front, &tr!(job.language(), "export-started", eta = eta)).await;
+        show_progress(front, &job).await;
         self.spawn_poll(job, claim, front.clone());
         Ok(())
     }
@@ -230,9 +228,7 @@ impl Exports {
         let lang = job.language();
         let ending = match read {
             Ok(s) if s.state == RenderState::Completed && s.url.is_some() => {
-                return self
-                    .deliver(job, claim, s.url.unwrap_or_default(), front)
-                    .await;
+                return self.deliver(job, claim, s, front).await;
             }
             Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => Some((
                 ExportEnd::Failed,
@@ -246,16 +242,7 @@ impl Exports {
                     if !self.save(job, claim).await {
                         return Step::Lost;
                     }
-                    notify(
-                        front,
-                        &tr!(
-                            lang,
-                            "export-progress",
-                            status = job.status.as_str(),
-                            progress = s.progress
-                        ),
-                    )
-                    .await;
+                    show_progress(front, job).await;
                 }
                 None
             }
@@ -288,7 +275,7 @@ impl Exports {
         &self,
         job: &mut JobRecord,
         claim: &Claim,
-        url: String,
+        done: RenderStatus,
         front: &Arc<dyn Front>,
     ) -> Step {
         let again = job.status == JobStatus::Posting;
@@ -298,13 +285,14 @@ impl Exports {
                 return Step::Lost;
             }
         }
+        let lang = job.language();
         let link = Link {
             kind: LinkKind::Video,
-            text: tr!(job.language(), "export-done"),
-            url,
+            text: tr!(lang, "export-done"),
+            url: done.url.unwrap_or_default(),
             key: job.id.clone(),
             again,
-            card: None,
+            card: Some(cards::finished(lang, &job.video, done.duration, done.size)),
         };
         match front.post_link(&link).await {
             Ok(()) => Step::End(ExportEnd::Completed),
@@ -360,6 +348,17 @@ impl Exports {
     /// Resolves once [`Exports::shutdown`] has been called.
     pub(crate) fn stopped(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
         self.inner.stopping.clone().cancelled_owned()
+    }
+}
+
+/// Shows the job's progress card, with when it should be ready; a front that cannot show it
+/// is logged (the render goes on).
+async fn show_progress(front: &Arc<dyn Front>, job: &JobRecord) {
+    let lang = job.language();
+    let at = cards::finish_estimate(job.started, now_secs(), job.progress);
+    let card = cards::progress(lang, &job.status, job.progress, &front.eta(lang, at));
+    if let Err(e) = front.progress(&card).await {
+        tracing::warn!(job = %job.id, "could not show the export's progress: {e}");
     }
 }
 

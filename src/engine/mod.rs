@@ -297,9 +297,7 @@ impl Engine {
                 turn::retry_reads(|| nemo.credits(&t)).await
             })
             .await?;
-        front
-            .send(&text::credits(actor.language(), &c), true)
-            .await?;
+        front.card(&cards::credits(actor.language(), &c)).await?;
         Ok(())
     }
 
@@ -310,24 +308,10 @@ impl Engine {
         }
         let data = self.state(actor, front.as_ref()).await?;
         let state = data.get("state").cloned().unwrap_or_default();
-        let mut out = summary::describe_state(lang, &state);
-        for job in self
-            .inner
-            .store
-            .jobs()
-            .await?
-            .iter()
+        let jobs: Vec<_> = (self.inner.store.jobs().await?.into_iter())
             .filter(|j| j.scope == actor.scope)
-        {
-            let progress = tr!(
-                lang,
-                "export-progress",
-                status = job.status.as_str(),
-                progress = job.progress
-            );
-            out.push_str(&format!("\n{progress}"));
-        }
-        front.send(&out, true).await?;
+            .collect();
+        front.card(&cards::project(lang, &state, &jobs)).await?;
         Ok(())
     }
 

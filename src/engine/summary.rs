@@ -233,14 +233,25 @@ fn span(lang: Lang, start_ms: u64, end_ms: u64) -> String {
     )
 }
 
-fn describe(lang: Lang, t: &Track) -> String {
+/// A track's words as the member reads them: its kind's label, its name (quoted for a title,
+/// "untitled" when it has none) and its span.
+pub(crate) fn words(lang: Lang, t: &Track) -> (String, String, String) {
     let name = match (t.kind, t.name.is_empty()) {
         (_, true) => tr!(lang, "track-untitled"),
         (TrackKind::Text, false) => tr!(lang, "track-quoted", name = t.name.as_str()),
         _ => t.name.clone(),
     };
-    let (label, span) = (label(lang, t.kind), span(lang, t.start_ms, t.end_ms));
-    match t.volume_pct.filter(|_| t.kind == TrackKind::Audio) {
+    (label(lang, t.kind), name, span(lang, t.start_ms, t.end_ms))
+}
+
+/// An audio track's volume (other kinds have none worth showing).
+pub(crate) fn volume(t: &Track) -> Option<u32> {
+    t.volume_pct.filter(|_| t.kind == TrackKind::Audio)
+}
+
+fn describe(lang: Lang, t: &Track) -> String {
+    let (label, name, span) = words(lang, t);
+    match volume(t) {
         Some(volume) => tr!(
             lang,
             "track-line-volume",
@@ -318,47 +329,25 @@ pub fn diff(lang: Lang, before: &Timeline, after: &Timeline) -> Option<String> {
     Some(tr!(lang, "changes", list = list))
 }
 
-/// The whole `data.state` (draft, video_infos, generated_media…) as user-facing lines in
-/// `lang`: the timeline summary, then uploaded media and generated items.
-pub fn describe_state(lang: Lang, state: &Value) -> String {
-    let timeline = Timeline::from_draft(state.get("draft").unwrap_or(&Value::Null));
-    let mut lines = vec![timeline.summary(lang)];
-    if let (Some(w), Some(h)) = (timeline.width, timeline.height) {
-        lines.push(tr!(lang, "state-canvas", width = w, height = h));
-    }
-    let media: Vec<String> = list(state.get("video_infos"))
+/// The project's uploaded media (`video_infos`), a line each: name, type and length.
+pub(crate) fn media(lang: Lang, state: &Value) -> Vec<String> {
+    list(state.get("video_infos"))
         .iter()
         .map(|m| media_line(lang, m))
-        .collect();
-    if !media.is_empty() {
-        let count = media.len();
-        lines.push(tr!(
-            lang,
-            "state-media",
-            count = count,
-            list = media.join(", ")
-        ));
-    }
-    let generated = list(state.get("generated_media"));
-    if !generated.is_empty() {
-        let names: Vec<String> = generated
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                name_of(g)
-                    .or_else(|| text_at(g, &["filename", "type"]))
-                    .unwrap_or_else(|| tr!(lang, "state-item", n = i + 1))
-            })
-            .collect();
-        let count = names.len();
-        lines.push(tr!(
-            lang,
-            "state-generated",
-            count = count,
-            list = names.join(", ")
-        ));
-    }
-    lines.join("\n")
+        .collect()
+}
+
+/// The names of what the agent generated (`generated_media`).
+pub(crate) fn generated(lang: Lang, state: &Value) -> Vec<String> {
+    list(state.get("generated_media"))
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            name_of(g)
+                .or_else(|| text_at(g, &["filename", "type"]))
+                .unwrap_or_else(|| tr!(lang, "state-item", n = i + 1))
+        })
+        .collect()
 }
 
 /// A list, an object's values, or nothing.
@@ -382,8 +371,7 @@ fn media_line(lang: Lang, m: &Value) -> String {
         .and_then(number)
         .filter(|d| *d > 0.0 && *d < 1e7)
     {
-        let s = d.round() as u64;
-        details.push(format!("{}:{:02}", s / 60, s % 60));
+        details.push(super::text::clock(d));
     }
     if details.is_empty() {
         name
@@ -429,11 +417,6 @@ mod tests {
         assert_eq!(
             diff(Lang::ZhCn, &before, &t).as_deref(),
             Some("第 1 条轨道现在是视频：city timelapse（0-10 秒）；添加了第 2 条轨道：背景音乐：Lo-fi（0-10 秒，35%）；添加了第 3 条轨道：标题：“Urban Dreams”（0-3 秒）；项目标题现在是“Urban Dreams”。")
-        );
-        let state = json!({"draft": null, "video_infos": [{"x": 1}], "generated_media": [{}]});
-        assert_eq!(
-            describe_state(Lang::ZhCn, &state),
-            "时间线是空的（还没有轨道）。\n媒体（1）：文件\n已生成（1）：第 1 项"
         );
     }
 
@@ -504,26 +487,6 @@ mod tests {
         assert_eq!(
             diff(Lang::En, &before, &longer).as_deref(),
             Some("Retimed track 1 (Video): 0-10s → 0-12s.")
-        );
-    }
-
-    #[test]
-    fn state_lists_media_and_generated_items() {
-        let state = json!({
-            "draft": contract_draft(),
-            "video_infos": [{"filename":"song.mp3","file_type":"audio","duration":182.4}, {"x":1}],
-            "generated_media": {"a": {"m": {"title": "neon clip"}}},
-        });
-        let text = describe_state(Lang::En, &state);
-        assert!(text.starts_with("Timeline (3 tracks)"), "{text}");
-        assert!(
-            text.contains("Media (2): song.mp3 (audio, 3:02), file"),
-            "{text}"
-        );
-        assert!(text.contains("Generated (1): neon clip"), "{text}");
-        assert_eq!(
-            describe_state(Lang::En, &json!("junk")),
-            "The timeline is empty (no tracks yet)."
         );
     }
 }

@@ -2,7 +2,6 @@
 //! joined, a service's words cleaned. The words themselves are in `locales/*/engine.ftl`.
 
 use crate::i18n::Lang;
-use crate::nemo::Credits;
 use crate::tr;
 
 /// The seed's prompt, used when the user gave none (words for the agent, not for a member).
@@ -32,17 +31,6 @@ pub fn silent_changed(lang: Lang, change: &str, summary: &str) -> String {
     }
 }
 
-/// The credits line.
-pub fn credits(lang: Lang, c: &Credits) -> String {
-    tr!(
-        lang,
-        "credits",
-        available = number(c.available),
-        frozen = number(c.frozen),
-        total = number(c.total)
-    )
-}
-
 /// A render that failed, with the service's reason when it is a short sentence.
 pub fn export_failed(lang: Lang, error: Option<&str>) -> String {
     let why = error
@@ -58,8 +46,7 @@ pub fn export_failed(lang: Lang, error: Option<&str>) -> String {
 pub fn uploaded(lang: Lang, name: &str, kind: Option<&str>, seconds: Option<f64>) -> String {
     let mut details: Vec<String> = kind.map(str::to_string).into_iter().collect();
     if let Some(s) = seconds.filter(|s| s.is_finite() && *s > 0.0) {
-        let s = s.round() as u64;
-        details.push(format!("{}:{:02}", s / 60, s % 60));
+        details.push(clock(s));
     }
     if details.is_empty() {
         tr!(lang, "uploaded", name = name)
@@ -73,11 +60,34 @@ pub fn uploaded(lang: Lang, name: &str, kind: Option<&str>, seconds: Option<f64>
     }
 }
 
+/// `m:ss`, rounded to the second (a song's or a video's length).
+pub(crate) fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
 /// Integers without a fraction, others with one decimal.
-fn number(v: f64) -> String {
+pub(crate) fn number(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
         format!("{v:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clocks() {
+        for (seconds, want) in [
+            (0.0, "0:00"),
+            (59.6, "1:00"),
+            (100.0, "1:40"),
+            (3600.0, "60:00"),
+        ] {
+            assert_eq!(clock(seconds), want);
+        }
     }
 }

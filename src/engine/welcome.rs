@@ -3,6 +3,7 @@
 //! shorter tracks give more cohesive visuals.
 
 use super::front::Front;
+use super::text::clock;
 use super::{Actor, Engine, EngineError, Request};
 use crate::files::{CheckedFile, MediaKind};
 use crate::i18n::Lang;
@@ -87,12 +88,6 @@ pub(crate) async fn song_tip(
         .then(|| tr!(lang, "song-length-tip", length = clock(seconds)))
 }
 
-/// `m:ss`, rounded to the second.
-fn clock(seconds: f64) -> String {
-    let s = seconds.round() as u64;
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,18 +118,6 @@ mod tests {
         ];
         for (request, want) in rows {
             assert_eq!(greets(&request), want, "{request:?}");
-        }
-    }
-
-    #[test]
-    fn clocks() {
-        for (seconds, want) in [
-            (0.0, "0:00"),
-            (59.6, "1:00"),
-            (100.0, "1:40"),
-            (3600.0, "60:00"),
-        ] {
-            assert_eq!(clock(seconds), want);
         }
     }
 

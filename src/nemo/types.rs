@@ -108,11 +108,15 @@ pub struct RenderStatus {
     pub url: Option<String>,
     /// Why it failed.
     pub error: Option<String>,
+    /// The MP4's length in seconds, when the answer says it (`output.duration`).
+    pub duration: Option<f64>,
+    /// The MP4's size in bytes, when the answer says it (`output.size`).
+    pub size: Option<u64>,
 }
 
 impl RenderStatus {
     /// Reads `{"success","data":{id,status,progress,outputUrl,error}}` or
-    /// `{"taskId","status","progress","output":{"url"}}`.
+    /// `{"taskId","status","progress","output":{"url","duration","size"}}`.
     pub fn from_json(json: &Value) -> Option<RenderStatus> {
         let d = json.get("data").filter(|d| d.is_object()).unwrap_or(json);
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
@@ -132,6 +136,7 @@ impl RenderStatus {
             _ => RenderState::Pending,
         };
         let progress = d.get("progress").and_then(Value::as_f64).unwrap_or(0.0);
+        let output = |key: &str| d.get("output").and_then(|o| o.get(key));
         Some(RenderStatus {
             id: text(d.get("id"))
                 .or_else(|| text(d.get("taskId")))
@@ -141,6 +146,10 @@ impl RenderStatus {
             progress: progress.clamp(0.0, 100.0) as u8,
             url,
             error,
+            duration: output("duration")
+                .and_then(Value::as_f64)
+                .filter(|s| s.is_finite() && *s > 0.0),
+            size: output("size").and_then(Value::as_u64),
         })
     }
 }
@@ -171,6 +180,12 @@ mod tests {
             assert_eq!(s.state, RenderState::Completed);
             assert_eq!(s.url.as_deref(), Some("https://x/a.mp4"));
         }
+        let bare = RenderStatus::from_json(&json!({"taskId":"r","status":"completed","output":{"url":"u","duration":30.5,"size":15728640}})).unwrap();
+        assert_eq!((bare.duration, bare.size), (Some(30.5), Some(15_728_640)));
+        let envelope =
+            RenderStatus::from_json(&json!({"data":{"status":"completed","outputUrl":"u"}}))
+                .unwrap();
+        assert_eq!((envelope.duration, envelope.size), (None, None));
         let failed = json!({"success":true,"data":{"id":"r","status":"failed","progress":40,"error":"boom"}});
         let s = RenderStatus::from_json(&failed).unwrap();
         assert_eq!(

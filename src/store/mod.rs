@@ -17,7 +17,7 @@ pub use self::error::StoreError;
 pub use self::leases::{Claim, Holder, DEFAULT_LEASE};
 pub use self::postgres::PgStore;
 pub use self::quotas::TurnQuota;
-pub use self::records::{AccountRecord, JobRecord, JobStatus, SessionRecord};
+pub use self::records::{AccountRecord, JobRecord, JobStatus, SessionRecord, VideoFacts};
 pub use self::scratch::{ScratchSchema, TEST_DATABASE_URL};
 pub use self::sled::SledStore;
 

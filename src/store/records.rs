@@ -65,6 +65,24 @@ pub struct JobRecord {
     /// before it was kept.
     #[serde(default)]
     pub lang: String,
+    /// What the finished video's card says, read from the draft the export rendered (none for
+    /// jobs written before it was kept).
+    #[serde(default)]
+    pub video: VideoFacts,
+}
+
+/// The finished video as its card describes it, known when its export starts.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct VideoFacts {
+    /// Its title: the draft's title text, else the song's name.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Its length in ms (where the timeline ends).
+    #[serde(default)]
+    pub length_ms: Option<u64>,
+    /// The canvas, width × height in pixels.
+    #[serde(default)]
+    pub size: Option<(u64, u64)>,
 }
 
 impl JobRecord {

@@ -76,6 +76,11 @@ fn job(id: &str) -> JobRecord {
         status: JobStatus::Nemo("pending".into()),
         progress: 5,
         lang: "zh-CN".into(),
+        video: VideoFacts {
+            title: Some("Neon Nights".into()),
+            length_ms: Some(30_500),
+            size: Some((1920, 1080)),
+        },
     }
 }
 
