@@ -7,7 +7,10 @@ use crate::engine::cards::{Card, Field, Tone};
 use crate::engine::split::text_len;
 use crate::tr;
 use poise::serenity_prelude as serenity;
-use serenity::builder::{CreateEmbed, CreateEmbedFooter};
+use serenity::builder::{
+    CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup, CreateMessage,
+    EditInteractionResponse, EditMessage,
+};
 
 // Discord's embed limits (the embed object's documentation and `RichEmbed` in its OpenAPI
 // description). Discord says "characters"; lengths here are UTF-16 code units
@@ -27,6 +30,54 @@ pub const FIELD_VALUE: usize = 1024;
 pub const FOOTER: usize = 2048;
 /// The most characters of title, description, field names and values and footer together.
 pub const TOTAL: usize = 6000;
+
+/// What a message shows: a text, or a card as its embed (with no text).
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    /// Text only.
+    Text(String),
+    /// A card only.
+    Card(Card),
+}
+
+impl Body {
+    /// A new channel message (or DM) showing it.
+    pub(crate) fn message(&self) -> CreateMessage {
+        match self {
+            Body::Text(text) => CreateMessage::new().content(text),
+            Body::Card(card) => CreateMessage::new().embed(embed(card)),
+        }
+    }
+
+    /// An ephemeral follow-up to an interaction showing it.
+    pub(crate) fn followup(&self) -> CreateInteractionResponseFollowup {
+        let followup = CreateInteractionResponseFollowup::new().ephemeral(true);
+        match self {
+            Body::Text(text) => followup.content(text),
+            Body::Card(card) => followup.embed(embed(card)),
+        }
+    }
+
+    /// An edit of a channel message to show it instead of what it showed (text or card).
+    pub(crate) fn edit_message(&self) -> EditMessage {
+        match self {
+            Body::Text(text) => EditMessage::new().content(text).embeds(Vec::new()),
+            Body::Card(card) => EditMessage::new().content("").embed(embed(card)),
+        }
+    }
+
+    /// The same for an interaction's own response.
+    pub(crate) fn edit_response(&self) -> EditInteractionResponse {
+        match self {
+            Body::Text(text) => EditInteractionResponse::new()
+                .content(text)
+                .embeds(Vec::new()),
+            Body::Card(card) => EditInteractionResponse::new()
+                .content("")
+                .embed(embed(card)),
+        }
+    }
+}
 
 /// Discord refuses a field with an empty name or value; a zero-width space shows as nothing.
 const BLANK: &str = "\u{200B}";
