@@ -545,6 +545,7 @@ async fn buttons_and_reset_are_refused_to_those_they_are_not_for() {
         channel: CHANNEL,
         content: "x".into(),
         components: json!([]),
+        embeds: json!([]),
         edits: 0,
     };
     bot.discord
