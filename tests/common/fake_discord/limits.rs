@@ -6,6 +6,9 @@
 //! documentation; `RichEmbed` in its OpenAPI description). Discord counts characters: code
 //! points here, as serenity's own check does.
 
+use super::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
 const CONTENT: usize = 2000;
@@ -107,4 +110,34 @@ pub(super) fn error_body(problems: &[Problem], prefix: Option<&str>) -> Value {
         }
     }
     json!({"code": 50035, "message": "Invalid Form Body", "errors": errors})
+}
+
+/// Discord refuses (400, code 50035) a message, created or edited, or an interaction
+/// response, whose content or embeds break its limits; the refusal is recorded.
+pub(super) fn refuse_oversized(
+    s: &mut State,
+    method: &str,
+    segs: &[&str],
+    body: &Value,
+) -> Option<Response> {
+    let callback = matches!((method, segs), ("POST", ["interactions", _, _, "callback"]));
+    let (message, prefix) = if callback {
+        (&body["data"], Some("data"))
+    } else if super::rest::posts_or_edits_a_message(method, segs) {
+        (body, None)
+    } else {
+        return None;
+    };
+    let problems = problems(message);
+    if problems.is_empty() {
+        return None;
+    }
+    let route = format!("{method} /{}", segs.join("/"));
+    s.refused_messages.extend(
+        problems
+            .iter()
+            .map(|p| format!("{route}: {}", p.describe())),
+    );
+    let body = error_body(&problems, prefix);
+    Some((StatusCode::BAD_REQUEST, axum::Json(body)).into_response())
 }

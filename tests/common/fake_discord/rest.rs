@@ -69,7 +69,7 @@ async fn handle(state: Shared, req: Request) -> Response {
         s.limited += 1;
         return too_many_requests(s.retry_after);
     }
-    if let Some(refusal) = refuse_oversized(&mut s, &method, &segs, &body) {
+    if let Some(refusal) = limits::refuse_oversized(&mut s, &method, &segs, &body) {
         return refusal;
     }
     match (method.as_str(), segs.as_slice()) {
@@ -167,36 +167,11 @@ async fn handle(state: Shared, req: Request) -> Response {
 const NONCE_WINDOW: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// Creating or editing a message, in a channel or through an interaction's webhook.
-fn posts_or_edits_a_message(method: &str, segs: &[&str]) -> bool {
+pub(super) fn posts_or_edits_a_message(method: &str, segs: &[&str]) -> bool {
     matches!(
         (method, segs),
         ("POST" | "PATCH", ["channels", _, "messages", ..]) | ("POST" | "PATCH", ["webhooks", ..])
     )
-}
-
-/// Discord refuses (400, code 50035) a message, created or edited, or an interaction
-/// response, whose content or embeds break its limits; the refusal is recorded.
-fn refuse_oversized(s: &mut State, method: &str, segs: &[&str], body: &Value) -> Option<Response> {
-    let callback = matches!((method, segs), ("POST", ["interactions", _, _, "callback"]));
-    let (message, prefix) = if callback {
-        (&body["data"], Some("data"))
-    } else if posts_or_edits_a_message(method, segs) {
-        (body, None)
-    } else {
-        return None;
-    };
-    let problems = limits::problems(message);
-    if problems.is_empty() {
-        return None;
-    }
-    let route = format!("{method} /{}", segs.join("/"));
-    s.refused_messages.extend(
-        problems
-            .iter()
-            .map(|p| format!("{route}: {}", p.describe())),
-    );
-    let body = limits::error_body(&problems, prefix);
-    Some((StatusCode::BAD_REQUEST, axum::Json(body)).into_response())
 }
 
 /// Discord's 429: the body and the headers of a per-route limit.
