@@ -332,11 +332,13 @@ async fn exporting(polls: u32) -> Running {
     bot.nemo.set_render_polls(polls);
     bot.discord
         .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
-    bot.discord
-        .wait_for(CHANNEL, "with render progress", |m| {
-            m.content.contains("Rendering")
-        })
-        .await;
+    // Progress goes into the command's response (the interaction's token lives).
+    wait_call(&bot, "with render progress", |c| {
+        c.body["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("Rendering"))
+    })
+    .await;
     bot
 }
 
@@ -545,6 +547,7 @@ async fn buttons_and_reset_are_refused_to_those_they_are_not_for() {
         channel: CHANNEL,
         content: "x".into(),
         components: json!([]),
+        embeds: json!([]),
         edits: 0,
     };
     bot.discord

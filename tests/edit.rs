@@ -100,6 +100,7 @@ async fn the_edit_button_and_form_are_refused_outside_their_scope() {
         channel: CHANNEL,
         content: "x".into(),
         components: json!([]),
+        embeds: json!([]),
         edits: 0,
     };
     let someone_else = format!("user:{}", USER + 1);

@@ -162,6 +162,7 @@ async fn a_dm_on_one_process_and_a_button_on_the_other_take_turns_on_one_session
         channel: GUILD_CHANNEL,
         content: "Your draft".into(),
         components: json!([]),
+        embeds: json!([]),
         edits: 0,
     };
     let guild = guild_on_shard(1, 2);

@@ -41,3 +41,7 @@ card-video-resolution = Resolution
 card-video-size = Size
 card-video-mb = { $mb } MB
 card-video-footer = MP4 · made with NemoVideo
+
+## Discord: shortening cards
+# The last line of a card cut to fit Discord's limits: how many lines (or fields) were left out.
+card-more = … and { $count } more

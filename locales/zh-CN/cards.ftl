@@ -38,3 +38,7 @@ card-video-resolution = 分辨率
 card-video-size = 大小
 card-video-mb = { $mb } MB
 card-video-footer = MP4 · 由 NemoVideo 制作
+
+## Discord: shortening cards
+# 卡片超出 Discord 的长度限制时的最后一行：还有多少行（或栏）没有显示。
+card-more = …… 另有 { $count } 项未显示

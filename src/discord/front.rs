@@ -2,8 +2,10 @@
 //! token, so they outlive the 15-minute interaction token; while that token lives, progress goes
 //! into the command's own (deferred) response and private links go as ephemeral follow-ups.
 
+use super::embeds::{embed, Body};
 use super::ids::{button_id, nonce_for};
 use super::throttle::LatestOnly;
+use crate::engine::cards::Card;
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use crate::engine::gui::Suggestion;
 use crate::i18n::Lang;
@@ -11,8 +13,7 @@ use crate::tr;
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
 use serenity::builder::{
-    Builder, CreateActionRow, CreateAttachment, CreateButton, CreateInteractionResponseFollowup,
-    CreateMessage, EditInteractionResponse, EditMessage,
+    Builder, CreateActionRow, CreateAttachment, CreateButton, CreateMessage, EditMessage,
 };
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -50,8 +51,9 @@ pub struct ChannelFront {
     /// Answers are for the caller only (ephemeral while the token lives, else by DM).
     private_replies: bool,
     status_msg: Mutex<Option<serenity::MessageId>>,
-    /// Progress edits, latest-only within the edit interval.
-    status_line: LatestOnly,
+    /// Progress edits (lines and cards in the one status message), latest-only within the
+    /// edit interval.
+    status_line: LatestOnly<Body>,
     last_sent: Mutex<Option<serenity::MessageId>>,
     /// The language of the front's own words (button labels).
     lang: Lang,
@@ -122,35 +124,31 @@ impl ChannelFront {
         }
     }
 
-    async fn channel_status(&self, text: &str) -> Result<(), FrontError> {
+    async fn channel_status(&self, body: &Body) -> Result<(), FrontError> {
         let existing = *lock(&self.status_msg);
         if let Some(id) = existing {
-            let edit = EditMessage::new().content(text);
+            let edit = body.edit_message();
             match patiently(|| self.channel.edit_message(&self.http, id, edit.clone())).await {
                 Ok(_) => return Ok(()),
                 Err(e) if is_not_found(&e) => {}
                 Err(e) => return Err(front_error(e)),
             }
         }
-        let msg = self.post(CreateMessage::new().content(text)).await?;
+        let msg = self.post(body.message()).await?;
         *lock(&self.status_msg) = Some(msg.id);
         Ok(())
     }
 
-    /// Shows a progress line: in the command's response while its token lives, else in the
-    /// channel's status message.
-    async fn show_status(&self, text: &str) -> Result<(), FrontError> {
+    /// Shows progress (a line or a card): in the command's response while its token lives,
+    /// else in the channel's status message.
+    async fn show_status(&self, body: &Body) -> Result<(), FrontError> {
         if let Some(token) = self.live_token() {
-            match EditInteractionResponse::new()
-                .content(text)
-                .execute(&self.http, &token)
-                .await
-            {
+            match body.edit_response().execute(&self.http, &token).await {
                 Ok(_) => return Ok(()),
                 Err(e) => self.drop_token_on_404(&e),
             }
         }
-        self.channel_status(text).await
+        self.channel_status(body).await
     }
 
     /// Posts a message in the channel, waiting out rate limits.
@@ -172,12 +170,10 @@ impl ChannelFront {
             .map_err(front_error)
     }
 
-    async fn private(&self, text: &str) -> Result<(), FrontError> {
+    /// Shows `body` to the caller only: an ephemeral follow-up while the token lives, else a DM.
+    async fn private(&self, body: &Body) -> Result<(), FrontError> {
         if let Some(token) = self.live_token() {
-            let followup = CreateInteractionResponseFollowup::new()
-                .content(text)
-                .ephemeral(true);
-            match followup.execute(&self.http, (None, &token)).await {
+            match body.followup().execute(&self.http, (None, &token)).await {
                 Ok(_) => return Ok(()),
                 Err(e) => self.drop_token_on_404(&e),
             }
@@ -187,7 +183,7 @@ impl ChannelFront {
             .create_dm_channel(&self.http)
             .await
             .map_err(front_error)?;
-        dm.send_message(&self.http, CreateMessage::new().content(text))
+        dm.send_message(&self.http, body.message())
             .await
             .map_err(front_error)?;
         Ok(())
@@ -215,7 +211,7 @@ impl Front for ChannelFront {
     async fn send(&self, text: &str, _done: bool) -> Result<MsgId, FrontError> {
         if self.private_replies {
             // Private answers are one-shot sentences (credits); they are never edited.
-            self.private(text).await?;
+            self.private(&Body::Text(text.to_string())).await?;
             return Ok(MsgId(String::new()));
         }
         let msg = self.post(CreateMessage::new().content(text)).await?;
@@ -231,15 +227,33 @@ impl Front for ChannelFront {
     }
 
     async fn status(&self, text: &str) -> Result<(), FrontError> {
+        let body = Body::Text(text.to_string());
         self.status_line
-            .update(text, |t| async move { self.show_status(&t).await })
+            .update(body, |b| async move { self.show_status(&b).await })
+            .await
+    }
+
+    async fn card(&self, card: &Card) -> Result<(), FrontError> {
+        let body = Body::Card(card.clone());
+        if self.private_replies {
+            return self.private(&body).await;
+        }
+        let msg = self.post(body.message()).await?;
+        *lock(&self.last_sent) = Some(msg.id);
+        Ok(())
+    }
+
+    async fn progress(&self, card: &Card) -> Result<(), FrontError> {
+        let body = Body::Card(card.clone());
+        self.status_line
+            .update(body, |b| async move { self.show_status(&b).await })
             .await
     }
 
     async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
         let text = format!("{}\n{}", link.text, link.url);
         if link.kind != LinkKind::Video {
-            return self.private(&text).await;
+            return self.private(&Body::Text(text)).await;
         }
         let button =
             CreateButton::new_link(&link.url).label(tr!(self.lang, "discord-button-download"));
@@ -247,10 +261,16 @@ impl Front for ChannelFront {
         // is dropped by Discord.
         let nonce = serenity::Nonce::String(nonce_for(&link.key));
         let mut message = CreateMessage::new()
-            .content(format!("<@{}> {text}", self.user.get()))
             .components(vec![CreateActionRow::Buttons(vec![button])])
             .nonce(nonce)
             .enforce_nonce(true);
+        message = match &link.card {
+            // The card's title links to the video, as the button does.
+            Some(card) => message
+                .content(format!("<@{}> {}", self.user.get(), link.text))
+                .embed(embed(card).url(&link.url)),
+            None => message.content(format!("<@{}> {text}", self.user.get())),
+        };
         if let Some(limit) = self.attach_limit {
             // Any failure (too large, unreachable, stalled) posts the link alone.
             match crate::download::bounded(&link.url, limit).await {

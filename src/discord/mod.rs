@@ -4,6 +4,7 @@
 mod attach;
 pub mod commands;
 mod edit;
+pub mod embeds;
 mod events;
 pub mod front;
 pub mod ids;

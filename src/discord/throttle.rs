@@ -1,60 +1,69 @@
-//! Latest-only updates of one message: at most one edit per interval, and a text superseded
-//! before its turn is never sent (so stale progress never arrives late).
+//! Latest-only updates of one message: at most one edit per interval, and a content (a line,
+//! a card) superseded before its turn is never sent (so stale progress never arrives late).
 
 use crate::engine::front::FrontError;
 use std::future::Future;
 use std::sync::Mutex;
 use tokio::time::{Duration, Instant};
 
-/// The throttle of one message (a progress line).
-pub(crate) struct LatestOnly {
+/// The throttle of one message (a progress line or card), sending `T`s.
+pub(crate) struct LatestOnly<T> {
     interval: Duration,
-    state: Mutex<State>,
+    state: Mutex<State<T>>,
 }
 
-#[derive(Default)]
-struct State {
-    /// The newest text not yet sent.
-    pending: Option<String>,
+struct State<T> {
+    /// The newest content not yet sent.
+    pending: Option<T>,
     /// Someone is sending (and will send what is pending before it stops).
     sending: bool,
     /// When the last edit went out.
     last: Option<Instant>,
 }
 
-/// Lets the next update send again even if the sender was dropped (an interrupted request).
-struct Sending<'a>(&'a Mutex<State>);
+impl<T> Default for State<T> {
+    fn default() -> Self {
+        State {
+            pending: None,
+            sending: false,
+            last: None,
+        }
+    }
+}
 
-impl Drop for Sending<'_> {
+/// Lets the next update send again even if the sender was dropped (an interrupted request).
+struct Sending<'a, T>(&'a Mutex<State<T>>);
+
+impl<T> Drop for Sending<'_, T> {
     fn drop(&mut self) {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).sending = false;
     }
 }
 
-impl LatestOnly {
+impl<T> LatestOnly<T> {
     /// A throttle allowing one edit per `interval`.
-    pub(crate) fn new(interval: Duration) -> LatestOnly {
+    pub(crate) fn new(interval: Duration) -> LatestOnly<T> {
         LatestOnly {
             interval,
             state: Mutex::new(State::default()),
         }
     }
 
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+    fn state(&self) -> std::sync::MutexGuard<'_, State<T>> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Shows `text` through `send` when its turn comes. If another update is already waiting
-    /// for its turn, this one replaces it and returns at once; otherwise this call waits and
-    /// sends (also what others hand in meanwhile).
-    pub(crate) async fn update<F, Fut>(&self, text: &str, send: F) -> Result<(), FrontError>
+    /// Shows `content` through `send` when its turn comes. If another update is already
+    /// waiting for its turn, this one replaces it and returns at once; otherwise this call
+    /// waits and sends (also what others hand in meanwhile).
+    pub(crate) async fn update<F, Fut>(&self, content: T, send: F) -> Result<(), FrontError>
     where
-        F: Fn(String) -> Fut,
+        F: Fn(T) -> Fut,
         Fut: Future<Output = Result<(), FrontError>>,
     {
         {
             let mut st = self.state();
-            st.pending = Some(text.to_string());
+            st.pending = Some(content);
             if st.sending {
                 return Ok(());
             }
@@ -69,7 +78,7 @@ impl LatestOnly {
             let next = {
                 let mut st = self.state();
                 match st.pending.take() {
-                    Some(text) => text,
+                    Some(content) => content,
                     None => {
                         st.sending = false;
                         return Ok(());
@@ -108,15 +117,19 @@ mod tests {
                 }
             }
         };
-        line.update("On it…", send(sent.clone())).await.unwrap();
+        line.update(String::from("On it…"), send(sent.clone()))
+            .await
+            .unwrap();
         let waiting = {
             let (line, send) = (line.clone(), send(sent.clone()));
-            tokio::spawn(async move { line.update("Uploading…", send).await })
+            tokio::spawn(async move { line.update(String::from("Uploading…"), send).await })
         };
         // Let it start waiting for its turn.
         tokio::time::sleep(Duration::from_millis(1)).await;
-        line.update("Working…", send(sent.clone())).await.unwrap();
-        line.update("Rendering 33%", send(sent.clone()))
+        line.update(String::from("Working…"), send(sent.clone()))
+            .await
+            .unwrap();
+        line.update(String::from("Rendering 33%"), send(sent.clone()))
             .await
             .unwrap();
         waiting.await.unwrap().unwrap();
@@ -131,8 +144,12 @@ mod tests {
     async fn an_interrupted_sender_does_not_stop_later_updates() {
         let line = LatestOnly::new(Duration::from_millis(300));
         let ok = |_: String| async { Ok(()) };
-        line.update("a", ok).await.unwrap();
-        let dropped = tokio::time::timeout(Duration::from_millis(10), line.update("b", ok)).await;
+        line.update(String::from("a"), ok).await.unwrap();
+        let dropped = tokio::time::timeout(
+            Duration::from_millis(10),
+            line.update(String::from("b"), ok),
+        )
+        .await;
         assert!(dropped.is_err(), "it was waiting for its turn");
         tokio::time::sleep(Duration::from_secs(1)).await;
         let sent = Arc::new(Mutex::new(Vec::new()));
@@ -143,7 +160,7 @@ mod tests {
                 Ok(())
             }
         };
-        line.update("c", record).await.unwrap();
+        line.update(String::from("c"), record).await.unwrap();
         assert_eq!(*sent.lock().unwrap(), ["c"]);
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod commands;
 mod gateway;
+mod limits;
 mod rest;
 
 pub use gateway::shard_for;
@@ -42,6 +43,8 @@ pub struct Msg {
     pub content: String,
     /// Current components (buttons).
     pub components: Value,
+    /// Current embeds (cards), as Discord's message object lists them.
+    pub embeds: Value,
     /// Number of edits.
     pub edits: usize,
 }
@@ -81,8 +84,13 @@ struct State {
     token_ttl: Option<Duration>,
     /// The interaction type behind each token, for the callbacks it allows.
     kinds: BTreeMap<String, u8>,
+    /// The channel of the interaction behind each token.
+    channels: BTreeMap<String, u64>,
     /// Interaction responses answered 400, and why.
     refused_callbacks: Vec<String>,
+    /// Messages and interaction responses refused for breaking Discord's content or embed
+    /// limits, and why.
+    refused_messages: Vec<String>,
     /// Message nonces seen with `enforce_nonce`, per channel: the message each made, and when.
     nonces: BTreeMap<String, (u64, tokio::time::Instant)>,
     /// How long a nonce is remembered; `None` is Discord's few minutes.
@@ -281,6 +289,7 @@ impl FakeDiscord {
             let token = format!("itoken{id}");
             s.issued.insert(token.clone(), tokio::time::Instant::now());
             s.kinds.insert(token.clone(), 2);
+            s.channels.insert(token.clone(), channel);
             (id, token)
         };
         let data = json!({
@@ -341,6 +350,7 @@ impl FakeDiscord {
             let token = format!("itoken{id}");
             s.issued.insert(token.clone(), tokio::time::Instant::now());
             s.kinds.insert(token.clone(), kind);
+            s.channels.insert(token.clone(), channel);
             (id, token)
         };
         self.dispatch("INTERACTION_CREATE", json!({
@@ -399,6 +409,7 @@ impl FakeDiscord {
             let mut s = self.state.lock().unwrap();
             let id = s.id();
             s.kinds.insert(format!("itoken{id}"), 3);
+            s.channels.insert(format!("itoken{id}"), message.channel);
             id
         };
         let mut data = json!({
@@ -409,6 +420,7 @@ impl FakeDiscord {
             "data": {"custom_id": custom_id, "component_type": 2},
             "message": message_json(message.id, message.channel, user_json(APP_ID, true), &message.content, json!([]), message.components.clone()),
         });
+        data["message"]["embeds"] = message.embeds.clone();
         match guild {
             Some(guild) => {
                 data["guild_id"] = json!(guild.to_string());
@@ -435,6 +447,12 @@ impl FakeDiscord {
     /// interaction, a modal or autocomplete payload outside the schema), and why.
     pub fn refused_callbacks(&self) -> Vec<String> {
         self.state.lock().unwrap().refused_callbacks.clone()
+    }
+
+    /// Messages (created, edited, or as interaction responses) refused as Discord would for
+    /// content over 2,000 characters or embeds over its limits, and why.
+    pub fn refused_messages(&self) -> Vec<String> {
+        self.state.lock().unwrap().refused_messages.clone()
     }
 
     /// Every REST call so far.

@@ -1,7 +1,7 @@
 //! The fake REST API: gateway discovery, command registration, interaction callbacks and
 //! webhooks, channel messages, DMs, and a CDN for attachments.
 
-use super::{user_json, Call, Msg, Shared, State, APP_ID};
+use super::{limits, user_json, Call, Msg, Shared, State, APP_ID};
 use axum::body::Bytes;
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -69,6 +69,9 @@ async fn handle(state: Shared, req: Request) -> Response {
         s.limited += 1;
         return too_many_requests(s.retry_after);
     }
+    if let Some(refusal) = limits::refuse_oversized(&mut s, &method, &segs, &body) {
+        return refusal;
+    }
     match (method.as_str(), segs.as_slice()) {
         ("GET", ["gateway"]) => ok(json!({"url": ws_url(&s)})),
         ("GET", ["gateway", "bot"]) => ok(
@@ -94,9 +97,13 @@ async fn handle(state: Shared, req: Request) -> Response {
         }
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
             let channel = original_channel(token);
-            upsert(&mut s, channel, Some(original_id(token)), &body)
+            let message = upsert(&mut s, channel, Some(original_id(token)), &body);
+            ok(as_in_interaction_channel(&s, token, message))
         }
-        ("POST", ["webhooks", _, _]) => upsert(&mut s, 0, None, &body),
+        ("POST", ["webhooks", _, token]) => {
+            let message = upsert(&mut s, 0, None, &body);
+            ok(as_in_interaction_channel(&s, token, message))
+        }
         ("POST", ["channels", channel, "messages"]) => {
             // Discord: with enforce_nonce, a second message with a nonce seen in the last few
             // minutes is not created; the first one is returned.
@@ -115,7 +122,12 @@ async fn handle(state: Shared, req: Request) -> Response {
             if let Some(n) = nonce {
                 s.nonces.insert(n, (id, tokio::time::Instant::now()));
             }
-            upsert(&mut s, channel.parse().unwrap_or(0), Some(id), &body)
+            ok(upsert(
+                &mut s,
+                channel.parse().unwrap_or(0),
+                Some(id),
+                &body,
+            ))
         }
         ("PATCH", ["channels", channel, "messages", id]) => {
             let id: u64 = id.parse().unwrap_or(0);
@@ -126,7 +138,12 @@ async fn handle(state: Shared, req: Request) -> Response {
                 )
                     .into_response();
             }
-            upsert(&mut s, channel.parse().unwrap_or(0), Some(id), &body)
+            ok(upsert(
+                &mut s,
+                channel.parse().unwrap_or(0),
+                Some(id),
+                &body,
+            ))
         }
         ("POST", ["users", "@me", "channels"]) => {
             let user: u64 = body["recipient_id"]
@@ -150,7 +167,7 @@ async fn handle(state: Shared, req: Request) -> Response {
 const NONCE_WINDOW: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// Creating or editing a message, in a channel or through an interaction's webhook.
-fn posts_or_edits_a_message(method: &str, segs: &[&str]) -> bool {
+pub(super) fn posts_or_edits_a_message(method: &str, segs: &[&str]) -> bool {
     matches!(
         (method, segs),
         ("POST" | "PATCH", ["channels", _, "messages", ..]) | ("POST" | "PATCH", ["webhooks", ..])
@@ -226,8 +243,18 @@ fn parse_body(content_type: &str, bytes: &Bytes) -> Value {
     serde_json::from_slice(bytes).unwrap_or(Value::Null)
 }
 
-/// Creates or edits a message and answers with it as Discord would.
-fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value) -> Response {
+/// A message made through an interaction's webhook as Discord answers with it: in the
+/// interaction's channel (serenity cannot read a channel id of 0, and takes the answer for a
+/// failure), though the fake keeps it in pseudo-channel 0.
+fn as_in_interaction_channel(s: &State, token: &str, mut message: Value) -> Value {
+    if let Some(channel) = s.channels.get(token) {
+        message["channel_id"] = json!(channel.to_string());
+    }
+    message
+}
+
+/// Creates or edits a message; the message as Discord's answer shows it.
+fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value) -> Value {
     let id = id.unwrap_or_else(|| s.id());
     let created = !s.messages.contains_key(&id);
     let entry = s.messages.entry(id).or_insert_with(|| Msg {
@@ -235,6 +262,7 @@ fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value) -> Respons
         channel,
         content: String::new(),
         components: json!([]),
+        embeds: json!([]),
         edits: 0,
     });
     if !created {
@@ -246,7 +274,10 @@ fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value) -> Respons
     if let Some(c) = body.get("components") {
         entry.components = c.clone();
     }
-    ok(msg_json(entry))
+    if let Some(e) = body.get("embeds") {
+        entry.embeds = e.clone();
+    }
+    msg_json(entry)
 }
 
 /// A message as Discord's API shows it.
@@ -255,7 +286,7 @@ fn msg_json(m: &Msg) -> Value {
         "id": m.id.to_string(), "channel_id": m.channel.to_string(), "author": user_json(APP_ID, true),
         "content": m.content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
         "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
-        "embeds": [], "pinned": false, "type": 0, "components": m.components,
+        "embeds": m.embeds, "pinned": false, "type": 0, "components": m.components,
     })
 }
 

@@ -1,0 +1,408 @@
+//! A card as a Discord embed, always inside Discord's embed limits: the card's lines become the
+//! description, its fields the embed's fields; whatever does not fit is cut with `…` or left
+//! out with an "… and N more" line, never dropped silently (Discord refuses the whole message
+//! when one limit is broken).
+
+use crate::engine::cards::{Card, Field, Tone};
+use crate::engine::split::text_len;
+use crate::tr;
+use poise::serenity_prelude as serenity;
+use serenity::builder::{
+    CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup, CreateMessage,
+    EditInteractionResponse, EditMessage,
+};
+
+// Discord's embed limits (the embed object's documentation and `RichEmbed` in its OpenAPI
+// description). Discord says "characters"; lengths here are UTF-16 code units
+// ([`text_len`]), which are never fewer than code points, so an embed that fits here fits
+// whichever Discord counts (they differ only for emoji and other characters beyond the BMP).
+/// The longest title.
+pub const TITLE: usize = 256;
+/// The longest description.
+pub const DESCRIPTION: usize = 4096;
+/// The most fields.
+pub const FIELDS: usize = 25;
+/// The longest field name.
+pub const FIELD_NAME: usize = 256;
+/// The longest field value.
+pub const FIELD_VALUE: usize = 1024;
+/// The longest footer.
+pub const FOOTER: usize = 2048;
+/// The most characters of title, description, field names and values and footer together.
+pub const TOTAL: usize = 6000;
+
+/// What a message shows: a text, or a card as its embed (with no text).
+#[derive(Debug, Clone)]
+pub(crate) enum Body {
+    /// Text only.
+    Text(String),
+    /// A card only.
+    Card(Card),
+}
+
+impl Body {
+    /// A new channel message (or DM) showing it.
+    pub(crate) fn message(&self) -> CreateMessage {
+        match self {
+            Body::Text(text) => CreateMessage::new().content(text),
+            Body::Card(card) => CreateMessage::new().embed(embed(card)),
+        }
+    }
+
+    /// An ephemeral follow-up to an interaction showing it.
+    pub(crate) fn followup(&self) -> CreateInteractionResponseFollowup {
+        let followup = CreateInteractionResponseFollowup::new().ephemeral(true);
+        match self {
+            Body::Text(text) => followup.content(text),
+            Body::Card(card) => followup.embed(embed(card)),
+        }
+    }
+
+    /// An edit of a channel message to show it instead of what it showed (text or card).
+    pub(crate) fn edit_message(&self) -> EditMessage {
+        match self {
+            Body::Text(text) => EditMessage::new().content(text).embeds(Vec::new()),
+            Body::Card(card) => EditMessage::new().content("").embed(embed(card)),
+        }
+    }
+
+    /// The same for an interaction's own response.
+    pub(crate) fn edit_response(&self) -> EditInteractionResponse {
+        match self {
+            Body::Text(text) => EditInteractionResponse::new()
+                .content(text)
+                .embeds(Vec::new()),
+            Body::Card(card) => EditInteractionResponse::new()
+                .content("")
+                .embed(embed(card)),
+        }
+    }
+}
+
+/// Discord refuses a field with an empty name or value; a zero-width space shows as nothing.
+const BLANK: &str = "\u{200B}";
+
+/// A card's parts, cut to fit one embed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fitted {
+    /// The title (may be empty: none).
+    pub title: String,
+    /// The lines, joined; the last may say how many were left out.
+    pub description: String,
+    /// The fields kept.
+    pub fields: Vec<Field>,
+    /// The footer; its last line says how many fields were left out, if any were.
+    pub footer: Option<String>,
+}
+
+impl Fitted {
+    /// Everything Discord counts towards [`TOTAL`], in UTF-16 code units.
+    pub fn total(&self) -> usize {
+        let fields: usize = self
+            .fields
+            .iter()
+            .map(|f| text_len(&f.name) + text_len(&f.value))
+            .sum();
+        text_len(&self.title)
+            + text_len(&self.description)
+            + fields
+            + self.footer.as_deref().map_or(0, text_len)
+    }
+}
+
+/// The card as an embed, coloured by its tone, its words shortened in its language.
+pub fn embed(card: &Card) -> CreateEmbed {
+    let fitted = fit(card, |count| tr!(card.lang, "card-more", count = count));
+    let mut embed = CreateEmbed::new().colour(colour(card.tone));
+    if !fitted.title.is_empty() {
+        embed = embed.title(fitted.title);
+    }
+    if !fitted.description.is_empty() {
+        embed = embed.description(fitted.description);
+    }
+    embed = embed.fields(
+        fitted
+            .fields
+            .into_iter()
+            .map(|f| (f.name, f.value, f.inline)),
+    );
+    match fitted.footer {
+        Some(footer) if !footer.is_empty() => embed.footer(CreateEmbedFooter::new(footer)),
+        _ => embed,
+    }
+}
+
+/// The colour of a tone: Discord's blurple for facts, yellow under way, green when done.
+pub fn colour(tone: Tone) -> u32 {
+    match tone {
+        Tone::Info => 0x5865F2,
+        Tone::Working => 0xFEE75C,
+        Tone::Done => 0x57F287,
+    }
+}
+
+/// Fits a card into the limits; `more(n)` words the line saying `n` more were left out.
+///
+/// The budget goes in reading order of importance: the title, the footer (with room for the
+/// note on left-out fields), the lines (at least 6000 − 256 − 2048 = 3696 remain for them, so
+/// their own note always fits), then the fields in order while they fit whole.
+pub fn fit(card: &Card, more: impl Fn(usize) -> String) -> Fitted {
+    let title = cut(&card.title, TITLE);
+    // The note on left-out fields is longest for the most fields; its room is kept for it.
+    let note_room = match card.fields.len() {
+        0 => 0,
+        n => text_len(&more(n)) + 1,
+    };
+    let footer = card.footer.as_deref().map(|f| cut(f, FOOTER - note_room));
+    let used = text_len(&title) + footer.as_deref().map_or(0, text_len) + note_room;
+    let description = fit_lines(&card.lines, DESCRIPTION.min(TOTAL - used), &more);
+    let mut left = TOTAL - used - text_len(&description);
+    let mut fields = Vec::new();
+    for field in card.fields.iter().take(FIELDS) {
+        let field = fit_field(field);
+        let size = text_len(&field.name) + text_len(&field.value);
+        if size > left {
+            // Later fields are left out too: the ones shown stay the first ones, in order.
+            break;
+        }
+        left -= size;
+        fields.push(field);
+    }
+    let left_out = card.fields.len() - fields.len();
+    let footer = match (footer, left_out) {
+        (footer, 0) => footer,
+        (None, n) => Some(more(n)),
+        (Some(f), n) if f.is_empty() => Some(more(n)),
+        (Some(f), n) => Some(format!("{f}\n{}", more(n))),
+    };
+    Fitted {
+        title,
+        description,
+        fields,
+        footer,
+    }
+}
+
+/// A field within its name and value limits, neither empty.
+fn fit_field(field: &Field) -> Field {
+    let nonblank = |s: String| if s.is_empty() { BLANK.to_string() } else { s };
+    Field {
+        name: nonblank(cut(&field.name, FIELD_NAME)),
+        value: nonblank(cut(&field.value, FIELD_VALUE)),
+        inline: field.inline,
+    }
+}
+
+/// The lines joined, within `budget`: when they do not all fit, the first whole lines and a
+/// last one saying how many more there were (a first line too long on its own is cut).
+fn fit_lines(lines: &[String], budget: usize, more: &impl Fn(usize) -> String) -> String {
+    let all = lines.join("\n");
+    if text_len(&all) <= budget {
+        return all;
+    }
+    let count = lines.len();
+    let note = |shown: usize| more(count - shown);
+    let mut used = 0;
+    let mut shown = 0;
+    for line in lines {
+        let with = used + usize::from(shown > 0) + text_len(line);
+        if with + 1 + text_len(&note(shown + 1)) > budget {
+            break;
+        }
+        used = with;
+        shown += 1;
+    }
+    if shown == 0 {
+        if count == 1 {
+            return cut(&lines[0], budget);
+        }
+        let note = note(1);
+        let room = budget.saturating_sub(text_len(&note) + 1);
+        return format!("{}\n{note}", cut(&lines[0], room));
+    }
+    format!("{}\n{}", lines[..shown].join("\n"), note(shown))
+}
+
+/// `text` within `max` UTF-16 code units: cut on a character boundary, ending with `…`.
+pub fn cut(text: &str, max: usize) -> String {
+    if text_len(text) <= max {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        // One unit stays for the `…`.
+        if units + c.len_utf16() + 1 > max {
+            break;
+        }
+        units += c.len_utf16();
+        out.push(c);
+    }
+    if max > 0 {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// A short, fixed wording, so the tables read plainly.
+    fn plus(count: usize) -> String {
+        format!("+{count}")
+    }
+
+    fn card(title: &str, lines: Vec<String>, fields: usize, value: &str) -> Card {
+        let mut card = Card {
+            lines,
+            ..Card::new(Lang::En, Tone::Info, title.into())
+        };
+        for i in 0..fields {
+            card = card.field(format!("Field {i}"), value.into(), true);
+        }
+        card
+    }
+
+    /// Every limit Discord sets on one embed, as `(what, length, limit)` rows that break it.
+    fn broken(f: &Fitted) -> Vec<(String, usize, usize)> {
+        let mut rows = vec![
+            ("title".to_string(), text_len(&f.title), TITLE),
+            ("description".into(), text_len(&f.description), DESCRIPTION),
+            ("fields".into(), f.fields.len(), FIELDS),
+            ("total".into(), f.total(), TOTAL),
+        ];
+        rows.extend(
+            f.footer
+                .iter()
+                .map(|t| ("footer".into(), text_len(t), FOOTER)),
+        );
+        for (i, field) in f.fields.iter().enumerate() {
+            rows.push((format!("field {i} name"), text_len(&field.name), FIELD_NAME));
+            rows.push((
+                format!("field {i} value"),
+                text_len(&field.value),
+                FIELD_VALUE,
+            ));
+            rows.push((
+                format!("field {i} empty"),
+                usize::from(field.name.is_empty() || field.value.is_empty()),
+                0,
+            ));
+        }
+        rows.retain(|(_, len, limit)| len > limit);
+        rows
+    }
+
+    /// The number a `+N` line says, or 0 without one.
+    fn said(text: &str) -> usize {
+        text.lines()
+            .last()
+            .and_then(|l| l.strip_prefix('+'))
+            .map_or(0, |n| n.parse().unwrap())
+    }
+
+    #[test]
+    fn cuts_fall_on_character_boundaries_and_end_with_an_ellipsis() {
+        for (text, max, want) in [
+            ("abc", 3, "abc"),
+            ("abcd", 3, "ab…"),
+            ("音乐视频", 4, "音乐视频"),
+            ("音乐视频", 3, "音乐…"),
+            // 🎵 is two UTF-16 units: it fits whole or not at all.
+            ("🎵🎵", 4, "🎵🎵"),
+            ("🎵🎵", 3, "🎵…"),
+            ("🎵🎵", 2, "…"),
+            ("", 0, ""),
+        ] {
+            assert_eq!(cut(text, max), want, "{text} in {max}");
+            assert!(text_len(&cut(text, max)) <= max);
+        }
+    }
+
+    #[test]
+    fn a_card_is_fitted_within_every_limit_and_says_what_it_left_out() {
+        let lines = |n: usize, len: usize| -> Vec<String> {
+            (0..n)
+                .map(|i| format!("{i:02} {}", "x".repeat(len)))
+                .collect()
+        };
+        let cjk = |n: usize| -> Vec<String> {
+            (0..n)
+                .map(|i| format!("{i:02} 🎵 {}", "音乐视频".repeat(30)))
+                .collect()
+        };
+        // (card, lines shown, lines said to be left out, fields kept, fields said left out)
+        let rows = [
+            (card("Credits", lines(3, 10), 3, "50"), 3, 0, 3, 0),
+            (card("", vec![], 0, ""), 0, 0, 0, 0),
+            // 40 tracks with long names: 40 × 203 > 4,096.
+            (card("Timeline", lines(40, 200), 2, "a.mp3"), 20, 20, 2, 0),
+            // CJK and emoji names: 127 UTF-16 units a line.
+            (card("时间线", cjk(40), 2, "音乐.mp3"), 32, 8, 2, 0),
+            // Fields past 25 are left out and counted.
+            (card("Many", lines(2, 5), 30, "v"), 2, 0, 25, 5),
+            // Fields that fill the total after a full description.
+            (
+                card("Big", lines(40, 200), 10, &"v".repeat(2000)),
+                20,
+                20,
+                1,
+                9,
+            ),
+            (card(&"t".repeat(300), lines(1, 5000), 0, ""), 1, 0, 0, 0),
+        ];
+        for (i, (card, shown, left, kept, dropped)) in rows.into_iter().enumerate() {
+            let f = fit(&card, plus);
+            assert_eq!(broken(&f), [], "row {i}: {f:?}");
+            let body: Vec<&str> = f.description.lines().collect();
+            let body_shown = body.len() - usize::from(left > 0);
+            assert_eq!((body_shown, said(&f.description)), (shown, left), "row {i}");
+            assert_eq!(body_shown + left, card.lines.len(), "row {i}: nothing lost");
+            for (got, line) in body.iter().zip(&card.lines).take(body_shown) {
+                assert!(
+                    line.starts_with(got.trim_end_matches('…')),
+                    "row {i}: {got}"
+                );
+            }
+            let footer = f.footer.as_deref().unwrap_or_default();
+            assert_eq!((f.fields.len(), said(footer)), (kept, dropped), "row {i}");
+        }
+    }
+
+    #[test]
+    fn oversized_title_footer_and_blank_fields_are_fitted() {
+        let mut card = card(&"t".repeat(300), vec![], 0, "");
+        card.footer = Some("f".repeat(3000));
+        let card = card.field(String::new(), String::new(), false).field(
+            "n".repeat(300),
+            "v".repeat(2000),
+            false,
+        );
+        let f = fit(&card, plus);
+        assert_eq!(broken(&f), []);
+        assert_eq!(f.title, format!("{}…", "t".repeat(255)));
+        assert_eq!(f.fields[0].name, BLANK);
+        assert!(f.fields[1].value.ends_with('…'));
+        assert!(f.footer.unwrap().ends_with('…'), "no field was left out");
+    }
+
+    #[test]
+    fn the_more_line_is_in_the_cards_language() {
+        let long: Vec<String> = (0..40)
+            .map(|i| format!("{i} {}", "y".repeat(200)))
+            .collect();
+        for (lang, words) in [(Lang::En, "and 20 more"), (Lang::ZhCn, "另有 20 项")] {
+            let card = Card {
+                lines: long.clone(),
+                ..Card::new(lang, Tone::Working, "t".into())
+            };
+            let json = serde_json::to_value(embed(&card)).unwrap();
+            let description = json["description"].as_str().unwrap();
+            let last = description.lines().last().unwrap();
+            assert!(last.contains(words), "{lang:?}: {last}");
+            assert_eq!(json["color"], colour(Tone::Working));
+        }
+    }
+}
