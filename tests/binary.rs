@@ -115,8 +115,14 @@ async fn console_script_end_to_end(database: Option<&Secret>) -> String {
         stdout.contains("say `export`") || stdout.contains("/export"),
         "GUI words translated: {stdout}"
     );
-    assert!(stdout.contains("1. 🎬 Video · "), "the status card: {stdout}");
-    assert!(stdout.contains("\nResolution: 1920×1080\n"), "the video's card: {stdout}");
+    assert!(
+        stdout.contains("1. 🎬 Video · "),
+        "the status card: {stdout}"
+    );
+    assert!(
+        stdout.contains("\nResolution: 1920×1080\n"),
+        "the video's card: {stdout}"
+    );
     assert!(stdout.contains("Available: "), "{stdout}");
     assert!(stdout.contains("unknown command /bogus"), "{stdout}");
     assert_eq!(

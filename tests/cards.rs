@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::fake_discord::{FakeDiscord, Msg, APP_ID};
+use common::fake_discord::{member, shown, FakeDiscord, Msg, APP_ID};
 use music_video_bot::discord::front::{ChannelFront, Interaction};
 use music_video_bot::engine::cards::{bar, Card, Tone};
 use music_video_bot::engine::front::{Front, Link, LinkKind};
@@ -255,7 +255,7 @@ async fn a_videos_card_comes_with_its_button_and_mp4_once() {
     let messages = discord.messages(CHANNEL);
     assert_eq!(messages.len(), 1, "posted once");
     let m = &messages[0];
-    assert_eq!(m.content, format!("<@{USER}> Your video is ready."));
+    assert_eq!(m.content, format!("<@{USER}> Your video is ready.\n{url}"));
     let embed = the_embed(m);
     assert_eq!(
         (&embed["title"], &embed["url"]),
@@ -274,4 +274,68 @@ async fn a_videos_card_comes_with_its_button_and_mp4_once() {
         "the MP4 attached"
     );
     assert_eq!(discord.refused_messages(), Vec::<String>::new());
+}
+
+/// Every card (embed) the bot sent or edited in, as text, in the order it went out.
+fn cards_sent(bot: &common::discord_bot::Running) -> Vec<String> {
+    bot.discord
+        .calls()
+        .iter()
+        .filter(|c| c.body["embeds"].as_array().is_some_and(|e| !e.is_empty()))
+        .map(|c| shown(&json!({"embeds": c.body["embeds"]})))
+        .collect()
+}
+
+/// Through the real bot: `/musicvideo`, `/credits` and `/status` from a member whose Discord
+/// speaks `zh-CN` give Chinese cards (progress, finished video, credits, project), and from
+/// an `en-US` one English cards, all within Discord's limits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cards_speak_the_members_language_end_to_end() {
+    let zh = [
+        "🎬 正在渲染你的音乐视频\n▰",
+        "Music video\n时长: 0:10\n分辨率: 1920×1080\n",
+        "💳 积分\n▰▰▰▰▰▰▰▰▰▰ 可用 100%\n可用: 50\n",
+        "\n1. 🎬 视频 · AI visuals · 0-10 秒\n",
+    ];
+    let en = [
+        "🎬 Rendering your music video\n▰",
+        "Music video\nLength: 0:10\nResolution: 1920×1080\n",
+        "💳 Credits\n▰▰▰▰▰▰▰▰▰▰ 100% available\nAvailable: 50\n",
+        "\n1. 🎬 Video · AI visuals · 0-10s\n",
+    ];
+    for (tag, want, foreign) in [("zh-CN", zh, "Rendering"), ("en-US", en, "渲染")] {
+        let bot = common::discord_bot::start().await;
+        bot.nemo.set_render_polls(3);
+        let d = &bot.discord;
+        let none = json!({"options": []});
+        d.slash_in("musicvideo", none.clone(), CHANNEL, member(USER), tag);
+        d.wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+            .await;
+        d.slash_in("credits", none.clone(), CHANNEL, member(USER), tag);
+        common::discord_bot::wait_call(&bot, "with the credits card", |c| {
+            shown(&c.body).contains("💳")
+        })
+        .await;
+        d.slash_in("status", none, CHANNEL, member(USER), tag);
+        common::discord_bot::wait_call(&bot, "with the project card", |c| {
+            shown(&c.body).contains("🎞")
+        })
+        .await;
+        let cards = cards_sent(&bot);
+        for (i, part) in want.iter().enumerate() {
+            assert!(
+                cards.iter().any(|c| c.contains(part)),
+                "{tag}: card {i} ({part:?}) not among {cards:#?}"
+            );
+        }
+        assert!(
+            cards.iter().all(|c| !c.contains(foreign)),
+            "{tag}: {cards:#?}"
+        );
+        assert!(
+            d.refused_messages().is_empty(),
+            "{:?}",
+            d.refused_messages()
+        );
+    }
 }

@@ -4,6 +4,7 @@
 mod common;
 
 use common::discord_bot::{callbacks, start, start_with, wait_call, Running, CHANNEL, USER};
+use common::fake_discord::shown;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -14,16 +15,11 @@ async fn credits_are_shown_to_the_caller_only() {
     let reply = wait_call(&bot, "with the balance", |c| {
         c.method == "POST"
             && c.path.starts_with("/webhooks/")
-            && c.body["content"]
-                .as_str()
-                .is_some_and(|t| t.contains("Credits:"))
+            && shown(&c.body).contains("💳 Credits")
     })
     .await;
     assert!(
-        reply.body["content"]
-            .as_str()
-            .unwrap()
-            .contains("100 available"),
+        shown(&reply.body).contains("\nAvailable: 100\n"),
         "{:?}",
         reply.body
     );
@@ -137,7 +133,7 @@ async fn chinese_words_and_status_in_a_dm() {
     let dm = 600_000_000_000_000_002;
     bot.discord.message("积分", json!([]), dm, USER, false);
     bot.discord
-        .wait_for(dm, "with credits", |m| m.content.contains("Credits:"))
+        .wait_for(dm, "with credits", |m| m.shown().contains("Available: "))
         .await;
     bot.discord
         .message("生成一个音乐视频", json!([]), dm, USER, false);
@@ -149,7 +145,7 @@ async fn chinese_words_and_status_in_a_dm() {
     bot.discord.message("状态", json!([]), dm, USER, false);
     bot.discord
         .wait_for(dm, "with the timeline", |m| {
-            m.content.contains("Timeline (")
+            m.shown().contains("\n1. 🎬 Video · AI visuals · 0-10s\n")
         })
         .await;
     // Messages in a guild channel without a mention are not read.
@@ -316,9 +312,7 @@ async fn an_export_that_outlives_the_interaction_token_still_posts() {
         .expect("progress used the interaction");
     let later_status = calls[last_webhook..].iter().any(|c| {
         c.path.starts_with(&format!("/channels/{CHANNEL}/messages"))
-            && c.body["content"]
-                .as_str()
-                .is_some_and(|t| t.contains("Rendering"))
+            && shown(&c.body).contains("Rendering")
     });
     assert!(
         later_status,
@@ -334,9 +328,7 @@ async fn exporting(polls: u32) -> Running {
         .slash("musicvideo", json!({"options": []}), CHANNEL, USER);
     // Progress goes into the command's response (the interaction's token lives).
     wait_call(&bot, "with render progress", |c| {
-        c.body["content"]
-            .as_str()
-            .is_some_and(|t| t.contains("Rendering"))
+        shown(&c.body).contains("Rendering")
     })
     .await;
     bot
@@ -519,10 +511,10 @@ async fn export_progress_shows_a_countdown_timestamp() {
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
     let eta = bot.discord.calls().into_iter().find_map(|c| {
-        let text = c.body["content"].as_str()?.to_string();
-        text.contains("Export started").then_some(text)
+        let text = shown(&c.body);
+        text.contains("Rendering your music video").then_some(text)
     });
-    let eta = eta.expect("an export-started status");
+    let eta = eta.expect("a progress card");
     assert!(eta.contains("<t:") && eta.contains(":R>"), "{eta}");
 }
 async fn wait_callbacks(bot: &Running, n: usize) -> Vec<serde_json::Value> {

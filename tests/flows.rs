@@ -425,7 +425,10 @@ async fn credits_status_and_claim_link() {
         text.contains("Available: 25000\nFrozen (held by running jobs): 40"),
         "{text}"
     );
-    assert!(text.contains("\n1. 🎬 Video · AI visuals · 0-10s\n"), "{text}");
+    assert!(
+        text.contains("\n1. 🎬 Video · AI visuals · 0-10s\n"),
+        "{text}"
+    );
     let links = rec.links();
     assert_eq!(links.len(), 1);
     assert!(

@@ -260,17 +260,16 @@ impl Front for ChannelFront {
         // The same export's link posted again (a crash between posting and forgetting the job)
         // is dropped by Discord.
         let nonce = serenity::Nonce::String(nonce_for(&link.key));
+        // The link stays in the text too: Discord shows a player for it.
         let mut message = CreateMessage::new()
+            .content(format!("<@{}> {text}", self.user.get()))
             .components(vec![CreateActionRow::Buttons(vec![button])])
             .nonce(nonce)
             .enforce_nonce(true);
-        message = match &link.card {
+        if let Some(card) = &link.card {
             // The card's title links to the video, as the button does.
-            Some(card) => message
-                .content(format!("<@{}> {}", self.user.get(), link.text))
-                .embed(embed(card).url(&link.url)),
-            None => message.content(format!("<@{}> {text}", self.user.get())),
-        };
+            message = message.embed(embed(card).url(&link.url));
+        }
         if let Some(limit) = self.attach_limit {
             // Any failure (too large, unreachable, stalled) posts the link alone.
             match crate::download::bounded(&link.url, limit).await {

@@ -49,6 +49,35 @@ pub struct Msg {
     pub edits: usize,
 }
 
+impl Msg {
+    /// Everything it shows as text (see [`shown`]).
+    pub fn shown(&self) -> String {
+        shown(&json!({"content": self.content, "embeds": self.embeds}))
+    }
+}
+
+/// Everything a message (or a request creating or editing one) shows as text: its content,
+/// then each embed's title, description, fields (`name: value`) and footer, a line each.
+pub fn shown(message: &Value) -> String {
+    let text = |v: &Value| v.as_str().map(str::to_string);
+    let content = text(&message["content"]).filter(|c| !c.is_empty());
+    let mut parts: Vec<String> = content.into_iter().collect();
+    for e in message["embeds"].as_array().into_iter().flatten() {
+        parts.extend(text(&e["title"]));
+        parts.extend(text(&e["description"]));
+        for f in e["fields"].as_array().into_iter().flatten() {
+            let (name, value) = (text(&f["name"]), text(&f["value"]));
+            parts.push(format!(
+                "{}: {}",
+                name.unwrap_or_default(),
+                value.unwrap_or_default()
+            ));
+        }
+        parts.extend(text(&e["footer"]["text"]));
+    }
+    parts.join("\n")
+}
+
 /// One dispatched event and the gateway connection it went to.
 #[derive(Debug, Clone)]
 pub struct Delivery {
@@ -483,7 +512,7 @@ impl FakeDiscord {
         let seen: Vec<String> = self
             .messages(channel)
             .into_iter()
-            .map(|m| m.content)
+            .map(|m| m.shown())
             .collect();
         panic!(
             "no message {what} in channel {channel}; saw {seen:#?}\ncalls: {:#?}",
