@@ -5,7 +5,9 @@ mod common;
 use common::fake_nemo::{Body, FakeNemo, Fault, RenderShape};
 use common::harness::{actor, engine_at, nemo_config, open_store, ready, ready_with, say, Bot};
 use common::recorder::{Recorder, ToRecorder};
+use music_video_bot::engine::cards;
 use music_video_bot::engine::Actor;
+use music_video_bot::i18n::Lang;
 use music_video_bot::engine::Request;
 use music_video_bot::store::JobStatus;
 use std::time::Duration;
@@ -43,6 +45,17 @@ async fn export_polls_until_done_and_posts_the_link_in_both_shapes() {
             statuses.iter().any(|s| s.contains("Rendering")),
             "progress shown: {statuses:?}"
         );
+        // The progress card ends full once the video is posted, not stuck where it was.
+        let done = cards::rendered(Lang::En).text();
+        assert_eq!(statuses.last(), Some(&done), "{statuses:?}");
+        // The finished card says what the render reported, when it did (the bare shape).
+        let card = links[0].card.clone().expect("the finished video's card");
+        let length = card.fields.iter().find(|f| f.name == "Length");
+        let want = match shape {
+            RenderShape::Bare => "0:31",
+            _ => "0:10",
+        };
+        assert_eq!(length.map(|f| f.value.as_str()), Some(want), "{card:?}");
     }
 }
 

@@ -16,7 +16,8 @@ card-project-title = 🎞️ Your project
 card-project-title-named = 🎞️ { $title }
 # One line per track. $icon marks the kind; $label names it (Video, BGM, Title).
 card-track = { $n }. { $icon } { $label } · { $name } · { $span }
-card-track-volume = { $n }. { $icon } { $label } · { $name } · { $span } · 🔊 { $volume }%
+# An audio track's line with its volume.
+card-track-volume = { $line } · 🔊 { $volume }%
 card-project-empty = No tracks yet: ask for a music video, or drop a song here.
 card-project-canvas = Canvas
 card-project-media = Media
@@ -30,6 +31,8 @@ card-render-title = 🎬 Rendering your music video
 # $eta: when it should be ready ("in 40 seconds", or a Discord timestamp).
 card-render-state = { $state } · ready { $eta }
 card-render-footer = I'll post the video here as soon as it's done (usually 30–90 seconds).
+card-render-title-done = 🎬 Rendered
+card-render-done = Done: the video is posted below.
 card-state-waiting = Waiting for its turn
 card-state-rendering = Rendering
 card-state-finishing = Finishing

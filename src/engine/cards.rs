@@ -7,7 +7,7 @@ use crate::tr;
 
 mod build;
 
-pub use build::{credits, facts, finish_estimate, finished, progress, project};
+pub use build::{credits, facts, finish_estimate, finished, progress, project, rendered};
 
 /// How a card feels, for the colour a platform gives it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -295,7 +295,13 @@ impl Exports {
             card: Some(cards::finished(lang, &job.video, done.duration, done.size)),
         };
         match front.post_link(&link).await {
-            Ok(()) => Step::End(ExportEnd::Completed),
+            Ok(()) => {
+                // The progress card above the video stops moving: done, not stuck at 90%.
+                if let Err(e) = front.progress(&cards::rendered(lang)).await {
+                    tracing::info!(job = %job.id, "could not close the progress card: {e}");
+                }
+                Step::End(ExportEnd::Completed)
+            }
             Err(e) if e.is_retryable() => {
                 tracing::warn!(job = %job.id, "posting the link failed, will retry: {e}");
                 // Not posted by this run, whatever the store says.

@@ -53,27 +53,19 @@ pub fn project(lang: Lang, state: &Value, jobs: &[JobRecord]) -> Card {
         .enumerate()
         .map(|(i, t)| {
             let (label, name, span) = summary::words(lang, t);
-            let (n, icon) = (i + 1, icon(t.kind).to_string());
+            let icon = icon(t.kind).to_string();
+            let line = tr!(
+                lang,
+                "card-track",
+                n = i + 1,
+                icon = icon,
+                label = label,
+                name = name,
+                span = span
+            );
             match summary::volume(t) {
-                Some(volume) => tr!(
-                    lang,
-                    "card-track-volume",
-                    n = n,
-                    icon = icon,
-                    label = label,
-                    name = name,
-                    span = span,
-                    volume = volume
-                ),
-                None => tr!(
-                    lang,
-                    "card-track",
-                    n = n,
-                    icon = icon,
-                    label = label,
-                    name = name,
-                    span = span
-                ),
+                Some(volume) => tr!(lang, "card-track-volume", line = line, volume = volume),
+                None => line,
             }
         })
         .collect();
@@ -121,6 +113,17 @@ pub fn progress(lang: Lang, status: &JobStatus, percent: u8, eta: &str) -> Card 
         ],
         footer: Some(tr!(lang, "card-render-footer")),
         ..Card::new(lang, Tone::Working, tr!(lang, "card-render-title"))
+    }
+}
+
+/// The progress card's last state: the bar full, the video posted below it.
+pub fn rendered(lang: Lang) -> Card {
+    Card {
+        lines: vec![
+            format!("{} 100%", bar(100, BAR)),
+            tr!(lang, "card-render-done"),
+        ],
+        ..Card::new(lang, Tone::Done, tr!(lang, "card-render-title-done"))
     }
 }
 

@@ -204,3 +204,14 @@ fn the_finished_card_prefers_what_the_render_reported() {
     let short = finished(Lang::En, &video, None, None);
     assert_eq!(field(&short, "Length"), Some("0:10"));
 }
+
+#[test]
+fn the_progress_card_ends_full() {
+    let card = rendered(Lang::En);
+    assert_eq!(card.tone, Tone::Done);
+    assert_eq!(
+        card.lines,
+        ["▰▰▰▰▰▰▰▰▰▰ 100%", "Done: the video is posted below."]
+    );
+    assert_eq!(rendered(Lang::ZhCn).title, "🎬 渲染完成");
+}
