@@ -3,7 +3,7 @@
 
 use crate::engine::front::{Deliver, Front, FrontError, Link, MsgId};
 use crate::engine::gui::Suggestion;
-use crate::engine::{Actor, Engine, Media, Request};
+use crate::engine::{Actor, Card, Engine, Media, Request};
 use crate::i18n::Lang;
 use crate::tr;
 use async_trait::async_trait;
@@ -264,6 +264,14 @@ impl Front for ConsoleFront {
         Ok(())
     }
 
+    async fn progress(&self, card: &Card) -> Result<(), FrontError> {
+        // A terminal cannot redraw a card: each step is one line of the card's content.
+        let mut parts = vec![card.title.as_str()];
+        parts.extend(card.lines.iter().map(String::as_str));
+        self.print(&format!("{}\n", parts.join(" · ")));
+        Ok(())
+    }
+
     async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
         // A terminal cannot take a line back: a possible repeat says what it is.
         let again = if link.again {
@@ -495,6 +503,30 @@ mod tests {
         front.edit(&id, "Hello world", true).await.unwrap();
         let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
         assert_eq!(text, "⏳ Still working...\nHello world\n");
+    }
+
+    #[tokio::test]
+    async fn cards_print_as_text_and_progress_as_one_line_a_step() {
+        let buf: Arc<Mutex<Vec<u8>>> = Arc::new(Mutex::new(Vec::new()));
+        let front = ConsoleFront::new(buf.clone(), false, "c", Lang::En);
+        let credits = crate::nemo::Credits {
+            available: 50.0,
+            frozen: 0.0,
+            total: 50.0,
+        };
+        let card = crate::engine::cards::credits(Lang::En, &credits);
+        front.card(&card).await.unwrap();
+        let status = crate::store::JobStatus::Nemo("processing".into());
+        let step = crate::engine::cards::progress(Lang::En, &status, 50, "in about 20 s");
+        front.progress(&step).await.unwrap();
+        let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+        let (shown, steps) = text.split_at(card.text().len() + 1);
+        assert_eq!(shown, format!("{}\n", card.text()));
+        assert!(shown.contains("\nAvailable: 50\n"), "{shown}");
+        assert_eq!(
+            steps,
+            "🎬 Rendering your music video · ▰▰▰▰▰▱▱▱▱▱ 50% · Rendering · ready in about 20 s\n"
+        );
     }
 
     #[tokio::test]

@@ -7,7 +7,7 @@ mod common;
 
 use common::fake_discord::{member, shown, FakeDiscord, Msg, APP_ID};
 use music_video_bot::discord::front::{ChannelFront, Interaction};
-use music_video_bot::engine::cards::{bar, Card, Tone};
+use music_video_bot::engine::cards::{self, bar, Card, Tone};
 use music_video_bot::engine::front::{Front, Link, LinkKind};
 use music_video_bot::i18n::Lang;
 use music_video_bot::tr;
@@ -88,6 +88,44 @@ async fn a_40_track_card_arrives_within_discords_limits_saying_what_it_left_out(
         assert_eq!(*more, tr!(lang, "card-more", count = left));
         let cjk = more.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
         assert_eq!(cjk, chinese, "{more}");
+    }
+}
+
+/// The project card the engine builds for a 40-track draft with the longest names it keeps
+/// (Chinese, emoji, Latin), 30 media and 3 exports: within every limit, every track shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_project_card_of_a_40_track_draft_fits_whole() {
+    let tracks: Vec<Value> = (0..40)
+        .map(|i| {
+            let name = match i % 3 {
+                0 => "夜空中最亮的星".repeat(20),
+                1 => format!("🎵 {}", "a very long song name ".repeat(6)),
+                _ => "x".repeat(200),
+            };
+            json!({"tt": i % 2, "sg": [{"st": i * 1000, "d": 3000, "v": 0.8, "m": {"title": name}}]})
+        })
+        .collect();
+    let media: Vec<Value> = (0..30)
+        .map(|i| json!({"filename": format!("{i}-{}.mp3", "歌".repeat(80)), "duration": 200}))
+        .collect();
+    let state =
+        json!({"draft": {"t": tracks, "m": {"title": "t".repeat(300)}}, "video_infos": media});
+    let discord = FakeDiscord::start().await;
+    for lang in [Lang::En, Lang::ZhCn] {
+        let card = cards::project(lang, &state, &[]);
+        assert_eq!(card.lines.len(), 40);
+        front(&discord, Duration::ZERO).card(&card).await.unwrap();
+    }
+    assert_eq!(discord.refused_messages(), Vec::<String>::new());
+    for m in discord.messages(CHANNEL) {
+        let embed = the_embed(&m);
+        let description = embed["description"].as_str().unwrap();
+        assert_eq!(
+            description.lines().count(),
+            40,
+            "every track: {description}"
+        );
+        assert!(embed["title"].as_str().unwrap().chars().count() <= 256);
     }
 }
 

@@ -127,7 +127,7 @@ async fn the_edit_button_and_form_are_refused_outside_their_scope() {
         assert!(answer["data"]["content"]
             .as_str()
             .unwrap()
-            .contains("Only the people of this project"));
+            .contains("belongs to someone else's project"));
     }
     assert!(bot.nemo.requests_to("/run_sse").is_empty(), "nothing ran");
     assert!(bot.discord.refused_callbacks().is_empty());

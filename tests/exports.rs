@@ -7,8 +7,8 @@ use common::harness::{actor, engine_at, nemo_config, open_store, ready, ready_wi
 use common::recorder::{Recorder, ToRecorder};
 use music_video_bot::engine::cards;
 use music_video_bot::engine::Actor;
-use music_video_bot::i18n::Lang;
 use music_video_bot::engine::Request;
+use music_video_bot::i18n::Lang;
 use music_video_bot::store::JobStatus;
 use std::time::Duration;
 

@@ -61,7 +61,7 @@ impl Pair {
             .await;
         self.nemo.hold_renders(true);
         self.discord.message_in(None, "export", json!([]), DM, USER);
-        let started = |m: &Msg| m.content.contains("Export started");
+        let started = |m: &Msg| m.shown().contains("Rendering your music video");
         self.discord
             .wait_for(DM, "the export started", started)
             .await;
@@ -172,7 +172,7 @@ async fn a_dm_on_one_process_and_a_button_on_the_other_take_turns_on_one_session
     pair.discord
         .wait_for(GUILD_CHANNEL, "B telling its place", told)
         .await;
-    let started = |m: &Msg| m.content.contains("Export started");
+    let started = |m: &Msg| m.shown().contains("Rendering your music video");
     pair.discord
         .wait_for(GUILD_CHANNEL, "B's export", started)
         .await;
@@ -186,7 +186,9 @@ async fn a_dm_on_one_process_and_a_button_on_the_other_take_turns_on_one_session
     let a_done = calls
         .iter()
         .position(|c| said(c, "Slower cuts on the chorus, done."));
-    let b_began = calls.iter().position(|c| said(c, "Export started"));
+    let b_began = calls
+        .iter()
+        .position(|c| said(c, "Rendering your music video"));
     assert!(
         a_done.is_some() && a_done < b_began,
         "A's answer at {a_done:?}, B's export at {b_began:?}"

@@ -22,7 +22,6 @@ edit-button = Edit
 edit-modal-title = Edit this video
 edit-modal-label = What should change?
 edit-modal-placeholder = e.g. warmer colours, the song's title at the start, faster cuts on the chorus
-edit-not-yours = Only the people of this project can edit it.
 
 # After an upload of a song longer than 90 seconds.
 song-length-tip = One thing worth knowing — tracks under 90 seconds generate more cohesive visuals, and this one is { $length }. To use part of it, say which, e.g. "the chorus, 0:45–1:15".

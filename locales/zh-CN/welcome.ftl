@@ -22,7 +22,6 @@ edit-button = 编辑
 edit-modal-title = 修改这个视频
 edit-modal-label = 想改哪里？
 edit-modal-placeholder = 例如：色调更暖、开头加上歌名、副歌部分剪辑更快
-edit-not-yours = 只有这个项目的成员才能编辑它。
 
 # 上传的歌曲超过 90 秒时。
 song-length-tip = 小提示：90 秒以内的曲目生成的画面更连贯，而这首有 { $length }。如果只想用其中一段，请说明是哪一段，例如“副歌，0:45–1:15”。

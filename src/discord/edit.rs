@@ -133,10 +133,10 @@ fn written(rows: &[serenity::ActionRow]) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The private answer to someone outside the button's scope.
-fn refusal(lang: Lang) -> CreateInteractionResponse {
+/// The private answer to someone outside a button's (or its form's) scope.
+pub(super) fn refusal(lang: Lang) -> CreateInteractionResponse {
     let reply = CreateInteractionResponseMessage::new()
-        .content(tr!(lang, "edit-not-yours"))
+        .content(tr!(lang, "discord-button-not-yours"))
         .ephemeral(true);
     CreateInteractionResponse::Message(reply)
 }

@@ -118,14 +118,8 @@ async fn on_button(
     };
     let lang = Lang::from_tag(&click.locale);
     if !may_use(&scope, click.channel_id.get(), click.user.id.get()) {
-        let reply = serenity::CreateInteractionResponseMessage::new()
-            .content(tr!(lang, "discord-button-not-yours"))
-            .ephemeral(true);
         click
-            .create_response(
-                &ctx.http,
-                serenity::CreateInteractionResponse::Message(reply),
-            )
+            .create_response(&ctx.http, super::edit::refusal(lang))
             .await?;
         return Ok(());
     }
