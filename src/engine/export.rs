@@ -49,7 +49,8 @@ impl Engine {
             lang: actor.language().tag().to_string(),
             video: super::cards::facts(&draft),
         };
-        self.inner.exports.start(job, &draft, front).await
+        let caps = self.inner.quotas.export_caps();
+        self.inner.exports.start(job, &draft, front, caps).await
     }
 
     /// Polls every export no live process holds, posting through `deliver`, and from then on

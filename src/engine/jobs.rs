@@ -10,7 +10,7 @@ use super::turn::{notify, retry_reads};
 use super::{cards, text, EngineError};
 use crate::config::NemoConfig;
 use crate::nemo::{NemoClient, NemoError, RenderState, RenderStatus};
-use crate::store::{now_secs, Claim, JobRecord, JobStatus, Store, StoreError};
+use crate::store::{now_secs, Claim, ExportCaps, JobRecord, JobStatus, Store, StoreError};
 use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -73,18 +73,25 @@ impl Exports {
         }
     }
 
-    /// Writes `job` down, requests its render of `draft`, and polls it in the background.
+    /// Writes `job` down (if `caps` leave room for it), requests its render of `draft`, and
+    /// polls it in the background.
     pub(crate) async fn start(
         &self,
         mut job: JobRecord,
         draft: &serde_json::Value,
         front: &Arc<dyn Front>,
+        caps: ExportCaps,
     ) -> Result<(), EngineError> {
         let store = &self.inner.store;
         let mut fresh_id = false;
         metrics::export_started();
         let (accepted, claim) = loop {
-            let claim = store.create_job(&job).await?;
+            let claim = match store.create_job(&job, caps).await {
+                Err(StoreError::ExportsFull(full)) => {
+                    return Err(super::limits::export_refused(job.language(), full))
+                }
+                created => created?,
+            };
             match self.submit(&job, draft).await {
                 Err(EngineError::Nemo(NemoError::DuplicateId { .. })) if !fresh_id => {
                     // The contract: on a duplicate id, use a new one.

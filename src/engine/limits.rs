@@ -6,7 +6,7 @@ use super::front::Front;
 use super::{Actor, Engine, EngineError};
 use crate::config::LimitsConfig;
 use crate::i18n::Lang;
-use crate::store::{Store, TurnQuota};
+use crate::store::{ExportCaps, Full, Store, TurnQuota};
 use crate::tr;
 
 /// The configured quotas, counted in the store.
@@ -48,31 +48,24 @@ impl Quotas {
         }
     }
 
-    /// Refuses an export past the user's or the community's number of running exports.
+    /// Refuses an export past the user's or the community's number of running exports (early,
+    /// before the draft is read; the store checks again as it writes the job).
     pub(crate) async fn check_exports(&self, actor: &Actor) -> Result<(), EngineError> {
-        let limits = &self.limits;
-        let jobs = self.store.jobs().await?;
-        let mine = jobs.iter().filter(|j| j.requested_by == actor.user).count();
-        if mine >= limits.exports_per_user as usize {
-            return Err(EngineError::User(tr!(
-                actor.language(),
-                "export-quota-user",
-                running = mine
-            )));
+        let running = (self.store)
+            .running_exports(&actor.user, actor.group.as_deref())
+            .await?;
+        match self.export_caps().full(running) {
+            Some(full) => Err(export_refused(actor.language(), full)),
+            None => Ok(()),
         }
-        if let Some(group) = &actor.group {
-            let ours = jobs
-                .iter()
-                .filter(|j| j.group.as_ref() == Some(group))
-                .count();
-            if ours >= limits.exports_per_guild as usize {
-                return Err(EngineError::User(tr!(
-                    actor.language(),
-                    "export-quota-group"
-                )));
-            }
+    }
+
+    /// The running exports allowed at once, per member and per community.
+    pub(crate) fn export_caps(&self) -> ExportCaps {
+        ExportCaps {
+            per_user: self.limits.exports_per_user,
+            per_group: self.limits.exports_per_guild,
         }
-        Ok(())
     }
 
     /// Refuses a message that brings more files than allowed, before anything is sent.
@@ -118,4 +111,12 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// What a member is told when a cap leaves no room for their export.
+pub(crate) fn export_refused(lang: Lang, full: Full) -> EngineError {
+    EngineError::User(match full {
+        Full::User { running } => tr!(lang, "export-quota-user", running = running),
+        Full::Group => tr!(lang, "export-quota-group"),
+    })
 }

@@ -308,9 +308,7 @@ impl Engine {
         }
         let data = self.state(actor, front.as_ref()).await?;
         let state = data.get("state").cloned().unwrap_or_default();
-        let jobs: Vec<_> = (self.inner.store.jobs().await?.into_iter())
-            .filter(|j| j.scope == actor.scope)
-            .collect();
+        let jobs = self.inner.store.jobs_of(&actor.scope).await?;
         front.card(&cards::project(lang, &state, &jobs)).await?;
         Ok(())
     }

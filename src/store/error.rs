@@ -45,6 +45,9 @@ pub enum StoreError {
         /// The job.
         id: String,
     },
+    /// A new export was refused: the cap (per member or per community) leaves no room.
+    #[error("store: no room for another export ({0:?})")]
+    ExportsFull(super::Full),
     /// The embedded migrations could not be applied.
     #[error("store: migrating the PostgreSQL schema: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),

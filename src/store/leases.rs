@@ -10,7 +10,7 @@
 //! database (its files are locked), so its leases live in that process's memory: everything
 //! held when it last stopped or crashed is free when it opens again.
 
-use super::{Backend, JobRecord, Store, StoreError};
+use super::{Backend, ExportCaps, JobRecord, Store, StoreError};
 use std::time::Duration;
 
 /// How long a lease lasts when the configuration does not say (`[store] lease_ms`).
@@ -55,6 +55,18 @@ impl Holder {
     }
 }
 
+/// A job about to be written, with what its caps are counted by.
+pub(super) struct NewJob<'a> {
+    /// Its id.
+    pub id: &'a str,
+    /// The member who asked.
+    pub user: &'a str,
+    /// Their community, if any.
+    pub group: Option<&'a str>,
+    /// The caps it must fit under.
+    pub caps: ExportCaps,
+}
+
 /// This process's claim on an export job: every write of the job goes through it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {
@@ -70,12 +82,20 @@ impl Store {
         self.holder.lease
     }
 
-    /// Saves a new export job, held by this process.
-    pub async fn create_job(&self, rec: &JobRecord) -> Result<Claim, StoreError> {
+    /// Saves a new export job, held by this process, if `caps` leave room for it among the
+    /// running exports of its member and community ([`StoreError::ExportsFull`] when not):
+    /// counted and written in one step, so no two processes take the last place.
+    pub async fn create_job(&self, rec: &JobRecord, caps: ExportCaps) -> Result<Claim, StoreError> {
         let bytes = super::encode(&rec.id, rec)?;
+        let new = NewJob {
+            id: &rec.id,
+            user: &rec.requested_by,
+            group: rec.group.as_deref(),
+            caps,
+        };
         match &self.db {
-            Backend::Sled(db) => db.create_job(&self.holder, &rec.id, bytes).await,
-            Backend::Postgres(db) => db.create_job(&self.holder, &rec.id, bytes).await,
+            Backend::Sled(db) => db.create_job(&self.holder, &new, bytes).await,
+            Backend::Postgres(db) => db.create_job(&self.holder, &new, bytes).await,
         }
     }
 

@@ -6,6 +6,7 @@
 //! nothing a user did.
 
 mod error;
+mod exports;
 mod leases;
 mod postgres;
 mod quotas;
@@ -14,6 +15,7 @@ mod scratch;
 mod sled;
 
 pub use self::error::StoreError;
+pub use self::exports::{ExportCaps, Full, Running};
 pub use self::leases::{Claim, Holder, DEFAULT_LEASE};
 pub use self::postgres::PgStore;
 pub use self::quotas::TurnQuota;

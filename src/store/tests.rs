@@ -96,7 +96,10 @@ async fn a_job_is_held_by_one_process_and_a_lost_claim_is_fenced() {
     for subject in subjects("a_job_is_held_by_one_process").await {
         let name = subject.name();
         let (a, b) = two_processes(&subject, Duration::from_millis(300)).await;
-        let mine = a.create_job(&job("render_1")).await.unwrap();
+        let mine = a
+            .create_job(&job("render_1"), ExportCaps::NONE)
+            .await
+            .unwrap();
         assert!(b.claim_jobs(10).await.unwrap().is_empty(), "{name}: held");
         a.renew_job(&mine).await.unwrap();
         let mut rec = job("render_1");
@@ -133,7 +136,10 @@ async fn released_and_free_jobs_are_claimed_at_once_and_never_by_two() {
     for subject in subjects("released_and_free_jobs_are_claimed").await {
         let name = subject.name();
         let (a, b) = two_processes(&subject, Duration::from_secs(60)).await;
-        let held = a.create_job(&job("render_0")).await.unwrap();
+        let held = a
+            .create_job(&job("render_0"), ExportCaps::NONE)
+            .await
+            .unwrap();
         for i in 1..=20 {
             // Written by no process (as by a bot before leases): free.
             b.put_job(&job(&format!("render_{i:02}"))).await.unwrap();
@@ -383,3 +389,5 @@ async fn store_directory_is_private() {
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o077, 0);
 }
+
+mod exports;

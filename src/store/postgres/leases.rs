@@ -3,7 +3,9 @@
 //! at the same moment (`FOR UPDATE SKIP LOCKED`); every write of a job names its holder and
 //! epoch, so a process whose claim was taken over changes nothing.
 
+use super::exports::LOCK;
 use super::{pg, PgStore};
+use crate::store::leases::NewJob;
 use crate::store::quotas::HOUR;
 use crate::store::{Claim, Holder, StoreError, TurnQuota};
 
@@ -14,27 +16,47 @@ const WINDOW: &str = "now() - interval '1 hour'";
 const UNTIL: &str = "now() + $2 * interval '1 millisecond'";
 
 impl PgStore {
-    /// Saves a new job held by `holder`; committed when this returns.
+    /// Saves a new job held by `holder` if its caps leave room; committed when this returns.
+    /// Counted and inserted in one transaction holding the member's and the community's
+    /// locks, so two processes never both take the last place.
     pub(in crate::store) async fn create_job(
         &self,
         holder: &Holder,
-        id: &str,
+        new: &NewJob<'_>,
         bytes: Vec<u8>,
     ) -> Result<Claim, StoreError> {
+        let failed = pg("saving a new export job");
+        let mut tx = self.pool.begin().await.map_err(&failed)?;
+        let keys = [
+            Some(format!("exports:{}", new.user)),
+            new.group.map(|g| format!("exports-group:{g}")),
+        ];
+        for key in keys.iter().flatten() {
+            sqlx::query(LOCK)
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .map_err(&failed)?;
+        }
+        let running = Self::count_running(&mut *tx, new.user, new.group).await?;
+        if let Some(full) = new.caps.full(running) {
+            return Err(StoreError::ExportsFull(full));
+        }
         let sql = format!(
             "INSERT INTO jobs (id, record, owner, epoch, lease_until) \
              VALUES ($1, $3::jsonb, $4, 1, {UNTIL}) RETURNING epoch"
         );
         let epoch: i64 = sqlx::query_scalar(&sql)
-            .bind(id)
+            .bind(new.id)
             .bind(holder.lease_ms())
             .bind(String::from_utf8_lossy(&bytes).as_ref())
             .bind(&holder.owner)
-            .fetch_one(&self.pool)
+            .fetch_one(&mut *tx)
             .await
-            .map_err(pg("saving a new export job"))?;
+            .map_err(&failed)?;
+        tx.commit().await.map_err(&failed)?;
         Ok(Claim {
-            id: id.to_string(),
+            id: new.id.to_string(),
             epoch,
         })
     }

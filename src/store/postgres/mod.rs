@@ -4,6 +4,7 @@
 //! compiled into the binary and applied when the store opens. Each write is committed with
 //! `synchronous_commit = on` before it returns, the same promise the sled backend keeps.
 
+mod exports;
 mod leases;
 
 use super::{StoreError, Table};
@@ -21,6 +22,11 @@ use std::time::Duration;
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "records", include_str!("../migrations/0001_records.sql")),
     (2, "leases", include_str!("../migrations/0002_leases.sql")),
+    (
+        3,
+        "job indexes",
+        include_str!("../migrations/0003_job_indexes.sql"),
+    ),
 ];
 
 /// Connections one process keeps at most.

@@ -4,7 +4,9 @@
 //! stopped is free at the next open.
 
 use super::SledStore;
-use crate::store::{Claim, Holder, StoreError};
+use crate::store::exports::{count, Running};
+use crate::store::leases::NewJob;
+use crate::store::{Claim, Holder, JobRecord, StoreError};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -42,33 +44,54 @@ impl Lease {
 }
 
 impl SledStore {
+    /// See [`crate::store::Store::running_exports`]: a scan of the (few) unfinished jobs.
+    pub(in crate::store) fn running_exports(
+        &self,
+        user: &str,
+        group: Option<&str>,
+    ) -> Result<Running, StoreError> {
+        let jobs: Vec<JobRecord> = self
+            .jobs
+            .iter()
+            .map(|item| {
+                let (key, value) = item?;
+                crate::store::decode(&String::from_utf8_lossy(&key), &value)
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(count(jobs.iter(), user, group))
+    }
+
     fn held(&self) -> MutexGuard<'_, Held> {
         self.leases.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Saves a new job held by `holder`, durably.
+    /// Saves a new job held by `holder` if its caps leave room, durably; counted and written
+    /// under the leases' lock, so two requests never both take the last place.
     pub(in crate::store) async fn create_job(
         &self,
         holder: &Holder,
-        id: &str,
+        new: &NewJob<'_>,
         bytes: Vec<u8>,
     ) -> Result<Claim, StoreError> {
         let epoch = {
             let mut held = self.held();
+            if let Some(full) = new.caps.full(self.running_exports(new.user, new.group)?) {
+                return Err(StoreError::ExportsFull(full));
+            }
             let now = Instant::now();
-            let lease = held.jobs.entry(id.to_string()).or_insert(Lease {
+            let lease = held.jobs.entry(new.id.to_string()).or_insert(Lease {
                 owner: None,
                 epoch: 0,
                 until: now,
             });
             lease.take(holder, now);
             lease.epoch += 1;
-            self.jobs.insert(id, bytes)?;
+            self.jobs.insert(new.id, bytes)?;
             lease.epoch
         };
         self.flush().await?;
         Ok(Claim {
-            id: id.to_string(),
+            id: new.id.to_string(),
             epoch,
         })
     }
