@@ -159,7 +159,7 @@ pub fn fit(card: &Card, more: impl Fn(usize) -> String) -> Fitted {
     let mut left = TOTAL - used - text_len(&description);
     let mut fields = Vec::new();
     for field in card.fields.iter().take(FIELDS) {
-        let field = fit_field(field);
+        let field = fit_field(field, &more);
         let size = text_len(&field.name) + text_len(&field.value);
         if size > left {
             // Later fields are left out too: the ones shown stay the first ones, in order.
@@ -183,12 +183,14 @@ pub fn fit(card: &Card, more: impl Fn(usize) -> String) -> Fitted {
     }
 }
 
-/// A field within its name and value limits, neither empty.
-fn fit_field(field: &Field) -> Field {
+/// A field within its name and value limits, neither empty; a value of several lines (a
+/// list) keeps its first whole lines and says how many more there were.
+fn fit_field(field: &Field, more: &impl Fn(usize) -> String) -> Field {
     let nonblank = |s: String| if s.is_empty() { BLANK.to_string() } else { s };
+    let lines: Vec<String> = field.value.lines().map(str::to_string).collect();
     Field {
         name: nonblank(cut(&field.name, FIELD_NAME)),
-        value: nonblank(cut(&field.value, FIELD_VALUE)),
+        value: nonblank(fit_lines(&lines, FIELD_VALUE, more)),
         inline: field.inline,
     }
 }

@@ -157,3 +157,26 @@ fn the_more_line_is_in_the_cards_language() {
         assert_eq!(json["color"], colour(Tone::Working));
     }
 }
+
+#[test]
+fn a_long_list_in_a_field_keeps_whole_lines_and_counts_the_rest() {
+    let media: Vec<String> = (0..60)
+        .map(|i| format!("song-{i:02}.mp3 (audio, 3:02)"))
+        .collect();
+    let card = Card::new(Lang::En, Tone::Info, "Project".into()).field(
+        "Media".into(),
+        media.join("\n"),
+        false,
+    );
+    let fitted = fit(&card, plus);
+    assert!(broken(&fitted).is_empty(), "{:?}", broken(&fitted));
+    let value = &fitted.fields[0].value;
+    let lines: Vec<&str> = value.lines().collect();
+    let (note, shown) = lines.split_last().unwrap();
+    assert_eq!(shown, &media[..shown.len()], "whole lines, in order");
+    assert_eq!(*note, plus(media.len() - shown.len()), "{value}");
+    // A value on one line is still cut at the limit.
+    let one = Card::new(Lang::En, Tone::Info, "t".into()).field("n".into(), "x".repeat(2000), true);
+    let value = &fit(&one, plus).fields[0].value;
+    assert_eq!((text_len(value), value.ends_with('…')), (FIELD_VALUE, true));
+}
