@@ -84,14 +84,17 @@ impl Exports {
     ) -> Result<(), EngineError> {
         let store = &self.inner.store;
         let mut fresh_id = false;
-        metrics::export_started();
         let (accepted, claim) = loop {
             let claim = match store.create_job(&job, caps).await {
+                // Refused by a cap: not an export that started.
                 Err(StoreError::ExportsFull(full)) => {
                     return Err(super::limits::export_refused(job.language(), full))
                 }
                 created => created?,
             };
+            if !fresh_id {
+                metrics::export_started();
+            }
             match self.submit(&job, draft).await {
                 Err(EngineError::Nemo(NemoError::DuplicateId { .. })) if !fresh_id => {
                     // The contract: on a duplicate id, use a new one.
