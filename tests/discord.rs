@@ -534,14 +534,7 @@ async fn wait_callbacks(bot: &Running, n: usize) -> Vec<serde_json::Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buttons_and_reset_are_refused_to_those_they_are_not_for() {
     let bot = start().await;
-    let message = common::fake_discord::Msg {
-        id: 1,
-        channel: CHANNEL,
-        content: "x".into(),
-        components: json!([]),
-        embeds: json!([]),
-        edits: 0,
-    };
+    let message = common::fake_discord::Msg::new(1, CHANNEL, "x");
     bot.discord
         .click(&format!("mvb:export:user:{}", USER + 1), &message, USER);
     let first = wait_callbacks(&bot, 1).await;

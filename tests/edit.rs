@@ -95,14 +95,7 @@ async fn after_a_restart_the_edit_forms_text_is_the_next_turn_on_the_same_sessio
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_edit_button_and_form_are_refused_outside_their_scope() {
     let bot = start().await;
-    let message = Msg {
-        id: 1,
-        channel: CHANNEL,
-        content: "x".into(),
-        components: json!([]),
-        embeds: json!([]),
-        edits: 0,
-    };
+    let message = Msg::new(1, CHANNEL, "x");
     let someone_else = format!("user:{}", USER + 1);
     bot.discord
         .click(&format!("mvb:edit:{someone_else}"), &message, USER);

@@ -157,14 +157,7 @@ async fn a_dm_on_one_process_and_a_button_on_the_other_take_turns_on_one_session
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let button = Msg {
-        id: 1,
-        channel: GUILD_CHANNEL,
-        content: "Your draft".into(),
-        components: json!([]),
-        embeds: json!([]),
-        edits: 0,
-    };
+    let button = Msg::new(1, GUILD_CHANNEL, "Your draft");
     let guild = guild_on_shard(1, 2);
     let export = format!("mvb:export:user:{USER}");
     pair.discord.click_in(Some(guild), &export, &button, USER);

@@ -170,6 +170,18 @@ impl ChannelFront {
             .map_err(front_error)
     }
 
+    /// Shows an answer: privately for private replies (one-shot, never edited: no id), else
+    /// as a channel message, the one later buttons go on.
+    async fn answer(&self, body: &Body) -> Result<Option<serenity::MessageId>, FrontError> {
+        if self.private_replies {
+            self.private(body).await?;
+            return Ok(None);
+        }
+        let msg = self.post(body.message()).await?;
+        *lock(&self.last_sent) = Some(msg.id);
+        Ok(Some(msg.id))
+    }
+
     /// Shows `body` to the caller only: an ephemeral follow-up while the token lives, else a DM.
     async fn private(&self, body: &Body) -> Result<(), FrontError> {
         if let Some(token) = self.live_token() {
@@ -209,14 +221,8 @@ impl Front for ChannelFront {
     }
 
     async fn send(&self, text: &str, _done: bool) -> Result<MsgId, FrontError> {
-        if self.private_replies {
-            // Private answers are one-shot sentences (credits); they are never edited.
-            self.private(&Body::Text(text.to_string())).await?;
-            return Ok(MsgId(String::new()));
-        }
-        let msg = self.post(CreateMessage::new().content(text)).await?;
-        *lock(&self.last_sent) = Some(msg.id);
-        Ok(MsgId(msg.id.get().to_string()))
+        let id = self.answer(&Body::Text(text.to_string())).await?;
+        Ok(MsgId(id.map(|id| id.get().to_string()).unwrap_or_default()))
     }
 
     async fn edit(&self, id: &MsgId, text: &str, _done: bool) -> Result<(), FrontError> {
@@ -234,13 +240,7 @@ impl Front for ChannelFront {
     }
 
     async fn card(&self, card: &Card) -> Result<(), FrontError> {
-        let body = Body::Card(card.clone());
-        if self.private_replies {
-            return self.private(&body).await;
-        }
-        let msg = self.post(body.message()).await?;
-        *lock(&self.last_sent) = Some(msg.id);
-        Ok(())
+        self.answer(&Body::Card(card.clone())).await.map(drop)
     }
 
     async fn progress(&self, card: &Card) -> Result<(), FrontError> {

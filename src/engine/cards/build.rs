@@ -103,7 +103,7 @@ pub fn project(lang: Lang, state: &Value, jobs: &[JobRecord]) -> Card {
 pub fn progress(lang: Lang, status: &JobStatus, percent: u8, eta: &str) -> Card {
     Card {
         lines: vec![
-            format!("{} {}%", bar(percent, BAR), percent.min(100)),
+            meter(percent),
             tr!(
                 lang,
                 "card-render-state",
@@ -119,10 +119,7 @@ pub fn progress(lang: Lang, status: &JobStatus, percent: u8, eta: &str) -> Card 
 /// The progress card's last state: the bar full, the video posted below it.
 pub fn rendered(lang: Lang) -> Card {
     Card {
-        lines: vec![
-            format!("{} 100%", bar(100, BAR)),
-            tr!(lang, "card-render-done"),
-        ],
+        lines: vec![meter(100), tr!(lang, "card-render-done")],
         ..Card::new(lang, Tone::Done, tr!(lang, "card-render-title-done"))
     }
 }
@@ -194,6 +191,11 @@ pub fn facts(draft: &Value) -> VideoFacts {
             .filter(|ms| *ms > 0),
         size: timeline.width.zip(timeline.height),
     }
+}
+
+/// A render's bar and percentage, `▰▰▰▰▰▱▱▱▱▱ 50%`.
+fn meter(percent: u8) -> String {
+    format!("{} {}%", bar(percent, BAR), percent.min(100))
 }
 
 /// One running export: its bar, percentage and state.

@@ -50,6 +50,18 @@ pub struct Msg {
 }
 
 impl Msg {
+    /// A message with `content` only: no buttons, no cards, never edited.
+    pub fn new(id: u64, channel: u64, content: &str) -> Msg {
+        Msg {
+            id,
+            channel,
+            content: content.into(),
+            components: json!([]),
+            embeds: json!([]),
+            edits: 0,
+        }
+    }
+
     /// Everything it shows as text (see [`shown`]).
     pub fn shown(&self) -> String {
         shown(&json!({"content": self.content, "embeds": self.embeds}))

@@ -257,14 +257,10 @@ fn as_in_interaction_channel(s: &State, token: &str, mut message: Value) -> Valu
 fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value) -> Value {
     let id = id.unwrap_or_else(|| s.id());
     let created = !s.messages.contains_key(&id);
-    let entry = s.messages.entry(id).or_insert_with(|| Msg {
-        id,
-        channel,
-        content: String::new(),
-        components: json!([]),
-        embeds: json!([]),
-        edits: 0,
-    });
+    let entry = s
+        .messages
+        .entry(id)
+        .or_insert_with(|| Msg::new(id, channel, ""));
     if !created {
         entry.edits += 1;
     }
