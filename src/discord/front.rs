@@ -332,14 +332,18 @@ fn is_not_found(e: &serenity::Error) -> bool {
 }
 
 fn front_error(e: serenity::Error) -> FrontError {
-    if let serenity::Error::Http(h) = &e {
-        if let Some(status) = h.status_code() {
-            crate::telemetry::metrics::discord_rest_error(status.as_u16());
-        }
+    let status = match &e {
+        serenity::Error::Http(h) => h.status_code().map(|s| s.as_u16()),
+        _ => None,
+    };
+    if let Some(status) = status {
+        crate::telemetry::metrics::discord_rest_error(status);
     }
-    if is_not_found(&e) {
-        FrontError::Gone
-    } else {
-        FrontError::Failed(e.to_string())
+    // Discord's permanent answers are final (its docs: 400 malformed, 401 bad token, 403
+    // missing permission, 404 unknown): trying again only adds to the invalid-request count.
+    match status {
+        Some(404) => FrontError::Gone,
+        Some(400 | 401 | 403) => FrontError::Refused(e.to_string()),
+        _ => FrontError::Failed(e.to_string()),
     }
 }

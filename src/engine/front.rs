@@ -45,7 +45,11 @@ pub enum FrontError {
     /// The message or channel is gone; stop using it.
     #[error("the message or channel is gone")]
     Gone,
-    /// Anything else.
+    /// The platform refused the request for good (Discord's 400, 401, 403: a malformed
+    /// message, a bad token, a missing permission): sending it again gets the same answer.
+    #[error("refused: {0}")]
+    Refused(String),
+    /// Anything else (a 429, a 5xx, a dropped connection): may work later.
     #[error("front: {0}")]
     Failed(String),
 }
