@@ -169,3 +169,33 @@ async fn discord_rate_limits_are_counted() {
     assert_eq!(bot.discord.answered_429(), 2);
     assert_eq!(counter("mvb_discord_rate_limited_total"), 2.0);
 }
+
+/// poise holds every event until its setup returns: exports resume beside the events, so a
+/// database that takes its time (here another session holds the jobs table) costs no
+/// interaction its 3 seconds. Skipped without `MVB_TEST_DATABASE_URL`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_store_at_start_up_holds_back_no_interaction() {
+    use music_video_bot::store::{ScratchSchema, Store};
+    use sqlx::Connection;
+    let test = "a_slow_store_at_start_up_holds_back_no_interaction";
+    let Some(scratch) = ScratchSchema::from_env(test).await.unwrap() else {
+        return;
+    };
+    let store = Store::open_postgres(&scratch.url).await.unwrap();
+    let mut blocker = sqlx::PgConnection::connect(scratch.url.expose())
+        .await
+        .unwrap();
+    for sql in ["BEGIN", "LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE"] {
+        sqlx::query(sql).execute(&mut blocker).await.unwrap();
+    }
+    let bot = common::discord_bot::boot_on(FakeDiscord::start().await, Some(store), |_| {}).await;
+    bot.discord.wait_ready(1).await;
+    bot.discord
+        .slash("help", serde_json::json!({}), CHANNEL, USER);
+    // Bounded (10 s): on a start-up that waits for the jobs table, no answer comes at all.
+    common::discord_bot::wait_call(&bot, "answering /help", |c| c.path.ends_with("/callback"))
+        .await;
+    sqlx::query("ROLLBACK").execute(&mut blocker).await.unwrap();
+    drop(bot);
+    scratch.finish().await.unwrap();
+}

@@ -163,6 +163,9 @@ pub enum SessionScope {
     User,
 }
 
+/// Discord's own REST base.
+pub const DISCORD: &str = "https://discord.com";
+
 /// The Discord front.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -177,6 +180,12 @@ pub struct DiscordConfig {
     pub channels: Vec<u64>,
     /// Discord's REST base, or a REST proxy in front of it.
     pub api_base: String,
+    /// Reach discord.com's REST API at this address (`127.0.0.1:8443`) instead of the one DNS
+    /// gives, still over TLS and with the bot's own rate limiter (an egress gateway; the
+    /// tests' fake Discord).
+    pub rest_address: Option<String>,
+    /// A PEM certificate authority trusted for the REST API besides the usual ones.
+    pub rest_ca_file: Option<PathBuf>,
     /// Attach the MP4 itself when it fits the upload limit, besides the link.
     pub attach_video: bool,
     /// Send attachments' CDN URLs to NemoVideo instead of streaming the files through the bot.
@@ -205,7 +214,9 @@ impl Default for DiscordConfig {
             session_scope: SessionScope::Channel,
             edit_interval_ms: 1_500,
             channels: Vec::new(),
-            api_base: "https://discord.com".into(),
+            api_base: DISCORD.into(),
+            rest_address: None,
+            rest_ca_file: None,
             attach_video: false,
             forward_urls: false,
             interaction_ttl_ms: 14 * 60 * 1000,
@@ -320,6 +331,20 @@ impl Config {
                 "discord.api_base",
                 "must be an http:// or https:// URL",
             ));
+        }
+        if let Some(address) = &self.discord.rest_address {
+            if address.parse::<std::net::SocketAddr>().is_err() {
+                return Err(invalid(
+                    "discord.rest_address",
+                    "must be an address and port such as 127.0.0.1:8443",
+                ));
+            }
+            if discord.trim_end_matches('/') != DISCORD {
+                return Err(invalid(
+                    "discord.rest_address",
+                    "reaches discord.com itself: leave it out when api_base names a REST proxy",
+                ));
+            }
         }
         if self.discord.edit_interval_ms == 0 {
             return Err(invalid(
@@ -455,6 +480,32 @@ mod tests {
         c.validate().unwrap();
         let c = Config::from_toml("[log]\nformat = \"xml\"").unwrap_err();
         assert!(c.contains("format"), "{c}");
+    }
+
+    #[test]
+    fn rest_address_is_an_address_for_discord_itself() {
+        let rows = [
+            ("rest_address = \"127.0.0.1:8443\"", None),
+            (
+                "rest_address = \"discord.local\"",
+                Some("an address and port"),
+            ),
+            (
+                "api_base = \"http://proxy:80\"\nrest_address = \"127.0.0.1:8443\"",
+                Some("REST proxy"),
+            ),
+        ];
+        for (keys, want) in rows {
+            let c = Config::from_toml(&format!("[discord]\n{keys}\n")).unwrap();
+            let got = c.validate().err().map(|e| e.to_string());
+            match (want, got) {
+                (None, None) => {}
+                (Some(w), Some(e)) => {
+                    assert!(e.contains("discord.rest_address") && e.contains(w), "{e}")
+                }
+                (w, e) => panic!("{keys}: wanted {w:?}, got {e:?}"),
+            }
+        }
     }
 
     #[test]

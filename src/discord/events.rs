@@ -28,10 +28,6 @@ pub async fn on_event(
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
         } => on_button(ctx, click, data).await,
-        serenity::FullEvent::Ratelimit { .. } => {
-            crate::telemetry::metrics::discord_rate_limited();
-            Ok(())
-        }
         _ => Ok(()),
     }
 }

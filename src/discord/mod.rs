@@ -8,6 +8,7 @@ pub mod embeds;
 mod events;
 pub mod front;
 pub mod ids;
+pub mod rest;
 mod startup;
 mod throttle;
 
@@ -53,14 +54,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         // Reading files dropped without a mention needs the privileged intent.
         intents |= serenity::GatewayIntents::MESSAGE_CONTENT;
     }
-    let mut http = serenity::HttpBuilder::new(token.expose());
-    if config.discord.api_base.trim_end_matches('/') != "https://discord.com" {
-        // serenity sends through the proxy only with its own rate limiter off: the proxy is
-        // expected to rate-limit (as twilight-http-proxy does).
-        http = http
-            .proxy(config.discord.api_base.trim_end_matches('/'))
-            .ratelimiter_disabled(true);
-    }
+    let http = rest::http(&config.discord, token.expose())?;
     let options = poise::FrameworkOptions {
         commands: commands::all(),
         on_error: |e| Box::pin(events::on_error(e)),
@@ -80,7 +74,6 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         },
         ..Default::default()
     };
-    let http = http.build();
     let (shard_ids, total) = startup::shards_to_run(sharding, &http).await?;
     let registers = sharding.runs_shard_zero();
     health.expect_discord(shard_ids.end() - shard_ids.start() + 1, registers);
@@ -114,11 +107,16 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
                     http: ctx.http.clone(),
                     edit_interval: Duration::from_millis(config.discord.edit_interval_ms),
                 });
-                match engine.resume_jobs(deliver).await {
-                    Ok(n) if n > 0 => tracing::info!("resumed {n} export(s)"),
-                    Ok(_) => {}
-                    Err(e) => tracing::error!("could not resume exports: {e}"),
-                }
+                // poise holds every event until setup returns: a slow store must not cost
+                // interactions their 3 seconds, so the exports resume beside the events.
+                let resuming = engine.clone();
+                tokio::spawn(async move {
+                    match resuming.resume_jobs(deliver).await {
+                        Ok(n) if n > 0 => tracing::info!("resumed {n} export(s)"),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!("could not resume exports: {e}"),
+                    }
+                });
                 Ok(Data {
                     engine,
                     config,
@@ -129,6 +127,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         .build();
     let mut client = serenity::ClientBuilder::new_with_http(http, intents)
         .framework(framework)
+        .event_handler(RateLimits)
         .await?;
     tokio::spawn(startup::watch_shards(
         client.shard_manager.clone(),
@@ -156,6 +155,17 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         tracing::warn!("some message tasks were still running at exit");
     }
     Ok(())
+}
+
+/// Counts serenity's rate-limit waits and 429s: its limiter tells event handlers only, never
+/// the framework.
+struct RateLimits;
+
+#[async_trait::async_trait]
+impl serenity::EventHandler for RateLimits {
+    async fn ratelimit(&self, _info: serenity::RatelimitInfo) {
+        crate::telemetry::metrics::discord_rate_limited();
+    }
 }
 
 /// Where stored export jobs post after a restart: `discord:<channel>:<user>`.

@@ -49,6 +49,15 @@ pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Running {
 
 /// A bot started against `discord` (prepared by the test), not waited for.
 pub async fn boot(discord: FakeDiscord, adjust: impl FnOnce(&mut Config)) -> Running {
+    boot_on(discord, None, adjust).await
+}
+
+/// [`boot`] over `store` (a sled store in a temporary directory when `None`).
+pub async fn boot_on(
+    discord: FakeDiscord,
+    store: Option<Store>,
+    adjust: impl FnOnce(&mut Config),
+) -> Running {
     let nemo = FakeNemo::start().await;
     let dir = tempfile::tempdir().unwrap();
     let config = Config {
@@ -61,7 +70,10 @@ pub async fn boot(discord: FakeDiscord, adjust: impl FnOnce(&mut Config)) -> Run
         },
         discord: DiscordConfig {
             token: Some(Secret::new("fake-bot-token")),
-            api_base: discord.base_url(),
+            // discord.com itself, at the fake's address: serenity's rate limiter runs as in
+            // production.
+            rest_address: Some(discord.rest_address()),
+            rest_ca_file: Some(super::fake_discord::tls::ca_file()),
             edit_interval_ms: 200,
             ..DiscordConfig::default()
         },
@@ -69,9 +81,11 @@ pub async fn boot(discord: FakeDiscord, adjust: impl FnOnce(&mut Config)) -> Run
     };
     let mut config = config;
     adjust(&mut config);
-    let store = Store::open_sled(&config.store.path)
-        .unwrap()
-        .with_lease(config.store.lease());
+    let store = store.unwrap_or_else(|| {
+        Store::open_sled(&config.store.path)
+            .unwrap()
+            .with_lease(config.store.lease())
+    });
     let health = Arc::new(Health::default());
     let (engine, task) = launch(&config, &store, &health);
     Running {

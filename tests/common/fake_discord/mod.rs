@@ -5,7 +5,9 @@
 pub mod commands;
 mod gateway;
 mod limits;
+mod ratelimit;
 mod rest;
+pub mod tls;
 
 pub use gateway::shard_for;
 
@@ -139,8 +141,11 @@ struct State {
     /// Message posts and edits still to answer with 429, and the `retry_after` they give.
     rate_limited: usize,
     retry_after: Duration,
-    /// 429s answered so far.
+    /// 429s answered so far (forced ones and those of the route limits).
     limited: usize,
+    /// Every route's limit, and each bucket's current window.
+    route_limit: ratelimit::RouteLimit,
+    buckets: BTreeMap<String, ratelimit::Window>,
     /// Statuses to refuse command registrations with, in order; the last one repeats.
     refuse_commands: std::collections::VecDeque<u16>,
     /// Command registrations answered 200.
@@ -162,12 +167,15 @@ type Shared = Arc<Mutex<State>>;
 pub struct FakeDiscord {
     state: Shared,
     base_url: String,
+    rest_address: std::net::SocketAddr,
     task: tokio::task::JoinHandle<()>,
+    tls_task: tokio::task::JoinHandle<()>,
 }
 
 impl Drop for FakeDiscord {
     fn drop(&mut self) {
         self.task.abort();
+        self.tls_task.abort();
     }
 }
 
@@ -180,17 +188,36 @@ impl FakeDiscord {
             ..State::default()
         }));
         let app = rest::router(state.clone()).merge(gateway::router(state.clone()));
-        let task = super::loopback::serve(listener, app);
+        let task = super::loopback::serve(listener, app.clone());
+        let (tls, rest_address) = tls::TlsListener::bind().await;
+        let tls_task = tokio::spawn(async move {
+            let _ = axum::serve(tls, app).await;
+        });
         FakeDiscord {
             state,
             base_url,
+            rest_address,
             task,
+            tls_task,
         }
     }
 
-    /// `http://127.0.0.1:PORT`, the value for `discord.api_base`.
+    /// `http://127.0.0.1:PORT`: the gateway, the CDN, and the REST API as a REST proxy in
+    /// front of Discord would serve it (the value for `discord.api_base`).
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// Where the REST API answers as discord.com itself, over TLS (the value for
+    /// `discord.rest_address`, with [`tls::ca_file`] for `discord.rest_ca_file`).
+    pub fn rest_address(&self) -> String {
+        self.rest_address.to_string()
+    }
+
+    /// Every route (per top-level resource) takes at most `limit` requests `per` window;
+    /// past it, Discord's 429.
+    pub fn limit_routes(&self, limit: u32, per: Duration) {
+        self.state.lock().unwrap().route_limit = ratelimit::RouteLimit { limit, per };
     }
 
     /// Nonces are forgotten after `window` (Discord: a few minutes), so a message repeated

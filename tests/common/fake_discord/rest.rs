@@ -11,11 +11,12 @@ use serde_json::{json, Value};
 
 pub(super) fn router(state: Shared) -> Router {
     Router::new()
-        .fallback(move |req: Request| handle(state.clone(), req))
+        .fallback(move |req: Request| super::ratelimit::limited(state.clone(), req))
         .layer(axum::extract::DefaultBodyLimit::disable())
 }
 
-async fn handle(state: Shared, req: Request) -> Response {
+/// Answers a request the rate limits let through.
+pub(super) async fn handle(state: Shared, req: Request) -> Response {
     let method = req.method().to_string();
     let full = req.uri().path().to_string();
     let content_type = req
@@ -67,7 +68,8 @@ async fn handle(state: Shared, req: Request) -> Response {
     if s.rate_limited > 0 && posts_or_edits_a_message(&method, &segs) {
         s.rate_limited -= 1;
         s.limited += 1;
-        return too_many_requests(s.retry_after);
+        let bucket = super::ratelimit::bucket_of(&method, &full).unwrap_or_default();
+        return super::ratelimit::too_many_requests(&bucket, 5, s.retry_after);
     }
     if let Some(refusal) = limits::refuse_oversized(&mut s, &method, &segs, &body) {
         return refusal;
@@ -172,34 +174,6 @@ pub(super) fn posts_or_edits_a_message(method: &str, segs: &[&str]) -> bool {
         (method, segs),
         ("POST" | "PATCH", ["channels", _, "messages", ..]) | ("POST" | "PATCH", ["webhooks", ..])
     )
-}
-
-/// Discord's 429: the body and the headers of a per-route limit.
-fn too_many_requests(retry_after: std::time::Duration) -> Response {
-    let secs = retry_after.as_secs_f64();
-    let reset = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
-        + secs;
-    let headers = [
-        ("x-ratelimit-limit", "5".to_string()),
-        ("x-ratelimit-remaining", "0".to_string()),
-        ("x-ratelimit-reset", format!("{reset:.3}")),
-        ("x-ratelimit-reset-after", format!("{secs:.3}")),
-        ("x-ratelimit-bucket", "fake-messages".to_string()),
-        ("x-ratelimit-scope", "user".to_string()),
-        ("retry-after", secs.ceil().to_string()),
-    ];
-    let body =
-        json!({"message": "You are being rate limited.", "retry_after": secs, "global": false});
-    let mut response = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
-    for (name, value) in headers {
-        if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
-            response.headers_mut().insert(name, v);
-        }
-    }
-    response
 }
 
 fn ws_url(s: &State) -> String {

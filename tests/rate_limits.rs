@@ -1,0 +1,60 @@
+//! Discord's per-route rate limits against the path production runs: the bot talks to
+//! "discord.com" (the fake, over TLS) with serenity's own rate limiter on, reads the fake's
+//! `X-RateLimit-*` headers and waits before a bucket runs dry instead of drawing 429s (each of
+//! which counts toward Discord's invalid-request limit).
+
+mod common;
+
+use common::discord_bot::{boot, CHANNEL, USER};
+use common::fake_discord::FakeDiscord;
+use common::fake_nemo::Step;
+use serde_json::json;
+use std::time::Duration;
+
+/// A long answer streamed by edits into a channel whose routes take 2 requests a second: the
+/// edits wait for the bucket to reset (none is refused) and the whole answer arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streamed_edits_keep_to_the_route_limit_before_discord_refuses() {
+    let discord = FakeDiscord::start().await;
+    discord.limit_routes(2, Duration::from_secs(1));
+    let bot = boot(discord, |c| {
+        c.discord.edit_interval_ms = 50;
+        c.nemo.still_working_ms = 60_000;
+    })
+    .await;
+    bot.discord.wait_ready(1).await;
+    let words: Vec<String> = (0..120).map(|i| format!("w{i:03}")).collect();
+    let mut steps = Vec::new();
+    // 30 chunks over about 2.4 s: more edits than the buckets take in that time.
+    for chunk in words.chunks(4) {
+        steps.push(Step::Partial(format!("{} ", chunk.join(" "))));
+        steps.push(Step::Sleep(Duration::from_millis(80)));
+    }
+    bot.nemo.push_turn(steps);
+    bot.discord.message(
+        &format!("<@{}> talk a lot", common::fake_discord::APP_ID),
+        json!([]),
+        CHANNEL,
+        USER,
+        true,
+    );
+    let answer = bot
+        .discord
+        .wait_for(CHANNEL, "with the last word", |m| {
+            m.content.ends_with("w119")
+        })
+        .await;
+    assert!(answer.edits >= 2, "the answer was streamed by edits");
+    let patches = bot
+        .discord
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "PATCH")
+        .count();
+    assert!(patches >= 5, "enough edits to meet the limit: {patches}");
+    assert_eq!(
+        bot.discord.answered_429(),
+        0,
+        "the limiter waited for each bucket's reset instead of drawing 429s"
+    );
+}
