@@ -12,6 +12,26 @@ use serenity::builder::{
     CreateInteractionResponseFollowup, CreateMessage, EditMessage,
 };
 
+/// `builder` (an edit, or a follow-up: serenity's builders share these methods, not a trait)
+/// with `out`'s text, embed and buttons, where it says anything about them.
+macro_rules! changes {
+    ($builder:expr, $out:expr) => {{
+        let (out, mut m) = ($out, $builder);
+        if let Some(text) = &out.content {
+            m = m.content(text);
+        }
+        m = match (&out.shown, out.embed()) {
+            (_, Some(e)) => m.embed(e),
+            (Shown::Clear, None) => m.embeds(Vec::new()),
+            _ => m,
+        };
+        if let Some(rows) = out.rows() {
+            m = m.components(rows);
+        }
+        m
+    }};
+}
+
 /// What a message shows as its embed.
 #[derive(Debug, Clone, Default)]
 pub(crate) enum Shown {
@@ -129,38 +149,15 @@ impl Outgoing {
 
     /// An edit of a channel (or DM) message.
     pub(crate) fn edit(&self) -> EditMessage {
-        let mut m = EditMessage::new();
-        if let Some(text) = &self.content {
-            m = m.content(text);
-        }
-        m = match (&self.shown, self.embed()) {
-            (_, Some(e)) => m.embed(e),
-            (Shown::Clear, None) => m.embeds(Vec::new()),
-            _ => m,
-        };
-        if let Some(rows) = self.rows() {
-            m = m.components(rows);
-        }
-        m
+        changes!(EditMessage::new(), self)
     }
 
     /// A public follow-up through the interaction's webhook, or (with an id) its edit.
     pub(crate) fn followup(&self) -> CreateInteractionResponseFollowup {
-        let mut m = CreateInteractionResponseFollowup::new();
-        if let Some(text) = &self.content {
-            m = m.content(text);
+        let m = changes!(CreateInteractionResponseFollowup::new(), self);
+        match self.attachment() {
+            Some(file) => m.add_file(file),
+            None => m,
         }
-        m = match (&self.shown, self.embed()) {
-            (_, Some(e)) => m.embed(e),
-            (Shown::Clear, None) => m.embeds(Vec::new()),
-            _ => m,
-        };
-        if let Some(rows) = self.rows() {
-            m = m.components(rows);
-        }
-        if let Some(file) = self.attachment() {
-            m = m.add_file(file);
-        }
-        m
     }
 }

@@ -536,7 +536,8 @@ impl FakeDiscord {
     }
 
     /// Messages (created, edited, or as interaction responses) refused as Discord would for
-    /// content over 2,000 characters or embeds over its limits, and why.
+    /// content over 2,000 characters, embeds over its limits or a link button's URL over 512
+    /// characters, and why.
     pub fn refused_messages(&self) -> Vec<String> {
         self.state.lock().unwrap().refused_messages.clone()
     }
