@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::discord_bot::{channel_front, rest_client};
 use common::fake_discord::{member, shown, FakeDiscord, Msg, APP_ID};
 use music_video_bot::discord::front::{ChannelFront, Interaction};
 use music_video_bot::engine::cards::{self, bar, Card, Tone};
@@ -13,30 +14,13 @@ use music_video_bot::i18n::Lang;
 use music_video_bot::tr;
 use poise::serenity_prelude as serenity;
 use serde_json::{json, Value};
-use std::sync::Arc;
 use std::time::Duration;
 
 const CHANNEL: u64 = 800_000_000_000_000_001;
 const USER: u64 = 700_000_000_000_000_001;
 
-/// The bot's REST client, pointed at the fake as the bot points it.
-fn http(discord: &FakeDiscord) -> Arc<serenity::Http> {
-    let http = serenity::HttpBuilder::new("fake-bot-token")
-        .proxy(discord.base_url())
-        .ratelimiter_disabled(true)
-        .application_id(serenity::ApplicationId::new(APP_ID))
-        .build();
-    Arc::new(http)
-}
-
 fn front(discord: &FakeDiscord, edit_interval: Duration) -> ChannelFront {
-    ChannelFront::new(
-        http(discord),
-        serenity::ChannelId::new(CHANNEL),
-        serenity::UserId::new(USER),
-        format!("user:{USER}"),
-        edit_interval,
-    )
+    channel_front(discord, CHANNEL, edit_interval)
 }
 
 /// A timeline of 40 tracks with long names, some Chinese, some with emoji.
@@ -132,7 +116,7 @@ async fn the_project_card_of_a_40_track_draft_fits_whole() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fake_refuses_embeds_and_content_over_discords_limits() {
     let discord = FakeDiscord::start().await;
-    let http = http(&discord);
+    let http = rest_client(&discord);
     let channel = serenity::ChannelId::new(CHANNEL);
     // Within serenity's own check (6,000 in all) but over Discord's title and field limits.
     let embed = serenity::CreateEmbed::new()

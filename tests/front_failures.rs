@@ -51,6 +51,62 @@ async fn failing_status_lines_and_edits_do_not_stop_the_export() {
     assert!(!rec.transcript().contains("went wrong"));
 }
 
+/// A front whose next `send` fails: what the engine says next must still come, and the
+/// video with it.
+async fn first_send_fails(bot: &Bot, me: &music_video_bot::engine::Actor, request: Request) {
+    let rec = Recorder::new();
+    rec.fail_next(Op::Send, 1, Failure::Retryable);
+    bot.engine.handle(me, request, rec.clone()).await;
+    bot.engine.idle().await;
+    assert!(rec.attempts(Op::Send) >= 1, "{}", rec.transcript());
+    assert_eq!(rec.links().len(), 1, "{}", rec.transcript());
+    assert!(
+        !rec.transcript().contains("went wrong"),
+        "{}",
+        rec.transcript()
+    );
+}
+
+#[tokio::test]
+async fn a_greeting_that_cannot_be_shown_does_not_stop_the_video() {
+    let fake = FakeNemo::start().await;
+    let bot = Bot::start(&fake);
+    let song = mp3(bot.dir.path(), "song.mp3");
+    let request = Request::MusicVideo {
+        prompt: None,
+        media: vec![Media::File(song)],
+    };
+    // The place is new: the first message is the first contact's "Connected".
+    first_send_fails(&bot, &actor("alice", "c"), request).await;
+    assert_eq!(fake.render_requests().len(), 1);
+}
+
+#[tokio::test]
+async fn an_upload_note_that_cannot_be_shown_does_not_stop_the_video() {
+    let fake = FakeNemo::start().await;
+    let (bot, me) = ready(&fake, "a").await;
+    let song = mp3(bot.dir.path(), "song.mp3");
+    let request = Request::MusicVideo {
+        prompt: None,
+        media: vec![Media::File(song)],
+    };
+    // Greeted already: the first message is "Uploaded song.mp3".
+    first_send_fails(&bot, &me, request).await;
+}
+
+#[tokio::test]
+async fn a_silent_turns_explanation_that_cannot_be_shown_does_not_stop_the_video() {
+    let fake = FakeNemo::start().await;
+    let (bot, me) = ready(&fake, "a").await;
+    // The agent says nothing: the first message explains what the turn changed.
+    fake.push_turn(vec![]);
+    let request = Request::MusicVideo {
+        prompt: Some("again".into()),
+        media: vec![],
+    };
+    first_send_fails(&bot, &me, request).await;
+}
+
 #[tokio::test]
 async fn a_link_that_fails_to_post_once_is_posted_later_exactly_once() {
     let fake = FakeNemo::start().await;

@@ -11,6 +11,9 @@ discord-fetch-failed = I couldn't fetch { $name } from Discord. Please try again
 discord-reset-not-allowed = Only members who can manage messages can reset this channel's project.
 discord-no-audio-attached = That message has no audio attached.
 discord-on-it = 🎵 On it…
+discord-missing-send-here = I'm missing the Send Messages permission in this channel, so I'm answering through your command instead.
+discord-missing-send-dm = I'm missing the Send Messages permission in <#{ $channel }>, so I'm answering you here instead.
+discord-missing-embed-links = I'm missing the Embed Links permission in this channel, so cards come as plain text.
 
 cmd-musicvideo = musicvideo
     .description = Make a music video: attach a song or give a link, or iterate on the current video

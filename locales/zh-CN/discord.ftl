@@ -10,6 +10,9 @@ discord-fetch-failed = 我没能从 Discord 获取 { $name }。请再试一次�
 discord-reset-not-allowed = 只有能管理消息的成员才能重置这个频道的项目。
 discord-no-audio-attached = 那条消息没有附带音频。
 discord-on-it = 🎵 马上开始…
+discord-missing-send-here = 我在这个频道缺少“发送消息”权限，所以改为通过你的命令回复你。
+discord-missing-send-dm = 我在 <#{ $channel }> 缺少“发送消息”权限，所以改在这里回复你。
+discord-missing-embed-links = 我在这个频道缺少“嵌入链接”权限，所以卡片以纯文本显示。
 
 cmd-musicvideo = 音乐视频
     .description = 制作音乐视频：上传歌曲或提供链接，或继续修改当前视频

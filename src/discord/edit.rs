@@ -113,7 +113,10 @@ async fn run_edit(
     let (front, mut actor) = place_for(ctx.http.clone(), data, at, &submit.locale);
     actor.scope = scope;
     let ttl = Duration::from_millis(data.config.discord.interaction_ttl_ms);
-    let front = Arc::new(front.with_interaction(Interaction::new(&submit.token, ttl)));
+    let front = front
+        .with_interaction(Interaction::new(&submit.token, ttl))
+        .with_permissions(submit.app_permissions);
+    let front = Arc::new(front);
     let engine = data.engine.clone();
     data.tasks.spawn(async move {
         engine.handle(&actor, Request::Say(words), front).await;

@@ -9,7 +9,7 @@ use crate::tr;
 use poise::serenity_prelude as serenity;
 use serenity::builder::{
     CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup, CreateMessage,
-    EditInteractionResponse, EditMessage,
+    EditInteractionResponse,
 };
 
 // Discord's embed limits (the embed object's documentation and `RichEmbed` in its OpenAPI
@@ -55,14 +55,6 @@ impl Body {
         match self {
             Body::Text(text) => followup.content(text),
             Body::Card(card) => followup.embed(embed(card)),
-        }
-    }
-
-    /// An edit of a channel message to show it instead of what it showed (text or card).
-    pub(crate) fn edit_message(&self) -> EditMessage {
-        match self {
-            Body::Text(text) => EditMessage::new().content(text).embeds(Vec::new()),
-            Body::Card(card) => EditMessage::new().content("").embed(embed(card)),
         }
     }
 

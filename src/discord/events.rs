@@ -125,7 +125,8 @@ async fn on_button(
         user: click.user.id,
         guild: click.guild_id,
     };
-    let (front, mut actor) = place(ctx, data, at, &click.locale);
+    let (front, mut actor) = place_for(ctx.http.clone(), data, at, &click.locale);
+    let front = Arc::new(front.with_permissions(click.app_permissions));
     actor.scope = scope;
     let request = match action {
         Suggestion::Export => Request::Export,

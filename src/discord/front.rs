@@ -2,8 +2,12 @@
 //! token, so they outlive the 15-minute interaction token; while that token lives, progress goes
 //! into the command's own (deferred) response and private links go as ephemeral follow-ups.
 
-use super::embeds::{embed, Body};
+mod delivery;
+
+use super::embeds::Body;
 use super::ids::{button_id, nonce_for};
+use super::outgoing::{Outgoing, Shown};
+use super::permissions::{missing_in, Missing};
 use super::throttle::LatestOnly;
 use crate::engine::cards::Card;
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
@@ -12,14 +16,15 @@ use crate::i18n::Lang;
 use crate::tr;
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
-use serenity::builder::{
-    Builder, CreateActionRow, CreateAttachment, CreateButton, CreateMessage, EditMessage,
-};
+use serenity::builder::{Builder, CreateButton};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Discord's message length limit.
 pub const MAX_LEN: usize = 2000;
+/// The longest URL a link button takes (Discord's button structure: "max 512 characters").
+pub const BUTTON_URL_MAX: usize = 512;
 
 /// A slash command's interaction, usable until its token expires.
 #[derive(Clone)]
@@ -57,6 +62,14 @@ pub struct ChannelFront {
     last_sent: Mutex<Option<serenity::MessageId>>,
     /// The language of the front's own words (button labels).
     lang: Lang,
+    /// What the bot may not do in the channel, as far as is known.
+    missing: Mutex<Option<Missing>>,
+    /// Messages sent elsewhere than the channel (see [`delivery`]), by the id the engine has.
+    places: Mutex<HashMap<serenity::MessageId, delivery::Place>>,
+    /// The member's DM channel, once opened.
+    dm: Mutex<Option<serenity::ChannelId>>,
+    /// Where the member was last told what is missing.
+    told: Mutex<Option<super::permissions::Route>>,
 }
 
 impl ChannelFront {
@@ -81,7 +94,17 @@ impl ChannelFront {
             status_line: LatestOnly::new(edit_interval),
             last_sent: Mutex::new(None),
             lang: Lang::En,
+            missing: Mutex::new(None),
+            places: Mutex::new(HashMap::new()),
+            dm: Mutex::new(None),
+            told: Mutex::new(None),
         }
+    }
+
+    /// Knows what the bot may do in the channel: an interaction's `app_permissions`.
+    pub fn with_permissions(self, app_permissions: Option<serenity::Permissions>) -> ChannelFront {
+        *lock(&self.missing) = missing_in(app_permissions);
+        self
     }
 
     /// Labels buttons in `lang` (English until told).
@@ -125,17 +148,17 @@ impl ChannelFront {
     }
 
     async fn channel_status(&self, body: &Body) -> Result<(), FrontError> {
+        let out = Outgoing::from(body);
         let existing = *lock(&self.status_msg);
         if let Some(id) = existing {
-            let edit = body.edit_message();
-            match patiently(|| self.channel.edit_message(&self.http, id, edit.clone())).await {
-                Ok(_) => return Ok(()),
-                Err(e) if is_not_found(&e) => {}
-                Err(e) => return Err(front_error(e)),
+            match self.change(id, &out).await {
+                Ok(()) => return Ok(()),
+                Err(FrontError::Gone) => {}
+                Err(e) => return Err(e),
             }
         }
-        let msg = self.post(body.message()).await?;
-        *lock(&self.status_msg) = Some(msg.id);
+        let id = self.deliver(&out).await?;
+        *lock(&self.status_msg) = Some(id);
         Ok(())
     }
 
@@ -151,25 +174,6 @@ impl ChannelFront {
         self.channel_status(body).await
     }
 
-    /// Posts a message in the channel, waiting out rate limits.
-    async fn post(&self, message: CreateMessage) -> Result<serenity::Message, FrontError> {
-        patiently(|| self.channel.send_message(&self.http, message.clone()))
-            .await
-            .map_err(front_error)
-    }
-
-    /// Edits a message in the channel, waiting out rate limits.
-    async fn edit_message(
-        &self,
-        id: serenity::MessageId,
-        edit: EditMessage,
-    ) -> Result<(), FrontError> {
-        patiently(|| self.channel.edit_message(&self.http, id, edit.clone()))
-            .await
-            .map(drop)
-            .map_err(front_error)
-    }
-
     /// Shows an answer: privately for private replies (one-shot, never edited: no id), else
     /// as a channel message, the one later buttons go on.
     async fn answer(&self, body: &Body) -> Result<Option<serenity::MessageId>, FrontError> {
@@ -177,9 +181,9 @@ impl ChannelFront {
             self.private(body).await?;
             return Ok(None);
         }
-        let msg = self.post(body.message()).await?;
-        *lock(&self.last_sent) = Some(msg.id);
-        Ok(Some(msg.id))
+        let id = self.deliver(&Outgoing::from(body)).await?;
+        *lock(&self.last_sent) = Some(id);
+        Ok(Some(id))
     }
 
     /// Shows `body` to the caller only: an ephemeral follow-up while the token lives, else a DM.
@@ -228,8 +232,11 @@ impl Front for ChannelFront {
     async fn edit(&self, id: &MsgId, text: &str, _done: bool) -> Result<(), FrontError> {
         let id: u64 = id.0.parse().map_err(|_| FrontError::Gone)?;
         let id = serenity::MessageId::new(id.max(1));
-        self.edit_message(id, EditMessage::new().content(text))
-            .await
+        let out = Outgoing {
+            content: Some(text.to_string()),
+            ..Outgoing::default()
+        };
+        self.change(id, &out).await
     }
 
     async fn status(&self, text: &str) -> Result<(), FrontError> {
@@ -255,31 +262,44 @@ impl Front for ChannelFront {
         if link.kind != LinkKind::Video {
             return self.private(&Body::Text(text)).await;
         }
-        let button =
-            CreateButton::new_link(&link.url).label(tr!(self.lang, "discord-button-download"));
-        // The same export's link posted again (a crash between posting and forgetting the job)
-        // is dropped by Discord.
-        let nonce = serenity::Nonce::String(nonce_for(&link.key));
-        // The link stays in the text too: Discord shows a player for it.
-        let mut message = CreateMessage::new()
-            .content(format!("<@{}> {text}", self.user.get()))
-            .components(vec![CreateActionRow::Buttons(vec![button])])
-            .nonce(nonce)
-            .enforce_nonce(true);
-        if let Some(card) = &link.card {
+        // The link stays in the text too: Discord shows a player for it, and a URL too long
+        // for a button is only there.
+        let content = format!("<@{}> {text}", self.user.get());
+        let button = (link.url.chars().count() <= BUTTON_URL_MAX).then(|| {
+            CreateButton::new_link(&link.url).label(tr!(self.lang, "discord-button-download"))
+        });
+        let mut out = Outgoing {
+            content: Some(content.clone()),
             // The card's title links to the video, as the button does.
-            message = message.embed(embed(card).url(&link.url));
-        }
+            shown: link.card.clone().map_or(Shown::Clear, |card| {
+                Shown::Card(Box::new(card), button.is_some().then(|| link.url.clone()))
+            }),
+            buttons: Some(button.into_iter().collect()),
+            // The same export's link posted again (a crash between posting and forgetting the
+            // job) is dropped by Discord.
+            nonce: Some(nonce_for(&link.key)),
+            video: None,
+        };
         if let Some(limit) = self.attach_limit {
             // Any failure (too large, unreachable, stalled) posts the link alone.
             match crate::download::bounded(&link.url, limit).await {
-                Ok(bytes) => {
-                    message = message.add_file(CreateAttachment::bytes(bytes, "music-video.mp4"))
-                }
+                Ok(bytes) => out.video = Some(bytes),
                 Err(why) => tracing::info!("not attaching the MP4 ({why}); posting the link only"),
             }
         }
-        self.post(message).await.map(drop)
+        match self.try_deliver(&out).await {
+            // The card, the button or the file refused as malformed: the link alone still goes.
+            Err(e) if status_of(&e) == Some(400) => {
+                tracing::warn!("the video's message was refused ({e}); posting the link alone");
+                let alone = Outgoing {
+                    content: Some(content),
+                    nonce: out.nonce,
+                    ..Outgoing::default()
+                };
+                self.deliver(&alone).await.map(drop)
+            }
+            other => other.map(drop).map_err(front_error),
+        }
     }
 
     async fn offer(&self, actions: &[Suggestion]) -> Result<(), FrontError> {
@@ -297,8 +317,11 @@ impl Front for ChannelFront {
             })
             .collect();
         buttons.push(super::edit::button(&self.scope, self.lang));
-        let edit = EditMessage::new().components(vec![CreateActionRow::Buttons(buttons)]);
-        self.edit_message(last, edit).await
+        let out = Outgoing {
+            buttons: Some(buttons),
+            ..Outgoing::default()
+        };
+        self.change(last, &out).await
     }
 }
 
@@ -331,11 +354,16 @@ fn is_not_found(e: &serenity::Error) -> bool {
     matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::NOT_FOUND))
 }
 
-fn front_error(e: serenity::Error) -> FrontError {
-    let status = match &e {
+/// The HTTP status Discord answered with, if it answered.
+fn status_of(e: &serenity::Error) -> Option<u16> {
+    match e {
         serenity::Error::Http(h) => h.status_code().map(|s| s.as_u16()),
         _ => None,
-    };
+    }
+}
+
+fn front_error(e: serenity::Error) -> FrontError {
+    let status = status_of(&e);
     if let Some(status) = status {
         crate::telemetry::metrics::discord_rest_error(status);
     }

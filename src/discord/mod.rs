@@ -8,6 +8,8 @@ pub mod embeds;
 mod events;
 pub mod front;
 pub mod ids;
+mod outgoing;
+mod permissions;
 pub mod rest;
 mod startup;
 mod throttle;
@@ -209,7 +211,9 @@ pub(crate) fn place(ctx: Context<'_>) -> (ChannelFront, Actor) {
     let (mut front, actor) = place_for(http, ctx.data(), at, lang);
     if let poise::Context::Application(app) = ctx {
         let ttl = Duration::from_millis(ctx.data().config.discord.interaction_ttl_ms);
-        front = front.with_interaction(Interaction::new(&app.interaction.token, ttl));
+        front = front
+            .with_interaction(Interaction::new(&app.interaction.token, ttl))
+            .with_permissions(app.interaction.app_permissions);
         if ctx.data().config.discord.attach_video {
             // The limit Discord reports for this place, never a hard-coded one.
             front = front.attaching_videos(u64::from(app.interaction.attachment_size_limit));

@@ -99,8 +99,12 @@ impl Engine {
             Action::Credits => self.credits(actor, front).await,
             Action::Status => self.status(actor, front).await,
             Action::Upload | Action::Message if any => {
+                // The files are up either way: a hint that cannot be shown is only logged.
                 let hint = tr!(actor.language(), "upload-hint");
-                Ok(front.send(&hint, true).await.map(drop)?)
+                if let Err(e) = front.send(&hint, true).await {
+                    tracing::warn!("could not give the upload hint: {e}");
+                }
+                Ok(())
             }
             Action::Upload | Action::Message => Ok(()),
         }
@@ -176,7 +180,10 @@ impl Engine {
             first.and_then(|f| f.file_type.as_deref()),
             first.and_then(|f| f.duration),
         );
-        front.send(&message, true).await?;
+        // The upload worked: a failure to say so must not stop the video that follows.
+        if let Err(e) = front.send(&message, true).await {
+            tracing::warn!("could not say that a file was uploaded: {e}");
+        }
         let local = match item {
             Checked::File(f) => Some(f),
             Checked::Url(_) => None,

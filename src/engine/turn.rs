@@ -242,7 +242,7 @@ impl Engine {
             Some(why) => drop(front.send(&why, true).await?),
             // A turn that ended well but said nothing: tell what it changed. (A failed one
             // already said what happened and how to look.)
-            None if answer.is_empty() => self.explain_change(actor, front, before.as_ref()).await?,
+            None if answer.is_empty() => self.explain_change(actor, front, before.as_ref()).await,
             None => {}
         }
         if !failed {
@@ -385,23 +385,29 @@ impl Engine {
         actor: &Actor,
         front: &Arc<dyn Front>,
         before: Option<&Timeline>,
-    ) -> Result<(), EngineError> {
+    ) {
         let lang = actor.language();
-        let after = match self.timeline(actor, front.as_ref()).await {
-            Ok(t) => t,
+        let message = match self.timeline(actor, front.as_ref()).await {
+            Ok(after) => change_message(lang, before, &after),
             Err(e) => {
                 tracing::warn!("could not read the state after a silent turn: {e}");
-                front.send(&tr!(lang, "silent-unknown"), true).await?;
-                return Ok(());
+                tr!(lang, "silent-unknown")
             }
         };
-        let message = match before.and_then(|b| diff(lang, b, &after)) {
-            Some(change) => text::silent_changed(lang, &change, &after.summary(lang)),
-            None if before.is_none() => text::silent_changed(lang, "", &after.summary(lang)),
-            None => tr!(lang, "silent-no-change"),
-        };
-        front.send(&message, true).await?;
-        Ok(())
+        // The turn worked: what follows it (the export of /musicvideo) goes on even when
+        // this explanation cannot be shown.
+        if let Err(e) = front.send(&message, true).await {
+            tracing::warn!("could not explain a silent turn: {e}");
+        }
+    }
+}
+
+/// What a turn without text changed, from the timelines before and after it.
+fn change_message(lang: Lang, before: Option<&Timeline>, after: &Timeline) -> String {
+    match before.and_then(|b| diff(lang, b, after)) {
+        Some(change) => text::silent_changed(lang, &change, &after.summary(lang)),
+        None if before.is_none() => text::silent_changed(lang, "", &after.summary(lang)),
+        None => tr!(lang, "silent-no-change"),
     }
 }
 

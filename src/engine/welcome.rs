@@ -56,7 +56,10 @@ impl Engine {
         let lang = actor.language();
         super::turn::notify(front, &tr!(lang, "welcome-setting-up")).await;
         self.inner.accounts.session(actor).await?;
-        front.send(&connected(lang), true).await?;
+        // A courtesy: the request goes on whether or not the greeting could be shown.
+        if let Err(e) = front.send(&connected(lang), true).await {
+            tracing::warn!("could not say that the place is connected: {e}");
+        }
         Ok(())
     }
 }

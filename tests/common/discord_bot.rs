@@ -5,10 +5,13 @@ use super::fake_nemo::FakeNemo;
 use super::harness::nemo_config;
 use music_video_bot::admin::Health;
 use music_video_bot::config::{Config, DiscordConfig, StoreConfig};
+use music_video_bot::discord::front::ChannelFront;
 use music_video_bot::engine::Engine;
 use music_video_bot::secret::Secret;
 use music_video_bot::store::Store;
+use poise::serenity_prelude as serenity;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// The channel most tests talk in.
 pub const CHANNEL: u64 = 800_000_000_000_000_001;
@@ -154,4 +157,25 @@ pub fn callbacks(bot: &Running) -> Vec<serde_json::Value> {
         .filter(|c| c.path.ends_with("/callback"))
         .map(|c| c.body)
         .collect()
+}
+
+/// The bot's REST client, pointed at the fake as the bot points it.
+pub fn rest_client(discord: &FakeDiscord) -> Arc<serenity::Http> {
+    let http = serenity::HttpBuilder::new("fake-bot-token")
+        .proxy(discord.base_url())
+        .ratelimiter_disabled(true)
+        .application_id(serenity::ApplicationId::new(super::fake_discord::APP_ID))
+        .build();
+    Arc::new(http)
+}
+
+/// The Discord front of [`USER`] in `channel`, on [`rest_client`].
+pub fn channel_front(discord: &FakeDiscord, channel: u64, edit_interval: Duration) -> ChannelFront {
+    ChannelFront::new(
+        rest_client(discord),
+        serenity::ChannelId::new(channel),
+        serenity::UserId::new(USER),
+        format!("user:{USER}"),
+        edit_interval,
+    )
 }

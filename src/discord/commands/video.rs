@@ -57,7 +57,10 @@ async fn make(
             return Ok(());
         }
     }
-    front.status(&tr!(lang(ctx), "discord-on-it")).await?;
+    // A progress line: the request goes on without it.
+    if let Err(e) = front.status(&tr!(lang(ctx), "discord-on-it")).await {
+        tracing::warn!("could not show that the request started: {e}");
+    }
     let forward = data.config.discord.forward_urls;
     let fetched = attach::fetch(attachments, forward, lang(ctx)).await;
     for sentence in &fetched.refused {

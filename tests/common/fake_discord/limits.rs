@@ -4,7 +4,8 @@
 //! of 4,096, 25 fields of 256 (name) and 1,024 (value), a footer of 2,048, an author name of
 //! 256, and 6,000 across all of those in all the message's embeds (Discord's embed object
 //! documentation; `RichEmbed` in its OpenAPI description). Discord counts characters: code
-//! points here, as serenity's own check does.
+//! points here, as serenity's own check does. A link button's URL is at most 512 characters
+//! (the button structure: "URL for link-style buttons; max 512 characters").
 
 use super::State;
 use axum::http::StatusCode;
@@ -15,6 +16,8 @@ const CONTENT: usize = 2000;
 const EMBEDS: usize = 10;
 const FIELDS: usize = 25;
 const TOTAL: usize = 6000;
+/// Discord's button structure: "url? string URL for link-style buttons; max 512 characters".
+const BUTTON_URL: usize = 512;
 
 /// One broken rule: where (`["embeds", "0", "title"]`), Discord's error code and message.
 pub(super) struct Problem {
@@ -77,12 +80,30 @@ pub(super) fn problems(body: &Value) -> Vec<Problem> {
             out.push(Problem::too_long(&["embeds", &i, "fields"], FIELDS));
         }
     }
+    out.extend(long_button_urls(body));
     if total > TOTAL {
         out.push(Problem {
             path: vec!["embeds".into()],
             code: "MAX_EMBED_SIZE_EXCEEDED",
             message: format!("Embed size exceeds maximum size of {TOTAL}"),
         });
+    }
+    out
+}
+
+/// Link buttons whose URL is longer than [`BUTTON_URL`].
+fn long_button_urls(body: &Value) -> Vec<Problem> {
+    let rows = body["components"].as_array().cloned().unwrap_or_default();
+    let mut out = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let buttons = row["components"].as_array().cloned().unwrap_or_default();
+        for (b, button) in buttons.iter().enumerate() {
+            if chars(&button["url"]) > BUTTON_URL {
+                let (r, b) = (r.to_string(), b.to_string());
+                let at = ["components", &r, "components", &b, "url"];
+                out.push(Problem::too_long(&at, BUTTON_URL));
+            }
+        }
     }
     out
 }

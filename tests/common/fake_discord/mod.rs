@@ -5,6 +5,7 @@
 pub mod commands;
 mod gateway;
 mod limits;
+pub mod permissions;
 mod ratelimit;
 mod rest;
 pub mod tls;
@@ -152,6 +153,13 @@ struct State {
     registered: usize,
     /// The gateway hangs up and takes no connection.
     gateway_down: bool,
+    /// Permissions the bot lacks, per channel.
+    denied: BTreeMap<u64, u64>,
+    /// Message posts and edits refused for a missing permission (403, 50013) or a DM
+    /// refused (403, 50007).
+    refused_permissions: Vec<String>,
+    /// DM channels of members who take no DMs from the bot.
+    closed_dms: std::collections::BTreeSet<u64>,
 }
 
 impl State {
@@ -236,6 +244,40 @@ impl FakeDiscord {
     /// How many calls were answered 429.
     pub fn answered_429(&self) -> usize {
         self.state.lock().unwrap().limited
+    }
+
+    /// The bot lacks `permissions` (a bitfield of [`permissions::SEND_MESSAGES`] and
+    /// [`permissions::EMBED_LINKS`]) in
+    /// `channel`: messages posted or edited there are refused with Discord's 403 (50013), and
+    /// interactions from there carry `app_permissions` without them.
+    pub fn deny(&self, channel: u64, permissions: u64) {
+        *self
+            .state
+            .lock()
+            .unwrap()
+            .denied
+            .entry(channel)
+            .or_default() |= permissions;
+    }
+
+    /// `user` takes no DMs from the bot: messages to their DM channel are refused with
+    /// Discord's 403 (50007, "Cannot send messages to this user").
+    pub fn close_dms(&self, user: u64) {
+        self.state
+            .lock()
+            .unwrap()
+            .closed_dms
+            .insert(dm_channel(user));
+    }
+
+    /// Message posts and edits refused for a missing permission, or DMs refused (`METHOD /path`).
+    pub fn refused_permissions(&self) -> Vec<String> {
+        self.state.lock().unwrap().refused_permissions.clone()
+    }
+
+    /// The `app_permissions` of an interaction from `channel`.
+    fn app_permissions(&self, channel: u64) -> String {
+        permissions::app_permissions(&self.state.lock().unwrap(), channel)
     }
 
     /// Interaction tokens expire after `ttl` (webhook calls then answer 404).
@@ -360,12 +402,13 @@ impl FakeDiscord {
             s.channels.insert(token.clone(), channel);
             (id, token)
         };
+        let app_permissions = self.app_permissions(channel);
         let data = json!({
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 2, "token": token, "version": 1,
             "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
             "channel": {"id": channel.to_string(), "type": 0},
             "member": member,
-            "app_permissions": "2147483647", "locale": locale, "guild_locale": "en-US",
+            "app_permissions": app_permissions, "locale": locale, "guild_locale": "en-US",
             "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
             "attachment_size_limit": 10485760,
             "data": {"id": "1", "name": name, "type": options.get("type").cloned().unwrap_or(json!(1)),
@@ -421,11 +464,12 @@ impl FakeDiscord {
             s.channels.insert(token.clone(), channel);
             (id, token)
         };
+        let app_permissions = self.app_permissions(channel);
         self.dispatch("INTERACTION_CREATE", json!({
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": kind, "token": token,
             "version": 1, "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
             "channel": {"id": channel.to_string(), "type": 0}, "member": member(user),
-            "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
+            "app_permissions": app_permissions, "locale": "en-US", "guild_locale": "en-US",
             "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
             "attachment_size_limit": 10485760, "data": data,
         }));
@@ -480,10 +524,11 @@ impl FakeDiscord {
             s.channels.insert(format!("itoken{id}"), message.channel);
             id
         };
+        let app_permissions = self.app_permissions(message.channel);
         let mut data = json!({
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 3, "token": format!("itoken{id}"),
             "version": 1, "channel_id": message.channel.to_string(),
-            "app_permissions": "2147483647", "locale": "en-US", "entitlements": [],
+            "app_permissions": app_permissions, "locale": "en-US", "entitlements": [],
             "authorizing_integration_owners": {}, "context": 0, "attachment_size_limit": 10485760,
             "data": {"custom_id": custom_id, "component_type": 2},
             "message": message_json(message.id, message.channel, user_json(APP_ID, true), &message.content, json!([]), message.components.clone()),
@@ -518,7 +563,8 @@ impl FakeDiscord {
     }
 
     /// Messages (created, edited, or as interaction responses) refused as Discord would for
-    /// content over 2,000 characters or embeds over its limits, and why.
+    /// content over 2,000 characters, embeds over its limits or a link button's URL over 512
+    /// characters, and why.
     pub fn refused_messages(&self) -> Vec<String> {
         self.state.lock().unwrap().refused_messages.clone()
     }
@@ -569,6 +615,11 @@ pub fn guild_on_shard(shard: u32, count: u32) -> u64 {
         .map(|step| GUILD_ID + (step << 22))
         .find(|g| shard_for(Some(*g), count) == shard)
         .expect("one of `count` consecutive shard slots is `shard`")
+}
+
+/// The id of the bot's DM channel with `user`, as `POST /users/@me/channels` answers it.
+pub fn dm_channel(user: u64) -> u64 {
+    7_000_000_000_000_000 + user % 1_000_000
 }
 
 /// A message object as Discord sends it.

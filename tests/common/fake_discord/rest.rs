@@ -1,7 +1,7 @@
 //! The fake REST API: gateway discovery, command registration, interaction callbacks and
 //! webhooks, channel messages, DMs, and a CDN for attachments.
 
-use super::{limits, user_json, Call, Msg, Shared, State, APP_ID};
+use super::{limits, permissions, user_json, Call, Msg, Shared, State, APP_ID};
 use axum::body::Bytes;
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -74,6 +74,9 @@ pub(super) async fn handle(state: Shared, req: Request) -> Response {
     if let Some(refusal) = limits::refuse_oversized(&mut s, &method, &segs, &body) {
         return refusal;
     }
+    if let Some(refusal) = permissions::refuse_missing(&mut s, &method, &segs, &body) {
+        return refusal;
+    }
     match (method.as_str(), segs.as_slice()) {
         ("GET", ["gateway"]) => ok(json!({"url": ws_url(&s)})),
         ("GET", ["gateway", "bot"]) => ok(
@@ -100,6 +103,19 @@ pub(super) async fn handle(state: Shared, req: Request) -> Response {
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
             let channel = original_channel(token);
             let message = upsert(&mut s, channel, Some(original_id(token)), &body);
+            ok(as_in_interaction_channel(&s, token, message))
+        }
+        // Discord's "Edit Followup Message": a message sent with the token, edited with it.
+        ("PATCH", ["webhooks", _, token, "messages", id]) => {
+            let id: u64 = id.parse().unwrap_or(0);
+            if s.messages.get(&id).is_none_or(|m| m.channel != 0) {
+                return (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(json!({"message": "Unknown Message", "code": 10008})),
+                )
+                    .into_response();
+            }
+            let message = upsert(&mut s, 0, Some(id), &body);
             ok(as_in_interaction_channel(&s, token, message))
         }
         ("POST", ["webhooks", _, token]) => {
@@ -152,10 +168,8 @@ pub(super) async fn handle(state: Shared, req: Request) -> Response {
                 .as_str()
                 .and_then(|r| r.parse().ok())
                 .unwrap_or(1);
-            ok(
-                json!({"id": (7_000_000_000_000_000u64 + user % 1_000_000).to_string(), "type": 1,
-                      "recipients": [user_json(user, false)], "last_message_id": null}),
-            )
+            ok(json!({"id": super::dm_channel(user).to_string(), "type": 1,
+                      "recipients": [user_json(user, false)], "last_message_id": null}))
         }
         _ => (
             StatusCode::NOT_FOUND,

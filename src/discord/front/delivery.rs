@@ -1,0 +1,162 @@
+//! Where a [`ChannelFront`]'s messages go when the channel refuses them: cards as text where
+//! the bot lacks Embed Links; everything through the interaction's webhook, then by DM, where
+//! it lacks Send Messages. What is missing is known from the interaction's `app_permissions`,
+//! or learned from Discord's 403 (50013); the member is told once per place.
+
+use super::{front_error, lock, patiently, ChannelFront};
+use crate::discord::outgoing::Outgoing;
+use crate::discord::permissions::{self, Missing, Route};
+use crate::engine::front::FrontError;
+use poise::serenity_prelude as serenity;
+use serenity::builder::Builder;
+
+/// Where a message the engine knows by its id really is, when not in the channel.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Place {
+    /// A message in the channel (a follow-up whose token died, sent anew there).
+    Channel(serenity::MessageId),
+    /// A follow-up through the interaction's webhook.
+    Followup(serenity::MessageId),
+    /// A message in the member's DM channel.
+    Dm(serenity::ChannelId, serenity::MessageId),
+}
+
+impl ChannelFront {
+    /// Sends a new message wherever it may go now; its id for later edits.
+    pub(super) async fn deliver(&self, out: &Outgoing) -> Result<serenity::MessageId, FrontError> {
+        self.try_deliver(out).await.map_err(front_error)
+    }
+
+    /// [`ChannelFront::deliver`], failing with Discord's own error.
+    pub(super) async fn try_deliver(
+        &self,
+        out: &Outgoing,
+    ) -> Result<serenity::MessageId, serenity::Error> {
+        // At most four turns: what is missing only grows (nothing → Embed Links → Send
+        // Messages), and a token found dead moves the route from the interaction to a DM.
+        loop {
+            let known = *lock(&self.missing);
+            let route = permissions::route(known, self.live_token().is_some());
+            let out = match known {
+                Some(Missing::EmbedLinks) if out.has_card() => {
+                    self.tell(Missing::EmbedLinks, route).await;
+                    out.plain()
+                }
+                _ => out.clone(),
+            };
+            if let Some(missing) = known.filter(|_| route != Route::Channel) {
+                self.tell(missing, route).await;
+            }
+            match self.send_by(route, &out).await {
+                Ok(place) => return Ok(self.remember(place)),
+                Err(e) if route == Route::Channel && permissions::is_missing_permission(&e) => {
+                    tracing::info!("the channel refused a message (missing permission): {e}");
+                    *lock(&self.missing) = Some(permissions::learn(known, out.has_card()));
+                }
+                Err(e) if route == Route::Interaction && self.live_token().is_none() => {
+                    tracing::info!("the interaction's token is gone; answering by DM: {e}");
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Edits a message sent with [`ChannelFront::deliver`], where it is.
+    pub(super) async fn change(
+        &self,
+        id: serenity::MessageId,
+        out: &Outgoing,
+    ) -> Result<(), FrontError> {
+        let place = lock(&self.places).get(&id).copied();
+        let result = match place.unwrap_or(Place::Channel(id)) {
+            Place::Channel(at) => {
+                let out = match *lock(&self.missing) {
+                    Some(Missing::EmbedLinks) => out.plain(),
+                    _ => out.clone(),
+                };
+                patiently(|| self.channel.edit_message(&self.http, at, out.edit())).await
+            }
+            Place::Dm(dm, at) => patiently(|| dm.edit_message(&self.http, at, out.edit())).await,
+            Place::Followup(at) => match self.live_token() {
+                Some(token) => out.followup().execute(&self.http, (Some(at), &token)).await,
+                // The webhook died with the token: a whole new text goes where messages go now.
+                None if out.content.is_some() => {
+                    let moved = self.deliver(out).await?;
+                    let to = lock(&self.places).get(&moved).copied();
+                    lock(&self.places).insert(id, to.unwrap_or(Place::Channel(moved)));
+                    return Ok(());
+                }
+                None => return Err(FrontError::Gone),
+            },
+        };
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if permissions::is_missing_permission(&e) && out.has_card() => {
+                // A card refused in an edit: the channel lacks Embed Links; text goes.
+                let known = *lock(&self.missing);
+                *lock(&self.missing) = Some(permissions::learn(known, true));
+                Box::pin(self.change(id, &out.plain())).await
+            }
+            Err(e) => Err(front_error(e)),
+        }
+    }
+
+    /// Sends `out` by `route`; where it landed.
+    async fn send_by(&self, route: Route, out: &Outgoing) -> Result<Place, serenity::Error> {
+        match route {
+            Route::Channel => {
+                let m = patiently(|| self.channel.send_message(&self.http, out.message())).await?;
+                Ok(Place::Channel(m.id))
+            }
+            Route::Interaction => {
+                let token = self.live_token().unwrap_or_default();
+                let sent = out.followup().execute(&self.http, (None, &token)).await;
+                if let Err(e) = &sent {
+                    self.drop_token_on_404(e);
+                }
+                Ok(Place::Followup(sent?.id))
+            }
+            Route::Dm => {
+                let dm = self.dm_channel().await?;
+                let m = patiently(|| dm.send_message(&self.http, out.message())).await?;
+                Ok(Place::Dm(dm, m.id))
+            }
+        }
+    }
+
+    /// The id the engine knows `place`'s message by, remembered when it is not in the channel.
+    fn remember(&self, place: Place) -> serenity::MessageId {
+        match place {
+            Place::Channel(id) => id,
+            Place::Followup(id) | Place::Dm(_, id) => {
+                lock(&self.places).insert(id, place);
+                id
+            }
+        }
+    }
+
+    /// The member's DM channel (asked for once).
+    async fn dm_channel(&self) -> Result<serenity::ChannelId, serenity::Error> {
+        if let Some(dm) = *lock(&self.dm) {
+            return Ok(dm);
+        }
+        let dm = self.user.create_dm_channel(&self.http).await?.id;
+        *lock(&self.dm) = Some(dm);
+        Ok(dm)
+    }
+
+    /// Tells the member, once per route, what is missing and so where answers go.
+    async fn tell(&self, missing: Missing, route: Route) {
+        if lock(&self.told).replace(route) == Some(route) {
+            return;
+        }
+        let text = permissions::notice(self.lang, missing, route, self.channel.get());
+        let note = Outgoing {
+            content: Some(text),
+            ..Outgoing::default()
+        };
+        if let Err(e) = self.send_by(route, &note).await {
+            tracing::warn!("could not say which permission is missing: {e}");
+        }
+    }
+}
