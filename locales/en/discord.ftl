@@ -11,6 +11,8 @@ discord-fetch-failed = I couldn't fetch { $name } from Discord. Please try again
 discord-reset-not-allowed = Only members who can manage messages can reset this channel's project.
 discord-no-audio-attached = That message has no audio attached.
 discord-on-it = 🎵 On it…
+discord-answered-below = Done — the answer is below.
+discord-answered-privately = Done — I sent the answer to you only.
 
 cmd-musicvideo = musicvideo
     .description = Make a music video: attach a song or give a link, or iterate on the current video

@@ -10,6 +10,8 @@ discord-fetch-failed = 我没能从 Discord 获取 { $name }。请再试一次�
 discord-reset-not-allowed = 只有能管理消息的成员才能重置这个频道的项目。
 discord-no-audio-attached = 那条消息没有附带音频。
 discord-on-it = 🎵 马上开始…
+discord-answered-below = 完成了，回答在下面。
+discord-answered-privately = 完成了，回答只发给了你。
 
 cmd-musicvideo = 音乐视频
     .description = 制作音乐视频：上传歌曲或提供链接，或继续修改当前视频

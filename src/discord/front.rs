@@ -1,6 +1,12 @@
 //! The engine's [`Front`] on Discord: answers are ordinary channel messages sent with the bot
 //! token, so they outlive the 15-minute interaction token; while that token lives, progress goes
 //! into the command's own (deferred) response and private links go as ephemeral follow-ups.
+//!
+//! A deferred response ("thinking…") is always edited: into progress, into a pointer to the
+//! answer, or (see [`ChannelFront::finish`]) into an apology. Discord makes the first follow-up
+//! after a deferral edit the deferred message, keeping the deferral's visibility and ignoring the
+//! follow-up's ephemeral flag ("Create Followup Message" in its interactions documentation), so
+//! nothing private is sent as a follow-up before the deferred message has been edited.
 
 use super::embeds::{embed, Body};
 use super::ids::{button_id, nonce_for};
@@ -26,15 +32,35 @@ pub const MAX_LEN: usize = 2000;
 pub struct Interaction {
     token: String,
     valid_until: Instant,
+    deferral: Deferral,
+}
+
+/// What an interaction's original response shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deferral {
+    /// Deferred for everyone in the channel to see, and still "thinking…".
+    Public,
+    /// Deferred for the member only, and still "thinking…".
+    Private,
+    /// Something already (answered, or edited since the deferral).
+    Settled,
 }
 
 impl Interaction {
-    /// An interaction received now, whose token is used for `ttl` (Discord's last 15 minutes).
+    /// An interaction received now, whose token is used for `ttl` (Discord's last 15 minutes),
+    /// whose original response shows something already.
     pub fn new(token: &str, ttl: Duration) -> Interaction {
         Interaction {
             token: token.to_string(),
             valid_until: Instant::now() + ttl,
+            deferral: Deferral::Settled,
         }
+    }
+
+    /// The same interaction, acknowledged with a deferral of this visibility.
+    pub fn deferred(mut self, deferral: Deferral) -> Interaction {
+        self.deferral = deferral;
+        self
     }
 }
 
@@ -110,11 +136,50 @@ impl ChannelFront {
 
     /// The interaction token, if it is still valid.
     fn live_token(&self) -> Option<String> {
+        self.live().map(|(token, _)| token)
+    }
+
+    /// The interaction token, if it is still valid, and what its response shows.
+    fn live(&self) -> Option<(String, Deferral)> {
         let guard = lock(&self.interaction);
         guard
             .as_ref()
             .filter(|i| Instant::now() < i.valid_until)
-            .map(|i| i.token.clone())
+            .map(|i| (i.token.clone(), i.deferral))
+    }
+
+    /// Edits the interaction's original response into `body`; it no longer shows "thinking…".
+    async fn edit_original(&self, token: &str, body: &Body) -> Result<(), serenity::Error> {
+        body.edit_response().execute(&self.http, token).await?;
+        if let Some(i) = lock(&self.interaction).as_mut() {
+            i.deferral = Deferral::Settled;
+        }
+        Ok(())
+    }
+
+    /// Edits a deferred response still "thinking…" into `sentence`; a failure is only logged
+    /// (the answer itself went elsewhere).
+    async fn settle(&self, sentence: impl FnOnce(Lang) -> String) {
+        let Some((token, Deferral::Public | Deferral::Private)) = self.live() else {
+            return;
+        };
+        let body = Body::Text(sentence(self.lang));
+        if let Err(e) = self.edit_original(&token, &body).await {
+            self.drop_token_on_404(&e);
+            tracing::warn!("could not edit the deferred response: {e}");
+        }
+    }
+
+    /// Ends a request: a deferred response never edited (no answer reached the member) says
+    /// that something went wrong instead of "thinking…" until its token dies.
+    pub async fn finish(&self) {
+        self.settle(|lang| tr!(lang, "discord-command-failed"))
+            .await;
+    }
+
+    /// Tells the caller `text` only (see [`ChannelFront::private`]).
+    pub async fn tell_privately(&self, text: &str) -> Result<(), FrontError> {
+        self.private(&Body::Text(text.to_string())).await
     }
 
     /// A webhook that answers 404 is gone: stop using it.
@@ -143,8 +208,8 @@ impl ChannelFront {
     /// else in the channel's status message.
     async fn show_status(&self, body: &Body) -> Result<(), FrontError> {
         if let Some(token) = self.live_token() {
-            match body.edit_response().execute(&self.http, &token).await {
-                Ok(_) => return Ok(()),
+            match self.edit_original(&token, body).await {
+                Ok(()) => return Ok(()),
                 Err(e) => self.drop_token_on_404(&e),
             }
         }
@@ -179,14 +244,17 @@ impl ChannelFront {
         }
         let msg = self.post(body.message()).await?;
         *lock(&self.last_sent) = Some(msg.id);
+        self.settle(|lang| tr!(lang, "discord-answered-below"))
+            .await;
         Ok(Some(msg.id))
     }
 
-    /// Shows `body` to the caller only: an ephemeral follow-up while the token lives, else a DM.
+    /// Shows `body` to the caller only: through the interaction while its token lives (a
+    /// private deferral's response edited into it, else an ephemeral follow-up), else a DM.
     async fn private(&self, body: &Body) -> Result<(), FrontError> {
-        if let Some(token) = self.live_token() {
-            match body.followup().execute(&self.http, (None, &token)).await {
-                Ok(_) => return Ok(()),
+        if let Some((token, deferral)) = self.live() {
+            match self.private_through(&token, deferral, body).await {
+                Ok(()) => return Ok(()),
                 Err(e) => self.drop_token_on_404(&e),
             }
         }
@@ -198,6 +266,29 @@ impl ChannelFront {
         dm.send_message(&self.http, body.message())
             .await
             .map_err(front_error)?;
+        Ok(())
+    }
+}
+
+impl ChannelFront {
+    /// Shows `body` to the caller only through the interaction `token`. A follow-up right after
+    /// a deferral would be the deferred message with the deferral's visibility, so a public one
+    /// is edited first (into a pointer); an error means nothing private was sent.
+    async fn private_through(
+        &self,
+        token: &str,
+        deferral: Deferral,
+        body: &Body,
+    ) -> Result<(), serenity::Error> {
+        match deferral {
+            Deferral::Private => return self.edit_original(token, body).await,
+            Deferral::Public => {
+                let pointer = tr!(self.lang, "discord-answered-privately");
+                self.edit_original(token, &Body::Text(pointer)).await?;
+            }
+            Deferral::Settled => {}
+        }
+        body.followup().execute(&self.http, (None, token)).await?;
         Ok(())
     }
 }
