@@ -12,18 +12,17 @@ async fn credits_are_shown_to_the_caller_only() {
     let bot = start().await;
     bot.discord
         .slash("credits", json!({"options": []}), CHANNEL, USER);
-    let reply = wait_call(&bot, "with the balance", |c| {
-        c.method == "POST"
-            && c.path.starts_with("/webhooks/")
-            && shown(&c.body).contains("💳 Credits")
-    })
-    .await;
+    // Deferred privately, the answer is that deferred response (edited), seen by the caller
+    // only; the fake keeps interaction messages in pseudo-channel 0.
+    let reply = bot
+        .discord
+        .wait_for(0, "with the balance", |m| m.shown().contains("💳 Credits"))
+        .await;
     assert!(
-        shown(&reply.body).contains("\nAvailable: 100\n"),
-        "{:?}",
-        reply.body
+        reply.shown().contains("💳 Credits") && reply.shown().contains("\nAvailable: 100\n"),
+        "{reply:?}"
     );
-    assert_eq!(reply.body["flags"], json!(64), "ephemeral");
+    assert!(reply.ephemeral, "ephemeral");
     let callbacks = bot
         .discord
         .calls()
