@@ -3,13 +3,12 @@
 //! into the command's own (deferred) response and private links go as ephemeral follow-ups.
 //!
 //! A deferred response ("thinking…") is always edited: into progress, into a pointer to the
-//! answer, or (see [`ChannelFront::finish`]) into an apology. Discord makes the first follow-up
-//! after a deferral edit the deferred message, keeping the deferral's visibility and ignoring the
-//! follow-up's ephemeral flag ("Create Followup Message" in its interactions documentation), so
-//! nothing private is sent as a follow-up before the deferred message has been edited.
+//! answer, or (see [`ChannelFront::finish`]) into an apology (see `interaction.rs`).
 
 use super::embeds::{embed, Body};
 use super::ids::{button_id, nonce_for};
+use super::interaction::Responding;
+pub use super::interaction::{Deferral, Interaction};
 use super::throttle::LatestOnly;
 use crate::engine::cards::Card;
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
@@ -19,50 +18,13 @@ use crate::tr;
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
 use serenity::builder::{
-    Builder, CreateActionRow, CreateAttachment, CreateButton, CreateMessage, EditMessage,
+    CreateActionRow, CreateAttachment, CreateButton, CreateMessage, EditMessage,
 };
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Discord's message length limit.
 pub const MAX_LEN: usize = 2000;
-
-/// A slash command's interaction, usable until its token expires.
-#[derive(Clone)]
-pub struct Interaction {
-    token: String,
-    valid_until: Instant,
-    deferral: Deferral,
-}
-
-/// What an interaction's original response shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Deferral {
-    /// Deferred for everyone in the channel to see, and still "thinking…".
-    Public,
-    /// Deferred for the member only, and still "thinking…".
-    Private,
-    /// Something already (answered, or edited since the deferral).
-    Settled,
-}
-
-impl Interaction {
-    /// An interaction received now, whose token is used for `ttl` (Discord's last 15 minutes),
-    /// whose original response shows something already.
-    pub fn new(token: &str, ttl: Duration) -> Interaction {
-        Interaction {
-            token: token.to_string(),
-            valid_until: Instant::now() + ttl,
-            deferral: Deferral::Settled,
-        }
-    }
-
-    /// The same interaction, acknowledged with a deferral of this visibility.
-    pub fn deferred(mut self, deferral: Deferral) -> Interaction {
-        self.deferral = deferral;
-        self
-    }
-}
 
 /// One channel (or DM), as the engine sees it.
 pub struct ChannelFront {
@@ -71,7 +33,7 @@ pub struct ChannelFront {
     user: serenity::UserId,
     scope: String,
     edit_interval: Duration,
-    interaction: Mutex<Option<Interaction>>,
+    interaction: Responding,
     /// The most a message may attach, in bytes, when the MP4 itself is attached.
     attach_limit: Option<u64>,
     /// Answers are for the caller only (ephemeral while the token lives, else by DM).
@@ -100,7 +62,7 @@ impl ChannelFront {
             user,
             scope,
             edit_interval,
-            interaction: Mutex::new(None),
+            interaction: Responding::default(),
             attach_limit: None,
             private_replies: false,
             status_msg: Mutex::new(None),
@@ -118,7 +80,7 @@ impl ChannelFront {
 
     /// Uses the command's interaction for progress and private answers while it lives.
     pub fn with_interaction(self, interaction: Interaction) -> ChannelFront {
-        *lock(&self.interaction) = Some(interaction);
+        self.interaction.set(interaction);
         self
     }
 
@@ -134,59 +96,16 @@ impl ChannelFront {
         self
     }
 
-    /// The interaction token, if it is still valid.
-    fn live_token(&self) -> Option<String> {
-        self.live().map(|(token, _)| token)
-    }
-
-    /// The interaction token, if it is still valid, and what its response shows.
-    fn live(&self) -> Option<(String, Deferral)> {
-        let guard = lock(&self.interaction);
-        guard
-            .as_ref()
-            .filter(|i| Instant::now() < i.valid_until)
-            .map(|i| (i.token.clone(), i.deferral))
-    }
-
-    /// Edits the interaction's original response into `body`; it no longer shows "thinking…".
-    async fn edit_original(&self, token: &str, body: &Body) -> Result<(), serenity::Error> {
-        body.edit_response().execute(&self.http, token).await?;
-        if let Some(i) = lock(&self.interaction).as_mut() {
-            i.deferral = Deferral::Settled;
-        }
-        Ok(())
-    }
-
-    /// Edits a deferred response still "thinking…" into `sentence`; a failure is only logged
-    /// (the answer itself went elsewhere).
-    async fn settle(&self, sentence: impl FnOnce(Lang) -> String) {
-        let Some((token, Deferral::Public | Deferral::Private)) = self.live() else {
-            return;
-        };
-        let body = Body::Text(sentence(self.lang));
-        if let Err(e) = self.edit_original(&token, &body).await {
-            self.drop_token_on_404(&e);
-            tracing::warn!("could not edit the deferred response: {e}");
-        }
-    }
-
     /// Ends a request: a deferred response never edited (no answer reached the member) says
     /// that something went wrong instead of "thinking…" until its token dies.
     pub async fn finish(&self) {
-        self.settle(|lang| tr!(lang, "discord-command-failed"))
-            .await;
+        let sorry = Body::Text(tr!(self.lang, "discord-command-failed"));
+        self.interaction.settle(&self.http, &sorry).await;
     }
 
     /// Tells the caller `text` only (see [`ChannelFront::private`]).
     pub async fn tell_privately(&self, text: &str) -> Result<(), FrontError> {
         self.private(&Body::Text(text.to_string())).await
-    }
-
-    /// A webhook that answers 404 is gone: stop using it.
-    fn drop_token_on_404(&self, e: &serenity::Error) {
-        if is_not_found(e) {
-            *lock(&self.interaction) = None;
-        }
     }
 
     async fn channel_status(&self, body: &Body) -> Result<(), FrontError> {
@@ -207,10 +126,14 @@ impl ChannelFront {
     /// Shows progress (a line or a card): in the command's response while its token lives,
     /// else in the channel's status message.
     async fn show_status(&self, body: &Body) -> Result<(), FrontError> {
-        if let Some(token) = self.live_token() {
-            match self.edit_original(&token, body).await {
+        if let Some((token, _)) = self.interaction.live() {
+            match self
+                .interaction
+                .edit_original(&self.http, &token, body)
+                .await
+            {
                 Ok(()) => return Ok(()),
-                Err(e) => self.drop_token_on_404(&e),
+                Err(e) => self.interaction.forget_on_404(&e),
             }
         }
         self.channel_status(body).await
@@ -244,18 +167,19 @@ impl ChannelFront {
         }
         let msg = self.post(body.message()).await?;
         *lock(&self.last_sent) = Some(msg.id);
-        self.settle(|lang| tr!(lang, "discord-answered-below"))
-            .await;
+        let pointer = Body::Text(tr!(self.lang, "discord-answered-below"));
+        self.interaction.settle(&self.http, &pointer).await;
         Ok(Some(msg.id))
     }
 
     /// Shows `body` to the caller only: through the interaction while its token lives (a
     /// private deferral's response edited into it, else an ephemeral follow-up), else a DM.
     async fn private(&self, body: &Body) -> Result<(), FrontError> {
-        if let Some((token, deferral)) = self.live() {
-            match self.private_through(&token, deferral, body).await {
+        if self.interaction.live().is_some() {
+            let pointer = Body::Text(tr!(self.lang, "discord-answered-privately"));
+            match self.interaction.privately(&self.http, &pointer, body).await {
                 Ok(()) => return Ok(()),
-                Err(e) => self.drop_token_on_404(&e),
+                Err(e) => self.interaction.forget_on_404(&e),
             }
         }
         let dm = self
@@ -266,29 +190,6 @@ impl ChannelFront {
         dm.send_message(&self.http, body.message())
             .await
             .map_err(front_error)?;
-        Ok(())
-    }
-}
-
-impl ChannelFront {
-    /// Shows `body` to the caller only through the interaction `token`. A follow-up right after
-    /// a deferral would be the deferred message with the deferral's visibility, so a public one
-    /// is edited first (into a pointer); an error means nothing private was sent.
-    async fn private_through(
-        &self,
-        token: &str,
-        deferral: Deferral,
-        body: &Body,
-    ) -> Result<(), serenity::Error> {
-        match deferral {
-            Deferral::Private => return self.edit_original(token, body).await,
-            Deferral::Public => {
-                let pointer = tr!(self.lang, "discord-answered-privately");
-                self.edit_original(token, &Body::Text(pointer)).await?;
-            }
-            Deferral::Settled => {}
-        }
-        body.followup().execute(&self.http, (None, token)).await?;
         Ok(())
     }
 }
@@ -414,11 +315,11 @@ fn is_rate_limited(e: &serenity::Error) -> bool {
     matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::TOO_MANY_REQUESTS))
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn is_not_found(e: &serenity::Error) -> bool {
+pub(super) fn is_not_found(e: &serenity::Error) -> bool {
     matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::NOT_FOUND))
 }
 

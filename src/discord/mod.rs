@@ -8,6 +8,7 @@ pub mod embeds;
 mod events;
 pub mod front;
 pub mod ids;
+mod interaction;
 mod startup;
 mod throttle;
 
