@@ -230,7 +230,7 @@ async fn the_fake_discord_holds_to_discords_interaction_rules() {
     )
     .await;
     assert_eq!(deferred.0, 204);
-    assert_eq!(discord.thinking(), [token.clone()]);
+    assert_eq!(discord.thinking(), std::slice::from_ref(&token));
     let private = json!({"content": "secret", "flags": 64});
     post(format!("/webhooks/{APP_ID}/{token}"), private.clone()).await;
     assert!(discord.thinking().is_empty());
