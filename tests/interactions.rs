@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::discord_bot::{start, start_with, Running, CHANNEL, USER};
+use common::discord_bot::{answer_with_buttons, start, start_with, Running, CHANNEL, USER};
 use common::fake_discord::{member, message_json, user_json, Msg, APP_ID};
 use common::fake_nemo::Fault;
 use serde_json::{json, Value};
@@ -14,19 +14,6 @@ use serde_json::{json, Value};
 const LISTENING: u64 = CHANNEL + 7;
 /// A DM channel between the member and the bot.
 const DM: u64 = 650_000_000_000_000_001;
-
-/// Makes a first video in `CHANNEL` and returns the answer carrying the buttons.
-async fn answer_with_buttons(bot: &Running) -> Msg {
-    bot.discord.slash(
-        "musicvideo",
-        json!({"options": [{"name": "prompt", "type": 3, "value": "make it"}]}),
-        CHANNEL,
-        USER,
-    );
-    bot.discord
-        .wait_for(CHANNEL, "with buttons", |m| m.components != json!([]))
-        .await
-}
 
 /// The custom id of the button labelled `label` on `message`.
 fn button(message: &Msg, label: &str) -> String {
