@@ -12,18 +12,17 @@ async fn credits_are_shown_to_the_caller_only() {
     let bot = start().await;
     bot.discord
         .slash("credits", json!({"options": []}), CHANNEL, USER);
-    let reply = wait_call(&bot, "with the balance", |c| {
-        c.method == "POST"
-            && c.path.starts_with("/webhooks/")
-            && shown(&c.body).contains("💳 Credits")
-    })
-    .await;
+    // Deferred privately, the answer is that deferred response (edited), seen by the caller
+    // only; the fake keeps interaction messages in pseudo-channel 0.
+    let reply = bot
+        .discord
+        .wait_for(0, "with the balance", |m| m.shown().contains("💳 Credits"))
+        .await;
     assert!(
-        shown(&reply.body).contains("\nAvailable: 100\n"),
-        "{:?}",
-        reply.body
+        reply.shown().contains("💳 Credits") && reply.shown().contains("\nAvailable: 100\n"),
+        "{reply:?}"
     );
-    assert_eq!(reply.body["flags"], json!(64), "ephemeral");
+    assert!(reply.ephemeral, "ephemeral");
     let callbacks = bot
         .discord
         .calls()
@@ -283,7 +282,11 @@ async fn a_250_mb_attachment_is_refused_without_downloading() {
         refusal["content"].as_str().unwrap_or("").contains("200 MB"),
         "{refusal:?}"
     );
-    assert_eq!(refusal["flags"], json!(64), "ephemeral");
+    // Discord keeps a deferral's visibility for the message a follow-up lands in: the refusal
+    // must be in a message only the member sees, whatever flag the follow-up carried.
+    let shown = bot.discord.all_messages();
+    let refused = shown.iter().find(|m| m.content.contains("200 MB"));
+    assert!(refused.expect("the refusal").ephemeral, "{shown:?}");
     assert!(
         bot.discord
             .calls()

@@ -3,10 +3,12 @@
 
 mod common;
 
-use common::discord_bot::{callbacks, start, wait_call, Running, CHANNEL, USER};
+use common::discord_bot::{
+    answer_with_buttons, callbacks, start, wait_call, Running, CHANNEL, USER,
+};
 use common::fake_discord::Msg;
 use common::fake_nemo::Body;
-use serde_json::{json, Value};
+use serde_json::Value;
 /// The bodies of the messages sent to the agent, in order.
 fn prompts(bot: &Running) -> Vec<Value> {
     bot.nemo
@@ -17,19 +19,6 @@ fn prompts(bot: &Running) -> Vec<Value> {
             other => panic!("not JSON: {other:?}"),
         })
         .collect()
-}
-
-/// Makes a first video in `CHANNEL` and returns the answer carrying the buttons.
-async fn answer_with_buttons(bot: &Running) -> Msg {
-    bot.discord.slash(
-        "musicvideo",
-        json!({"options": [{"name": "prompt", "type": 3, "value": "make it"}]}),
-        CHANNEL,
-        USER,
-    );
-    bot.discord
-        .wait_for(CHANNEL, "with buttons", |m| m.components != json!([]))
-        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

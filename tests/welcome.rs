@@ -208,28 +208,55 @@ async fn the_prompt_autocompletes_with_the_examples_that_match() {
         (&json!("prompt"), &json!(true))
     );
 
-    let rows: [(&str, &[&str]); 3] = [("", &EXAMPLES), ("mp4", &EXAMPLES[..1]), ("polka", &[])];
-    for (typed, want) in rows {
+    let choices = |typed: &str| {
+        let bot = &bot;
         let token = bot
             .discord
             .autocomplete("musicvideo", "prompt", typed, CHANNEL, USER);
-        let answer = wait_call(&bot, "the choices", |c| {
-            c.path.ends_with("/callback") && c.path.contains(&format!("/{token}/"))
-        })
-        .await
-        .body;
-        assert_eq!(answer["type"], 8, "{answer}");
-        let values: Vec<&str> = answer["data"]["choices"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["value"].as_str().unwrap())
-            .collect();
-        assert_eq!(values, want, "{typed:?}");
+        async move {
+            let answer = wait_call(bot, "the choices", |c| {
+                c.path.ends_with("/callback") && c.path.contains(&format!("/{token}/"))
+            })
+            .await
+            .body;
+            assert_eq!(answer["type"], 8, "{answer}");
+            answer["data"]["choices"].as_array().unwrap().clone()
+        }
+    };
+    let rows: [(&str, &[&str]); 3] = [("", &EXAMPLES), ("mp4", &EXAMPLES[..1]), ("polka", &[])];
+    let mut all = Vec::new();
+    for (typed, want) in rows {
+        let got = choices(typed).await;
+        let names: Vec<&str> = got.iter().map(|c| c["name"].as_str().unwrap()).collect();
+        assert_eq!(names.len(), want.len(), "{typed:?}: {names:?}");
+        for (name, example) in names.iter().zip(want) {
+            let shown = name.trim_end_matches('…');
+            assert!(example.starts_with(shown), "{name:?} shows {example:?}");
+        }
+        if typed.is_empty() {
+            all = got;
+        }
     }
+    // Discord refuses a whole answer with one name or value over 100 characters.
     assert!(
         bot.discord.refused_callbacks().is_empty(),
         "{:?}",
         bot.discord.refused_callbacks()
     );
+    // Picking the long example runs it whole.
+    let value = all[2]["value"].clone();
+    let option = json!({"options": [{"name": "prompt", "type": 3, "value": value}]});
+    bot.discord.slash("musicvideo", option, CHANNEL, USER);
+    let mut turns = Vec::new();
+    for _ in 0..400 {
+        turns = bot.nemo.requests_to("/run_sse");
+        if !turns.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let common::fake_nemo::Body::Json(turn) = &turns.first().expect("a turn").body else {
+        panic!("not JSON: {turns:?}");
+    };
+    assert_eq!(turn["new_message"]["parts"][0]["text"], EXAMPLES[2]);
 }

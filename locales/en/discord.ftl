@@ -14,6 +14,8 @@ discord-on-it = 🎵 On it…
 discord-missing-send-here = I'm missing the Send Messages permission in this channel, so I'm answering through your command instead.
 discord-missing-send-dm = I'm missing the Send Messages permission in <#{ $channel }>, so I'm answering you here instead.
 discord-missing-embed-links = I'm missing the Embed Links permission in this channel, so cards come as plain text.
+discord-answered-below = Done — the answer is below.
+discord-answered-privately = Done — I sent the answer to you only.
 
 cmd-musicvideo = musicvideo
     .description = Make a music video: attach a song or give a link, or iterate on the current video

@@ -13,6 +13,8 @@ discord-on-it = 🎵 马上开始…
 discord-missing-send-here = 我在这个频道缺少“发送消息”权限，所以改为通过你的命令回复你。
 discord-missing-send-dm = 我在 <#{ $channel }> 缺少“发送消息”权限，所以改在这里回复你。
 discord-missing-embed-links = 我在这个频道缺少“嵌入链接”权限，所以卡片以纯文本显示。
+discord-answered-below = 完成了，回答在下面。
+discord-answered-privately = 完成了，回答只发给了你。
 
 cmd-musicvideo = 音乐视频
     .description = 制作音乐视频：上传歌曲或提供链接，或继续修改当前视频

@@ -2,7 +2,7 @@
 //! button's project. The button and the form carry the scope in their custom ids, so both
 //! work after a restart; both are for the members of that scope only.
 
-use super::front::Interaction;
+use super::front::{Deferral, Interaction};
 use super::ids::{edit_id, may_use, EditId};
 use super::{place_for, Data, Error, Where};
 use crate::engine::Request;
@@ -85,7 +85,8 @@ async fn open_form(
 }
 
 /// A submitted form: its text goes to the engine as the scope's next turn, answered as a
-/// command is (deferred, then progress in the response and answers in the channel).
+/// command is (deferred for everyone to see, then progress in the response and answers in the
+/// channel; private ones only after the deferred response was edited).
 async fn run_edit(
     ctx: &serenity::Context,
     submit: &serenity::ModalInteraction,
@@ -113,13 +114,17 @@ async fn run_edit(
     let (front, mut actor) = place_for(ctx.http.clone(), data, at, &submit.locale);
     actor.scope = scope;
     let ttl = Duration::from_millis(data.config.discord.interaction_ttl_ms);
+    let interaction = Interaction::new(&submit.token, ttl).deferred(Deferral::Public);
     let front = front
-        .with_interaction(Interaction::new(&submit.token, ttl))
+        .with_interaction(interaction)
         .with_permissions(submit.app_permissions);
     let front = Arc::new(front);
     let engine = data.engine.clone();
     data.tasks.spawn(async move {
-        engine.handle(&actor, Request::Say(words), front).await;
+        engine
+            .handle(&actor, Request::Say(words), front.clone())
+            .await;
+        front.finish().await;
     });
     Ok(())
 }

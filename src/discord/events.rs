@@ -10,6 +10,7 @@ use crate::engine::{Actor, Request};
 use crate::i18n::Lang;
 use crate::tr;
 use poise::serenity_prelude as serenity;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 /// Routes gateway events the commands do not cover.
@@ -148,16 +149,33 @@ fn place(
     (Arc::new(front), actor)
 }
 
+/// Tells the member a command failed: in its deferred response when it was deferred (a
+/// follow-up would land there anyway, with the deferral's visibility, and the response must not
+/// stay "thinking…"), else in a response only they see.
+async fn report_failure(ctx: super::Context<'_>) -> Result<(), serenity::Error> {
+    let sentence = tr!(super::lang(ctx), "discord-command-failed");
+    if let poise::Context::Application(app) = ctx {
+        if app.has_sent_initial_response.load(Ordering::SeqCst) {
+            let edit = serenity::EditInteractionResponse::new().content(sentence);
+            return app
+                .interaction
+                .edit_response(ctx.http(), edit)
+                .await
+                .map(drop);
+        }
+    }
+    let reply = poise::CreateReply::default()
+        .content(sentence)
+        .ephemeral(true);
+    ctx.send(reply).await.map(drop)
+}
+
 /// One place for failures: the user gets one sentence, the log gets the details.
 pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
         poise::FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().name, "command failed: {error}");
-            let lang = super::lang(ctx);
-            let reply = poise::CreateReply::default()
-                .content(tr!(lang, "discord-command-failed"))
-                .ephemeral(true);
-            if let Err(e) = ctx.send(reply).await {
+            if let Err(e) = report_failure(ctx).await {
                 tracing::warn!("could not report a failure: {e}");
             }
         }

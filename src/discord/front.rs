@@ -1,11 +1,16 @@
 //! The engine's [`Front`] on Discord: answers are ordinary channel messages sent with the bot
 //! token, so they outlive the 15-minute interaction token; while that token lives, progress goes
 //! into the command's own (deferred) response and private links go as ephemeral follow-ups.
+//!
+//! A deferred response ("thinking…") is always edited: into progress, into a pointer to the
+//! answer, or (see [`ChannelFront::finish`]) into an apology (see `interaction.rs`).
 
 mod delivery;
 
 use super::embeds::Body;
 use super::ids::{button_id, nonce_for};
+use super::interaction::Responding;
+pub use super::interaction::{Deferral, Interaction};
 use super::outgoing::{Outgoing, Shown};
 use super::permissions::{missing_in, Missing};
 use super::throttle::LatestOnly;
@@ -16,32 +21,15 @@ use crate::i18n::Lang;
 use crate::tr;
 use async_trait::async_trait;
 use poise::serenity_prelude as serenity;
-use serenity::builder::{Builder, CreateButton};
+use serenity::builder::CreateButton;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Discord's message length limit.
 pub const MAX_LEN: usize = 2000;
 /// The longest URL a link button takes (Discord's button structure: "max 512 characters").
 pub const BUTTON_URL_MAX: usize = 512;
-
-/// A slash command's interaction, usable until its token expires.
-#[derive(Clone)]
-pub struct Interaction {
-    token: String,
-    valid_until: Instant,
-}
-
-impl Interaction {
-    /// An interaction received now, whose token is used for `ttl` (Discord's last 15 minutes).
-    pub fn new(token: &str, ttl: Duration) -> Interaction {
-        Interaction {
-            token: token.to_string(),
-            valid_until: Instant::now() + ttl,
-        }
-    }
-}
 
 /// One channel (or DM), as the engine sees it.
 pub struct ChannelFront {
@@ -50,7 +38,7 @@ pub struct ChannelFront {
     user: serenity::UserId,
     scope: String,
     edit_interval: Duration,
-    interaction: Mutex<Option<Interaction>>,
+    interaction: Responding,
     /// The most a message may attach, in bytes, when the MP4 itself is attached.
     attach_limit: Option<u64>,
     /// Answers are for the caller only (ephemeral while the token lives, else by DM).
@@ -87,7 +75,7 @@ impl ChannelFront {
             user,
             scope,
             edit_interval,
-            interaction: Mutex::new(None),
+            interaction: Responding::default(),
             attach_limit: None,
             private_replies: false,
             status_msg: Mutex::new(None),
@@ -115,7 +103,7 @@ impl ChannelFront {
 
     /// Uses the command's interaction for progress and private answers while it lives.
     pub fn with_interaction(self, interaction: Interaction) -> ChannelFront {
-        *lock(&self.interaction) = Some(interaction);
+        self.interaction.set(interaction);
         self
     }
 
@@ -131,20 +119,26 @@ impl ChannelFront {
         self
     }
 
-    /// The interaction token, if it is still valid.
+    /// Ends a request: a deferred response never edited (no answer reached the member) says
+    /// that something went wrong instead of "thinking…" until its token dies.
+    pub async fn finish(&self) {
+        let sorry = Body::Text(tr!(self.lang, "discord-command-failed"));
+        self.interaction.settle(&self.http, &sorry).await;
+    }
+
+    /// The interaction's token while it lives.
     fn live_token(&self) -> Option<String> {
-        let guard = lock(&self.interaction);
-        guard
-            .as_ref()
-            .filter(|i| Instant::now() < i.valid_until)
-            .map(|i| i.token.clone())
+        self.interaction.live().map(|(token, _)| token)
     }
 
     /// A webhook that answers 404 is gone: stop using it.
     fn drop_token_on_404(&self, e: &serenity::Error) {
-        if is_not_found(e) {
-            *lock(&self.interaction) = None;
-        }
+        self.interaction.forget_on_404(e);
+    }
+
+    /// Tells the caller `text` only (see [`ChannelFront::private`]).
+    pub async fn tell_privately(&self, text: &str) -> Result<(), FrontError> {
+        self.private(&Body::Text(text.to_string())).await
     }
 
     async fn channel_status(&self, body: &Body) -> Result<(), FrontError> {
@@ -165,10 +159,14 @@ impl ChannelFront {
     /// Shows progress (a line or a card): in the command's response while its token lives,
     /// else in the channel's status message.
     async fn show_status(&self, body: &Body) -> Result<(), FrontError> {
-        if let Some(token) = self.live_token() {
-            match body.edit_response().execute(&self.http, &token).await {
-                Ok(_) => return Ok(()),
-                Err(e) => self.drop_token_on_404(&e),
+        if let Some((token, _)) = self.interaction.live() {
+            match self
+                .interaction
+                .edit_original(&self.http, &token, body)
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(e) => self.interaction.forget_on_404(&e),
             }
         }
         self.channel_status(body).await
@@ -183,15 +181,19 @@ impl ChannelFront {
         }
         let id = self.deliver(&Outgoing::from(body)).await?;
         *lock(&self.last_sent) = Some(id);
+        let pointer = Body::Text(tr!(self.lang, "discord-answered-below"));
+        self.interaction.settle(&self.http, &pointer).await;
         Ok(Some(id))
     }
 
-    /// Shows `body` to the caller only: an ephemeral follow-up while the token lives, else a DM.
+    /// Shows `body` to the caller only: through the interaction while its token lives (a
+    /// private deferral's response edited into it, else an ephemeral follow-up), else a DM.
     async fn private(&self, body: &Body) -> Result<(), FrontError> {
-        if let Some(token) = self.live_token() {
-            match body.followup().execute(&self.http, (None, &token)).await {
-                Ok(_) => return Ok(()),
-                Err(e) => self.drop_token_on_404(&e),
+        if self.interaction.live().is_some() {
+            let pointer = Body::Text(tr!(self.lang, "discord-answered-privately"));
+            match self.interaction.privately(&self.http, &pointer, body).await {
+                Ok(()) => return Ok(()),
+                Err(e) => self.interaction.forget_on_404(&e),
             }
         }
         let dm = self
@@ -346,11 +348,11 @@ fn is_rate_limited(e: &serenity::Error) -> bool {
     matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::TOO_MANY_REQUESTS))
 }
 
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-fn is_not_found(e: &serenity::Error) -> bool {
+pub(super) fn is_not_found(e: &serenity::Error) -> bool {
     matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::NOT_FOUND))
 }
 

@@ -8,6 +8,7 @@ pub mod embeds;
 mod events;
 pub mod front;
 pub mod ids;
+mod interaction;
 mod outgoing;
 mod permissions;
 pub mod rest;
@@ -17,9 +18,9 @@ mod throttle;
 use crate::admin::Health;
 use crate::config::Config;
 use crate::engine::front::{Deliver, Front};
-use crate::engine::{Actor, Engine};
+use crate::engine::{Actor, Engine, Request};
 use crate::i18n::Lang;
-use front::{ChannelFront, Interaction};
+use front::{ChannelFront, Deferral, Interaction};
 use poise::serenity_prelude as serenity;
 use std::sync::Arc;
 use std::time::Duration;
@@ -197,8 +198,33 @@ pub(crate) fn lang(ctx: Context<'_>) -> Lang {
     Lang::from_tag(ctx.locale().unwrap_or_default())
 }
 
-/// The engine's view of a command's place: who asks, in which scope, answered where.
-pub(crate) fn place(ctx: Context<'_>) -> (ChannelFront, Actor) {
+/// Acknowledges a command with "thinking…" (seen by everyone, or by the member only for a
+/// [`Deferral::Private`] one: decided now, as Discord keeps it for the answer), and returns its
+/// place, whose front edits that deferred response.
+pub(crate) async fn defer(
+    ctx: Context<'_>,
+    deferral: Deferral,
+) -> Result<(ChannelFront, Actor), Error> {
+    match deferral {
+        Deferral::Private => ctx.defer_ephemeral().await?,
+        Deferral::Public | Deferral::Settled => ctx.defer().await?,
+    }
+    Ok(place(ctx, deferral))
+}
+
+/// Runs a command's request, then ends its deferred response if nothing did.
+pub(crate) async fn serve(ctx: Context<'_>, front: ChannelFront, actor: &Actor, request: Request) {
+    let front = Arc::new(front);
+    ctx.data()
+        .engine
+        .handle(actor, request, front.clone())
+        .await;
+    front.finish().await;
+}
+
+/// The engine's view of a command's place: who asks, in which scope, answered where;
+/// `deferral` is what its interaction's response shows.
+pub(crate) fn place(ctx: Context<'_>, deferral: Deferral) -> (ChannelFront, Actor) {
     let (channel, user) = (ctx.channel_id(), ctx.author().id);
     // An interaction carries its member's locale.
     let lang = ctx.locale().unwrap_or_default();
@@ -211,8 +237,9 @@ pub(crate) fn place(ctx: Context<'_>) -> (ChannelFront, Actor) {
     let (mut front, actor) = place_for(http, ctx.data(), at, lang);
     if let poise::Context::Application(app) = ctx {
         let ttl = Duration::from_millis(ctx.data().config.discord.interaction_ttl_ms);
+        let interaction = Interaction::new(&app.interaction.token, ttl).deferred(deferral);
         front = front
-            .with_interaction(Interaction::new(&app.interaction.token, ttl))
+            .with_interaction(interaction)
             .with_permissions(app.interaction.app_permissions);
         if ctx.data().config.discord.attach_video {
             // The limit Discord reports for this place, never a hard-coded one.

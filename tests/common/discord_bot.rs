@@ -179,3 +179,18 @@ pub fn channel_front(discord: &FakeDiscord, channel: u64, edit_interval: Duratio
         edit_interval,
     )
 }
+
+/// Makes a first video in `CHANNEL` and returns the answer carrying the buttons.
+pub async fn answer_with_buttons(bot: &Running) -> super::fake_discord::Msg {
+    bot.discord.slash(
+        "musicvideo",
+        serde_json::json!({"options": [{"name": "prompt", "type": 3, "value": "make it"}]}),
+        CHANNEL,
+        USER,
+    );
+    bot.discord
+        .wait_for(CHANNEL, "with buttons", |m| {
+            m.components != serde_json::json!([])
+        })
+        .await
+}

@@ -1,31 +1,28 @@
 //! The project commands: credits, status, export, open, reset.
 
-use crate::discord::{lang, place, Context, Error};
+use crate::discord::front::Deferral;
+use crate::discord::{defer, lang, place, serve, Context, Error};
 use crate::engine::Request;
 use crate::tr;
-use std::sync::Arc;
 
+/// A request answered in the channel, for everyone there to see.
 async fn run(ctx: Context<'_>, request: Request) -> Result<(), Error> {
-    ctx.defer().await?;
-    let (front, actor) = place(ctx);
-    ctx.data()
-        .engine
-        .handle(&actor, request, Arc::new(front))
-        .await;
+    let (front, actor) = defer(ctx, Deferral::Public).await?;
+    serve(ctx, front, &actor, request).await;
+    Ok(())
+}
+
+/// A request whose every answer is for the member only.
+async fn run_privately(ctx: Context<'_>, request: Request) -> Result<(), Error> {
+    let (front, actor) = defer(ctx, Deferral::Private).await?;
+    serve(ctx, front.private_replies(), &actor, request).await;
     Ok(())
 }
 
 /// Your NemoVideo credits: available, frozen by running jobs, total (only you see them).
 #[poise::command(slash_command)]
 pub async fn credits(ctx: Context<'_>) -> Result<(), Error> {
-    ctx.defer_ephemeral().await?;
-    let (front, actor) = place(ctx);
-    let front = Arc::new(front.private_replies());
-    ctx.data()
-        .engine
-        .handle(&actor, Request::Credits, front)
-        .await;
-    Ok(())
+    run_privately(ctx, Request::Credits).await
 }
 
 /// The timeline of this project, its media and running exports.
@@ -43,19 +40,13 @@ pub async fn export(ctx: Context<'_>) -> Result<(), Error> {
 /// A private link to continue this project in NemoVideo's web editor.
 #[poise::command(slash_command)]
 pub async fn open(ctx: Context<'_>) -> Result<(), Error> {
-    ctx.defer_ephemeral().await?;
-    let (front, actor) = place(ctx);
-    ctx.data()
-        .engine
-        .handle(&actor, Request::Open, Arc::new(front))
-        .await;
-    Ok(())
+    run_privately(ctx, Request::Open).await
 }
 
 /// Start a fresh project here (in a channel: members who can manage messages only).
 #[poise::command(slash_command)]
 pub async fn reset(ctx: Context<'_>) -> Result<(), Error> {
-    let (_, actor) = place(ctx);
+    let (_, actor) = place(ctx, Deferral::Settled);
     if actor.scope.starts_with("channel:") && !can_manage_messages(ctx) {
         let reply = poise::CreateReply::default()
             .content(tr!(lang(ctx), "discord-reset-not-allowed"))

@@ -1,10 +1,12 @@
 //! `/musicvideo` and the "Make music video" message menu.
 
-use crate::discord::{attach, lang, place, Context, Error};
+use crate::discord::front::{ChannelFront, Deferral};
+use crate::discord::{attach, defer, lang, Context, Error};
 use crate::engine::front::Front;
-use crate::engine::{Media, Request};
+use crate::engine::{Actor, Media, Request};
 use crate::tr;
 use poise::serenity_prelude as serenity;
+use std::sync::Arc;
 
 /// Make a music video: attach a song or give a link, or iterate on the current video.
 #[poise::command(slash_command)]
@@ -14,16 +16,17 @@ pub async fn musicvideo(
     audio: Option<serenity::Attachment>,
     url: Option<String>,
 ) -> Result<(), Error> {
-    ctx.defer().await?;
     let attachments: Vec<serenity::Attachment> = audio.into_iter().collect();
+    // A picked example arrives as its key (Discord's 100-character limit on a choice's value).
+    let prompt = prompt.map(|p| super::help::expand(&p, lang(ctx)));
     make(ctx, prompt, &attachments, url).await
 }
 
 /// Make a music video from the audio attached to this message.
 #[poise::command(context_menu_command = "Make music video")]
 pub async fn make_music_video(ctx: Context<'_>, message: serenity::Message) -> Result<(), Error> {
-    ctx.defer().await?;
     if message.attachments.is_empty() {
+        // Answered at once (not deferred): a refusal for the member only.
         ctx.send(
             poise::CreateReply::default()
                 .content(tr!(lang(ctx), "discord-no-audio-attached"))
@@ -36,24 +39,40 @@ pub async fn make_music_video(ctx: Context<'_>, message: serenity::Message) -> R
     make(ctx, prompt, &message.attachments, None).await
 }
 
+/// A music video: deferred for everyone to see (the turn answers in the channel); refusals go
+/// to the member only.
 async fn make(
     ctx: Context<'_>,
     prompt: Option<String>,
     attachments: &[serenity::Attachment],
     url: Option<String>,
 ) -> Result<(), Error> {
+    let (front, actor) = defer(ctx, Deferral::Public).await?;
+    let front = Arc::new(front);
+    let made = fetch_and_make(ctx, &front, &actor, prompt, attachments, url).await;
+    // Whatever happened (a refusal, a failed step), the deferred response is not left
+    // "thinking…".
+    front.finish().await;
+    made
+}
+
+async fn fetch_and_make(
+    ctx: Context<'_>,
+    front: &Arc<ChannelFront>,
+    actor: &Actor,
+    prompt: Option<String>,
+    attachments: &[serenity::Attachment],
+    url: Option<String>,
+) -> Result<(), Error> {
     let data = ctx.data();
-    let (front, actor) = place(ctx);
-    let front = std::sync::Arc::new(front);
     if !attachments.is_empty() {
         let count = attachments.len() + usize::from(url.is_some());
         let checked = data
             .engine
-            .check_files_first(&actor, front.as_ref(), count, true)
+            .check_files_first(actor, front.as_ref(), count, true)
             .await;
         if let Err(sentence) = checked {
-            let reply = poise::CreateReply::default().content(sentence);
-            ctx.send(reply.ephemeral(true)).await?;
+            front.tell_privately(&sentence).await?;
             return Ok(());
         }
     }
@@ -64,20 +83,14 @@ async fn make(
     let forward = data.config.discord.forward_urls;
     let fetched = attach::fetch(attachments, forward, lang(ctx)).await;
     for sentence in &fetched.refused {
-        ctx.send(
-            poise::CreateReply::default()
-                .content(sentence)
-                .ephemeral(true),
-        )
-        .await?;
+        front.tell_privately(sentence).await?;
     }
     if !attachments.is_empty() && fetched.media.is_empty() && url.is_none() {
         return Ok(());
     }
     let mut media = fetched.media.clone();
     media.extend(url.map(Media::Url));
-    data.engine
-        .handle(&actor, Request::MusicVideo { prompt, media }, front)
-        .await;
+    let request = Request::MusicVideo { prompt, media };
+    data.engine.handle(actor, request, front.clone()).await;
     Ok(())
 }

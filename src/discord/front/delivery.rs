@@ -6,7 +6,9 @@
 use super::{front_error, lock, patiently, ChannelFront};
 use crate::discord::outgoing::Outgoing;
 use crate::discord::permissions::{self, Missing, Route};
+use crate::discord::embeds::Body;
 use crate::engine::front::FrontError;
+use crate::tr;
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
 
@@ -109,6 +111,10 @@ impl ChannelFront {
                 Ok(Place::Channel(m.id))
             }
             Route::Interaction => {
+                // Discord makes the first follow-up after a deferral the deferred message
+                // itself: that one is edited first, so the follow-up is a message of its own.
+                let pointer = Body::Text(tr!(self.lang, "discord-answered-below"));
+                self.interaction.settle(&self.http, &pointer).await;
                 let token = self.live_token().unwrap_or_default();
                 let sent = out.followup().execute(&self.http, (None, &token)).await;
                 if let Err(e) = &sent {

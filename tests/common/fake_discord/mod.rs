@@ -4,6 +4,7 @@
 
 pub mod commands;
 mod gateway;
+mod interactions;
 mod limits;
 pub mod permissions;
 mod ratelimit;
@@ -50,6 +51,8 @@ pub struct Msg {
     pub embeds: Value,
     /// Number of edits.
     pub edits: usize,
+    /// Only the member of its interaction sees it (the ephemeral flag).
+    pub ephemeral: bool,
 }
 
 impl Msg {
@@ -62,6 +65,7 @@ impl Msg {
             components: json!([]),
             embeds: json!([]),
             edits: 0,
+            ephemeral: false,
         }
     }
 
@@ -132,6 +136,12 @@ struct State {
     channels: BTreeMap<String, u64>,
     /// Interaction responses answered 400, and why.
     refused_callbacks: Vec<String>,
+    /// Each interaction's original response (made or deferred by its callback).
+    originals: BTreeMap<String, interactions::Original>,
+    /// The interaction behind each message made through an interaction's webhook.
+    interaction_messages: BTreeMap<u64, String>,
+    /// DM channels (a user's, or the bot's with a user).
+    dm_channels: std::collections::BTreeSet<u64>,
     /// Messages and interaction responses refused for breaking Discord's content or embed
     /// limits, and why.
     refused_messages: Vec<String>,
@@ -500,8 +510,11 @@ impl FakeDiscord {
             attachments,
             json!([]),
         );
-        if let Some(guild) = guild {
-            data["guild_id"] = json!(guild.to_string());
+        match guild {
+            Some(guild) => data["guild_id"] = json!(guild.to_string()),
+            None => {
+                self.state.lock().unwrap().dm_channels.insert(channel);
+            }
         }
         // As Discord does, a `<@id>` in the text lists that user among the mentions.
         if content.contains(&format!("<@{APP_ID}>")) {
@@ -542,6 +555,11 @@ impl FakeDiscord {
                 data["channel"] = json!({"id": message.channel.to_string(), "type": 0});
             }
             None => {
+                self.state
+                    .lock()
+                    .unwrap()
+                    .dm_channels
+                    .insert(message.channel);
                 data["user"] = user_json(user, false);
                 data["channel"] = json!({"id": message.channel.to_string(), "type": 1});
             }
@@ -567,6 +585,48 @@ impl FakeDiscord {
     /// characters, and why.
     pub fn refused_messages(&self) -> Vec<String> {
         self.state.lock().unwrap().refused_messages.clone()
+    }
+
+    /// Interactions (their tokens) deferred with a loading state ("thinking…") whose deferred
+    /// message was never edited: what the member still sees as "thinking…".
+    pub fn thinking(&self) -> Vec<String> {
+        interactions::thinking(&self.state.lock().unwrap())
+    }
+
+    /// Waits until the interaction `token` was answered and shows no "thinking…" (edited, or
+    /// answered with a message at once), returning its original response.
+    pub async fn wait_answered(&self, token: &str) -> Msg {
+        for _ in 0..600 {
+            if let Some(m) = interactions::answered(&self.state.lock().unwrap(), token) {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "interaction {token} was never answered; thinking: {:?}; calls: {:#?}",
+            self.thinking(),
+            self.calls()
+                .iter()
+                .map(|c| format!("{} {}", c.method, c.path))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    /// Messages everyone in a server channel sees: neither ephemeral nor in a DM (an
+    /// interaction's messages count as in its channel).
+    pub fn public_in_guilds(&self) -> Vec<Msg> {
+        interactions::public_in_guilds(&self.state.lock().unwrap())
+    }
+
+    /// Every message, in any channel (interaction messages in pseudo-channel 0).
+    pub fn all_messages(&self) -> Vec<Msg> {
+        self.state
+            .lock()
+            .unwrap()
+            .messages
+            .values()
+            .cloned()
+            .collect()
     }
 
     /// Every REST call so far.

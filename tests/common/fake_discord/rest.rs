@@ -1,7 +1,7 @@
 //! The fake REST API: gateway discovery, command registration, interaction callbacks and
 //! webhooks, channel messages, DMs, and a CDN for attachments.
 
-use super::{limits, permissions, user_json, Call, Msg, Shared, State, APP_ID};
+use super::{interactions, limits, permissions, user_json, Call, Msg, Shared, State, APP_ID};
 use axum::body::Bytes;
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -87,7 +87,10 @@ pub(super) async fn handle(state: Shared, req: Request) -> Response {
         ("PUT", ["applications", _, "commands"]) => register(&mut s, &body),
         ("POST", ["interactions", _, token, "callback"]) => {
             match callback_problem(s.kinds.get(*token).copied(), &body) {
-                None => StatusCode::NO_CONTENT.into_response(),
+                None => {
+                    interactions::responded(&mut s, token, &body);
+                    StatusCode::NO_CONTENT.into_response()
+                }
                 Some(why) => {
                     s.refused_callbacks.push(why.clone());
                     (
@@ -101,27 +104,21 @@ pub(super) async fn handle(state: Shared, req: Request) -> Response {
             }
         }
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
-            let channel = original_channel(token);
-            let message = upsert(&mut s, channel, Some(original_id(token)), &body);
-            ok(as_in_interaction_channel(&s, token, message))
+            ok(interactions::edit_original(&mut s, token, &body))
         }
         // Discord's "Edit Followup Message": a message sent with the token, edited with it.
         ("PATCH", ["webhooks", _, token, "messages", id]) => {
             let id: u64 = id.parse().unwrap_or(0);
-            if s.messages.get(&id).is_none_or(|m| m.channel != 0) {
-                return (
+            match interactions::edit_follow_up(&mut s, token, id, &body) {
+                Some(message) => ok(message),
+                None => (
                     StatusCode::NOT_FOUND,
                     axum::Json(json!({"message": "Unknown Message", "code": 10008})),
                 )
-                    .into_response();
+                    .into_response(),
             }
-            let message = upsert(&mut s, 0, Some(id), &body);
-            ok(as_in_interaction_channel(&s, token, message))
         }
-        ("POST", ["webhooks", _, token]) => {
-            let message = upsert(&mut s, 0, None, &body);
-            ok(as_in_interaction_channel(&s, token, message))
-        }
+        ("POST", ["webhooks", _, token]) => ok(interactions::follow_up(&mut s, token, &body)),
         ("POST", ["channels", channel, "messages"]) => {
             // Discord: with enforce_nonce, a second message with a nonce seen in the last few
             // minutes is not created; the first one is returned.
@@ -168,7 +165,9 @@ pub(super) async fn handle(state: Shared, req: Request) -> Response {
                 .as_str()
                 .and_then(|r| r.parse().ok())
                 .unwrap_or(1);
-            ok(json!({"id": super::dm_channel(user).to_string(), "type": 1,
+            let dm = super::dm_channel(user);
+            s.dm_channels.insert(dm);
+            ok(json!({"id": dm.to_string(), "type": 1,
                       "recipients": [user_json(user, false)], "last_message_id": null}))
         }
         _ => (
@@ -194,20 +193,6 @@ fn ws_url(s: &State) -> String {
     format!("{}/gateway-ws", s.base_url.replace("http://", "ws://"))
 }
 
-/// Interaction tokens are `itoken<id>`; the original response lives in a channel the test
-/// chose, which the token does not say, so originals are kept in pseudo-channel 0.
-fn original_channel(_token: &str) -> u64 {
-    0
-}
-
-fn original_id(token: &str) -> u64 {
-    token
-        .trim_start_matches("itoken")
-        .parse::<u64>()
-        .unwrap_or(0)
-        + 500_000_000_000_000
-}
-
 fn parse_body(content_type: &str, bytes: &Bytes) -> Value {
     if content_type.starts_with("multipart/") {
         // The JSON part of a multipart message is named payload_json.
@@ -231,18 +216,8 @@ fn parse_body(content_type: &str, bytes: &Bytes) -> Value {
     serde_json::from_slice(bytes).unwrap_or(Value::Null)
 }
 
-/// A message made through an interaction's webhook as Discord answers with it: in the
-/// interaction's channel (serenity cannot read a channel id of 0, and takes the answer for a
-/// failure), though the fake keeps it in pseudo-channel 0.
-fn as_in_interaction_channel(s: &State, token: &str, mut message: Value) -> Value {
-    if let Some(channel) = s.channels.get(token) {
-        message["channel_id"] = json!(channel.to_string());
-    }
-    message
-}
-
 /// Creates or edits a message; the message as Discord's answer shows it.
-fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value) -> Value {
+pub(super) fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value) -> Value {
     let id = id.unwrap_or_else(|| s.id());
     let created = !s.messages.contains_key(&id);
     let entry = s
@@ -380,18 +355,24 @@ fn callback_problem(kind: Option<u8>, body: &Value) -> Option<String> {
                             && optional(&i["placeholder"], 100)
                     })
             });
+            // Discord's Modal callback data: "Between 1 and 5 (inclusive) components that
+            // make up the modal".
             let ok = text(&data["custom_id"], 1, 100)
                 && text(&data["title"], 1, 45)
-                && (1..=40).contains(&rows.len())
+                && (1..=5).contains(&rows.len())
                 && inputs_ok;
             (!ok).then(|| format!("modal {data}"))
         }
         8 => {
+            // Discord's "Application Command Option Choice Structure": a "1-100 character
+            // choice name", a "Value for the choice, up to 100 characters if string" (the
+            // OpenAPI description says 6,000; Discord refuses the whole answer past 100).
             let choices = data["choices"].as_array().cloned().unwrap_or_default();
+            let value_ok = |v: &Value| !v.is_string() || text(v, 0, 100);
             let ok = choices.len() <= 25
                 && choices
                     .iter()
-                    .all(|c| text(&c["name"], 1, 100) && text(&c["value"], 0, 6000));
+                    .all(|c| text(&c["name"], 1, 100) && value_ok(&c["value"]));
             (!ok).then(|| format!("choices {data}"))
         }
         _ => None,
