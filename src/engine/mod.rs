@@ -2,6 +2,7 @@
 //! [`Engine::handle`] with what a user said or dropped; answers go back through [`Front`].
 
 mod accounts;
+mod claims;
 pub mod cards;
 pub mod error;
 mod export;
@@ -15,6 +16,7 @@ mod media;
 pub mod reply;
 pub mod route;
 mod scopes;
+mod tenure;
 pub mod split;
 pub mod summary;
 pub mod text;
