@@ -5,124 +5,11 @@
 
 mod common;
 
-use common::bot_process::{launch_process, BotProcess};
-use common::fake_discord::{guild_on_shard, Call, FakeDiscord, Msg};
-use common::fake_nemo::{Body, FakeNemo, Step};
-use music_video_bot::store::ScratchSchema;
+use common::fake_discord::{guild_on_shard, Call, Msg};
+use common::fake_nemo::{Body, Step};
+use common::pair::{Pair, DM, GUILD_CHANNEL, USER};
 use serde_json::json;
 use std::time::Duration;
-
-/// The member.
-const USER: u64 = 700_000_000_000_000_001;
-/// The member's DM channel with the bot (DMs arrive on shard 0).
-const DM: u64 = 800_000_000_000_000_009;
-/// A channel of a guild on shard 1.
-const GUILD_CHANNEL: u64 = 800_000_000_000_000_001;
-/// Leases short enough for a test to wait out.
-const SETTINGS: &str = "[store]\nlease_ms = 2000\n[discord]\nsession_scope = \"user\"";
-
-/// Process A runs shard 0 (DMs), process B shard 1, over one scratch schema.
-struct Pair {
-    discord: FakeDiscord,
-    nemo: FakeNemo,
-    a: BotProcess,
-    b: BotProcess,
-    scratch: ScratchSchema,
-}
-
-impl Pair {
-    /// Both processes connected and ready; `None` (the test skipped) without a database.
-    async fn start(test: &str) -> Option<Pair> {
-        let scratch = ScratchSchema::from_env(test).await.unwrap()?;
-        let (discord, nemo) = (FakeDiscord::start().await, FakeNemo::start().await);
-        let a = launch_process(&discord, &nemo, &scratch.url, "0-0", 2, SETTINGS);
-        let b = launch_process(&discord, &nemo, &scratch.url, "1-1", 2, SETTINGS);
-        a.wait_ready().await;
-        b.wait_ready().await;
-        Some(Pair {
-            discord,
-            nemo,
-            a,
-            b,
-            scratch,
-        })
-    }
-
-    /// The member says `words` in their DM, and the agent's answer (ending in `answer`) shows.
-    async fn dm(&self, words: &str, answer: &str) {
-        self.discord.message_in(None, words, json!([]), DM, USER);
-        let shown = |m: &Msg| m.content.contains(answer);
-        self.discord.wait_for(DM, answer, shown).await;
-    }
-
-    /// An export started on A from the DM, its render held pending by NemoVideo.
-    async fn export_on_a(&self) {
-        self.dm("make a music video", "when you're happy with it")
-            .await;
-        self.nemo.hold_renders(true);
-        self.discord.message_in(None, "export", json!([]), DM, USER);
-        let started = |m: &Msg| m.shown().contains("Rendering your music video");
-        self.discord
-            .wait_for(DM, "the export started", started)
-            .await;
-        assert_eq!(self.nemo.render_requests().len(), 1);
-    }
-
-    /// Waits for B to claim the export A held, lets the render finish, and waits for its link.
-    async fn b_takes_over(&self) {
-        self.b
-            .wait_stderr("B's claim", |e| e.contains("polling a claimed export"))
-            .await;
-        self.nemo.hold_renders(false);
-        let link = |m: &Msg| m.content.contains(".mp4");
-        self.discord.wait_for(DM, "the video's link", link).await;
-    }
-
-    /// The link posts that reached Discord (one message each, whatever its later edits).
-    fn link_posts(&self) -> Vec<Call> {
-        let posts = self
-            .discord
-            .calls()
-            .into_iter()
-            .filter(|c| c.method == "POST");
-        posts
-            .filter(|c| {
-                c.body["content"]
-                    .as_str()
-                    .is_some_and(|t| t.contains(".mp4"))
-            })
-            .collect()
-    }
-
-    /// Stops what still runs (SIGTERM: exit 0), checks that neither process printed the
-    /// database's password in the whole run (its log at debug level), and drops the schema.
-    async fn finish(self, stop_a: bool) {
-        let Pair {
-            mut a,
-            mut b,
-            scratch,
-            ..
-        } = self;
-        if stop_a {
-            stop(&mut a).await;
-        }
-        stop(&mut b).await;
-        let password = music_video_bot::secret::url_password(scratch.url.expose()).unwrap();
-        assert!(!password.is_empty());
-        for bot in [&a, &b] {
-            let printed = format!("{}{}", bot.stdout(), bot.stderr());
-            assert!(!printed.contains(password), "the database password leaked");
-            assert!(printed.contains("DEBUG"), "the whole log was read");
-        }
-        scratch.finish().await.unwrap();
-    }
-}
-
-async fn stop(bot: &mut BotProcess) {
-    bot.signal(libc::SIGTERM);
-    let code = bot.exit(Duration::from_secs(30)).await;
-    assert_eq!(code, 0, "{}", bot.stderr());
-}
 
 /// The session a NemoVideo request's JSON body names.
 fn session_of(body: &Body) -> String {
@@ -135,6 +22,7 @@ fn session_of(body: &Body) -> String {
         _ => String::new(),
     }
 }
+
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dm_on_one_process_and_a_button_on_the_other_take_turns_on_one_session() {
