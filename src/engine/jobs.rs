@@ -290,8 +290,12 @@ impl Exports {
         let now = held.db_now_secs();
         let timed_out = now > job.started + self.inner.cfg.export_timeout_ms / 1000;
         let ending = match read {
-            Ok(s) if s.state == RenderState::Completed && s.url.is_some() && !timed_out => {
-                return self.deliver(task, held, s).await;
+            Ok(s) if s.state == RenderState::Completed && s.url.is_some() => {
+                if !timed_out {
+                    return self.deliver(task, held, s).await;
+                }
+                // Past the limit with its link still not out: ended below, as timed out.
+                None
             }
             Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => Some((
                 ExportEnd::Failed,
