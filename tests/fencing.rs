@@ -100,13 +100,19 @@ async fn a_process_cut_off_from_the_database_posts_no_link() {
     a_db.cut(true);
     pair.nemo.set_render_polls(1);
     pair.nemo.hold_renders(false);
-    wait_until("A giving up the export", Duration::from_secs(60), || async {
-        pair.a.stderr().contains(A_LEFT_THE_EXPORT) || pair.link_posts().len() > 1
-    })
+    wait_until(
+        "A giving up the export",
+        Duration::from_secs(60),
+        || async { pair.a.stderr().contains(A_LEFT_THE_EXPORT) || pair.link_posts().len() > 1 },
+    )
     .await;
     pair.b_takes_over().await;
     a_db.cut(false);
-    assert_eq!(pair.link_posts().len(), 1, "A posted nothing without its claim");
+    assert_eq!(
+        pair.link_posts().len(),
+        1,
+        "A posted nothing without its claim"
+    );
     assert_eq!(pair.nemo.render_requests().len(), 1, "not rendered again");
     pair.finish(true).await;
 }

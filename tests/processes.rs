@@ -23,7 +23,6 @@ fn session_of(body: &Body) -> String {
     }
 }
 
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dm_on_one_process_and_a_button_on_the_other_take_turns_on_one_session() {
     let test = "a_dm_and_a_button_take_turns";

@@ -324,8 +324,8 @@ impl Exports {
                 None
             }
         };
-        let ending = ending
-            .or_else(|| timed_out.then(|| (ExportEnd::Timeout, tr!(lang, "export-timeout"))));
+        let ending =
+            ending.or_else(|| timed_out.then(|| (ExportEnd::Timeout, tr!(lang, "export-timeout"))));
         let Some((end, message)) = ending else {
             return Step::Wait;
         };
@@ -477,8 +477,18 @@ mod tests {
         let failed = || FrontError::Failed("503".into());
         let table = [
             (FrontError::Gone, 1, 5, Delivery::GiveUp),
-            (FrontError::Refused("403 50013".into()), 1, 5, Delivery::GiveUp),
-            (FrontError::Refused("400 50035".into()), 1, 5, Delivery::GiveUp),
+            (
+                FrontError::Refused("403 50013".into()),
+                1,
+                5,
+                Delivery::GiveUp,
+            ),
+            (
+                FrontError::Refused("400 50035".into()),
+                1,
+                5,
+                Delivery::GiveUp,
+            ),
             (failed(), 1, 5, Delivery::Retry),
             (failed(), 4, 5, Delivery::Retry),
             (failed(), 5, 5, Delivery::GiveUp),

@@ -2,8 +2,8 @@
 //! [`Engine::handle`] with what a user said or dropped; answers go back through [`Front`].
 
 mod accounts;
-mod claims;
 pub mod cards;
+mod claims;
 pub mod error;
 mod export;
 pub mod front;
@@ -16,9 +16,9 @@ mod media;
 pub mod reply;
 pub mod route;
 mod scopes;
-mod tenure;
 pub mod split;
 pub mod summary;
+mod tenure;
 pub mod text;
 mod turn;
 pub mod welcome;

@@ -152,11 +152,23 @@ mod tests {
             (None, false, "never confirmed, or lost"),
             (Some(Duration::ZERO), true, "just renewed"),
             (Some(ms(10_000)), true, "due for renewal"),
-            (Some(ms(19_999)), true, "one renewal late, within the margin"),
+            (
+                Some(ms(19_999)),
+                true,
+                "one renewal late, within the margin",
+            ),
             (Some(ms(20_000)), false, "the margin reached"),
-            (Some(ms(29_999)), false, "still the database's, not known to be ours"),
+            (
+                Some(ms(29_999)),
+                false,
+                "still the database's, not known to be ours",
+            ),
             (Some(ms(30_000)), false, "run out"),
-            (Some(Duration::from_secs(3600)), false, "woken from a long pause"),
+            (
+                Some(Duration::from_secs(3600)),
+                false,
+                "woken from a long pause",
+            ),
         ];
         for (since, held, why) in table {
             assert_eq!(is_held(since, lease), held, "{since:?}: {why}");

@@ -32,7 +32,12 @@ impl PgProxy {
         let end = at + url[at..].find('/').expect("a database path");
         let server = url[at..end].to_string();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let proxied = format!("{}{}{}", &url[..at], listener.local_addr().unwrap(), &url[end..]);
+        let proxied = format!(
+            "{}{}{}",
+            &url[..at],
+            listener.local_addr().unwrap(),
+            &url[end..]
+        );
         let cut = Arc::new(AtomicBool::new(false));
         let links = Arc::new(Mutex::new(Vec::new()));
         let task = tokio::spawn(serve(listener, server, cut.clone(), links.clone()));
