@@ -1,12 +1,14 @@
 //! A front that fails: buttons, edits and status lines are best-effort, and an export's link is
-//! posted again after a failure that may pass, but not to a place that is gone.
+//! posted again after a failure that may pass — as many times as `delivery_attempts` allows
+//! and within the export's time limit — but not to a place that is gone or refuses it.
 
 mod common;
 
 use common::fake_nemo::FakeNemo;
-use common::harness::{actor, mp3, open_store, ready, say, Bot};
+use common::harness::{actor, mp3, nemo_config, open_store, ready, ready_with, say, Bot};
 use common::recorder::{Failure, Op, Recorder};
 use music_video_bot::engine::{Media, Request};
+use std::time::Duration;
 
 /// `/musicvideo` with a song, through `rec`, until every export ended.
 async fn music_video(bot: &Bot, rec: &std::sync::Arc<Recorder>) {
@@ -123,17 +125,57 @@ async fn a_link_that_fails_to_post_once_is_posted_later_exactly_once() {
 }
 
 #[tokio::test]
-async fn a_link_whose_place_is_gone_is_given_up_not_retried() {
+async fn a_link_whose_place_is_gone_or_refused_is_given_up_not_retried() {
+    for how in [Failure::Gone, Failure::Refused] {
+        let fake = FakeNemo::start().await;
+        let (bot, me) = ready(&fake, "a").await;
+        let rec = Recorder::new();
+        rec.fail_next(Op::PostLink, 1, how);
+        // Were it retried, this second order would let it through.
+        rec.fail_next(Op::PostLink, 1, Failure::Retryable);
+        bot.engine.handle(&me, say("export"), rec.clone()).await;
+        bot.engine.idle().await;
+        assert_eq!(rec.attempts(Op::PostLink), 1, "{how:?}");
+        assert!(rec.links().is_empty(), "{how:?}");
+        assert!(stored_jobs(bot).await.is_empty(), "{how:?}: job forgotten");
+    }
+}
+
+/// Waits (up to a minute) until every export of `bot` has ended.
+async fn exports_ended(bot: &Bot) {
+    tokio::time::timeout(Duration::from_secs(60), bot.engine.idle())
+        .await
+        .expect("the export ended");
+}
+
+#[tokio::test]
+async fn a_link_that_keeps_failing_is_given_up_after_the_configured_attempts() {
     let fake = FakeNemo::start().await;
-    let (bot, me) = ready(&fake, "a").await;
+    let mut cfg = nemo_config(&fake);
+    cfg.delivery_attempts = 3;
+    let (bot, me) = ready_with(cfg, "a").await;
     let rec = Recorder::new();
-    rec.fail_next(Op::PostLink, 1, Failure::Gone);
-    // Were it retried, this second order would let it through.
-    rec.fail_next(Op::PostLink, 1, Failure::Retryable);
+    rec.fail_next(Op::PostLink, 1000, Failure::Retryable);
     bot.engine.handle(&me, say("export"), rec.clone()).await;
-    bot.engine.idle().await;
-    assert_eq!(rec.attempts(Op::PostLink), 1);
-    assert!(rec.links().is_empty());
+    exports_ended(&bot).await;
+    assert_eq!(rec.attempts(Op::PostLink), 3);
+    assert!(stored_jobs(bot).await.is_empty(), "job forgotten");
+}
+
+#[tokio::test]
+async fn the_export_timeout_holds_while_its_link_fails_to_post() {
+    let fake = FakeNemo::start().await;
+    let mut cfg = nemo_config(&fake);
+    cfg.delivery_attempts = 1_000_000;
+    cfg.export_timeout_ms = 1000;
+    let (bot, me) = ready_with(cfg, "a").await;
+    let rec = Recorder::new();
+    rec.fail_next(Op::PostLink, 1_000_000, Failure::Retryable);
+    bot.engine.handle(&me, say("export"), rec.clone()).await;
+    exports_ended(&bot).await;
+    assert!(rec.attempts(Op::PostLink) > 0, "it was tried");
+    let text = rec.transcript();
+    assert!(text.contains("far longer than usual"), "{text}");
     assert!(stored_jobs(bot).await.is_empty(), "job forgotten");
 }
 

@@ -3,6 +3,7 @@
 ## Stopping and restarting
 
 restarting = 🔄 I'm restarting right now and can't take new requests. Nothing was sent or charged: try again in a minute.
+lease-lost = ⚠️ I lost hold of this project for a moment, so I stopped this step to keep two of me from working on it at once; say `status` to see where it stands, or send your message again.
 interrupted = ⚠️ I had to restart, so this step was cut short. What is shown above is kept; say `status` to see the project, or send your message again in a minute.
 render-stopped = Stopped before the video was ready. Run the same command again to make it.
 render-save-failed = The video is ready at { $url }, but saving it to { $path } failed: { $error }

@@ -79,8 +79,11 @@ pub struct NemoConfig {
     pub retry_after_ms: u64,
     /// Timeout of one ordinary (non-streaming, non-upload) request.
     pub request_timeout_ms: u64,
-    /// Give up on an export that has not finished after this long.
+    /// Give up on an export that has not finished after this long (its link posted included).
     pub export_timeout_ms: u64,
+    /// How many times a finished video's link is posted before the export is given up (a
+    /// permanent refusal, such as Discord's 403, ends it at the first).
+    pub delivery_attempts: u32,
 }
 
 impl Default for NemoConfig {
@@ -96,6 +99,7 @@ impl Default for NemoConfig {
             retry_after_ms: 30_000,
             request_timeout_ms: 60_000,
             export_timeout_ms: 3_600_000,
+            delivery_attempts: 5,
         }
     }
 }
@@ -324,6 +328,9 @@ impl Config {
             if value == 0 {
                 return Err(invalid(key, "must be greater than 0"));
             }
+        }
+        if self.nemo.delivery_attempts == 0 {
+            return Err(invalid("nemo.delivery_attempts", "must be greater than 0"));
         }
         let discord = &self.discord.api_base;
         if !(discord.starts_with("https://") || discord.starts_with("http://")) {

@@ -29,6 +29,10 @@ pub enum EngineError {
     /// The front.
     #[error(transparent)]
     Front(#[from] FrontError),
+    /// The project's lease was lost while the request ran (this process was paused or cut
+    /// off from the database past it): the request stopped, as another may hold it now.
+    #[error("the project's lease was lost")]
+    LeaseLost,
 }
 
 impl EngineError {
@@ -56,6 +60,7 @@ impl EngineError {
                 tracing::error!(error = %self, "answer too large");
                 tr!(lang, "answer-too-large")
             }
+            EngineError::LeaseLost => tr!(lang, "lease-lost"),
             EngineError::Nemo(e) if e.is_retryable() => {
                 tracing::error!(error = %e, "video service unavailable");
                 tr!(lang, "service-trouble")

@@ -4,7 +4,7 @@
 use super::front::{Deliver, Front};
 use super::summary::Timeline;
 use super::{Actor, Engine, EngineError};
-use crate::store::{now_secs, JobRecord, JobStatus};
+use crate::store::{JobRecord, JobStatus};
 use crate::tr;
 use std::sync::Arc;
 
@@ -43,7 +43,8 @@ impl Engine {
             target: front.target(),
             requested_by: actor.user.clone(),
             group: actor.group.clone(),
-            started: now_secs(),
+            // Set by the database's clock when the job is written.
+            started: 0,
             status: JobStatus::Submitting,
             progress: 0,
             lang: actor.language().tag().to_string(),

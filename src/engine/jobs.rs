@@ -2,20 +2,26 @@
 //! requested, polled until it ends, and its link posted exactly once. Jobs are claimed from
 //! the store — at start-up and then periodically, so that a job whose process died is taken
 //! over by another — and every write of a job is fenced by its claim: a process that lost a
-//! job (it was paused past its lease) stops touching it.
+//! job (it was paused past its lease) stops touching it. What a job does outside the store
+//! (the render request, progress, the link) happens only while its claim is known to be held
+//! (`claims.rs`, `tenure.rs`), so a process that wakes from a pause past its lease does none of
+//! it.
 
 use super::accounts::Accounts;
-use super::front::{Deliver, Front, Link, LinkKind};
+use super::claims::{Held, Saved};
+use super::front::{Deliver, Front, FrontError, Link, LinkKind};
+use super::tenure::fenced;
 use super::turn::{notify, retry_reads};
 use super::{cards, text, EngineError};
 use crate::config::NemoConfig;
 use crate::nemo::{NemoClient, NemoError, RenderState, RenderStatus};
-use crate::store::{now_secs, Claim, ExportCaps, JobRecord, JobStatus, Store, StoreError};
+use crate::store::{now_secs, ExportCaps, JobRecord, JobStatus, Store, StoreError};
 use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
+use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
@@ -39,6 +45,33 @@ pub(crate) struct Runner {
     stopping: CancellationToken,
     /// Whether the periodic claims have started.
     claiming: AtomicBool,
+}
+
+/// A job being polled here: the job, where it posts, and how many times this process has
+/// tried to post its link.
+struct Task {
+    job: JobRecord,
+    front: Arc<dyn Front>,
+    posts: u32,
+}
+
+/// What to do after a failed post of a link.
+#[derive(Debug, PartialEq, Eq)]
+enum Delivery {
+    /// Post it again at the next poll.
+    Retry,
+    /// Stop: the platform refused it for good, the place is gone, or the attempts are spent.
+    GiveUp,
+}
+
+/// What to do after the `attempts`th post of a link failed with `error`, `limit` attempts in
+/// all: a permanent refusal (Discord's 400/401/403/404) is final at once.
+fn delivery_after(error: &FrontError, attempts: u32, limit: u32) -> Delivery {
+    if error.is_retryable() && attempts < limit {
+        Delivery::Retry
+    } else {
+        Delivery::GiveUp
+    }
 }
 
 /// What one look at a job led to.
@@ -84,7 +117,11 @@ impl Exports {
     ) -> Result<(), EngineError> {
         let store = &self.inner.store;
         let mut fresh_id = false;
-        let (accepted, claim) = loop {
+        let (accepted, held) = loop {
+            let sent = Instant::now();
+            let db_ms = store.clock_ms().await?;
+            // Timed by the database's clock, which every process that may take it over shares.
+            job.started = u64::try_from(db_ms / 1000).unwrap_or(0);
             let claim = match store.create_job(&job, caps).await {
                 // Refused by a cap: not an export that started.
                 Err(StoreError::ExportsFull(full)) => {
@@ -92,37 +129,52 @@ impl Exports {
                 }
                 created => created?,
             };
+            let held = Held::new(claim, store.lease(), sent, db_ms);
             if !fresh_id {
                 metrics::export_started();
             }
-            match self.submit(&job, draft).await {
-                Err(EngineError::Nemo(NemoError::DuplicateId { .. })) if !fresh_id => {
+            // The request may take longer than the lease: the claim is renewed meanwhile, and
+            // the request is never sent once the claim is not known to be held.
+            let submitted = tokio::select! {
+                biased;
+                () = held.keep(store) => None,
+                submitted = fenced(&held.tenure, self.submit(&job, draft)) => submitted,
+            };
+            match submitted {
+                None => {
+                    // Written down as submitting: whoever claims it next finds out by polling.
+                    tracing::warn!(job = %job.id, "lost the export's claim while requesting its render");
+                    notify(front, &tr!(job.language(), "export-unconfirmed")).await;
+                    return Ok(());
+                }
+                Some(Err(EngineError::Nemo(NemoError::DuplicateId { .. }))) if !fresh_id => {
                     // The contract: on a duplicate id, use a new one.
-                    store.finish_job(&claim).await?;
+                    store.finish_job(&held.claim).await?;
                     job.id = super::export::render_id();
                     fresh_id = true;
                 }
-                Err(EngineError::Nemo(e)) if e.is_retryable() => {
+                Some(Err(EngineError::Nemo(e))) if e.is_retryable() => {
                     // The request may have arrived: keep the job and let polling find out,
                     // rather than risk a second render.
                     tracing::warn!(job = %job.id, "render request unconfirmed: {e}");
                     notify(front, &tr!(job.language(), "export-unconfirmed")).await;
-                    self.spawn_poll(job, claim, front.clone());
+                    self.spawn_poll(job, held, front.clone());
                     return Ok(());
                 }
-                Err(e) => {
-                    store.finish_job(&claim).await?;
+                Some(Err(e)) => {
+                    store.finish_job(&held.claim).await?;
                     metrics::export_finished(ExportEnd::Failed, Duration::ZERO);
                     return Err(e);
                 }
-                Ok(status) => break (status, claim),
+                Some(Ok(status)) => break (status, held),
             }
         };
         job.status = JobStatus::Nemo(accepted.status);
         job.progress = accepted.progress;
-        store.update_job(&claim, &job).await?;
-        show_progress(front, &job).await;
-        self.spawn_poll(job, claim, front.clone());
+        if held.save(store, &job).await == Saved::Yes {
+            show_progress(front, &job).await;
+        }
+        self.spawn_poll(job, held, front.clone());
         Ok(())
     }
 
@@ -156,11 +208,15 @@ impl Exports {
     /// One pass of claims; how many jobs it took and polls.
     async fn claim(&self, deliver: &dyn Deliver) -> Result<usize, EngineError> {
         let mut taken = 0;
-        for (job, claim) in self.inner.store.claim_jobs(CLAIM_BATCH).await? {
+        let store = &self.inner.store;
+        let sent = Instant::now();
+        let db_ms = store.clock_ms().await?;
+        for (job, claim) in store.claim_jobs(CLAIM_BATCH).await? {
             match deliver.front_for(&job.target, &job.scope) {
                 Some(front) => {
                     tracing::info!(job = %job.id, epoch = claim.epoch, "polling a claimed export");
-                    self.spawn_poll(job, claim, front);
+                    let held = Held::new(claim, store.lease(), sent, db_ms);
+                    self.spawn_poll(job, held, front);
                     taken += 1;
                 }
                 // Held until its lease runs out, then claimed (and logged) again.
@@ -172,19 +228,26 @@ impl Exports {
         Ok(taken)
     }
 
-    fn spawn_poll(&self, job: JobRecord, claim: Claim, front: Arc<dyn Front>) {
+    fn spawn_poll(&self, job: JobRecord, held: Held, front: Arc<dyn Front>) {
         let runner = self.clone();
         let span = tracing::info_span!("export", job = %job.id, scope = %job.scope);
-        let task = async move { runner.poll(job, claim, front).await };
-        self.inner.tasks.spawn(task.instrument(span));
+        let task = Task {
+            job,
+            front,
+            posts: 0,
+        };
+        let run = async move { runner.poll(task, held).await };
+        self.inner.tasks.spawn(run.instrument(span));
     }
 
-    /// Polls until the job ends, then forgets it; gives up on a job another process took
-    /// over, and leaves it in the store when the engine stops.
-    async fn poll(&self, mut job: JobRecord, claim: Claim, front: Arc<dyn Front>) {
+    /// Polls until the job ends, then forgets it; leaves it in the store when the engine
+    /// stops, and to whoever claims it next once its claim is not known to be held (taken
+    /// over, or not renewed in time): no step of it is taken after that.
+    async fn poll(&self, mut task: Task, held: Held) {
+        let store = &self.inner.store;
         let run = async {
             loop {
-                match self.poll_once(&mut job, &claim, &front).await {
+                match self.poll_once(&mut task, &held).await {
                     Step::Wait => {}
                     Step::End(end) => return Some(end),
                     Step::Lost => return None,
@@ -192,39 +255,27 @@ impl Exports {
             }
         };
         let end = tokio::select! {
+            biased;
             _ = self.inner.stopping.cancelled() => return,
-            _ = self.keep_claim(&claim) => None,
-            end = run => end,
+            () = held.keep(store) => None,
+            end = fenced(&held.tenure, run) => end.flatten(),
         };
         let Some(end) = end else {
-            tracing::warn!(job = %claim.id, "another process holds this export now; leaving it");
+            tracing::warn!(job = %held.claim.id, "lost this export's claim (another process holds this export now, or will); leaving it");
             return;
         };
-        let took = Duration::from_secs(now_secs().saturating_sub(job.started));
+        let took = Duration::from_secs(held.db_now_secs().saturating_sub(task.job.started));
         metrics::export_finished(end, took);
-        if let Err(e) = self.inner.store.finish_job(&claim).await {
-            tracing::error!(job = %claim.id, "could not forget a finished export: {e}");
+        if let Err(e) = store.finish_job(&held.claim).await {
+            tracing::error!(job = %held.claim.id, "could not forget a finished export: {e}");
         }
     }
 
-    /// Renews the job's claim at a third of the lease's length; returns once it is lost.
-    async fn keep_claim(&self, claim: &Claim) {
-        let every = self.inner.store.lease() / 3;
-        loop {
-            tokio::time::sleep(every).await;
-            match self.inner.store.renew_job(claim).await {
-                Ok(()) => {}
-                Err(StoreError::Fenced { .. }) => return,
-                Err(e) => {
-                    tracing::warn!(job = %claim.id, "could not renew the export's lease: {e}")
-                }
-            }
-        }
-    }
-
-    /// Waits one interval, reads the status, and shows what changed.
-    async fn poll_once(&self, job: &mut JobRecord, claim: &Claim, front: &Arc<dyn Front>) -> Step {
+    /// Waits one interval, reads the status, and shows what changed. The export's time limit
+    /// holds whatever the render's state, posting included.
+    async fn poll_once(&self, task: &mut Task, held: &Held) -> Step {
         tokio::time::sleep(self.inner.cfg.poll_interval()).await;
+        let job = &mut task.job;
         let nemo = &self.inner.nemo;
         let id = job.id.clone();
         let read = self
@@ -236,9 +287,15 @@ impl Exports {
             })
             .await;
         let lang = job.language();
+        let now = held.db_now_secs();
+        let timed_out = now > job.started + self.inner.cfg.export_timeout_ms / 1000;
         let ending = match read {
             Ok(s) if s.state == RenderState::Completed && s.url.is_some() => {
-                return self.deliver(job, claim, s, front).await;
+                if !timed_out {
+                    return self.deliver(task, held, s).await;
+                }
+                // Past the limit with its link still not out: ended below, as timed out.
+                None
             }
             Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => Some((
                 ExportEnd::Failed,
@@ -247,16 +304,19 @@ impl Exports {
             Ok(s) => {
                 let status = JobStatus::Nemo(s.status);
                 if (&status, s.progress) != (&job.status, job.progress) {
+                    let before = (job.status.clone(), job.progress);
                     job.status = status;
                     job.progress = s.progress;
-                    if !self.save(job, claim).await {
-                        return Step::Lost;
+                    match held.save(&self.inner.store, job).await {
+                        Saved::Yes => show_progress(&task.front, job).await,
+                        Saved::Lost => return Step::Lost,
+                        // Shown once it is saved, at a later poll.
+                        Saved::Failed => (job.status, job.progress) = before,
                     }
-                    show_progress(front, job).await;
                 }
                 None
             }
-            Err(EngineError::Nemo(NemoError::Api { status: 404, .. })) if self.lost(job) => {
+            Err(EngineError::Nemo(NemoError::Api { status: 404, .. })) if self.lost(job, now) => {
                 Some((ExportEnd::Lost, tr!(lang, "export-lost")))
             }
             Err(e) => {
@@ -264,14 +324,12 @@ impl Exports {
                 None
             }
         };
-        let give_up_at = job.started + self.inner.cfg.export_timeout_ms / 1000;
-        let ending = ending.or_else(|| {
-            (now_secs() > give_up_at).then(|| (ExportEnd::Timeout, tr!(lang, "export-timeout")))
-        });
+        let ending =
+            ending.or_else(|| timed_out.then(|| (ExportEnd::Timeout, tr!(lang, "export-timeout"))));
         let Some((end, message)) = ending else {
             return Step::Wait;
         };
-        if let Err(e) = front.send(&message, true).await {
+        if let Err(e) = task.front.send(&message, true).await {
             tracing::warn!(job = %job.id, "could not post the export's end: {e}");
         }
         Step::End(end)
@@ -280,20 +338,28 @@ impl Exports {
     /// Posts the finished video's link. The job is marked `posting` (durably, under its
     /// claim) first, so that a crash before it is forgotten is known at the next claim: the
     /// link is then posted again, marked as possibly repeated (Discord drops the repeat by its
-    /// nonce); and a process that lost the job posts nothing.
-    async fn deliver(
-        &self,
-        job: &mut JobRecord,
-        claim: &Claim,
-        done: RenderStatus,
-        front: &Arc<dyn Front>,
-    ) -> Step {
+    /// nonce). A process that lost the job, or cannot tell whether it holds it still (the
+    /// mark not saved, the claim not known to be held), posts nothing. A refused or gone
+    /// place ends the job; other failures are tried again at later polls, up to
+    /// `delivery_attempts` in all.
+    async fn deliver(&self, task: &mut Task, held: &Held, done: RenderStatus) -> Step {
+        let job = &mut task.job;
         let again = job.status == JobStatus::Posting;
         if !again {
-            job.status = JobStatus::Posting;
-            if !self.save(job, claim).await {
-                return Step::Lost;
+            let before = std::mem::replace(&mut job.status, JobStatus::Posting);
+            match held.save(&self.inner.store, job).await {
+                Saved::Yes => {}
+                Saved::Lost => return Step::Lost,
+                Saved::Failed => {
+                    job.status = before;
+                    return Step::Wait;
+                }
             }
+        }
+        // The side effect itself: only while the claim is known to be held (the poll's
+        // fence checks before every step too; this is the one that matters most).
+        if !held.tenure.held() {
+            return Step::Lost;
         }
         let lang = job.language();
         let link = Link {
@@ -304,46 +370,37 @@ impl Exports {
             again,
             card: Some(cards::finished(lang, &job.video, done.duration, done.size)),
         };
-        match front.post_link(&link).await {
+        task.posts += 1;
+        match task.front.post_link(&link).await {
             Ok(()) => {
                 // The progress card above the video stops moving: done, not stuck at 90%.
-                if let Err(e) = front.progress(&cards::rendered(lang)).await {
+                if let Err(e) = task.front.progress(&cards::rendered(lang)).await {
                     tracing::info!(job = %job.id, "could not close the progress card: {e}");
                 }
                 Step::End(ExportEnd::Completed)
             }
-            Err(e) if e.is_retryable() => {
-                tracing::warn!(job = %job.id, "posting the link failed, will retry: {e}");
-                // Not posted by this run, whatever the store says.
-                job.status = JobStatus::Nemo("completed".into());
-                Step::Wait
-            }
-            Err(e) => {
-                tracing::warn!(job = %job.id, "the place to post is gone: {e}");
-                Step::End(ExportEnd::Gone)
-            }
+            Err(e) => match delivery_after(&e, task.posts, self.inner.cfg.delivery_attempts) {
+                Delivery::Retry => {
+                    tracing::warn!(job = %job.id, "posting the link failed, will retry: {e}");
+                    // Not posted by this run, whatever the store says.
+                    job.status = JobStatus::Nemo("completed".into());
+                    Step::Wait
+                }
+                Delivery::GiveUp => {
+                    tracing::error!(job = %job.id, attempts = task.posts, "posting the link failed, giving up: {e}");
+                    Step::End(ExportEnd::Gone)
+                }
+            },
         }
     }
 
     /// Whether "not found" means the render request never arrived: only once it was sent
     /// long enough ago that it cannot still be on its way (it may have timed out on our side,
-    /// or the bot may have died while sending it, and still reach the service late).
-    fn lost(&self, job: &JobRecord) -> bool {
+    /// or the bot may have died while sending it, and still reach the service late). `now`
+    /// is the database's clock, like the job's start.
+    fn lost(&self, job: &JobRecord, now: u64) -> bool {
         let grace_secs = (2 * self.inner.cfg.request_timeout_ms).div_ceil(1000) + 1;
-        job.status == JobStatus::Submitting && now_secs() > job.started + grace_secs
-    }
-
-    /// Saves the job's state under its claim; false once another process holds the job (a
-    /// store that fails otherwise is logged, and polling goes on).
-    async fn save(&self, job: &JobRecord, claim: &Claim) -> bool {
-        match self.inner.store.update_job(claim, job).await {
-            Ok(()) => true,
-            Err(StoreError::Fenced { .. }) => false,
-            Err(e) => {
-                tracing::error!(job = %job.id, "could not save export progress: {e}");
-                true
-            }
-        }
+        job.status == JobStatus::Submitting && now > job.started + grace_secs
     }
 
     /// Waits until every job being polled has ended.
@@ -406,6 +463,40 @@ async fn keep_claiming(
         }
         if let Err(e) = exports.inner.store.forget_old_turns().await {
             tracing::warn!("could not forget old turns: {e}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{delivery_after, Delivery};
+    use crate::engine::FrontError;
+
+    #[test]
+    fn a_refused_or_gone_post_is_final_and_others_are_tried_up_to_the_limit() {
+        let failed = || FrontError::Failed("503".into());
+        let table = [
+            (FrontError::Gone, 1, 5, Delivery::GiveUp),
+            (
+                FrontError::Refused("403 50013".into()),
+                1,
+                5,
+                Delivery::GiveUp,
+            ),
+            (
+                FrontError::Refused("400 50035".into()),
+                1,
+                5,
+                Delivery::GiveUp,
+            ),
+            (failed(), 1, 5, Delivery::Retry),
+            (failed(), 4, 5, Delivery::Retry),
+            (failed(), 5, 5, Delivery::GiveUp),
+            (failed(), 1, 1, Delivery::GiveUp),
+        ];
+        for (error, attempts, limit, expected) in table {
+            let got = delivery_after(&error, attempts, limit);
+            assert_eq!(got, expected, "{error} after {attempts} of {limit}");
         }
     }
 }

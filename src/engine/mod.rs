@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod cards;
+mod claims;
 pub mod error;
 mod export;
 pub mod front;
@@ -17,6 +18,7 @@ pub mod route;
 mod scopes;
 pub mod split;
 pub mod summary;
+mod tenure;
 pub mod text;
 mod turn;
 pub mod welcome;

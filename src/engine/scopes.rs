@@ -1,9 +1,13 @@
 //! One turn of a project at a time: a line per scope in this process, and a lease per scope
 //! in the store, so that a turn here and a turn in another process (a DM on one, a button on
-//! another) never run at once. A request that waits is told its place.
+//! another) never run at once. A request that waits is told its place. A turn runs only
+//! while its lease is known to be held (`tenure.rs`): one that loses it (its process paused
+//! or cut off from the database past it) stops at its next step, sends nothing more to the
+//! agent and starts no export, and the member is told.
 
 use super::front::Front;
 use super::keyed::Keyed;
+use super::tenure::{fenced, Renewed, Tenure};
 use super::turn::notify;
 use super::{text, Actor, EngineError};
 use crate::i18n::Lang;
@@ -14,6 +18,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::time::Instant;
 
 /// How often a turn waiting for another process's lease asks again, at most.
 const LEASE_ASK_MAX: Duration = Duration::from_secs(1);
@@ -48,6 +53,7 @@ struct Lease {
     store: Store,
     scope: String,
     turn: String,
+    tenure: Tenure,
 }
 
 impl Scopes {
@@ -98,6 +104,7 @@ impl Scopes {
         let turn = uuid::Uuid::new_v4().simple().to_string();
         let mut pause = Duration::from_millis(50);
         let mut told = false;
+        let mut sent = Instant::now();
         while !self.store.lease_scope(scope, &turn).await? {
             if !told {
                 // Another process runs a turn of this project; this request is next here.
@@ -107,11 +114,13 @@ impl Scopes {
             }
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(LEASE_ASK_MAX);
+            sent = Instant::now();
         }
         Ok(Lease {
             store: self.store.clone(),
             scope: scope.to_string(),
             turn,
+            tenure: Tenure::new(self.store.lease(), sent),
         })
     }
 
@@ -142,17 +151,24 @@ impl Scopes {
 
 impl ScopeTurn {
     /// Runs `work` while renewing the lease at a third of its length (in the same task, so
-    /// nothing outlives the request).
-    pub(crate) async fn hold<T>(&self, work: impl Future<Output = T>) -> T {
+    /// nothing outlives the request), and only while the lease is known to be held: once it
+    /// is not, the work is dropped at its next step and [`EngineError::LeaseLost`] returned.
+    pub(crate) async fn hold<T>(
+        &self,
+        work: impl Future<Output = Result<T, EngineError>>,
+    ) -> Result<T, EngineError> {
         let Some(lease) = &self.lease else {
             return work.await;
         };
-        tokio::pin!(work);
-        tokio::select! {
-            out = &mut work => return out,
-            () = lease.renew() => {}
-        }
-        work.await
+        let out = tokio::select! {
+            biased;
+            () = lease.keep() => None,
+            out = fenced(&lease.tenure, work) => out,
+        };
+        out.unwrap_or_else(|| {
+            tracing::warn!(scope = %lease.scope, "lost the project's lease (this process was too slow to renew it); stopped the request");
+            Err(EngineError::LeaseLost)
+        })
     }
 
     /// Lets go of the scope: the store's lease first, so that the next request in this
@@ -175,22 +191,20 @@ impl Drop for ScopeTurn {
 }
 
 impl Lease {
-    /// Renews the lease at a third of its length; returns only once it is lost.
-    async fn renew(&self) {
-        let every = self.store.lease() / 3;
-        loop {
-            tokio::time::sleep(every).await;
+    /// Renews the lease at a third of its length; returns only once it is lost (another turn
+    /// holds it) or no longer known to be held (see [`Tenure::keep`]).
+    async fn keep(&self) {
+        let renew = |_sent| async move {
             match self.store.renew_scope(&self.scope, &self.turn).await {
-                Ok(true) => {}
-                Ok(false) => {
-                    tracing::warn!(scope = %self.scope, "lost the project's lease (this process was too slow to renew it); another turn may start");
-                    return;
-                }
+                Ok(true) => Renewed::Yes,
+                Ok(false) => Renewed::Lost,
                 Err(e) => {
-                    tracing::warn!(scope = %self.scope, "could not renew the project's lease: {e}")
+                    tracing::warn!(scope = %self.scope, "could not renew the project's lease: {e}");
+                    Renewed::Failed
                 }
             }
-        }
+        };
+        self.tenure.keep(renew).await
     }
 
     async fn release(self) {

@@ -112,24 +112,37 @@ impl Store {
     }
 
     /// Renews the claim; [`StoreError::Fenced`] when another process holds the job now (or
-    /// it is gone).
-    pub async fn renew_job(&self, claim: &Claim) -> Result<(), StoreError> {
-        let held = match &self.db {
-            Backend::Sled(db) => db.renew_job(&self.holder, claim),
+    /// it is gone). The database's clock when it renewed, in ms since the Unix epoch.
+    pub async fn renew_job(&self, claim: &Claim) -> Result<i64, StoreError> {
+        let renewed = match &self.db {
+            Backend::Sled(db) => db.renew_job(&self.holder, claim).then(super::now_ms),
             Backend::Postgres(db) => db.renew_job(&self.holder, claim).await?,
         };
-        fenced(held, claim)
+        renewed.ok_or_else(|| fenced(claim))
     }
 
     /// Saves the job's new state under the claim (renewing it), durably;
-    /// [`StoreError::Fenced`] when another process holds the job now.
-    pub async fn update_job(&self, claim: &Claim, rec: &JobRecord) -> Result<(), StoreError> {
+    /// [`StoreError::Fenced`] when another process holds the job now. The database's clock
+    /// when it renewed, in ms since the Unix epoch.
+    pub async fn update_job(&self, claim: &Claim, rec: &JobRecord) -> Result<i64, StoreError> {
         let bytes = super::encode(&rec.id, rec)?;
-        let held = match &self.db {
-            Backend::Sled(db) => db.update_job(&self.holder, claim, bytes).await?,
+        let renewed = match &self.db {
+            Backend::Sled(db) => db
+                .update_job(&self.holder, claim, bytes)
+                .await?
+                .then(super::now_ms),
             Backend::Postgres(db) => db.update_job(&self.holder, claim, bytes).await?,
         };
-        fenced(held, claim)
+        renewed.ok_or_else(|| fenced(claim))
+    }
+
+    /// The database's clock, in ms since the Unix epoch: the one clock every process agrees
+    /// on, for the times of jobs that any of them may take over (sled, one process: its own).
+    pub async fn clock_ms(&self) -> Result<i64, StoreError> {
+        match &self.db {
+            Backend::Sled(_) => Ok(super::now_ms()),
+            Backend::Postgres(db) => db.clock_ms().await,
+        }
     }
 
     /// Forgets a job that ended, under the claim; [`StoreError::Fenced`] when another process
@@ -139,7 +152,7 @@ impl Store {
             Backend::Sled(db) => db.finish_job(&self.holder, claim).await?,
             Backend::Postgres(db) => db.finish_job(&self.holder, claim).await?,
         };
-        fenced(held, claim)
+        held.then_some(()).ok_or_else(|| fenced(claim))
     }
 
     /// Takes the scope's lease for one turn (`turn`, unique to it) unless another turn,
@@ -186,13 +199,9 @@ impl Store {
     }
 }
 
-/// Turns "was it still ours" into the fencing error.
-fn fenced(held: bool, claim: &Claim) -> Result<(), StoreError> {
-    if held {
-        Ok(())
-    } else {
-        Err(StoreError::Fenced {
-            id: claim.id.clone(),
-        })
+/// The error for a write refused because the claim is not this process's any more.
+fn fenced(claim: &Claim) -> StoreError {
+    StoreError::Fenced {
+        id: claim.id.clone(),
     }
 }

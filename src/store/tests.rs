@@ -115,8 +115,8 @@ async fn a_job_is_held_by_one_process_and_a_lost_claim_is_fenced() {
         // A comes back: every write it tries is refused, and changes nothing.
         rec.progress = 99;
         let refused = [
-            a.update_job(&mine, &rec).await,
-            a.renew_job(&mine).await,
+            a.update_job(&mine, &rec).await.map(drop),
+            a.renew_job(&mine).await.map(drop),
             a.finish_job(&mine).await,
         ];
         for r in refused {

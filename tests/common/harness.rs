@@ -20,6 +20,7 @@ pub fn nemo_config(fake: &FakeNemo) -> NemoConfig {
         retry_after_ms: 50,
         request_timeout_ms: 5_000,
         export_timeout_ms: 20_000,
+        delivery_attempts: 5,
     }
 }
 

@@ -7,4 +7,6 @@ pub mod fake_discord;
 pub mod fake_nemo;
 pub mod harness;
 pub mod loopback;
+pub mod pair;
+pub mod pg_proxy;
 pub mod recorder;

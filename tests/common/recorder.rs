@@ -49,6 +49,8 @@ pub enum Failure {
     Retryable,
     /// `FrontError::Gone`: the place is gone.
     Gone,
+    /// `FrontError::Refused`: refused for good (Discord's 400/401/403).
+    Refused,
 }
 
 /// Records every call; messages are numbered from 0.
@@ -107,6 +109,7 @@ impl Recorder {
         Err(match failures.remove(i).1 {
             Failure::Retryable => FrontError::Failed(format!("{op:?} failed on purpose")),
             Failure::Gone => FrontError::Gone,
+            Failure::Refused => FrontError::Refused(format!("{op:?} refused: 403 50013")),
         })
     }
 

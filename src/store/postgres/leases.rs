@@ -15,6 +15,9 @@ const WINDOW: &str = "now() - interval '1 hour'";
 /// A lease's end, `$2` milliseconds from the database's now.
 const UNTIL: &str = "now() + $2 * interval '1 millisecond'";
 
+/// The database's now, in ms since the Unix epoch.
+const NOW_MS: &str = "(extract(epoch FROM now()) * 1000)::bigint";
+
 impl PgStore {
     /// Saves a new job held by `holder` if its caps leave room; committed when this returns.
     /// Counted and inserted in one transaction holding the member's and the community's
@@ -86,23 +89,32 @@ impl PgStore {
             .collect())
     }
 
-    /// Renews `claim`; whether it was still `holder`'s.
+    /// The database's clock, in ms since the Unix epoch (at the statement, not its
+    /// transaction's start).
+    pub(in crate::store) async fn clock_ms(&self) -> Result<i64, StoreError> {
+        sqlx::query_scalar("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(pg("reading the database's clock"))
+    }
+
+    /// Renews `claim`; the database's clock then if it was still `holder`'s.
     pub(in crate::store) async fn renew_job(
         &self,
         holder: &Holder,
         claim: &Claim,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let context = "renewing an export job's lease";
         self.fenced_update(holder, claim, None, context).await
     }
 
-    /// Saves the job under `claim`; whether it was still `holder`'s.
+    /// Saves the job under `claim`; the database's clock then if it was still `holder`'s.
     pub(in crate::store) async fn update_job(
         &self,
         holder: &Holder,
         claim: &Claim,
         bytes: Vec<u8>,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let record = String::from_utf8_lossy(&bytes);
         let context = "saving an export job";
         self.fenced_update(holder, claim, Some(&record), context)
@@ -110,22 +122,23 @@ impl PgStore {
     }
 
     /// Extends `claim`'s lease, and replaces the job's record when one is given, if the
-    /// claim is still `holder`'s; whether it was.
+    /// claim is still `holder`'s; the database's clock then if it was.
     async fn fenced_update(
         &self,
         holder: &Holder,
         claim: &Claim,
         record: Option<&str>,
         context: &'static str,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let set = match record {
             Some(_) => "record = $5::jsonb, updated = now(),",
             None => "",
         };
         let sql = format!(
-            "UPDATE jobs SET {set} lease_until = {UNTIL} WHERE id = $1 AND owner = $3 AND epoch = $4"
+            "UPDATE jobs SET {set} lease_until = {UNTIL} \
+             WHERE id = $1 AND owner = $3 AND epoch = $4 RETURNING {NOW_MS}"
         );
-        let mut query = sqlx::query(&sql)
+        let mut query = sqlx::query_scalar(&sql)
             .bind(&claim.id)
             .bind(holder.lease_ms())
             .bind(&holder.owner)
@@ -133,8 +146,7 @@ impl PgStore {
         if let Some(record) = record {
             query = query.bind(record);
         }
-        let done = query.execute(&self.pool).await.map_err(pg(context))?;
-        Ok(done.rows_affected() == 1)
+        query.fetch_optional(&self.pool).await.map_err(pg(context))
     }
 
     /// Forgets the job under `claim`; whether it was still `holder`'s.

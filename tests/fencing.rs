@@ -1,0 +1,159 @@
+//! Leases fence side effects, not only writes: two real bot processes over one PostgreSQL
+//! store, one of them paused (SIGSTOP) or cut off from the database past its lease while the
+//! other takes its work over. Whatever the stale process was doing — about to post a link,
+//! renewing through a database blip, streaming a turn — it does nothing outside the store
+//! when it comes back: one link, one render.
+
+mod common;
+
+use common::fake_discord::Msg;
+use common::fake_nemo::Step;
+use common::pair::{Pair, DM, GUILD_CHANNEL, USER};
+use serde_json::json;
+use sqlx::{Connection, PgConnection};
+use std::future::Future;
+use std::time::Duration;
+
+/// A's log line when it drops an export whose claim it no longer knows it holds.
+const A_LEFT_THE_EXPORT: &str = "lost this export's claim";
+
+/// Waits (up to `within`) until `fact` holds.
+async fn wait_until<F, Fut>(what: &str, within: Duration, fact: F)
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    while !fact().await {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// How many rows `sql` (a `SELECT count(*) …`) counts.
+async fn count(db: &mut PgConnection, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db).await.unwrap()
+}
+
+/// Waits (up to 10 s) until `sql` (a `SELECT count(*) …`) counts a row.
+async fn wait_for_rows(db: &mut PgConnection, what: &str, sql: &str) {
+    for _ in 0..1000 {
+        if count(db, sql).await > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("never: {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_paused_inside_delivery_past_its_lease_posts_no_link() {
+    let Some(pair) = Pair::start("paused_inside_delivery").await else {
+        return;
+    };
+    let url = pair.db_url().expose().to_string();
+    let (mut lock, mut watch) = (
+        PgConnection::connect(&url).await.unwrap(),
+        PgConnection::connect(&url).await.unwrap(),
+    );
+    pair.export_on_a().await;
+    let processing = "SELECT count(*) FROM jobs WHERE record->'status'->>'nemo' = 'processing'";
+    wait_for_rows(&mut watch, "A saving the render's progress", processing).await;
+    // The test holds the job's row, so that A's next write — marking the job `posting`, the
+    // last step before the link goes out — waits on it; the render then completes at once.
+    sqlx::query("BEGIN").execute(&mut lock).await.unwrap();
+    sqlx::query("SELECT id FROM jobs FOR UPDATE")
+        .execute(&mut lock)
+        .await
+        .unwrap();
+    pair.nemo.set_render_polls(1);
+    pair.nemo.hold_renders(false);
+    let marking = "SELECT count(*) FROM pg_stat_activity \
+                   WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE jobs SET record%'";
+    wait_for_rows(&mut watch, "A's mark waiting on the row", marking).await;
+    // A is paused inside delivery; its mark goes through (its claim still runs) while it sleeps.
+    pair.a.signal(libc::SIGSTOP);
+    sqlx::query("COMMIT").execute(&mut lock).await.unwrap();
+    let posting = "SELECT count(*) FROM jobs WHERE record->>'status' = 'posting'";
+    // The server finishes A's waiting statement a moment after the lock goes.
+    wait_for_rows(&mut watch, "A's mark written", posting).await;
+    // Past A's lease B claims the job and posts the link (marked as a possible repeat).
+    pair.b_takes_over().await;
+    pair.a.signal(libc::SIGCONT);
+    wait_until("A's next step", Duration::from_secs(30), || async {
+        pair.a.stderr().contains(A_LEFT_THE_EXPORT) || pair.link_posts().len() > 1
+    })
+    .await;
+    assert_eq!(pair.link_posts().len(), 1, "A, woken, posted nothing");
+    assert_eq!(pair.nemo.render_requests().len(), 1, "not rendered again");
+    pair.finish(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_cut_off_from_the_database_posts_no_link() {
+    let Some(pair) = Pair::start_with("cut_off_from_the_database", true).await else {
+        return;
+    };
+    pair.export_on_a().await;
+    // A loses its database (its connections dropped, new ones hung up on) just as the render
+    // completes: it cannot mark the job, nor renew its claim.
+    let a_db = pair.a_db.as_ref().expect("A's proxy");
+    a_db.cut(true);
+    pair.nemo.set_render_polls(1);
+    pair.nemo.hold_renders(false);
+    wait_until(
+        "A giving up the export",
+        Duration::from_secs(60),
+        || async { pair.a.stderr().contains(A_LEFT_THE_EXPORT) || pair.link_posts().len() > 1 },
+    )
+    .await;
+    pair.b_takes_over().await;
+    a_db.cut(false);
+    assert_eq!(
+        pair.link_posts().len(),
+        1,
+        "A posted nothing without its claim"
+    );
+    assert_eq!(pair.nemo.render_requests().len(), 1, "not rendered again");
+    pair.finish(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_turn_whose_process_was_paused_past_its_lease_stops_and_exports_nothing() {
+    let Some(pair) = Pair::start("paused_during_a_turn").await else {
+        return;
+    };
+    pair.dm("make a music video", "when you're happy with it")
+        .await;
+    // B (the guild's shard) runs /musicvideo: a turn, then its export. The turn streams its
+    // first words and then takes a while.
+    pair.nemo.push_turn(vec![
+        Step::Text("Cutting to the beat first.".into()),
+        Step::Sleep(Duration::from_secs(8)),
+        Step::Text("Done, all cuts on the beat.".into()),
+    ]);
+    pair.discord
+        .slash("musicvideo", json!({"options": []}), GUILD_CHANNEL, USER);
+    let first_words = |m: &Msg| m.shown().contains("Cutting to the beat first.");
+    pair.discord
+        .wait_for(GUILD_CHANNEL, "B's turn streaming", first_words)
+        .await;
+    pair.b.signal(libc::SIGSTOP);
+    // Past B's lease, the member's export in their DM (A) runs.
+    pair.discord.message_in(None, "export", json!([]), DM, USER);
+    let started = |m: &Msg| m.shown().contains("Rendering your music video");
+    pair.discord.wait_for(DM, "A's export", started).await;
+    pair.b.signal(libc::SIGCONT);
+    let told = |m: &Msg| m.shown().contains("I lost hold of this project");
+    let stopped = || async {
+        let b_told = pair.discord.messages(GUILD_CHANNEL).iter().any(told);
+        b_told || pair.nemo.render_requests().len() > 1
+    };
+    wait_until("B's turn to end", Duration::from_secs(30), stopped).await;
+    assert_eq!(pair.nemo.render_requests().len(), 1, "B started no export");
+    assert_eq!(pair.nemo.requests_to("/run_sse").len(), 2, "B sent no more");
+    let rest = |m: &Msg| m.shown().contains("Done, all cuts on the beat.");
+    let shown = pair.discord.messages(GUILD_CHANNEL);
+    assert!(!shown.iter().any(rest), "B streamed nothing more");
+    pair.finish(true).await;
+}
