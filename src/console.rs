@@ -304,7 +304,8 @@ impl Front for ConsoleFront {
 struct ConsoleDeliver(Arc<ConsoleFront>);
 
 impl Deliver for ConsoleDeliver {
-    fn front_for(&self, target: &str, _scope: &str) -> Option<Arc<dyn Front>> {
+    /// The console's own words stay in its `--lang`; the job's messages carry their language.
+    fn front_for(&self, target: &str, _scope: &str, _lang: Lang) -> Option<Arc<dyn Front>> {
         target
             .starts_with("console:")
             .then(|| self.0.clone() as Arc<dyn Front>)

@@ -66,15 +66,17 @@ async fn on_message(
         user: msg.author.id,
         guild: msg.guild_id,
     };
-    // A message carries no locale: the engine answers in the session's language, the front's
-    // own few words are English.
-    let (front, actor) = place(ctx, data, at, "");
+    // A message carries no locale: the member's words tell their language (else the
+    // project's), for the engine's answers and the front's own words alike.
+    let (front, actor) = place_for(ctx.http.clone(), data, at, "");
     let engine = data.engine.clone();
     let attachments = msg.attachments.clone();
     let forward = data.config.discord.forward_urls;
     // The gateway loop must wait neither for a turn that may take minutes nor for the checks'
     // store reads and refusals; the stop waits for the task.
     data.tasks.spawn(async move {
+        let lang = engine.language(&actor, &words).await;
+        let (front, actor) = (Arc::new(front.speaking(lang)), actor.speaking(lang));
         if attachments.is_empty() {
             return engine.handle(&actor, Request::Say(words), front).await;
         }
@@ -90,7 +92,7 @@ async fn on_message(
             return;
         }
         // `fetched` owns the downloaded files until the engine is done with them.
-        let fetched = attach::fetch(&attachments, forward, Lang::En).await;
+        let fetched = attach::fetch(&attachments, forward, lang).await;
         for sentence in &fetched.refused {
             if let Err(e) = front.send(sentence, true).await {
                 tracing::warn!("could not explain a refused attachment: {e}");

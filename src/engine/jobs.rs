@@ -157,7 +157,7 @@ impl Exports {
     async fn claim(&self, deliver: &dyn Deliver) -> Result<usize, EngineError> {
         let mut taken = 0;
         for (job, claim) in self.inner.store.claim_jobs(CLAIM_BATCH).await? {
-            match deliver.front_for(&job.target, &job.scope) {
+            match deliver.front_for(&job.target, &job.scope, job.language()) {
                 Some(front) => {
                     tracing::info!(job = %job.id, epoch = claim.epoch, "polling a claimed export");
                     self.spawn_poll(job, claim, front);
