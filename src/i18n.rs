@@ -5,6 +5,10 @@
 //!
 //! Use [`tr!`](crate::tr): `tr!(lang, "queued", position = 2)`.
 
+mod detect;
+
+pub use detect::member_language;
+
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::FluentResource;
 

@@ -131,8 +131,9 @@ async fn chinese_words_and_status_in_a_dm() {
     let bot = start().await;
     let dm = 600_000_000_000_000_002;
     bot.discord.message("积分", json!([]), dm, USER, false);
+    // A message carries no locale: the words are Chinese, so is the answer.
     bot.discord
-        .wait_for(dm, "with credits", |m| m.shown().contains("Available: "))
+        .wait_for(dm, "with credits", |m| m.shown().contains("可用: "))
         .await;
     bot.discord
         .message("生成一个音乐视频", json!([]), dm, USER, false);
@@ -144,7 +145,7 @@ async fn chinese_words_and_status_in_a_dm() {
     bot.discord.message("状态", json!([]), dm, USER, false);
     bot.discord
         .wait_for(dm, "with the timeline", |m| {
-            m.shown().contains("\n1. 🎬 Video · AI visuals · 0-10s\n")
+            m.shown().contains("\n1. 🎬 视频 · AI visuals · 0-10 秒\n")
         })
         .await;
     // Messages in a guild channel without a mention are not read.

@@ -64,7 +64,7 @@ async fn a_member_out_of_turns_is_told_before_the_file_is_fetched() {
     bot.discord
         .wait_for(CHANNEL, "with the hourly limit", |m| {
             m.content
-                .starts_with("You've sent 1 requests to the video agent in the last hour")
+                .starts_with("You've sent 1 request to the video agent in the last hour")
         })
         .await;
     assert_eq!(cdn_hits(&bot), 0, "nothing fetched");

@@ -1,12 +1,15 @@
 //! The fronts speak the member's language: slash commands named and described in English and
 //! Simplified Chinese within Discord's rules (and registered so), a `zh-CN` interaction answered
-//! in Chinese and an `en-US` one in English, the console's `--lang`.
+//! in Chinese and an `en-US` one in English, the console's `--lang`; messages, which carry no
+//! locale, in the language of the member's words; a resumed export in its own.
 
 mod common;
 
 use common::discord_bot::{start, wait_call, Running, CHANNEL, USER};
-use common::fake_discord::{commands::problems, member};
-use music_video_bot::discord::commands;
+use common::fake_discord::{commands::problems, member, shown, APP_ID};
+use music_video_bot::discord::{commands, ids::check_attachment};
+use music_video_bot::i18n::Lang;
+use music_video_bot::tr;
 use serde_json::{json, Value};
 
 /// The registration payload as Discord receives it.
@@ -159,4 +162,83 @@ async fn a_zh_cn_member_is_answered_in_chinese_and_an_en_us_one_in_english() {
     d.slash_in("help", none, CHANNEL, member(USER), "en-US");
     let en = answer_containing(&bot, "Right-click a message with audio").await;
     assert!(!en.contains("右键"), "{en}");
+}
+
+/// A message mentioning the bot, in the test channel.
+fn mention(bot: &Running, words: &str, attachments: Value) {
+    let content = format!("<@{APP_ID}> {words}");
+    bot.discord
+        .message(&content, attachments, CHANNEL, USER, true);
+}
+
+/// Messages carry no locale (Discord's Message object has no `locale` field; interactions do):
+/// a member who writes 状态 in an English project gets the project card in Chinese.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mention_saying_zhuangtai_gets_the_chinese_project_card() {
+    let bot = start().await;
+    mention(&bot, "make a video", json!([]));
+    bot.discord
+        .wait_for(CHANNEL, "with the draft", |m| {
+            m.content.contains("Here is your draft")
+        })
+        .await;
+    mention(&bot, "状态", json!([]));
+    let card = bot
+        .discord
+        .wait_for(CHANNEL, "with the Chinese project card", |m| {
+            m.shown().contains("1. 🎬 视频 · AI visuals · 0-10 秒")
+        })
+        .await;
+    assert!(!card.shown().contains("Video ·"), "{}", card.shown());
+    let session = bot.store.session(&format!("channel:{CHANNEL}")).await;
+    let language = session.unwrap().expect("the project").language;
+    assert_eq!(language, "en", "the project keeps its language");
+}
+
+/// A dropped file the bot cannot use is refused in the language of the member's words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_attachment_from_a_chinese_speaking_member_is_refused_in_chinese() {
+    let bot = start().await;
+    let url = bot.discord.host_file("notes.txt", b"la la la".to_vec());
+    let att = bot.discord.attachment("notes.txt", 8, &url);
+    mention(&bot, "用这个文件做一个音乐视频", json!([att]));
+    let problem = check_attachment("notes.txt", 8).expect_err("a text file is refused");
+    let refusal = problem.user_text(Lang::ZhCn);
+    bot.discord
+        .wait_for(CHANNEL, "with the Chinese refusal", |m| {
+            m.content.contains(&refusal)
+        })
+        .await;
+    let english = problem.user_text(Lang::En);
+    let messages = bot.discord.messages(CHANNEL);
+    assert!(messages.iter().all(|m| !m.content.contains(&english)));
+}
+
+/// The labels of a message's buttons.
+fn button_labels(components: &Value) -> Vec<String> {
+    let rows = components.as_array().into_iter().flatten();
+    rows.flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["label"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// An export resumed by a new process posts its video with the job's language on its button.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_export_labels_its_button_in_the_jobs_language() {
+    let mut bot = start().await;
+    bot.nemo.set_render_polls(15);
+    let none = json!({"options": []});
+    bot.discord
+        .slash_in("musicvideo", none, CHANNEL, member(USER), "zh-CN");
+    wait_call(&bot, "with render progress", |c| {
+        shown(&c.body).contains("正在渲染")
+    })
+    .await;
+    bot.restart().await;
+    let video = bot
+        .discord
+        .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let labels = button_labels(&video.components);
+    assert_eq!(labels, [tr!(Lang::ZhCn, "discord-button-download")]);
 }

@@ -118,7 +118,7 @@ async fn files_per_message() {
         )
         .await;
     assert!(
-        rec.transcript().contains("At most 1 files per message"),
+        rec.transcript().contains("At most 1 file per message"),
         "{}",
         rec.transcript()
     );

@@ -15,5 +15,8 @@ console-unknown-command = unknown command /{ $command }; try /help
 console-upload-needs-path = /upload needs at least one file path or URL
 console-file-needs-path = --file needs a path
 console-unclosed-quote = A quote in that line is not closed: close it, or put a backslash before it.
-console-resuming = Resuming { $count } unfinished export(s)…
+console-resuming = Resuming { $count } unfinished { $count ->
+        [one] export
+       *[other] exports
+    }…
 console-next = (next: { $commands })

@@ -81,10 +81,19 @@ export-timeout = ⌛ The export is taking far longer than usual, so I stopped wa
 
 ## Quotas
 
-turn-quota = You've sent { $limit } requests to the video agent in the last hour, the most one member may. You can send the next one { $eta }.
-export-quota-user = You already have { $running } export(s) rendering. When one finishes (its link is posted here), export again.
+turn-quota = You've sent { $limit } { $limit ->
+        [one] request
+       *[other] requests
+    } to the video agent in the last hour, the most one member may. You can send the next one { $eta }.
+export-quota-user = You already have { $running } { $running ->
+        [one] export
+       *[other] exports
+    } rendering. When one finishes (its link is posted here), export again.
 export-quota-group = This server already has as many exports rendering as it may. Please try again in a minute or two.
-too-many-files = At most { $limit } files per message, please. Nothing was uploaded: send them in smaller groups.
+too-many-files = At most { $limit } { $limit ->
+        [one] file
+       *[other] files
+    } per message, please. Nothing was uploaded: send them in smaller groups.
 
 ## Errors
 
@@ -135,7 +144,10 @@ state-item = item { $n }
 
 change-replaced = track { $n } is now { $track }
 change-retimed = retimed track { $n } ({ $label }): { $before } → { $after }
-change-segments = track { $n } ({ $label }) now has { $segments } segments (was { $was })
+change-segments = track { $n } ({ $label }) now has { $segments } { $segments ->
+        [one] segment
+       *[other] segments
+    } (was { $was })
 change-volume = changed the volume of track { $n }: { $track }
 change-added = added track { $n }. { $track }
 change-removed = removed track { $n }. { $track }

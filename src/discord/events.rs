@@ -1,12 +1,11 @@
 //! Everything that is not a slash command: dropped files and words, buttons, and the one
 //! `on_error` that turns failures into a friendly sentence.
 
-use super::front::ChannelFront;
 use super::ids::{may_use, parse_button_id};
 use super::{attach, place_for, Data, Error, Where};
 use crate::engine::front::Front;
 use crate::engine::gui::Suggestion;
-use crate::engine::{Actor, Request};
+use crate::engine::Request;
 use crate::i18n::Lang;
 use crate::tr;
 use poise::serenity_prelude as serenity;
@@ -63,15 +62,17 @@ async fn on_message(
         user: msg.author.id,
         guild: msg.guild_id,
     };
-    // A message carries no locale: the engine answers in the session's language, the front's
-    // own few words are English.
-    let (front, actor) = place(ctx, data, at, "");
+    // A message carries no locale: the member's words tell their language (else the
+    // project's), for the engine's answers and the front's own words alike.
+    let (front, actor) = place_for(ctx.http.clone(), data, at, "");
     let engine = data.engine.clone();
     let attachments = msg.attachments.clone();
     let forward = data.config.discord.forward_urls;
     // The gateway loop must wait neither for a turn that may take minutes nor for the checks'
     // store reads and refusals; the stop waits for the task.
     data.tasks.spawn(async move {
+        let lang = engine.language(&actor, &words).await;
+        let (front, actor) = (Arc::new(front.speaking(lang)), actor.speaking(lang));
         if attachments.is_empty() {
             return engine.handle(&actor, Request::Say(words), front).await;
         }
@@ -87,7 +88,7 @@ async fn on_message(
             return;
         }
         // `fetched` owns the downloaded files until the engine is done with them.
-        let fetched = attach::fetch(&attachments, forward, Lang::En).await;
+        let fetched = attach::fetch(&attachments, forward, lang).await;
         for sentence in &fetched.refused {
             if let Err(e) = front.send(sentence, true).await {
                 tracing::warn!("could not explain a refused attachment: {e}");
@@ -137,16 +138,6 @@ async fn on_button(
     data.tasks
         .spawn(async move { engine.handle(&actor, request, front).await });
     Ok(())
-}
-
-fn place(
-    ctx: &serenity::Context,
-    data: &Data,
-    at: Where,
-    lang: &str,
-) -> (Arc<ChannelFront>, Actor) {
-    let (front, actor) = place_for(ctx.http.clone(), data, at, lang);
-    (Arc::new(front), actor)
 }
 
 /// Tells the member a command failed: in its deferred response when it was deferred (a

@@ -178,7 +178,7 @@ struct ToChannels {
 }
 
 impl Deliver for ToChannels {
-    fn front_for(&self, target: &str, scope: &str) -> Option<Arc<dyn Front>> {
+    fn front_for(&self, target: &str, scope: &str, lang: Lang) -> Option<Arc<dyn Front>> {
         let mut parts = target.strip_prefix("discord:")?.split(':');
         let channel: u64 = parts.next()?.parse().ok().filter(|c| *c > 0)?;
         let user: u64 = parts.next()?.parse().ok().filter(|u| *u > 0)?;
@@ -188,7 +188,8 @@ impl Deliver for ToChannels {
             serenity::UserId::new(user),
             scope.to_string(),
             self.edit_interval,
-        );
+        )
+        .speaking(lang);
         Some(Arc::new(front))
     }
 }

@@ -2,6 +2,7 @@
 
 use super::cards::Card;
 use super::gui::Suggestion;
+use crate::i18n::Lang;
 use async_trait::async_trait;
 use std::sync::Arc;
 use std::time::Duration;
@@ -103,6 +104,7 @@ pub trait Front: Send + Sync {
 
 /// Finds the front for a stored job's target after a restart.
 pub trait Deliver: Send + Sync {
-    /// The front for `target` (a job started in `scope`), or `None` when it no longer exists.
-    fn front_for(&self, target: &str, scope: &str) -> Option<Arc<dyn Front>>;
+    /// The front for `target` (a job started in `scope`), its own words (buttons) in the job's
+    /// `lang`, or `None` when it no longer exists.
+    fn front_for(&self, target: &str, scope: &str, lang: Lang) -> Option<Arc<dyn Front>>;
 }

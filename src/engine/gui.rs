@@ -1,8 +1,16 @@
 //! The backend talks as if it had a GUI ("click Export", "drag the clip"). In chat there is
 //! none: rewrite those instructions into things the user can say, and note the actions offered.
+//! Only whole words are rewritten: "dragon" and "exported" are the agent's own words.
+
+mod stream;
+
+pub use stream::GuiStream;
 
 use crate::i18n::Lang;
 use crate::tr;
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use std::ops::Range;
+use std::sync::LazyLock;
 
 /// An action the agent's text suggested, which a front may offer as a button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +43,8 @@ impl Say {
     }
 }
 
-/// One rewrite: an English phrase (matched case-insensitively) or a Chinese one, its
-/// replacement, and the action it suggests.
+/// One rewrite: an English phrase (matched case-insensitively, as whole words) or a Chinese
+/// one, its replacement, and the action it suggests.
 struct Rule {
     phrase: &'static str,
     replacement: Say,
@@ -51,7 +59,8 @@ const fn rule(phrase: &'static str, replacement: Say, suggests: Option<Suggestio
     }
 }
 
-/// Longest phrases first, so "click the Export button" wins over "click".
+/// The phrases; where several start at one place the longest wins ("drag and drop" over
+/// "drag").
 const RULES: &[Rule] = &[
     rule(
         "click on the export button",
@@ -94,104 +103,134 @@ const RULES: &[Rule] = &[
     rule("drag", Say::TellMove, None),
 ];
 
+/// The rules' phrases in one automaton: leftmost-longest, ASCII case-insensitive, and able to
+/// search anchored at a position (for a shorter phrase where the longest is not a whole word).
+static PHRASES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .start_kind(StartKind::Both)
+        .build(RULES.iter().map(|r| r.phrase))
+        .expect("the GUI phrases build an automaton")
+});
+
+/// The longest phrase, in bytes: how far a match can reach.
+fn longest_phrase() -> usize {
+    RULES.iter().map(|r| r.phrase.len()).max().unwrap_or(0)
+}
+
 /// Rewrites GUI instructions in the agent's text into things the user can say, and lists the
 /// actions it suggested. Code blocks are left as they are.
 pub fn translate_gui(text: &str) -> (String, Vec<Suggestion>) {
-    let mut out = String::with_capacity(text.len());
     let mut found = Vec::new();
-    for (i, piece) in text.split("```").enumerate() {
-        if i > 0 {
-            out.push_str("```");
-        }
-        if i % 2 == 1 {
-            out.push_str(piece);
-        } else {
-            out.push_str(&rewrite(piece, &mut found));
-        }
-    }
+    let out = translate_range(text, 0..text.len(), &mut false, &mut found);
     if offers_export(text) && !found.contains(&Suggestion::Export) {
         found.push(Suggestion::Export);
     }
     (out, found)
 }
 
-/// [`translate_gui`] for a text that grows at its end, such as a streamed answer: each whole
-/// line is translated once, when it is complete, and only the unfinished last line is looked
-/// at again. No rule phrase and no code fence spans a line break, so the lines translated one
-/// by one read exactly as the whole text translated at once.
-#[derive(Debug, Default)]
-pub struct GuiStream {
-    /// Bytes of the source already translated (whole lines, up to and with a `\n`).
-    consumed: usize,
-    /// Whether the consumed lines left a code block open.
-    in_code: bool,
-}
-
-impl GuiStream {
-    /// Translates the lines of `source` completed since the last call; `source` must start with
-    /// the text given before. Returns their translation, to append to what came before.
-    pub fn advance(&mut self, source: &str) -> String {
-        let new = source.get(self.consumed..).unwrap_or_default();
-        let Some(last_break) = new.rfind('\n') else {
-            return String::new();
-        };
-        let lines = &new[..=last_break];
-        self.consumed += lines.len();
-        translate_lines(lines, &mut self.in_code)
-    }
-
-    /// The translation of `source`'s unfinished last line, as it reads now.
-    pub fn tail(&self, source: &str) -> String {
-        let rest = source.get(self.consumed..).unwrap_or_default();
-        translate_lines(rest, &mut self.in_code.clone())
-    }
-}
-
-/// Translates prose outside code blocks; `in_code` says whether a block is open before `text`,
-/// and after it.
-fn translate_lines(text: &str, in_code: &mut bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, piece) in text.split("```").enumerate() {
-        if i > 0 {
+/// Translates `text[range]`: prose is rewritten, code blocks are kept. `in_code` says whether
+/// a block is open before the range, and after it. Word boundaries are judged on the
+/// characters around the range too, so a range reads as it does within the whole text.
+fn translate_range(
+    text: &str,
+    range: Range<usize>,
+    in_code: &mut bool,
+    found: &mut Vec<Suggestion>,
+) -> String {
+    let mut out = String::with_capacity(range.len());
+    let mut at = range.start;
+    let fences = text[range.clone()]
+        .match_indices("```")
+        .map(|(i, _)| range.start + i);
+    for fence in fences.chain([range.end]) {
+        if *in_code {
+            out.push_str(&text[at..fence]);
+        } else {
+            rewrite(text, at..fence, &mut out, found);
+        }
+        if fence < range.end {
             out.push_str("```");
             *in_code = !*in_code;
-        }
-        if *in_code {
-            out.push_str(piece);
-        } else {
-            out.push_str(&rewrite(piece, &mut Vec::new()));
+            at = fence + 3;
         }
     }
     out
 }
 
-/// Applies every rule to prose (no code), case-insensitively, on char boundaries.
-fn rewrite(prose: &str, found: &mut Vec<Suggestion>) -> String {
-    let mut out = String::with_capacity(prose.len());
-    let mut rest = prose;
-    'scan: while !rest.is_empty() {
-        for r in RULES {
-            if let Some(len) = starts_with_ci(rest, r.phrase) {
-                let lang = if r.phrase.is_ascii() {
-                    Lang::En
-                } else {
-                    Lang::ZhCn
-                };
-                out.push_str(&same_case(&rest[..len], &r.replacement.words(lang)));
-                if let Some(s) = r.suggests.filter(|s| !found.contains(s)) {
-                    found.push(s);
-                }
-                rest = &rest[len..];
-                continue 'scan;
-            }
+/// Appends prose `text[range]` to `out`, each whole-word phrase replaced by its rule's words.
+fn rewrite(text: &str, range: Range<usize>, out: &mut String, found: &mut Vec<Suggestion>) {
+    let mut copied = range.start;
+    let mut at = range.start;
+    while let Some((span, rule)) = next_match(text, at..range.end) {
+        let lang = if rule.phrase.is_ascii() {
+            Lang::En
+        } else {
+            Lang::ZhCn
+        };
+        out.push_str(&text[copied..span.start]);
+        out.push_str(&same_case(
+            &text[span.clone()],
+            &rule.replacement.words(lang),
+        ));
+        if let Some(s) = rule.suggests.filter(|s| !found.contains(s)) {
+            found.push(s);
         }
-        let mut chars = rest.chars();
-        if let Some(c) = chars.next() {
-            out.push(c);
-        }
-        rest = chars.as_str();
+        (copied, at) = (span.end, span.end);
     }
-    out
+    out.push_str(&text[copied..range.end]);
+}
+
+/// The first phrase in `text[range]` that stands as whole words, and its rule. Where the
+/// longest phrase at a place runs into a word ("drag and dropped"), a shorter one that does
+/// not ("drag") is taken.
+fn next_match(text: &str, range: Range<usize>) -> Option<(Range<usize>, &'static Rule)> {
+    let mut from = range.start;
+    loop {
+        let m = PHRASES.find(Input::new(text).range(from..range.end))?;
+        let mut candidate = Some(m);
+        while let Some(c) = candidate {
+            if whole_words(text, c.range()) {
+                return Some((c.range(), &RULES[c.pattern().as_usize()]));
+            }
+            let shorter = Input::new(text)
+                .range(c.start()..c.end() - 1)
+                .anchored(Anchored::Yes);
+            candidate = PHRASES.find(shorter);
+        }
+        from = m.start() + 1;
+    }
+}
+
+/// Whether the phrase at `span` stands as whole words: an English phrase neither continues a
+/// word before it nor runs into one after it. Chinese is written without spaces, so a Chinese
+/// phrase (or a Chinese neighbour) is always apart.
+fn whole_words(text: &str, span: Range<usize>) -> bool {
+    let phrase = &text[span.clone()];
+    let apart = |edge: Option<char>, neighbour: Option<char>| match (edge, neighbour) {
+        (Some(e), Some(n)) => !(e.is_ascii_alphanumeric() && continues_word(n)),
+        _ => true,
+    };
+    apart(
+        phrase.chars().next(),
+        text[..span.start].chars().next_back(),
+    ) && apart(phrase.chars().next_back(), text[span.end..].chars().next())
+}
+
+/// Whether `c`, beside a word of a language written with spaces, makes it a longer word.
+fn continues_word(c: char) -> bool {
+    (c.is_alphanumeric() || c == '_') && !is_written_without_spaces(c)
+}
+
+/// Chinese and Japanese characters (written without spaces between words).
+fn is_written_without_spaces(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30ff}' // kana
+        | '\u{3400}'..='\u{4dbf}' // CJK extension A
+        | '\u{4e00}'..='\u{9fff}' // CJK unified ideographs
+        | '\u{f900}'..='\u{faff}' // CJK compatibility ideographs
+        | '\u{20000}'..='\u{3134f}') // CJK extensions B–H
 }
 
 /// The replacement, capitalised when the words it replaces were (at a sentence start).
@@ -203,12 +242,6 @@ fn same_case(original: &str, replacement: &str) -> String {
     }
 }
 
-/// The byte length of `phrase` at the start of `text`, compared case-insensitively (ASCII).
-fn starts_with_ci(text: &str, phrase: &str) -> Option<usize> {
-    let head = text.get(..phrase.len())?;
-    head.eq_ignore_ascii_case(phrase).then_some(phrase.len())
-}
-
 /// The agent offering an export as the next step, without a GUI word.
 fn offers_export(text: &str) -> bool {
     let lower = text.to_lowercase();
@@ -218,134 +251,4 @@ fn offers_export(text: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::Suggestion::*;
-    use super::*;
-
-    #[test]
-    fn table() {
-        let rows: &[(&str, &str, &[Suggestion])] = &[
-            ("Here is your draft.", "Here is your draft.", &[]),
-            (
-                "Click Export when you're happy with it.",
-                "Say `export` when you're happy with it.",
-                &[Export],
-            ),
-            (
-                "Then click the Export button.",
-                "Then say `export`.",
-                &[Export],
-            ),
-            (
-                "完成了，点击导出即可。",
-                "完成了，发送“导出”即可。",
-                &[Export],
-            ),
-            (
-                "Preview in the timeline to check.",
-                "Say `status` for a summary of the tracks to check.",
-                &[Status],
-            ),
-            (
-                "Open the timeline to see it.",
-                "Say `status` to see it.",
-                &[Status],
-            ),
-            ("打开时间线查看", "发送“状态”查看", &[Status]),
-            (
-                "Drag and drop the clip to 0:05.",
-                "Tell me in a message to move the clip to 0:05.",
-                &[],
-            ),
-            ("拖拽片段", "发消息告诉我如何移动片段", &[]),
-            (
-                "Ready to export whenever you are.",
-                "Ready to export whenever you are.",
-                &[Export],
-            ),
-            (
-                "Click Export, then preview in timeline.",
-                "Say `export`, then say `status` for a summary of the tracks.",
-                &[Export, Status],
-            ),
-            (
-                "```\nclick export\n``` and click export",
-                "```\nclick export\n``` and say `export`",
-                &[Export],
-            ),
-            (
-                "See https://x.test/click-export",
-                "See https://x.test/click-export",
-                &[],
-            ),
-        ];
-        for (input, want, suggestions) in rows {
-            let (text, found) = translate_gui(input);
-            assert_eq!(text, *want, "{input}");
-            assert_eq!(found, suggestions.to_vec(), "{input}");
-        }
-    }
-
-    /// Whatever the chunking, the streamed translation reads as the whole one.
-    #[test]
-    fn streamed_translation_equals_the_whole_one() {
-        let pieces = [
-            "Click ",
-            "Export",
-            " now.\n",
-            "```",
-            "py\nclick export\n",
-            "```\n",
-            "click the ",
-            "export button",
-            "\n\n",
-            "点击导出",
-            "拖拽",
-            "drag",
-            " and drop",
-            "`",
-            "``",
-            "İ",
-            "🎵",
-            "Preview in timeline",
-            "\n",
-        ];
-        let mut seed = 11u64;
-        for _ in 0..500 {
-            let mut next = || {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                (seed >> 33) as usize
-            };
-            let text: String = (0..next() % 40)
-                .map(|_| pieces[next() % pieces.len()])
-                .collect();
-            let mut gui = GuiStream::default();
-            let (mut shown, mut cut) = (String::new(), 0);
-            while cut < text.len() {
-                cut = (cut + 1 + next() % 12).min(text.len());
-                while !text.is_char_boundary(cut) {
-                    cut += 1;
-                }
-                shown.push_str(&gui.advance(&text[..cut]));
-            }
-            shown.push_str(&gui.tail(&text));
-            assert_eq!(shown, translate_gui(&text).0, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn any_unicode_is_safe() {
-        for s in [
-            "é",
-            "ＣＬＩＣＫ",
-            "\u{0}click",
-            "点",
-            "🎵click export🎵",
-            "İclick export",
-        ] {
-            let _ = translate_gui(s);
-        }
-    }
-}
+mod tests;

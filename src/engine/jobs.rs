@@ -212,7 +212,7 @@ impl Exports {
         let sent = Instant::now();
         let db_ms = store.clock_ms().await?;
         for (job, claim) in store.claim_jobs(CLAIM_BATCH).await? {
-            match deliver.front_for(&job.target, &job.scope) {
+            match deliver.front_for(&job.target, &job.scope, job.language()) {
                 Some(front) => {
                     tracing::info!(job = %job.id, epoch = claim.epoch, "polling a claimed export");
                     let held = Held::new(claim, store.lease(), sent, db_ms);

@@ -97,7 +97,8 @@ impl Engine {
             return Err(tr!(actor.language(), "restarting"));
         }
         let quotas = &self.inner.quotas;
-        let lang = self.language(actor).await;
+        // Callers give an actor that already speaks the language of the member's words.
+        let lang = self.language(actor, "").await;
         quotas
             .check_file_count(lang, files)
             .map_err(|e| e.user_text(lang))?;

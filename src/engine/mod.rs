@@ -28,7 +28,7 @@ pub use error::EngineError;
 pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
 
 use crate::config::{LimitsConfig, NemoConfig};
-use crate::i18n::Lang;
+use crate::i18n::{member_language, Lang};
 use crate::nemo::NemoClient;
 use crate::store::Store;
 use crate::telemetry::metrics;
@@ -186,7 +186,7 @@ impl Engine {
             scope = %actor.scope
         );
         async {
-            let actor = &actor.speaking(self.language(actor).await);
+            let actor = &actor.speaking(self.language(actor, request.words()).await);
             let serving = self.serve(actor, request, &front);
             if futures_util::future::Abortable::new(serving, registration)
                 .await
@@ -205,11 +205,12 @@ impl Engine {
         .await
     }
 
-    /// The language to answer `actor` in: the interaction's locale when the front gives one,
-    /// else the language of the scope's session, else English.
-    pub async fn language(&self, actor: &Actor) -> Lang {
-        if !actor.lang.is_empty() {
-            return actor.language();
+    /// The language to answer `actor`, who said `words`, in: the member's own (the
+    /// interaction's locale, else the language of their words when it is clear, see
+    /// [`member_language`]), else the language of the scope's session, else English.
+    pub async fn language(&self, actor: &Actor, words: &str) -> Lang {
+        if let Some(lang) = member_language(&actor.lang, words) {
+            return lang;
         }
         match self.inner.store.session(&actor.scope).await {
             Ok(session) => session.map_or(Lang::En, |s| Lang::from_tag(&s.language)),

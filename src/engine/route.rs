@@ -96,6 +96,21 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }
 
+impl super::Request {
+    /// The member's own words in the request (none for commands and buttons), which tell the
+    /// language they write in.
+    pub fn words(&self) -> &str {
+        match self {
+            super::Request::Say(words) | super::Request::Upload { text: words, .. } => words,
+            super::Request::MusicVideo {
+                prompt: Some(words),
+                ..
+            } => words,
+            _ => "",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Action::*;

@@ -53,3 +53,50 @@ fn each_language_says_its_own_sentence() {
     assert!(zh.contains("重启"), "{zh}");
     assert_eq!(text(Lang::ZhCn, "no-such-key", None), "no-such-key");
 }
+
+/// Counts agree with their nouns through Fluent's plural rules ("1 export", "2 exports"),
+/// never "export(s)".
+#[test]
+fn counts_agree_with_their_nouns() {
+    let rows = [
+        (
+            "console-resuming",
+            "count",
+            "1 unfinished export…",
+            "2 unfinished exports…",
+        ),
+        (
+            "export-quota-user",
+            "running",
+            "1 export rendering",
+            "2 exports rendering",
+        ),
+        (
+            "turn-quota",
+            "limit",
+            "sent 1 request to",
+            "sent 2 requests to",
+        ),
+        (
+            "too-many-files",
+            "limit",
+            "At most 1 file per",
+            "At most 2 files per",
+        ),
+    ];
+    for (key, name, one, two) in rows {
+        for (count, want) in [(1, one), (2, two)] {
+            let mut args = Args::new();
+            args.set(name, count);
+            args.set("eta", "soon");
+            let said = text(Lang::En, key, Some(&args));
+            assert!(said.contains(want), "{key} with {count}: {said}");
+        }
+    }
+    for lang in LANGUAGES {
+        for source in SOURCES[lang.index()] {
+            let guessed = source.replace("http(s)", "");
+            assert!(!guessed.contains("(s)"), "{}: a count as (s)", lang.tag());
+        }
+    }
+}

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use music_video_bot::engine::front::{Deliver, Front, FrontError, Link, MsgId};
 use music_video_bot::engine::gui::Suggestion;
+use music_video_bot::i18n::Lang;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -253,7 +254,7 @@ impl Front for Recorder {
 pub struct ToRecorder(pub Arc<Recorder>);
 
 impl Deliver for ToRecorder {
-    fn front_for(&self, _target: &str, _scope: &str) -> Option<Arc<dyn Front>> {
+    fn front_for(&self, _target: &str, _scope: &str, _lang: Lang) -> Option<Arc<dyn Front>> {
         Some(self.0.clone())
     }
 }
