@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
 /// What the console shows for `/help`, in `lang`.
@@ -180,6 +181,9 @@ fn upload_media(args: &str, exists: impl Fn(&Path) -> bool) -> Result<Vec<Media>
     Ok(words.into_iter().map(media).collect())
 }
 
+/// The shortest time between two redraws of a streamed answer.
+const REDRAW_INTERVAL: Duration = Duration::from_millis(50);
+
 /// Where the console writes.
 pub type Output = Arc<Mutex<dyn Write + Send>>;
 
@@ -244,6 +248,13 @@ impl Front for ConsoleFront {
         100_000
     }
 
+    /// A terminal is redrawn at most 20 times a second: nobody reads faster, and a long
+    /// answer that never fills a message is not re-split and compared on every chunk. Through
+    /// a pipe only final messages show, so no intermediate flush is worth doing more often.
+    fn edit_interval(&self) -> Duration {
+        REDRAW_INTERVAL
+    }
+
     fn target(&self) -> String {
         self.target.clone()
     }
@@ -304,7 +315,8 @@ impl Front for ConsoleFront {
 struct ConsoleDeliver(Arc<ConsoleFront>);
 
 impl Deliver for ConsoleDeliver {
-    fn front_for(&self, target: &str, _scope: &str) -> Option<Arc<dyn Front>> {
+    /// The console's own words stay in its `--lang`; the job's messages carry their language.
+    fn front_for(&self, target: &str, _scope: &str, _lang: Lang) -> Option<Arc<dyn Front>> {
         target
             .starts_with("console:")
             .then(|| self.0.clone() as Arc<dyn Front>)

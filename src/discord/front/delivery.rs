@@ -4,9 +4,9 @@
 //! or learned from Discord's 403 (50013); the member is told once per place.
 
 use super::{front_error, lock, patiently, ChannelFront};
+use crate::discord::embeds::Body;
 use crate::discord::outgoing::Outgoing;
 use crate::discord::permissions::{self, Missing, Route};
-use crate::discord::embeds::Body;
 use crate::engine::front::FrontError;
 use crate::tr;
 use poise::serenity_prelude as serenity;
