@@ -95,7 +95,9 @@ async fn two_processes(subject: &Subject, lease: Duration) -> (Store, Store) {
 async fn a_job_is_held_by_one_process_and_a_lost_claim_is_fenced() {
     for subject in subjects("a_job_is_held_by_one_process").await {
         let name = subject.name();
-        let (a, b) = two_processes(&subject, Duration::from_millis(300)).await;
+        // A lease long enough that a loaded CI machine (a fresh clone compiling beside the
+        // tests) cannot let it lapse between the two calls below: 300 ms once did.
+        let (a, b) = two_processes(&subject, Duration::from_millis(1_500)).await;
         let mine = a
             .create_job(&job("render_1"), ExportCaps::NONE)
             .await
@@ -106,7 +108,7 @@ async fn a_job_is_held_by_one_process_and_a_lost_claim_is_fenced() {
         rec.progress = 40;
         a.update_job(&mine, &rec).await.unwrap();
         // A stops renewing (paused, cut off): past its lease, B takes the job over.
-        tokio::time::sleep(Duration::from_millis(900)).await;
+        tokio::time::sleep(Duration::from_millis(4_500)).await;
         let taken = b.claim_jobs(10).await.unwrap();
         assert_eq!(taken.len(), 1, "{name}");
         let (found, theirs) = &taken[0];
