@@ -2,10 +2,13 @@
 //! on loopback. `BENCH_QUICK=1` runs a short mode (200 conversations) that still checks the
 //! upload ratio and memory bound. Prints a table and `name: value` lines for scripts, and exits
 //! 1 when a target is missed (upload CPU time ≤ 3× curl's, ≤ 32 MB RSS growth, every
-//! conversation done, a 60,000-character streamed answer in ≤ 100 ms of CPU, as one paragraph
+//! conversation done, a burst of members each getting one link with no 429 and at most 50
+//! requests in any second, a 60,000-character streamed answer in ≤ 100 ms of CPU, as one paragraph
 //! and as mixed prose; with
 //! `MVB_TEST_DATABASE_URL`, every conversation done on PostgreSQL too, in ≤ 3× sled's time).
 
+#[path = "support/burst.rs"]
+mod burst;
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[path = "support/idle.rs"]
@@ -429,6 +432,9 @@ fn main() {
     drop(fake);
     eprintln!("bench: {n} conversations…");
     let load = runtime.block_on(conversations(n, None));
+    let burst_members = if quick { 80 } else { 200 };
+    eprintln!("bench: {burst_members} members mention the bot with a song at once…");
+    let burst = runtime.block_on(burst::run(burst_members));
     let pg_rounds = if quick { 3 } else { 5 };
     let pg = runtime.block_on(pg::pg_vs_sled(pg::CONVERSATIONS, pg_rounds));
     drop(runtime);
@@ -502,6 +508,7 @@ fn main() {
         "| RSS kept per member after one short turn ({members}) | {idle_bytes:.0} bytes | ≤ {:.0} |",
         idle::MAX_IDLE_SCOPE_BYTES
     );
+    burst::print_rows(&burst);
     if let Some(pg) = &pg {
         pg.print();
     }
@@ -514,11 +521,13 @@ fn main() {
     if let Some(pg) = &pg {
         pg.print_lines();
     }
+    burst::print_lines(&burst);
     println!("edit_latency_p99_ms: {:.2}", load.p99_ms);
     println!("sse_events_per_s: {sse:.0}");
     println!("idle_scope_bytes: {idle_bytes:.0}");
     let mut misses = missed_targets(ratio, upload.rss_growth_mb, &load);
     misses.extend(pg.iter().flat_map(pg::PgFigures::misses));
+    misses.extend(burst::misses(&burst));
     misses.extend(paragraph.misses("a one-paragraph answer"));
     misses.extend(mixed.misses("an answer of mixed prose"));
     if idle_bytes.is_nan() || idle_bytes > idle::MAX_IDLE_SCOPE_BYTES {

@@ -70,17 +70,25 @@ async fn first_send_fails(bot: &Bot, me: &music_video_bot::engine::Actor, reques
 }
 
 #[tokio::test]
-async fn a_greeting_that_cannot_be_shown_does_not_stop_the_video() {
+async fn a_greeting_that_cannot_be_shown_does_not_stop_the_upload() {
     let fake = FakeNemo::start().await;
     let bot = Bot::start(&fake);
-    let song = mp3(bot.dir.path(), "song.mp3");
-    let request = Request::MusicVideo {
-        prompt: None,
-        media: vec![Media::File(song)],
+    let rec = Recorder::new();
+    // A new place and a song without words: the first message is the greeting with the
+    // examples ("Connected — ready when you are…"), and it fails.
+    rec.fail_next(Op::Send, 1, Failure::Retryable);
+    let request = Request::Upload {
+        media: vec![Media::File(mp3(bot.dir.path(), "song.mp3"))],
+        text: String::new(),
     };
-    // The place is new: the first message is the first contact's "Connected".
-    first_send_fails(&bot, &actor("alice", "c"), request).await;
-    assert_eq!(fake.render_requests().len(), 1);
+    bot.engine
+        .handle(&actor("alice", "c"), request, rec.clone())
+        .await;
+    let text = rec.transcript();
+    assert!(rec.attempts(Op::Send) >= 2, "{text}");
+    assert!(text.contains("Uploaded song.mp3"), "{text}");
+    assert_eq!(fake.requests_to("/api/upload-video").len(), 1, "{text}");
+    assert!(!text.contains("went wrong"), "{text}");
 }
 
 #[tokio::test]

@@ -104,8 +104,9 @@ async fn a_plain_message_is_answered_in_the_sessions_language() {
     let rec = Recorder::new();
     let plain = speaking("bob", "c", "");
     bot.engine.handle(&plain, say("credits"), rec.clone()).await;
+    // Bob's own account, untouched: its 100 credits, in the project's language.
     assert!(
-        rec.transcript().contains("可用：50"),
+        rec.transcript().contains("可用：100"),
         "{}",
         rec.transcript()
     );

@@ -58,3 +58,47 @@ async fn streamed_edits_keep_to_the_route_limit_before_discord_refuses() {
         "the limiter waited for each bucket's reset instead of drawing 429s"
     );
 }
+
+/// The yardstick itself: the fake takes 50 requests a second across routes and answers the
+/// 51st with Discord's global 429, while interaction endpoints stay outside the count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fake_refuses_the_fifty_first_request_of_a_second_globally() {
+    let discord = FakeDiscord::start().await;
+    let client = reqwest::Client::new();
+    let base = discord.base_url();
+    // Different channels, so no route limit binds: only the global one. All at once, well
+    // within one second.
+    let calls = (0..60u64).map(|i| {
+        let url = format!("{base}/api/v10/channels/{}/messages/1", 1_000 + i);
+        let request = client.get(url).send();
+        async move {
+            let response = request.await.unwrap();
+            let global = response.headers().get("x-ratelimit-global").is_some();
+            (response.status().as_u16(), global)
+        }
+    });
+    let statuses = futures_util::future::join_all(calls).await;
+    let refused = statuses.iter().filter(|(s, _)| *s == 429).count();
+    assert!(refused > 0, "the 51st request of the second was refused");
+    assert!(statuses
+        .iter()
+        .filter(|(s, _)| *s == 429)
+        .all(|(_, global)| *global));
+    assert_eq!(discord.global_429s(), refused);
+    assert_eq!(discord.peak_per_second(), 50);
+    let callback = format!(
+        "{base}/api/v10/webhooks/{}/token/messages/@original",
+        common::fake_discord::APP_ID
+    );
+    let response = client
+        .patch(callback)
+        .json(&json!({"content": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        response.status().as_u16(),
+        429,
+        "interaction endpoints are exempt"
+    );
+}

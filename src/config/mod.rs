@@ -169,6 +169,9 @@ pub enum SessionScope {
 
 /// Discord's own REST base.
 pub const DISCORD: &str = "https://discord.com";
+/// Discord's global rate limit: requests per second per bot, across every route (its "Rate
+/// Limits" page; interaction endpoints are not bound by it).
+pub const GLOBAL_LIMIT: u32 = 50;
 
 /// The Discord front.
 #[derive(Debug, Clone, Deserialize)]
@@ -178,8 +181,12 @@ pub struct DiscordConfig {
     pub token: Option<Secret>,
     /// Who owns a session.
     pub session_scope: SessionScope,
-    /// At most one edit of a streamed message per this many milliseconds.
+    /// At most one edit of a streamed message per this many milliseconds (fewer when many
+    /// conversations stream at once, to stay within `requests_per_second`).
     pub edit_interval_ms: u64,
+    /// REST calls per second the whole bot makes, interaction responses aside: kept under
+    /// Discord's global limit of 50; each process takes its shards' share.
+    pub requests_per_second: u32,
     /// Channels where files and words dropped without a mention are read (DMs always are).
     pub channels: Vec<u64>,
     /// Discord's REST base, or a REST proxy in front of it.
@@ -217,6 +224,7 @@ impl Default for DiscordConfig {
             token: None,
             session_scope: SessionScope::Channel,
             edit_interval_ms: 1_500,
+            requests_per_second: 45,
             channels: Vec::new(),
             api_base: DISCORD.into(),
             rest_address: None,
@@ -357,6 +365,12 @@ impl Config {
             return Err(invalid(
                 "discord.edit_interval_ms",
                 "must be greater than 0",
+            ));
+        }
+        if !(1..=GLOBAL_LIMIT).contains(&self.discord.requests_per_second) {
+            return Err(invalid(
+                "discord.requests_per_second",
+                "must be between 1 and 50 (Discord's global limit per bot)",
             ));
         }
         let listen = self.admin.listen.trim();

@@ -32,7 +32,7 @@ pub const FOOTER: usize = 2048;
 pub const TOTAL: usize = 6000;
 
 /// What a message shows: a text, or a card as its embed (with no text).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Body {
     /// Text only.
     Text(String),

@@ -7,6 +7,7 @@
 
 mod delivery;
 
+use super::budget::{Active, Budget, Priority};
 use super::embeds::Body;
 use super::ids::{button_id, nonce_for};
 use super::interaction::Responding;
@@ -34,6 +35,10 @@ pub const BUTTON_URL_MAX: usize = 512;
 /// One channel (or DM), as the engine sees it.
 pub struct ChannelFront {
     http: Arc<serenity::Http>,
+    /// The process's share of Discord's global limit, which every channel and DM call takes.
+    budget: Arc<Budget>,
+    /// Counts this conversation among those whose edits share the budget.
+    _active: Active,
     channel: serenity::ChannelId,
     user: serenity::UserId,
     scope: String,
@@ -47,6 +52,9 @@ pub struct ChannelFront {
     /// Progress edits (lines and cards in the one status message), latest-only within the
     /// edit interval.
     status_line: LatestOnly<Body>,
+    /// What the channel's status message shows now: an edit that would change nothing is not
+    /// sent (progress polls often repeat the same card).
+    status_shown: Mutex<Option<Body>>,
     last_sent: Mutex<Option<serenity::MessageId>>,
     /// The language of the front's own words (button labels).
     lang: Lang,
@@ -61,9 +69,10 @@ pub struct ChannelFront {
 }
 
 impl ChannelFront {
-    /// A front for `channel`, answering `user` in `scope`.
+    /// A front for `channel`, answering `user` in `scope`, its calls within `budget`.
     pub fn new(
         http: Arc<serenity::Http>,
+        budget: Arc<Budget>,
         channel: serenity::ChannelId,
         user: serenity::UserId,
         scope: String,
@@ -71,6 +80,8 @@ impl ChannelFront {
     ) -> ChannelFront {
         ChannelFront {
             http,
+            _active: budget.active(),
+            budget,
             channel,
             user,
             scope,
@@ -79,7 +90,8 @@ impl ChannelFront {
             attach_limit: None,
             private_replies: false,
             status_msg: Mutex::new(None),
-            status_line: LatestOnly::new(edit_interval),
+            status_line: LatestOnly::default(),
+            status_shown: Mutex::new(None),
             last_sent: Mutex::new(None),
             lang: Lang::En,
             missing: Mutex::new(None),
@@ -145,14 +157,21 @@ impl ChannelFront {
         let out = Outgoing::from(body);
         let existing = *lock(&self.status_msg);
         if let Some(id) = existing {
-            match self.change(id, &out).await {
-                Ok(()) => return Ok(()),
+            if lock(&self.status_shown).as_ref() == Some(body) {
+                return Ok(());
+            }
+            match self.change(id, &out, Priority::Cosmetic).await {
+                Ok(()) => {
+                    *lock(&self.status_shown) = Some(body.clone());
+                    return Ok(());
+                }
                 Err(FrontError::Gone) => {}
                 Err(e) => return Err(e),
             }
         }
-        let id = self.deliver(&out).await?;
+        let id = self.deliver(&out, Priority::Cosmetic).await?;
         *lock(&self.status_msg) = Some(id);
+        *lock(&self.status_shown) = Some(body.clone());
         Ok(())
     }
 
@@ -179,7 +198,9 @@ impl ChannelFront {
             self.private(body).await?;
             return Ok(None);
         }
-        let id = self.deliver(&Outgoing::from(body)).await?;
+        let id = self
+            .deliver(&Outgoing::from(body), Priority::Urgent)
+            .await?;
         *lock(&self.last_sent) = Some(id);
         let pointer = Body::Text(tr!(self.lang, "discord-answered-below"));
         self.interaction.settle(&self.http, &pointer).await;
@@ -196,14 +217,12 @@ impl ChannelFront {
                 Err(e) => self.interaction.forget_on_404(&e),
             }
         }
-        let dm = self
-            .user
-            .create_dm_channel(&self.http)
-            .await
-            .map_err(front_error)?;
-        dm.send_message(&self.http, body.message())
-            .await
-            .map_err(front_error)?;
+        let dm = self.dm_channel().await.map_err(front_error)?;
+        self.spend(Priority::Urgent, || {
+            dm.send_message(&self.http, body.message())
+        })
+        .await
+        .map_err(front_error)?;
         Ok(())
     }
 }
@@ -215,7 +234,7 @@ impl Front for ChannelFront {
     }
 
     fn edit_interval(&self) -> Duration {
-        self.edit_interval
+        self.budget.cadence(self.edit_interval)
     }
 
     fn eta(&self, _lang: crate::i18n::Lang, unix_secs: u64) -> String {
@@ -231,20 +250,31 @@ impl Front for ChannelFront {
         Ok(MsgId(id.map(|id| id.get().to_string()).unwrap_or_default()))
     }
 
-    async fn edit(&self, id: &MsgId, text: &str, _done: bool) -> Result<(), FrontError> {
+    async fn edit(&self, id: &MsgId, text: &str, done: bool) -> Result<(), FrontError> {
         let id: u64 = id.0.parse().map_err(|_| FrontError::Gone)?;
         let id = serenity::MessageId::new(id.max(1));
         let out = Outgoing {
             content: Some(text.to_string()),
             ..Outgoing::default()
         };
-        self.change(id, &out).await
+        // A streaming edit is superseded by the next; the finished text is the answer.
+        let priority = if done {
+            Priority::Urgent
+        } else {
+            Priority::Cosmetic
+        };
+        self.change(id, &out, priority).await
     }
 
     async fn status(&self, text: &str) -> Result<(), FrontError> {
         let body = Body::Text(text.to_string());
+        let interval = self.edit_interval();
         self.status_line
-            .update(body, |b| async move { self.show_status(&b).await })
+            .update(
+                body,
+                interval,
+                |b| async move { self.show_status(&b).await },
+            )
             .await
     }
 
@@ -254,8 +284,13 @@ impl Front for ChannelFront {
 
     async fn progress(&self, card: &Card) -> Result<(), FrontError> {
         let body = Body::Card(card.clone());
+        let interval = self.edit_interval();
         self.status_line
-            .update(body, |b| async move { self.show_status(&b).await })
+            .update(
+                body,
+                interval,
+                |b| async move { self.show_status(&b).await },
+            )
             .await
     }
 
@@ -289,7 +324,7 @@ impl Front for ChannelFront {
                 Err(why) => tracing::info!("not attaching the MP4 ({why}); posting the link only"),
             }
         }
-        match self.try_deliver(&out).await {
+        match self.try_deliver(&out, Priority::Urgent).await {
             // The card, the button or the file refused as malformed: the link alone still goes.
             Err(e) if status_of(&e) == Some(400) => {
                 tracing::warn!("the video's message was refused ({e}); posting the link alone");
@@ -298,7 +333,7 @@ impl Front for ChannelFront {
                     nonce: out.nonce,
                     ..Outgoing::default()
                 };
-                self.deliver(&alone).await.map(drop)
+                self.deliver(&alone, Priority::Urgent).await.map(drop)
             }
             other => other.map(drop).map_err(front_error),
         }
@@ -323,29 +358,8 @@ impl Front for ChannelFront {
             buttons: Some(buttons),
             ..Outgoing::default()
         };
-        self.change(last, &out).await
+        self.change(last, &out, Priority::Urgent).await
     }
-}
-
-/// Tries a call again while Discord answers 429, a bounded number of times
-/// ([`crate::retry::discord_rate_limit`]).
-async fn patiently<T, F, Fut>(call: F) -> Result<T, serenity::Error>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, serenity::Error>>,
-{
-    use backon::Retryable;
-    call.retry(crate::retry::discord_rate_limit())
-        .when(is_rate_limited)
-        .notify(|_, wait| {
-            crate::telemetry::metrics::discord_rate_limited();
-            tracing::info!(?wait, "Discord rate limit; trying again after a pause");
-        })
-        .await
-}
-
-fn is_rate_limited(e: &serenity::Error) -> bool {
-    matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::TOO_MANY_REQUESTS))
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

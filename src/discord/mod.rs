@@ -2,6 +2,7 @@
 //! all handed to the same engine the console drives.
 
 mod attach;
+pub mod budget;
 pub mod commands;
 mod edit;
 pub mod embeds;
@@ -33,6 +34,8 @@ pub struct Data {
     pub config: Config,
     /// Work spawned per message or click, so a stop can wait for it.
     pub tasks: tokio_util::task::TaskTracker,
+    /// This process's share of Discord's global rate limit.
+    pub budget: Arc<budget::Budget>,
 }
 
 /// The error type of commands; users see `on_error`'s sentence, never its text.
@@ -77,6 +80,12 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         },
         ..Default::default()
     };
+    let budget = Arc::new(budget::Budget::new(budget::share(
+        config.discord.requests_per_second,
+        sharding,
+    )));
+    // The one call before the budget's users exist (in auto mode, this process is the bot).
+    budget.take(budget::Priority::Urgent).await;
     let (shard_ids, total) = startup::shards_to_run(sharding, &http).await?;
     let registers = sharding.runs_shard_zero();
     health.expect_discord(shard_ids.end() - shard_ids.start() + 1, registers);
@@ -108,6 +117,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
                 }
                 let deliver = Arc::new(ToChannels {
                     http: ctx.http.clone(),
+                    budget: budget.clone(),
                     edit_interval: Duration::from_millis(config.discord.edit_interval_ms),
                 });
                 // poise holds every event until setup returns: a slow store must not cost
@@ -124,6 +134,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
                     engine,
                     config,
                     tasks: spawned,
+                    budget,
                 })
             })
         })
@@ -174,6 +185,7 @@ impl serenity::EventHandler for RateLimits {
 /// Where stored export jobs post after a restart: `discord:<channel>:<user>`.
 struct ToChannels {
     http: Arc<serenity::Http>,
+    budget: Arc<budget::Budget>,
     edit_interval: Duration,
 }
 
@@ -184,6 +196,7 @@ impl Deliver for ToChannels {
         let user: u64 = parts.next()?.parse().ok().filter(|u| *u > 0)?;
         let front = ChannelFront::new(
             self.http.clone(),
+            self.budget.clone(),
             serenity::ChannelId::new(channel),
             serenity::UserId::new(user),
             scope.to_string(),
@@ -277,7 +290,8 @@ pub(crate) fn place_for(
     let config = &data.config.discord;
     let scope = ids::scope_key(config.session_scope, in_guild, channel.get(), user.get());
     let interval = Duration::from_millis(config.edit_interval_ms);
-    let front = ChannelFront::new(http, channel, user, scope.clone(), interval)
+    let budget = data.budget.clone();
+    let front = ChannelFront::new(http, budget, channel, user, scope.clone(), interval)
         .speaking(Lang::from_tag(lang));
     let actor = Actor {
         user: format!("discord:{}", user.get()),

@@ -8,8 +8,15 @@ use tokio::time::{Duration, Instant};
 
 /// The throttle of one message (a progress line or card), sending `T`s.
 pub(crate) struct LatestOnly<T> {
-    interval: Duration,
     state: Mutex<State<T>>,
+}
+
+impl<T> Default for LatestOnly<T> {
+    fn default() -> Self {
+        LatestOnly {
+            state: Mutex::new(State::default()),
+        }
+    }
 }
 
 struct State<T> {
@@ -41,22 +48,20 @@ impl<T> Drop for Sending<'_, T> {
 }
 
 impl<T> LatestOnly<T> {
-    /// A throttle allowing one edit per `interval`.
-    pub(crate) fn new(interval: Duration) -> LatestOnly<T> {
-        LatestOnly {
-            interval,
-            state: Mutex::new(State::default()),
-        }
-    }
-
     fn state(&self) -> std::sync::MutexGuard<'_, State<T>> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Shows `content` through `send` when its turn comes. If another update is already
-    /// waiting for its turn, this one replaces it and returns at once; otherwise this call
-    /// waits and sends (also what others hand in meanwhile).
-    pub(crate) async fn update<F, Fut>(&self, content: T, send: F) -> Result<(), FrontError>
+    /// Shows `content` through `send` when its turn comes, `interval` after the last edit
+    /// (the interval can widen as the bot gets busier). If another update is already waiting
+    /// for its turn, this one replaces it and returns at once; otherwise this call waits and
+    /// sends (also what others hand in meanwhile).
+    pub(crate) async fn update<F, Fut>(
+        &self,
+        content: T,
+        interval: Duration,
+        send: F,
+    ) -> Result<(), FrontError>
     where
         F: Fn(T) -> Fut,
         Fut: Future<Output = Result<(), FrontError>>,
@@ -71,7 +76,7 @@ impl<T> LatestOnly<T> {
         }
         let _sending = Sending(&self.state);
         loop {
-            let due = self.state().last.map(|l| l + self.interval);
+            let due = self.state().last.map(|l| l + interval);
             if let Some(due) = due {
                 tokio::time::sleep_until(due).await;
             }
@@ -103,9 +108,11 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    const GAP: Duration = Duration::from_millis(300);
+
     #[tokio::test(start_paused = true)]
     async fn superseded_lines_are_never_sent_and_edits_keep_their_distance() {
-        let line = Arc::new(LatestOnly::new(Duration::from_millis(300)));
+        let line = Arc::new(LatestOnly::default());
         let sent: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
         let start = Instant::now();
         let send = |sent: Arc<Mutex<Vec<(String, Instant)>>>| {
@@ -117,19 +124,19 @@ mod tests {
                 }
             }
         };
-        line.update(String::from("On it…"), send(sent.clone()))
+        line.update(String::from("On it…"), GAP, send(sent.clone()))
             .await
             .unwrap();
         let waiting = {
             let (line, send) = (line.clone(), send(sent.clone()));
-            tokio::spawn(async move { line.update(String::from("Uploading…"), send).await })
+            tokio::spawn(async move { line.update(String::from("Uploading…"), GAP, send).await })
         };
         // Let it start waiting for its turn.
         tokio::time::sleep(Duration::from_millis(1)).await;
-        line.update(String::from("Working…"), send(sent.clone()))
+        line.update(String::from("Working…"), GAP, send(sent.clone()))
             .await
             .unwrap();
-        line.update(String::from("Rendering 33%"), send(sent.clone()))
+        line.update(String::from("Rendering 33%"), GAP, send(sent.clone()))
             .await
             .unwrap();
         waiting.await.unwrap().unwrap();
@@ -142,12 +149,12 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn an_interrupted_sender_does_not_stop_later_updates() {
-        let line = LatestOnly::new(Duration::from_millis(300));
+        let line = LatestOnly::default();
         let ok = |_: String| async { Ok(()) };
-        line.update(String::from("a"), ok).await.unwrap();
+        line.update(String::from("a"), GAP, ok).await.unwrap();
         let dropped = tokio::time::timeout(
             Duration::from_millis(10),
-            line.update(String::from("b"), ok),
+            line.update(String::from("b"), GAP, ok),
         )
         .await;
         assert!(dropped.is_err(), "it was waiting for its turn");
@@ -160,7 +167,7 @@ mod tests {
                 Ok(())
             }
         };
-        line.update(String::from("c"), record).await.unwrap();
+        line.update(String::from("c"), GAP, record).await.unwrap();
         assert_eq!(*sent.lock().unwrap(), ["c"]);
     }
 }

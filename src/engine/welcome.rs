@@ -41,9 +41,19 @@ fn greets(request: &Request) -> bool {
     )
 }
 
+/// Whether the first contact of a place should show the "Try saying" examples: only when the
+/// request leaves the member to say what they want (a song dropped without words). A request
+/// that already asks for something goes on at once, and a busy server where projects are per
+/// member is not filled with one greeting per newcomer.
+fn shows_examples(request: &Request) -> bool {
+    matches!(request, Request::Upload { text, .. } if text.trim().is_empty())
+}
+
 impl Engine {
-    /// First contact: in a place without a session, says that things are being set up, makes
-    /// the token and session, then says it is connected, before the request itself goes on.
+    /// First contact: in a place without a session, says that things are being set up (in the
+    /// status line), makes the token and session, then says it is connected — in the same
+    /// line, which the request's own progress then takes over, or, when the member has yet to
+    /// say what they want, as a message with the examples — before the request goes on.
     pub(crate) async fn first_contact(
         &self,
         actor: &Actor,
@@ -56,6 +66,10 @@ impl Engine {
         let lang = actor.language();
         super::turn::notify(front, &tr!(lang, "welcome-setting-up")).await;
         self.inner.accounts.session(actor).await?;
+        if !shows_examples(request) {
+            super::turn::notify(front, &tr!(lang, "welcome-connected-short")).await;
+            return Ok(());
+        }
         // A courtesy: the request goes on whether or not the greeting could be shown.
         if let Err(e) = front.send(&connected(lang), true).await {
             tracing::warn!("could not say that the place is connected: {e}");
@@ -94,6 +108,7 @@ pub(crate) async fn song_tip(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Media;
 
     #[test]
     fn what_greets() {
@@ -121,6 +136,38 @@ mod tests {
         ];
         for (request, want) in rows {
             assert_eq!(greets(&request), want, "{request:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_song_without_words_gets_the_examples() {
+        let song = || vec![Media::Url("https://x/song.mp3".into())];
+        let rows = [
+            (Request::Say("make it".into()), false),
+            (
+                Request::MusicVideo {
+                    prompt: None,
+                    media: song(),
+                },
+                false,
+            ),
+            (
+                Request::Upload {
+                    media: song(),
+                    text: "make it neon".into(),
+                },
+                false,
+            ),
+            (
+                Request::Upload {
+                    media: song(),
+                    text: " ".into(),
+                },
+                true,
+            ),
+        ];
+        for (request, want) in rows {
+            assert_eq!(shows_examples(&request), want, "{request:?}");
         }
     }
 

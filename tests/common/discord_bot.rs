@@ -5,6 +5,7 @@ use super::fake_nemo::FakeNemo;
 use super::harness::nemo_config;
 use music_video_bot::admin::Health;
 use music_video_bot::config::{Config, DiscordConfig, StoreConfig};
+use music_video_bot::discord::budget::Budget;
 use music_video_bot::discord::front::ChannelFront;
 use music_video_bot::engine::Engine;
 use music_video_bot::secret::Secret;
@@ -169,10 +170,13 @@ pub fn rest_client(discord: &FakeDiscord) -> Arc<serenity::Http> {
     Arc::new(http)
 }
 
-/// The Discord front of [`USER`] in `channel`, on [`rest_client`].
+/// The Discord front of [`USER`] in `channel`, on [`rest_client`], with the bot's default
+/// budget of Discord's global limit.
 pub fn channel_front(discord: &FakeDiscord, channel: u64, edit_interval: Duration) -> ChannelFront {
+    let per_second = music_video_bot::config::DiscordConfig::default().requests_per_second;
     ChannelFront::new(
         rest_client(discord),
+        Arc::new(Budget::new(per_second)),
         serenity::ChannelId::new(channel),
         serenity::UserId::new(USER),
         format!("user:{USER}"),

@@ -158,14 +158,19 @@ pub fn actor(user: &str, channel: &str) -> Actor {
 
 /// Writes a small, real-looking MP3 (ID3 header + frames) and returns its path.
 pub fn mp3(dir: &Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, mp3_bytes()).expect("write mp3");
+    path
+}
+
+/// The bytes of [`mp3`]: an ID3 header and 2,000 MPEG frame headers.
+pub fn mp3_bytes() -> Vec<u8> {
     let mut bytes = b"ID3\x04\x00\x00\x00\x00\x00\x00".to_vec();
     for i in 0..2000u32 {
         bytes.extend_from_slice(&[0xFF, 0xFB, 0x90, 0x64]);
         bytes.extend_from_slice(&i.to_le_bytes());
     }
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).expect("write mp3");
-    path
+    bytes
 }
 
 /// Plain words from a user.

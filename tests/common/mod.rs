@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod bot_process;
+pub mod burst;
 pub mod discord_bot;
 pub mod fake_discord;
 pub mod fake_nemo;

@@ -1,9 +1,11 @@
 //! Where a [`ChannelFront`]'s messages go when the channel refuses them: cards as text where
 //! the bot lacks Embed Links; everything through the interaction's webhook, then by DM, where
 //! it lacks Send Messages. What is missing is known from the interaction's `app_permissions`,
-//! or learned from Discord's 403 (50013); the member is told once per place.
+//! or learned from Discord's 403 (50013); the member is told once per place. Every channel and
+//! DM call takes its slot of the bot's budget ([`crate::discord::budget`]) first.
 
-use super::{front_error, lock, patiently, ChannelFront};
+use super::{front_error, lock, ChannelFront};
+use crate::discord::budget::Priority;
 use crate::discord::embeds::Body;
 use crate::discord::outgoing::Outgoing;
 use crate::discord::permissions::{self, Missing, Route};
@@ -25,14 +27,19 @@ pub(super) enum Place {
 
 impl ChannelFront {
     /// Sends a new message wherever it may go now; its id for later edits.
-    pub(super) async fn deliver(&self, out: &Outgoing) -> Result<serenity::MessageId, FrontError> {
-        self.try_deliver(out).await.map_err(front_error)
+    pub(super) async fn deliver(
+        &self,
+        out: &Outgoing,
+        priority: Priority,
+    ) -> Result<serenity::MessageId, FrontError> {
+        self.try_deliver(out, priority).await.map_err(front_error)
     }
 
     /// [`ChannelFront::deliver`], failing with Discord's own error.
     pub(super) async fn try_deliver(
         &self,
         out: &Outgoing,
+        priority: Priority,
     ) -> Result<serenity::MessageId, serenity::Error> {
         // At most four turns: what is missing only grows (nothing → Embed Links → Send
         // Messages), and a token found dead moves the route from the interaction to a DM.
@@ -49,7 +56,7 @@ impl ChannelFront {
             if let Some(missing) = known.filter(|_| route != Route::Channel) {
                 self.tell(missing, route).await;
             }
-            match self.send_by(route, &out).await {
+            match self.send_by(route, &out, priority).await {
                 Ok(place) => return Ok(self.remember(place)),
                 Err(e) if route == Route::Channel && permissions::is_missing_permission(&e) => {
                     tracing::info!("the channel refused a message (missing permission): {e}");
@@ -68,6 +75,7 @@ impl ChannelFront {
         &self,
         id: serenity::MessageId,
         out: &Outgoing,
+        priority: Priority,
     ) -> Result<(), FrontError> {
         let place = lock(&self.places).get(&id).copied();
         let result = match place.unwrap_or(Place::Channel(id)) {
@@ -76,14 +84,18 @@ impl ChannelFront {
                     Some(Missing::EmbedLinks) => out.plain(),
                     _ => out.clone(),
                 };
-                patiently(|| self.channel.edit_message(&self.http, at, out.edit())).await
+                let edit = || self.channel.edit_message(&self.http, at, out.edit());
+                self.spend(priority, edit).await
             }
-            Place::Dm(dm, at) => patiently(|| dm.edit_message(&self.http, at, out.edit())).await,
+            Place::Dm(dm, at) => {
+                let edit = || dm.edit_message(&self.http, at, out.edit());
+                self.spend(priority, edit).await
+            }
             Place::Followup(at) => match self.live_token() {
                 Some(token) => out.followup().execute(&self.http, (Some(at), &token)).await,
                 // The webhook died with the token: a whole new text goes where messages go now.
                 None if out.content.is_some() => {
-                    let moved = self.deliver(out).await?;
+                    let moved = self.deliver(out, priority).await?;
                     let to = lock(&self.places).get(&moved).copied();
                     lock(&self.places).insert(id, to.unwrap_or(Place::Channel(moved)));
                     return Ok(());
@@ -97,17 +109,23 @@ impl ChannelFront {
                 // A card refused in an edit: the channel lacks Embed Links; text goes.
                 let known = *lock(&self.missing);
                 *lock(&self.missing) = Some(permissions::learn(known, true));
-                Box::pin(self.change(id, &out.plain())).await
+                Box::pin(self.change(id, &out.plain(), priority)).await
             }
             Err(e) => Err(front_error(e)),
         }
     }
 
     /// Sends `out` by `route`; where it landed.
-    async fn send_by(&self, route: Route, out: &Outgoing) -> Result<Place, serenity::Error> {
+    async fn send_by(
+        &self,
+        route: Route,
+        out: &Outgoing,
+        priority: Priority,
+    ) -> Result<Place, serenity::Error> {
         match route {
             Route::Channel => {
-                let m = patiently(|| self.channel.send_message(&self.http, out.message())).await?;
+                let send = || self.channel.send_message(&self.http, out.message());
+                let m = self.spend(priority, send).await?;
                 Ok(Place::Channel(m.id))
             }
             Route::Interaction => {
@@ -124,7 +142,9 @@ impl ChannelFront {
             }
             Route::Dm => {
                 let dm = self.dm_channel().await?;
-                let m = patiently(|| dm.send_message(&self.http, out.message())).await?;
+                let m = self
+                    .spend(priority, || dm.send_message(&self.http, out.message()))
+                    .await?;
                 Ok(Place::Dm(dm, m.id))
             }
         }
@@ -142,11 +162,12 @@ impl ChannelFront {
     }
 
     /// The member's DM channel (asked for once).
-    async fn dm_channel(&self) -> Result<serenity::ChannelId, serenity::Error> {
+    pub(super) async fn dm_channel(&self) -> Result<serenity::ChannelId, serenity::Error> {
         if let Some(dm) = *lock(&self.dm) {
             return Ok(dm);
         }
-        let dm = self.user.create_dm_channel(&self.http).await?.id;
+        let open = || self.user.create_dm_channel(&self.http);
+        let dm = self.spend(Priority::Urgent, open).await?.id;
         *lock(&self.dm) = Some(dm);
         Ok(dm)
     }
@@ -161,8 +182,45 @@ impl ChannelFront {
             content: Some(text),
             ..Outgoing::default()
         };
-        if let Err(e) = self.send_by(route, &note).await {
+        if let Err(e) = self.send_by(route, &note, Priority::Urgent).await {
             tracing::warn!("could not say which permission is missing: {e}");
         }
     }
+
+    /// Makes a call that counts toward Discord's global limit: each try takes a slot of the
+    /// budget first. A 429 (from a REST proxy; serenity's own limiter waits out Discord's) is
+    /// tried again while it lasts ([`crate::retry::discord_rate_limit`]) when the call is
+    /// urgent, and dropped when it is cosmetic (the next progress edit supersedes it).
+    pub(super) async fn spend<T, F, Fut>(
+        &self,
+        priority: Priority,
+        mut call: F,
+    ) -> Result<T, serenity::Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, serenity::Error>>,
+    {
+        use backon::Retryable;
+        let budget = &self.budget;
+        let attempt = || {
+            // serenity's calls do nothing until polled: the slot is taken before it is sent.
+            let call = call();
+            async move {
+                budget.take(priority).await;
+                call.await
+            }
+        };
+        attempt
+            .retry(crate::retry::discord_rate_limit())
+            .when(|e| priority == Priority::Urgent && is_rate_limited(e))
+            .notify(|_, wait| {
+                crate::telemetry::metrics::discord_rate_limited();
+                tracing::info!(?wait, "Discord rate limit; trying again after a pause");
+            })
+            .await
+    }
+}
+
+fn is_rate_limited(e: &serenity::Error) -> bool {
+    matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::TOO_MANY_REQUESTS))
 }

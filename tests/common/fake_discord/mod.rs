@@ -4,6 +4,7 @@
 
 pub mod commands;
 mod gateway;
+mod global;
 mod interactions;
 mod limits;
 pub mod permissions;
@@ -157,6 +158,8 @@ struct State {
     /// Every route's limit, and each bucket's current window.
     route_limit: ratelimit::RouteLimit,
     buckets: BTreeMap<String, ratelimit::Window>,
+    /// The requests that count toward Discord's global limit.
+    global: global::Global,
     /// Statuses to refuse command registrations with, in order; the last one repeats.
     refuse_commands: std::collections::VecDeque<u16>,
     /// Command registrations answered 200.
@@ -254,6 +257,21 @@ impl FakeDiscord {
     /// How many calls were answered 429.
     pub fn answered_429(&self) -> usize {
         self.state.lock().unwrap().limited
+    }
+
+    /// How many calls were answered with the *global* 429 (also in [`FakeDiscord::answered_429`]).
+    pub fn global_429s(&self) -> usize {
+        self.state.lock().unwrap().global.refused
+    }
+
+    /// Requests that count toward the global limit, taken so far (refused ones aside).
+    pub fn global_calls(&self) -> usize {
+        self.state.lock().unwrap().global.taken
+    }
+
+    /// The most requests counting toward the global limit that Discord took in any one second.
+    pub fn peak_per_second(&self) -> usize {
+        self.state.lock().unwrap().global.peak
     }
 
     /// The bot lacks `permissions` (a bitfield of [`permissions::SEND_MESSAGES`] and

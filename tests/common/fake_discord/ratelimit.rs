@@ -71,11 +71,21 @@ pub(super) fn bucket_of(method: &str, path: &str) -> Option<String> {
 
 /// Serves `req` through its bucket: past the limit a 429 (counted, never reaching the
 /// routes), else the routes' answer with the bucket's headers.
+/// Requests that count toward the global limit (see [`super::global`]) go through it first.
 pub(super) async fn limited(state: Shared, req: Request) -> Response {
     let Some(bucket) = bucket_of(req.method().as_str(), req.uri().path()) else {
         return super::rest::handle(state, req).await;
     };
-    let taken = take(&mut state.lock().unwrap(), &bucket);
+    let taken = {
+        let mut s = state.lock().unwrap();
+        if super::global::counts(req.uri().path(), super::APP_ID) {
+            if let Some(refusal) = s.global.take(Instant::now()) {
+                s.limited += 1;
+                return refusal;
+            }
+        }
+        take(&mut s, &bucket)
+    };
     match taken {
         Taken::Refused { limit, reset_after } => too_many_requests(&bucket, limit, reset_after),
         Taken::Granted(headers) => {

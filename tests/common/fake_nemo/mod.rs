@@ -172,7 +172,11 @@ struct State {
     faults: Vec<(String, Fault)>,
     tokens: HashMap<String, String>,
     users_by_client: HashMap<String, String>,
+    /// Every account's credits as it starts (available, frozen): the contract gives each
+    /// anonymous token its own 100 (nemo-api.md, "anonymous-token").
     credits: (i64, i64),
+    /// Credits each account (user id) has spent since.
+    spent: HashMap<String, i64>,
     sessions: HashMap<String, Session>,
     session_order: Vec<String>,
     renders: HashMap<String, Render>,
@@ -190,6 +194,12 @@ struct State {
 }
 
 impl State {
+    /// `user`'s credits now (available, frozen).
+    pub(super) fn credits_of(&self, user: &str) -> (i64, i64) {
+        let spent = self.spent.get(user).copied().unwrap_or(0);
+        (self.credits.0 - spent, self.credits.1)
+    }
+
     fn next(&mut self) -> u64 {
         self.counter += 1;
         self.counter
@@ -254,6 +264,7 @@ impl FakeNemo {
             tokens: HashMap::new(),
             users_by_client: HashMap::new(),
             credits: (100, 0),
+            spent: HashMap::new(),
             sessions: HashMap::new(),
             session_order: Vec::new(),
             renders: HashMap::new(),
@@ -359,9 +370,12 @@ impl FakeNemo {
         self.with(|s| s.next_render_fail = Some(error.to_string()));
     }
 
-    /// Sets everyone's credits.
+    /// Sets every account's credits, those already made and those to come.
     pub fn set_credits(&self, available: i64, frozen: i64) {
-        self.with(|s| s.credits = (available, frozen));
+        self.with(|s| {
+            s.credits = (available, frozen);
+            s.spent.clear();
+        });
     }
 
     /// A session's draft.

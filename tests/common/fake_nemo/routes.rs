@@ -210,7 +210,7 @@ async fn route(
         }
         ("POST", ["api", "auth", "claim-token"]) => claim(&mut s, &user, body),
         ("GET", ["api", "credits", "balance", "simple"]) => {
-            let (a, f) = s.credits;
+            let (a, f) = s.credits_of(&user);
             ok(json!({"available": a, "frozen": f, "total": a + f}))
         }
         ("GET", ["api", "state", "nemo_agent", "me", sid, "latest"]) => match own(&s, &user, sid) {

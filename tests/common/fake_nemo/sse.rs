@@ -24,13 +24,13 @@ pub(super) fn start(s: &mut State, shared: Shared, user: &str, body: &Body) -> R
     if s.sessions.get(&sid).is_none_or(|x| x.user != user) {
         return reply(404, json!({"code": 1002, "message": "session not found"}));
     }
-    if s.credits.0 < 50 {
+    if s.credits_of(user).0 < 50 {
         return reply(
             200,
             json!({"code": 2001, "message": "insufficient credits"}),
         );
     }
-    s.credits.0 -= 50;
+    *s.spent.entry(user.to_string()).or_default() += 50;
     let mut steps = match s.turns.pop_front() {
         Some(steps) => steps,
         None => default_turn(s, &sid),
