@@ -12,6 +12,7 @@ mod postgres;
 mod quotas;
 mod records;
 mod scratch;
+mod sessions;
 mod sled;
 
 pub use self::error::StoreError;
@@ -21,6 +22,7 @@ pub use self::postgres::PgStore;
 pub use self::quotas::TurnQuota;
 pub use self::records::{AccountRecord, JobRecord, JobStatus, SessionRecord, VideoFacts};
 pub use self::scratch::{ScratchSchema, TEST_DATABASE_URL};
+pub use self::sessions::ScopeClaim;
 pub use self::sled::SledStore;
 
 use crate::config::{StoreBackend, StoreConfig};
@@ -113,16 +115,6 @@ impl Store {
     /// The session of a scope.
     pub async fn session(&self, scope: &str) -> Result<Option<SessionRecord>, StoreError> {
         self.get(Table::Sessions, scope).await
-    }
-
-    /// Saves the session of a scope.
-    pub async fn put_session(&self, scope: &str, rec: &SessionRecord) -> Result<(), StoreError> {
-        self.put(Table::Sessions, scope, rec).await
-    }
-
-    /// Forgets the session of a scope.
-    pub async fn remove_session(&self, scope: &str) -> Result<(), StoreError> {
-        self.remove(Table::Sessions, scope).await
     }
 
     /// The credentials of an account.

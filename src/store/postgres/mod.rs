@@ -6,6 +6,7 @@
 
 mod exports;
 mod leases;
+mod sessions;
 
 use super::{StoreError, Table};
 use crate::secret::{redact_url, Secret};
@@ -26,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "job indexes",
         include_str!("../migrations/0003_job_indexes.sql"),
+    ),
+    (
+        4,
+        "scope epochs",
+        include_str!("../migrations/0004_scope_epochs.sql"),
     ),
 ];
 
