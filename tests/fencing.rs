@@ -7,7 +7,7 @@
 mod common;
 
 use common::fake_discord::Msg;
-use common::fake_nemo::Step;
+use common::fake_nemo::{Fault, Step};
 use common::pair::{Pair, DM, GUILD_CHANNEL, USER};
 use serde_json::json;
 use sqlx::{Connection, PgConnection};
@@ -155,5 +155,56 @@ async fn a_turn_whose_process_was_paused_past_its_lease_stops_and_exports_nothin
     let rest = |m: &Msg| m.shown().contains("Done, all cuts on the beat.");
     let shown = pair.discord.messages(GUILD_CHANNEL);
     assert!(!shown.iter().any(rest), "B streamed nothing more");
+    pair.finish(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_render_request_slower_than_the_lease_keeps_its_claim() {
+    let Some(pair) = Pair::start("slow_render_request").await else {
+        return;
+    };
+    let mut watch = PgConnection::connect(pair.db_url().expose()).await.unwrap();
+    pair.dm("make a music video", "when you're happy with it")
+        .await;
+    // NemoVideo takes four of the bot's leases (2 s) to accept the render: well within the
+    // bot's request timeout (60 s), so A waits for the answer while B looks for work.
+    pair.nemo.hold_renders(true);
+    let render = "/api/render/proxy/lambda";
+    pair.nemo
+        .fail_next(render, Fault::Delay(Duration::from_secs(8)));
+    pair.discord.message_in(None, "export", json!([]), DM, USER);
+    wait_for_rows(&mut watch, "A writing the job", "SELECT count(*) FROM jobs").await;
+    let written: f64 = sqlx::query_scalar("SELECT extract(epoch FROM updated)::float8 FROM jobs")
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+    // Two leases later by the database's clock, while the request is still unanswered: a
+    // claim not renewed meanwhile would have run out, and B (claiming at a third of a
+    // lease) taken the job.
+    let later = format!(
+        "SELECT count(*) FROM jobs WHERE now() > to_timestamp({written}) + interval '4 seconds'"
+    );
+    wait_for_rows(&mut watch, "two leases gone by", &later).await;
+    assert_eq!(
+        pair.nemo.render_requests().len(),
+        1,
+        "the request under way"
+    );
+    let epoch = "SELECT count(*) FROM jobs WHERE epoch = 1";
+    assert_eq!(count(&mut watch, epoch).await, 1, "still A's first claim");
+    assert!(
+        !pair.b.stderr().contains("polling a claimed export"),
+        "B took nothing"
+    );
+    // The render is accepted, finishes, and its link is posted once, by A.
+    pair.nemo.hold_renders(false);
+    let link = |m: &Msg| m.content.contains(".mp4");
+    pair.discord.wait_for(DM, "the video's link", link).await;
+    assert_eq!(pair.link_posts().len(), 1);
+    assert_eq!(pair.nemo.render_requests().len(), 1, "one render");
+    assert!(
+        !pair.b.stderr().contains("polling a claimed export"),
+        "B took nothing"
+    );
     pair.finish(true).await;
 }

@@ -65,7 +65,7 @@ impl Store {
     pub async fn open(config: &StoreConfig) -> Result<Store, StoreError> {
         let store = match (config.backend, &config.url) {
             (StoreBackend::Sled, _) => Store::open_sled(&config.path)?,
-            (StoreBackend::Postgres, Some(url)) => Store::open_postgres(url).await?,
+            (StoreBackend::Postgres, Some(url)) => Store::postgres(url, config.lease()).await?,
             // Config validation refuses this; kept as an error rather than a panic.
             (StoreBackend::Postgres, None) => {
                 return Err(StoreError::Connect {
@@ -82,9 +82,15 @@ impl Store {
         SledStore::open(path).map(|db| Store::over(Backend::Sled(db)))
     }
 
-    /// Connects to the PostgreSQL database at `url` and applies the embedded migrations.
+    /// Connects to the PostgreSQL database at `url` and applies the embedded migrations
+    /// (leases of [`DEFAULT_LEASE`]; a store for shorter ones is opened by [`Store::open`],
+    /// which times the pool's waits for them).
     pub async fn open_postgres(url: &Secret) -> Result<Store, StoreError> {
-        let db = PgStore::connect(url, CONNECT_TIMEOUT).await?;
+        Store::postgres(url, DEFAULT_LEASE).await
+    }
+
+    async fn postgres(url: &Secret, lease: Duration) -> Result<Store, StoreError> {
+        let db = PgStore::connect(url, CONNECT_TIMEOUT, lease).await?;
         Ok(Store::over(Backend::Postgres(db)))
     }
 

@@ -370,7 +370,7 @@ async fn an_unreachable_database_fails_fast_without_its_password() {
     // Port 1 on the loopback refuses at once; the timeout bounds a silent host as well.
     let url = Secret::new("postgres://bot:hunter2-secret@127.0.0.1:1/mvb");
     let started = std::time::Instant::now();
-    let err = match PgStore::connect(&url, Duration::from_secs(2)).await {
+    let err = match PgStore::connect(&url, Duration::from_secs(2), DEFAULT_LEASE).await {
         Ok(_) => panic!("connected to port 1"),
         Err(e) => e,
     };

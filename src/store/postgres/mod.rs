@@ -37,8 +37,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 
 /// Connections one process keeps at most.
 const MAX_CONNECTIONS: u32 = 8;
-/// How long a statement waits for a free connection before it fails.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a statement waits for a free connection before it fails, with leases lasting
+/// `lease`: a third of it (one renewal's interval), so that a renewal stuck behind a busy pool
+/// fails while the lease still runs, and the next renewal gets its own chance, instead of the
+/// lease running out under a statement still waiting.
+fn acquire_timeout(lease: Duration) -> Duration {
+    lease / 3
+}
 /// Readiness checks must answer quickly, whatever the pool is doing.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -49,16 +54,25 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects to `url` (giving up after `timeout`) and applies the embedded migrations.
-    /// Errors show the URL with its password masked.
-    pub async fn connect(url: &Secret, timeout: Duration) -> Result<PgStore, StoreError> {
-        let store = PgStore::connect_only(url, timeout).await?;
+    /// Connects to `url` (giving up after `timeout`) and applies the embedded migrations; its
+    /// statements are timed for leases lasting `lease`. Errors show the URL with its password
+    /// masked.
+    pub async fn connect(
+        url: &Secret,
+        timeout: Duration,
+        lease: Duration,
+    ) -> Result<PgStore, StoreError> {
+        let store = PgStore::connect_only(url, timeout, lease).await?;
         Migrator::new(Embedded).await?.run(&store.pool).await?;
         Ok(store)
     }
 
     /// Connects without migrating.
-    async fn connect_only(url: &Secret, timeout: Duration) -> Result<PgStore, StoreError> {
+    async fn connect_only(
+        url: &Secret,
+        timeout: Duration,
+        lease: Duration,
+    ) -> Result<PgStore, StoreError> {
         let connect_error = |reason: String| StoreError::Connect {
             target: redact_url(url.expose()),
             reason: mask_password(&reason, url.expose()),
@@ -79,7 +93,7 @@ impl PgStore {
         }
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .acquire_timeout(acquire_timeout(lease))
             .connect_lazy_with(options);
         Ok(PgStore { pool })
     }
@@ -153,7 +167,8 @@ impl PgStore {
 
 /// Runs one statement on a connection of its own.
 pub(super) async fn admin_statement(url: &Secret, sql: &str) -> Result<(), StoreError> {
-    let store = PgStore::connect_only(url, Duration::from_secs(5)).await?;
+    let five = Duration::from_secs(5);
+    let store = PgStore::connect_only(url, five, super::DEFAULT_LEASE).await?;
     sqlx::query(sql)
         .execute(&store.pool)
         .await
@@ -198,5 +213,26 @@ impl<'s> MigrationSource<'s> for Embedded {
             })
             .collect();
         Box::pin(async move { Ok(migrations) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_statement_waits_for_a_connection_well_under_a_lease() {
+        let ms = Duration::from_millis;
+        for (lease, want) in [
+            (ms(30_000), ms(10_000)),
+            (ms(2_000), Duration::from_nanos(666_666_666)),
+            (ms(300), ms(100)),
+            (ms(1), Duration::from_nanos(333_333)),
+        ] {
+            let got = acquire_timeout(lease);
+            assert_eq!(got, want, "{lease:?}");
+            // Renewed at a third of the lease: a renewal stuck waiting gives up by the next.
+            assert!(got <= lease / 3, "{lease:?}");
+        }
     }
 }
