@@ -160,7 +160,7 @@ impl Exports {
         // shown only while held.
         let shown = async {
             if held.save(store, &job).await == Saved::Yes {
-                show_progress(front, &job).await;
+                show_progress(front, &job, &held).await;
             }
         };
         tokio::select! {
@@ -302,7 +302,7 @@ impl Exports {
                     job.status = status;
                     job.progress = s.progress;
                     match held.save(&self.inner.store, job).await {
-                        Saved::Yes => show_progress(&task.front, job).await,
+                        Saved::Yes => show_progress(&task.front, job, held).await,
                         Saved::Lost => return Step::Lost,
                         // Shown once it is saved, at a later poll.
                         Saved::Failed => (job.status, job.progress) = before,

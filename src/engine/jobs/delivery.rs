@@ -1,5 +1,6 @@
-//! What an export shows the member: its progress card while it renders, and its link once
-//! rendered, posted only while the job's claim is known to be held.
+//! What an export shows the member: its progress card while it renders (its estimate timed by
+//! the database's clock, like the job's start), and its link once rendered, posted only while
+//! the job's claim is known to be held.
 
 use super::{Exports, Step, Task};
 use crate::engine::cards;
@@ -91,12 +92,18 @@ impl Exports {
     }
 }
 
+/// When the job should be ready, in unix seconds by the database's clock: its start is the
+/// database's, so its pace is judged by the database's now (`held`'s), never by this process's
+/// own clock, which may differ from the one of the process that started it.
+pub(super) fn finish_at(job: &JobRecord, held: &Held) -> u64 {
+    cards::finish_estimate(job.started, held.db_now_secs(), job.progress)
+}
+
 /// Shows the job's progress card, with when it should be ready; a front that cannot show it
 /// is logged (the render goes on).
-pub(super) async fn show_progress(front: &Arc<dyn Front>, job: &JobRecord) {
+pub(super) async fn show_progress(front: &Arc<dyn Front>, job: &JobRecord, held: &Held) {
     let lang = job.language();
-    let at = cards::finish_estimate(job.started, crate::store::now_secs(), job.progress);
-    let eta = front.eta(lang, at);
+    let eta = front.eta(lang, finish_at(job, held));
     let card = cards::progress(lang, &job.status, job.progress, &eta);
     if let Err(e) = front.progress(&card).await {
         tracing::warn!(job = %job.id, "could not show the export's progress: {e}");
@@ -132,6 +139,39 @@ mod tests {
         for (error, attempts, limit, expected) in table {
             let got = delivery_after(&error, attempts, limit);
             assert_eq!(got, expected, "{error} after {attempts} of {limit}");
+        }
+    }
+
+    #[test]
+    fn a_jobs_finish_is_estimated_by_the_databases_clock() {
+        let claim = crate::store::Claim {
+            id: "render_1".into(),
+            epoch: 1,
+        };
+        let lease = std::time::Duration::from_secs(30);
+        let now = tokio::time::Instant::now();
+        // The database's clock far from this process's: the job's pace is judged by it.
+        for (db_ms, started, progress, want) in [
+            (1_020_000, 1_000, 50, 1_040),
+            (1_000_000, 1_000, 0, 1_060),
+            (5_000_000, 4_990, 10, 5_090),
+        ] {
+            let held = Held::new(claim.clone(), lease, now, db_ms);
+            let job = JobRecord {
+                id: claim.id.clone(),
+                session_id: "s".into(),
+                scope: "channel:1".into(),
+                account: "a".into(),
+                target: "t".into(),
+                requested_by: "u".into(),
+                group: None,
+                started,
+                status: JobStatus::Nemo("processing".into()),
+                progress,
+                lang: "en".into(),
+                video: Default::default(),
+            };
+            assert_eq!(finish_at(&job, &held), want, "{db_ms} {started} {progress}");
         }
     }
 }
