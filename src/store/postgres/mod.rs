@@ -44,6 +44,15 @@ const MAX_CONNECTIONS: u32 = 8;
 fn acquire_timeout(lease: Duration) -> Duration {
     lease / 3
 }
+/// How long the server lets a transaction of this process sit idle between its statements
+/// before it ends the session (rolling back, letting go of its locks), as a setting: a third
+/// of a lease. A process paused inside a transaction (SIGSTOP, a stall) must not keep the
+/// rows and locks other processes wait on — a scope's lease row, a member's export lock — past
+/// its own lease: the others would wait on it for as long as it sleeps.
+fn idle_limit(lease: Duration) -> String {
+    format!("{}ms", (lease / 3).as_millis().max(1))
+}
+
 /// Readiness checks must answer quickly, whatever the pool is doing.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -80,7 +89,10 @@ impl PgStore {
         let options = PgConnectOptions::from_str(url.expose())
             .map_err(|e| connect_error(format!("bad URL: {e}")))?
             // The write-then-call promise holds even where the server's default is weaker.
-            .options([("synchronous_commit", "on")]);
+            .options([
+                ("synchronous_commit", "on"),
+                ("idle_in_transaction_session_timeout", &idle_limit(lease)),
+            ]);
         // One connection first, on its own: the pool would retry a refused connection until
         // its timeout and then report only the timeout, where this reports the reason.
         match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await {
@@ -234,5 +246,41 @@ mod tests {
             // Renewed at a third of the lease: a renewal stuck waiting gives up by the next.
             assert!(got <= lease / 3, "{lease:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_transaction_left_idle_by_a_paused_process_is_ended_by_the_server() {
+        let test = "a_transaction_left_idle";
+        let Some(scratch) = crate::store::ScratchSchema::from_env(test).await.unwrap() else {
+            return;
+        };
+        let lease = Duration::from_millis(300);
+        let db = PgStore::connect(&scratch.url, Duration::from_secs(5), lease)
+            .await
+            .unwrap();
+        let mut tx = db.pool.begin().await.unwrap();
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        // This "process" goes quiet inside its transaction; the server ends it.
+        let alive = "SELECT count(*) FROM pg_stat_activity WHERE pid = $1";
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let n: i64 = sqlx::query_scalar(alive)
+                .bind(pid)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+            if n == 0 {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "never ended");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(sqlx::query("SELECT 1").execute(&mut *tx).await.is_err());
+        drop(tx);
+        db.pool.close().await;
+        scratch.finish().await.unwrap();
     }
 }
