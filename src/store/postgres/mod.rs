@@ -71,17 +71,23 @@ impl PgStore {
         timeout: Duration,
         lease: Duration,
     ) -> Result<PgStore, StoreError> {
-        let store = PgStore::connect_only(url, timeout, lease).await?;
-        Migrator::new(Embedded).await?.run(&store.pool).await?;
+        let (store, mut first) = PgStore::connect_only(url, timeout, lease).await?;
+        // On the first connection, which has no lease's limits: a start-up under load must
+        // not fail on the pool's short wait for a connection, nor have a migration's
+        // transaction ended for a pause between its statements.
+        let migrated = Migrator::new(Embedded).await?.run(&mut first).await;
+        drop(first.close().await);
+        migrated?;
         Ok(store)
     }
 
-    /// Connects without migrating.
+    /// Connects without migrating: the pool, and a first connection of its own (without the
+    /// pool's limits).
     async fn connect_only(
         url: &Secret,
         timeout: Duration,
         lease: Duration,
-    ) -> Result<PgStore, StoreError> {
+    ) -> Result<(PgStore, PgConnection), StoreError> {
         let connect_error = |reason: String| StoreError::Connect {
             target: redact_url(url.expose()),
             reason: mask_password(&reason, url.expose()),
@@ -89,25 +95,24 @@ impl PgStore {
         let options = PgConnectOptions::from_str(url.expose())
             .map_err(|e| connect_error(format!("bad URL: {e}")))?
             // The write-then-call promise holds even where the server's default is weaker.
-            .options([
-                ("synchronous_commit", "on"),
-                ("idle_in_transaction_session_timeout", &idle_limit(lease)),
-            ]);
+            .options([("synchronous_commit", "on")]);
         // One connection first, on its own: the pool would retry a refused connection until
         // its timeout and then report only the timeout, where this reports the reason.
-        match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await {
-            Ok(Ok(first)) => drop(first.close().await),
+        let first = match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await
+        {
+            Ok(Ok(first)) => first,
             Ok(Err(e)) => return Err(connect_error(e.to_string())),
             Err(_) => {
                 let waited = format!("no answer within {} s", timeout.as_secs());
                 return Err(connect_error(waited));
             }
-        }
+        };
+        let leased = options.options([("idle_in_transaction_session_timeout", idle_limit(lease))]);
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
             .acquire_timeout(acquire_timeout(lease))
-            .connect_lazy_with(options);
-        Ok(PgStore { pool })
+            .connect_lazy_with(leased);
+        Ok((PgStore { pool }, first))
     }
 
     /// The encoded record under `key`.
@@ -180,13 +185,10 @@ impl PgStore {
 /// Runs one statement on a connection of its own.
 pub(super) async fn admin_statement(url: &Secret, sql: &str) -> Result<(), StoreError> {
     let five = Duration::from_secs(5);
-    let store = PgStore::connect_only(url, five, super::DEFAULT_LEASE).await?;
-    sqlx::query(sql)
-        .execute(&store.pool)
-        .await
-        .map_err(pg("managing a scratch schema"))?;
-    store.pool.close().await;
-    Ok(())
+    let (_, mut first) = PgStore::connect_only(url, five, super::DEFAULT_LEASE).await?;
+    let done = sqlx::query(sql).execute(&mut first).await;
+    drop(first.close().await);
+    done.map(drop).map_err(pg("managing a scratch schema"))
 }
 
 /// The table and key column of `table` (fixed names, never user input).
@@ -254,7 +256,7 @@ mod tests {
         let Some(scratch) = crate::store::ScratchSchema::from_env(test).await.unwrap() else {
             return;
         };
-        let lease = Duration::from_millis(300);
+        let lease = Duration::from_secs(3);
         let db = PgStore::connect(&scratch.url, Duration::from_secs(5), lease)
             .await
             .unwrap();
