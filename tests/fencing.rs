@@ -208,3 +208,56 @@ async fn a_render_request_slower_than_the_lease_keeps_its_claim() {
     );
     pair.finish(true).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_turns_late_session_write_does_not_replace_the_new_holders() {
+    let Some(pair) = Pair::start_with("late_session_write", true).await else {
+        return;
+    };
+    let mut watch = PgConnection::connect(pair.db_url().expose()).await.unwrap();
+    let a_db = pair.a_db.as_ref().expect("A's proxy");
+    // The member's first words, in their DM (A): A makes the project's session, and the
+    // statement that carries it (the first to bind a session record) is held back on the way
+    // to the database, with all A sends after it (its renewals too), until the test lets it
+    // go: a write sent in time that arrives late.
+    a_db.hold_from("\"session_id\"");
+    pair.discord
+        .message_in(None, "make a music video", json!([]), DM, USER);
+    // A's turn stops with one sentence: its lease not renewed (lost), or its write's
+    // transaction ended by the database (idle past a third of a lease).
+    let told = |m: &Msg| {
+        let text = m.shown();
+        text.contains("I lost hold of this project") || text.contains("Something went wrong")
+    };
+    pair.discord.wait_for(DM, "A's turn stopping", told).await;
+    // Past A's lease, B (the guild's shard) takes the project, makes its session and answers.
+    pair.discord
+        .slash("musicvideo", json!({"options": []}), GUILD_CHANNEL, USER);
+    let answered = |m: &Msg| m.content.contains("when you're happy with it");
+    pair.discord
+        .wait_for(GUILD_CHANNEL, "B's answer", answered)
+        .await;
+    let stored = "SELECT record->>'session_id' FROM sessions";
+    let theirs: String = sqlx::query_scalar(stored)
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+    let made = pair.nemo.sessions();
+    assert_eq!(made.len(), 2, "A's session and B's");
+    assert_eq!(theirs, made[1], "B's session stored");
+    // A's held bytes reach the database late, and the database answers them.
+    a_db.release();
+    let delivered = || async { a_db.held_answered() };
+    wait_until(
+        "A's late bytes answered",
+        Duration::from_secs(30),
+        delivered,
+    )
+    .await;
+    let kept: String = sqlx::query_scalar(stored)
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+    assert_eq!(kept, theirs, "A's late write replaced nothing");
+    pair.finish(true).await;
+}
