@@ -7,7 +7,7 @@
 mod common;
 
 use common::fake_discord::Msg;
-use common::fake_nemo::Step;
+use common::fake_nemo::{Fault, Step};
 use common::pair::{Pair, DM, GUILD_CHANNEL, USER};
 use serde_json::json;
 use sqlx::{Connection, PgConnection};
@@ -155,5 +155,109 @@ async fn a_turn_whose_process_was_paused_past_its_lease_stops_and_exports_nothin
     let rest = |m: &Msg| m.shown().contains("Done, all cuts on the beat.");
     let shown = pair.discord.messages(GUILD_CHANNEL);
     assert!(!shown.iter().any(rest), "B streamed nothing more");
+    pair.finish(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_render_request_slower_than_the_lease_keeps_its_claim() {
+    let Some(pair) = Pair::start("slow_render_request").await else {
+        return;
+    };
+    let mut watch = PgConnection::connect(pair.db_url().expose()).await.unwrap();
+    pair.dm("make a music video", "when you're happy with it")
+        .await;
+    // NemoVideo takes four of the bot's leases (2 s) to accept the render: well within the
+    // bot's request timeout (60 s), so A waits for the answer while B looks for work.
+    pair.nemo.hold_renders(true);
+    let render = "/api/render/proxy/lambda";
+    pair.nemo
+        .fail_next(render, Fault::Delay(Duration::from_secs(8)));
+    pair.discord.message_in(None, "export", json!([]), DM, USER);
+    wait_for_rows(&mut watch, "A writing the job", "SELECT count(*) FROM jobs").await;
+    let written: f64 = sqlx::query_scalar("SELECT extract(epoch FROM updated)::float8 FROM jobs")
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+    // Two leases later by the database's clock, while the request is still unanswered: a
+    // claim not renewed meanwhile would have run out, and B (claiming at a third of a
+    // lease) taken the job.
+    let later = format!(
+        "SELECT count(*) FROM jobs WHERE now() > to_timestamp({written}) + interval '4 seconds'"
+    );
+    wait_for_rows(&mut watch, "two leases gone by", &later).await;
+    assert_eq!(
+        pair.nemo.render_requests().len(),
+        1,
+        "the request under way"
+    );
+    let epoch = "SELECT count(*) FROM jobs WHERE epoch = 1";
+    assert_eq!(count(&mut watch, epoch).await, 1, "still A's first claim");
+    assert!(
+        !pair.b.stderr().contains("polling a claimed export"),
+        "B took nothing"
+    );
+    // The render is accepted, finishes, and its link is posted once, by A.
+    pair.nemo.hold_renders(false);
+    let link = |m: &Msg| m.content.contains(".mp4");
+    pair.discord.wait_for(DM, "the video's link", link).await;
+    assert_eq!(pair.link_posts().len(), 1);
+    assert_eq!(pair.nemo.render_requests().len(), 1, "one render");
+    assert!(
+        !pair.b.stderr().contains("polling a claimed export"),
+        "B took nothing"
+    );
+    pair.finish(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_turns_late_session_write_does_not_replace_the_new_holders() {
+    let Some(pair) = Pair::start_with("late_session_write", true).await else {
+        return;
+    };
+    let mut watch = PgConnection::connect(pair.db_url().expose()).await.unwrap();
+    let a_db = pair.a_db.as_ref().expect("A's proxy");
+    // The member's first words, in their DM (A): A makes the project's session, and the
+    // statement that carries it (the first to bind a session record) is held back on the way
+    // to the database, with all A sends after it (its renewals too), until the test lets it
+    // go: a write sent in time that arrives late.
+    a_db.hold_from("\"session_id\"");
+    pair.discord
+        .message_in(None, "make a music video", json!([]), DM, USER);
+    // A's turn stops with one sentence: its lease not renewed (lost), or its write's
+    // transaction ended by the database (idle past a third of a lease).
+    let told = |m: &Msg| {
+        let text = m.shown();
+        text.contains("I lost hold of this project") || text.contains("Something went wrong")
+    };
+    pair.discord.wait_for(DM, "A's turn stopping", told).await;
+    // Past A's lease, B (the guild's shard) takes the project, makes its session and answers.
+    pair.discord
+        .slash("musicvideo", json!({"options": []}), GUILD_CHANNEL, USER);
+    let answered = |m: &Msg| m.content.contains("when you're happy with it");
+    pair.discord
+        .wait_for(GUILD_CHANNEL, "B's answer", answered)
+        .await;
+    let stored = "SELECT record->>'session_id' FROM sessions";
+    let theirs: String = sqlx::query_scalar(stored)
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+    let made = pair.nemo.sessions();
+    assert_eq!(made.len(), 2, "A's session and B's");
+    assert_eq!(theirs, made[1], "B's session stored");
+    // A's held bytes reach the database late, and the database answers them.
+    a_db.release();
+    let delivered = || async { a_db.held_answered() };
+    wait_until(
+        "A's late bytes answered",
+        Duration::from_secs(30),
+        delivered,
+    )
+    .await;
+    let kept: String = sqlx::query_scalar(stored)
+        .fetch_one(&mut watch)
+        .await
+        .unwrap();
+    assert_eq!(kept, theirs, "A's late write replaced nothing");
     pair.finish(true).await;
 }

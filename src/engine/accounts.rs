@@ -150,7 +150,10 @@ impl Accounts {
             user_id: created.user_id,
             created: now_secs(),
         };
-        self.store.put_session(&actor.scope, &rec).await?;
+        let claim = super::scopes::held_claim();
+        self.store
+            .put_session(&actor.scope, &rec, claim.as_ref())
+            .await?;
         tracing::info!(scope = %actor.scope, session = %rec.session_id, "created a Nemo session");
         Ok(rec)
     }
@@ -191,7 +194,11 @@ impl Accounts {
 
     /// Forgets the scope's session; the next request starts a new one.
     pub(crate) async fn forget_session(&self, actor: &Actor) -> Result<(), EngineError> {
-        Ok(self.store.remove_session(&actor.scope).await?)
+        let claim = super::scopes::held_claim();
+        Ok(self
+            .store
+            .remove_session(&actor.scope, claim.as_ref())
+            .await?)
     }
 
     /// Whose credits ran out, as far as this actor may be told.

@@ -60,7 +60,11 @@ impl EngineError {
                 tracing::error!(error = %self, "answer too large");
                 tr!(lang, "answer-too-large")
             }
-            EngineError::LeaseLost => tr!(lang, "lease-lost"),
+            // A session write refused outside a turn (another turn holds the project) reads
+            // the same to the member as one refused inside it.
+            EngineError::LeaseLost | EngineError::Store(StoreError::ScopeFenced { .. }) => {
+                tr!(lang, "lease-lost")
+            }
             EngineError::Nemo(e) if e.is_retryable() => {
                 tracing::error!(error = %e, "video service unavailable");
                 tr!(lang, "service-trouble")

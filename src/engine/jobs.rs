@@ -9,13 +9,13 @@
 
 use super::accounts::Accounts;
 use super::claims::{Held, Saved};
-use super::front::{Deliver, Front, FrontError, Link, LinkKind};
+use super::front::{Deliver, Front};
 use super::tenure::fenced;
 use super::turn::{notify, retry_reads};
-use super::{cards, text, EngineError};
+use super::{text, EngineError};
 use crate::config::NemoConfig;
-use crate::nemo::{NemoClient, NemoError, RenderState, RenderStatus};
-use crate::store::{now_secs, ExportCaps, JobRecord, JobStatus, Store, StoreError};
+use crate::nemo::{NemoClient, NemoError, RenderState};
+use crate::store::{ExportCaps, JobRecord, JobStatus, Store, StoreError};
 use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,6 +25,10 @@ use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::Instrument;
+
+mod delivery;
+
+use delivery::show_progress;
 
 /// Jobs claimed in one pass.
 const CLAIM_BATCH: usize = 64;
@@ -53,25 +57,6 @@ struct Task {
     job: JobRecord,
     front: Arc<dyn Front>,
     posts: u32,
-}
-
-/// What to do after a failed post of a link.
-#[derive(Debug, PartialEq, Eq)]
-enum Delivery {
-    /// Post it again at the next poll.
-    Retry,
-    /// Stop: the platform refused it for good, the place is gone, or the attempts are spent.
-    GiveUp,
-}
-
-/// What to do after the `attempts`th post of a link failed with `error`, `limit` attempts in
-/// all: a permanent refusal (Discord's 400/401/403/404) is final at once.
-fn delivery_after(error: &FrontError, attempts: u32, limit: u32) -> Delivery {
-    if error.is_retryable() && attempts < limit {
-        Delivery::Retry
-    } else {
-        Delivery::GiveUp
-    }
 }
 
 /// What one look at a job led to.
@@ -171,8 +156,17 @@ impl Exports {
         };
         job.status = JobStatus::Nemo(accepted.status);
         job.progress = accepted.progress;
-        if held.save(store, &job).await == Saved::Yes {
-            show_progress(front, &job).await;
+        // Renewed until the poll takes over (the card may wait on the platform's limits), and
+        // shown only while held.
+        let shown = async {
+            if held.save(store, &job).await == Saved::Yes {
+                show_progress(front, &job, &held).await;
+            }
+        };
+        tokio::select! {
+            biased;
+            () = held.keep(store) => {}
+            _ = fenced(&held.tenure, shown) => {}
         }
         self.spawn_poll(job, held, front.clone());
         Ok(())
@@ -308,7 +302,7 @@ impl Exports {
                     job.status = status;
                     job.progress = s.progress;
                     match held.save(&self.inner.store, job).await {
-                        Saved::Yes => show_progress(&task.front, job).await,
+                        Saved::Yes => show_progress(&task.front, job, held).await,
                         Saved::Lost => return Step::Lost,
                         // Shown once it is saved, at a later poll.
                         Saved::Failed => (job.status, job.progress) = before,
@@ -333,65 +327,6 @@ impl Exports {
             tracing::warn!(job = %job.id, "could not post the export's end: {e}");
         }
         Step::End(end)
-    }
-
-    /// Posts the finished video's link. The job is marked `posting` (durably, under its
-    /// claim) first, so that a crash before it is forgotten is known at the next claim: the
-    /// link is then posted again, marked as possibly repeated (Discord drops the repeat by its
-    /// nonce). A process that lost the job, or cannot tell whether it holds it still (the
-    /// mark not saved, the claim not known to be held), posts nothing. A refused or gone
-    /// place ends the job; other failures are tried again at later polls, up to
-    /// `delivery_attempts` in all.
-    async fn deliver(&self, task: &mut Task, held: &Held, done: RenderStatus) -> Step {
-        let job = &mut task.job;
-        let again = job.status == JobStatus::Posting;
-        if !again {
-            let before = std::mem::replace(&mut job.status, JobStatus::Posting);
-            match held.save(&self.inner.store, job).await {
-                Saved::Yes => {}
-                Saved::Lost => return Step::Lost,
-                Saved::Failed => {
-                    job.status = before;
-                    return Step::Wait;
-                }
-            }
-        }
-        // The side effect itself: only while the claim is known to be held (the poll's
-        // fence checks before every step too; this is the one that matters most).
-        if !held.tenure.held() {
-            return Step::Lost;
-        }
-        let lang = job.language();
-        let link = Link {
-            kind: LinkKind::Video,
-            text: tr!(lang, "export-done"),
-            url: done.url.unwrap_or_default(),
-            key: job.id.clone(),
-            again,
-            card: Some(cards::finished(lang, &job.video, done.duration, done.size)),
-        };
-        task.posts += 1;
-        match task.front.post_link(&link).await {
-            Ok(()) => {
-                // The progress card above the video stops moving: done, not stuck at 90%.
-                if let Err(e) = task.front.progress(&cards::rendered(lang)).await {
-                    tracing::info!(job = %job.id, "could not close the progress card: {e}");
-                }
-                Step::End(ExportEnd::Completed)
-            }
-            Err(e) => match delivery_after(&e, task.posts, self.inner.cfg.delivery_attempts) {
-                Delivery::Retry => {
-                    tracing::warn!(job = %job.id, "posting the link failed, will retry: {e}");
-                    // Not posted by this run, whatever the store says.
-                    job.status = JobStatus::Nemo("completed".into());
-                    Step::Wait
-                }
-                Delivery::GiveUp => {
-                    tracing::error!(job = %job.id, attempts = task.posts, "posting the link failed, giving up: {e}");
-                    Step::End(ExportEnd::Gone)
-                }
-            },
-        }
     }
 
     /// Whether "not found" means the render request never arrived: only once it was sent
@@ -424,17 +359,6 @@ impl Exports {
     }
 }
 
-/// Shows the job's progress card, with when it should be ready; a front that cannot show it
-/// is logged (the render goes on).
-async fn show_progress(front: &Arc<dyn Front>, job: &JobRecord) {
-    let lang = job.language();
-    let at = cards::finish_estimate(job.started, now_secs(), job.progress);
-    let card = cards::progress(lang, &job.status, job.progress, &front.eta(lang, at));
-    if let Err(e) = front.progress(&card).await {
-        tracing::warn!(job = %job.id, "could not show the export's progress: {e}");
-    }
-}
-
 /// Claims jobs whose holder died, at a third of the lease's length, until the engine stops
 /// or is dropped (it holds the runner only while claiming, so a dropped engine lets its store
 /// go).
@@ -463,40 +387,6 @@ async fn keep_claiming(
         }
         if let Err(e) = exports.inner.store.forget_old_turns().await {
             tracing::warn!("could not forget old turns: {e}");
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{delivery_after, Delivery};
-    use crate::engine::FrontError;
-
-    #[test]
-    fn a_refused_or_gone_post_is_final_and_others_are_tried_up_to_the_limit() {
-        let failed = || FrontError::Failed("503".into());
-        let table = [
-            (FrontError::Gone, 1, 5, Delivery::GiveUp),
-            (
-                FrontError::Refused("403 50013".into()),
-                1,
-                5,
-                Delivery::GiveUp,
-            ),
-            (
-                FrontError::Refused("400 50035".into()),
-                1,
-                5,
-                Delivery::GiveUp,
-            ),
-            (failed(), 1, 5, Delivery::Retry),
-            (failed(), 4, 5, Delivery::Retry),
-            (failed(), 5, 5, Delivery::GiveUp),
-            (failed(), 1, 1, Delivery::GiveUp),
-        ];
-        for (error, attempts, limit, expected) in table {
-            let got = delivery_after(&error, attempts, limit);
-            assert_eq!(got, expected, "{error} after {attempts} of {limit}");
         }
     }
 }

@@ -345,7 +345,7 @@ impl Engine {
 
     async fn reset(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
         let turn = self.inner.scopes.enter(actor, front).await?;
-        let forgot = self.inner.accounts.forget_session(actor).await;
+        let forgot = turn.hold(self.inner.accounts.forget_session(actor)).await;
         turn.leave().await;
         forgot?;
         front

@@ -11,7 +11,7 @@ use super::tenure::{fenced, Renewed, Tenure};
 use super::turn::notify;
 use super::{text, Actor, EngineError};
 use crate::i18n::Lang;
-use crate::store::{now_secs, Store};
+use crate::store::{now_secs, ScopeClaim, Store, StoreError};
 use crate::telemetry::metrics;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -52,8 +52,20 @@ pub(crate) struct ScopeTurn {
 struct Lease {
     store: Store,
     scope: String,
-    turn: String,
+    claim: ScopeClaim,
     tenure: Tenure,
+}
+
+tokio::task_local! {
+    /// The lease of the turn this task runs, if any: the session writes deep inside a turn
+    /// (a session made on first use, or replaced when NemoVideo lost it) name it, so the
+    /// store refuses them once another turn has the scope.
+    static HELD: ScopeClaim;
+}
+
+/// The lease of the turn the calling task runs, if it runs one (see [`ScopeTurn::hold`]).
+pub(crate) fn held_claim() -> Option<ScopeClaim> {
+    HELD.try_with(ScopeClaim::clone).ok()
 }
 
 impl Scopes {
@@ -105,7 +117,10 @@ impl Scopes {
         let mut pause = Duration::from_millis(50);
         let mut told = false;
         let mut sent = Instant::now();
-        while !self.store.lease_scope(scope, &turn).await? {
+        let claim = loop {
+            if let Some(claim) = self.store.lease_scope(scope, &turn).await? {
+                break claim;
+            }
             if !told {
                 // Another process runs a turn of this project; this request is next here.
                 let position = line.waiting.load(Ordering::SeqCst) + 1;
@@ -115,11 +130,11 @@ impl Scopes {
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(LEASE_ASK_MAX);
             sent = Instant::now();
-        }
+        };
         Ok(Lease {
             store: self.store.clone(),
             scope: scope.to_string(),
-            turn,
+            claim,
             tenure: Tenure::new(self.store.lease(), sent),
         })
     }
@@ -152,7 +167,8 @@ impl Scopes {
 impl ScopeTurn {
     /// Runs `work` while renewing the lease at a third of its length (in the same task, so
     /// nothing outlives the request), and only while the lease is known to be held: once it
-    /// is not, the work is dropped at its next step and [`EngineError::LeaseLost`] returned.
+    /// is not, or the store refuses a session write of the work's as stale, the work is
+    /// dropped (at its next step) and [`EngineError::LeaseLost`] returned.
     pub(crate) async fn hold<T>(
         &self,
         work: impl Future<Output = Result<T, EngineError>>,
@@ -160,15 +176,20 @@ impl ScopeTurn {
         let Some(lease) = &self.lease else {
             return work.await;
         };
+        let work = HELD.scope(lease.claim.clone(), work);
         let out = tokio::select! {
             biased;
             () = lease.keep() => None,
             out = fenced(&lease.tenure, work) => out,
         };
-        out.unwrap_or_else(|| {
-            tracing::warn!(scope = %lease.scope, "lost the project's lease (this process was too slow to renew it); stopped the request");
-            Err(EngineError::LeaseLost)
-        })
+        match out {
+            Some(Err(EngineError::Store(StoreError::ScopeFenced { .. }))) | None => {
+                lease.tenure.lose();
+                tracing::warn!(scope = %lease.scope, "lost the project's lease (this process was too slow to renew it); stopped the request");
+                Err(EngineError::LeaseLost)
+            }
+            Some(out) => out,
+        }
     }
 
     /// Lets go of the scope: the store's lease first, so that the next request in this
@@ -195,7 +216,7 @@ impl Lease {
     /// holds it) or no longer known to be held (see [`Tenure::keep`]).
     async fn keep(&self) {
         let renew = |_sent| async move {
-            match self.store.renew_scope(&self.scope, &self.turn).await {
+            match self.store.renew_scope(&self.scope, &self.claim.turn).await {
                 Ok(true) => Renewed::Yes,
                 Ok(false) => Renewed::Lost,
                 Err(e) => {
@@ -208,7 +229,11 @@ impl Lease {
     }
 
     async fn release(self) {
-        if let Err(e) = self.store.release_scope(&self.scope, &self.turn).await {
+        if let Err(e) = self
+            .store
+            .release_scope(&self.scope, &self.claim.turn)
+            .await
+        {
             // It runs out by itself within the lease's length.
             tracing::warn!(scope = %self.scope, "could not release the project's lease: {e}");
         }
@@ -233,5 +258,63 @@ impl Drop for Waiting<'_> {
     fn drop(&mut self) {
         self.line.waiting.fetch_sub(1, Ordering::SeqCst);
         metrics::scopes_waiting(-1.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SessionRecord;
+
+    fn session(id: &str) -> SessionRecord {
+        SessionRecord {
+            session_id: id.into(),
+            task_id: "task_1".into(),
+            language: "en".into(),
+            account: "user:1".into(),
+            user_id: None,
+            created: 1,
+        }
+    }
+
+    /// A turn on `store`, holding `scope`'s lease as [`Scopes::enter`] would.
+    async fn turn_on(store: &Store, scope: &str) -> ScopeTurn {
+        let claim = store.lease_scope(scope, "t1").await.unwrap().unwrap();
+        let line = Arc::new(Line::default());
+        ScopeTurn {
+            lease: Some(Lease {
+                store: store.clone(),
+                scope: scope.to_string(),
+                claim,
+                tenure: Tenure::new(store.lease(), Instant::now()),
+            }),
+            _guard: line.mutex.clone().lock_owned().await,
+            _line: line,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_turn_whose_session_write_is_refused_as_stale_stops_as_lease_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Store::open_sled(&dir.path().join("db")).unwrap();
+        let b = a.other_process();
+        let scope = "channel:1";
+        let turn = turn_on(&a, scope).await;
+        let work = async {
+            // Another process has the scope now, though this one's tenure has not lapsed (its
+            // clock ran slow, or its write was in flight): it lets go, B takes it and writes.
+            a.release_all().await?;
+            let theirs = b.lease_scope(scope, "t2").await?.expect("free");
+            b.put_session(scope, &session("s_b"), Some(&theirs)).await?;
+            // The turn's own write, as `Accounts` makes it: under the turn's lease.
+            let mine = held_claim().expect("inside the turn");
+            a.put_session(scope, &session("s_a"), Some(&mine)).await?;
+            Ok(())
+        };
+        let out = turn.hold(work).await;
+        assert!(matches!(out, Err(EngineError::LeaseLost)), "{out:?}");
+        let kept = a.session(scope).await.unwrap().unwrap();
+        assert_eq!(kept.session_id, "s_b");
+        assert_eq!(held_claim(), None, "outside the turn");
     }
 }

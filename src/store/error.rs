@@ -45,6 +45,13 @@ pub enum StoreError {
         /// The job.
         id: String,
     },
+    /// A session write was refused: the scope's lease is another turn's now (this one's ran
+    /// out and was taken), or a turn holds it and the write was made outside any.
+    #[error("store: the project {scope} is held by another turn now")]
+    ScopeFenced {
+        /// The scope.
+        scope: String,
+    },
     /// A new export was refused: the cap (per member or per community) leaves no room.
     #[error("store: no room for another export ({0:?})")]
     ExportsFull(super::Full),

@@ -6,11 +6,14 @@
 //! job names the epoch it was claimed at, and a write from a process whose claim was taken
 //! over (it was paused, or cut off, past its lease) is refused with [`StoreError::Fenced`].
 //!
+//! A scope's lease has an epoch too, raised each time another turn takes it, which fences the
+//! scope's session writes (`sessions.rs`).
+//!
 //! On PostgreSQL the leases are rows, timed by the database's clock. sled is one process's
 //! database (its files are locked), so its leases live in that process's memory: everything
 //! held when it last stopped or crashed is free when it opens again.
 
-use super::{Backend, ExportCaps, JobRecord, Store, StoreError};
+use super::{Backend, ExportCaps, JobRecord, ScopeClaim, Store, StoreError};
 use std::time::Duration;
 
 /// How long a lease lasts when the configuration does not say (`[store] lease_ms`).
@@ -36,7 +39,7 @@ impl Holder {
 
     /// The owner of a scope's lease: one turn of this process (its own, so that a turn
     /// releasing late never lets go of the next turn's lease).
-    fn turn(&self, turn: &str) -> String {
+    pub(super) fn turn(&self, turn: &str) -> String {
         format!("{}/{turn}", self.owner)
     }
 
@@ -156,13 +159,21 @@ impl Store {
     }
 
     /// Takes the scope's lease for one turn (`turn`, unique to it) unless another turn,
-    /// here or in another process, holds it; whether it was taken.
-    pub async fn lease_scope(&self, scope: &str, turn: &str) -> Result<bool, StoreError> {
+    /// here or in another process, holds it; the claim its session writes name, if taken.
+    pub async fn lease_scope(
+        &self,
+        scope: &str,
+        turn: &str,
+    ) -> Result<Option<ScopeClaim>, StoreError> {
         let owner = self.holder.turn(turn);
-        match &self.db {
-            Backend::Sled(db) => Ok(db.lease_scope(&owner, self.holder.lease, scope)),
-            Backend::Postgres(db) => db.lease_scope(&owner, &self.holder, scope).await,
-        }
+        let epoch = match &self.db {
+            Backend::Sled(db) => db.lease_scope(&owner, self.holder.lease, scope),
+            Backend::Postgres(db) => db.lease_scope(&owner, &self.holder, scope).await?,
+        };
+        Ok(epoch.map(|epoch| ScopeClaim {
+            turn: turn.to_string(),
+            epoch,
+        }))
     }
 
     /// Renews the scope's lease; whether `turn` still held it.

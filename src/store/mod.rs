@@ -12,6 +12,7 @@ mod postgres;
 mod quotas;
 mod records;
 mod scratch;
+mod sessions;
 mod sled;
 
 pub use self::error::StoreError;
@@ -21,6 +22,7 @@ pub use self::postgres::PgStore;
 pub use self::quotas::TurnQuota;
 pub use self::records::{AccountRecord, JobRecord, JobStatus, SessionRecord, VideoFacts};
 pub use self::scratch::{ScratchSchema, TEST_DATABASE_URL};
+pub use self::sessions::ScopeClaim;
 pub use self::sled::SledStore;
 
 use crate::config::{StoreBackend, StoreConfig};
@@ -63,7 +65,7 @@ impl Store {
     pub async fn open(config: &StoreConfig) -> Result<Store, StoreError> {
         let store = match (config.backend, &config.url) {
             (StoreBackend::Sled, _) => Store::open_sled(&config.path)?,
-            (StoreBackend::Postgres, Some(url)) => Store::open_postgres(url).await?,
+            (StoreBackend::Postgres, Some(url)) => Store::postgres(url, config.lease()).await?,
             // Config validation refuses this; kept as an error rather than a panic.
             (StoreBackend::Postgres, None) => {
                 return Err(StoreError::Connect {
@@ -80,9 +82,15 @@ impl Store {
         SledStore::open(path).map(|db| Store::over(Backend::Sled(db)))
     }
 
-    /// Connects to the PostgreSQL database at `url` and applies the embedded migrations.
+    /// Connects to the PostgreSQL database at `url` and applies the embedded migrations
+    /// (leases of [`DEFAULT_LEASE`]; a store for shorter ones is opened by [`Store::open`],
+    /// which times the pool's waits for them).
     pub async fn open_postgres(url: &Secret) -> Result<Store, StoreError> {
-        let db = PgStore::connect(url, CONNECT_TIMEOUT).await?;
+        Store::postgres(url, DEFAULT_LEASE).await
+    }
+
+    async fn postgres(url: &Secret, lease: Duration) -> Result<Store, StoreError> {
+        let db = PgStore::connect(url, CONNECT_TIMEOUT, lease).await?;
         Ok(Store::over(Backend::Postgres(db)))
     }
 
@@ -113,16 +121,6 @@ impl Store {
     /// The session of a scope.
     pub async fn session(&self, scope: &str) -> Result<Option<SessionRecord>, StoreError> {
         self.get(Table::Sessions, scope).await
-    }
-
-    /// Saves the session of a scope.
-    pub async fn put_session(&self, scope: &str, rec: &SessionRecord) -> Result<(), StoreError> {
-        self.put(Table::Sessions, scope, rec).await
-    }
-
-    /// Forgets the session of a scope.
-    pub async fn remove_session(&self, scope: &str) -> Result<(), StoreError> {
-        self.remove(Table::Sessions, scope).await
     }
 
     /// The credentials of an account.

@@ -170,28 +170,31 @@ async fn a_scope_lease_has_one_holder_until_released_or_run_out() {
     for subject in subjects("a_scope_lease_has_one_holder").await {
         let name = subject.name();
         let (a, b) = two_processes(&subject, Duration::from_millis(300)).await;
-        assert!(a.lease_scope("user:1", "t1").await.unwrap(), "{name}");
         assert!(
-            !b.lease_scope("user:1", "t2").await.unwrap(),
+            a.lease_scope("user:1", "t1").await.unwrap().is_some(),
+            "{name}"
+        );
+        assert!(
+            b.lease_scope("user:1", "t2").await.unwrap().is_none(),
             "{name}: held by A"
         );
         assert!(
-            b.lease_scope("user:2", "t3").await.unwrap(),
+            b.lease_scope("user:2", "t3").await.unwrap().is_some(),
             "{name}: per scope"
         );
         assert!(a.renew_scope("user:1", "t1").await.unwrap(), "{name}");
         assert!(
-            !a.lease_scope("user:1", "t4").await.unwrap(),
+            a.lease_scope("user:1", "t4").await.unwrap().is_none(),
             "{name}: a turn each"
         );
         a.release_scope("user:1", "t4").await.unwrap();
         assert!(
-            !b.lease_scope("user:1", "t2").await.unwrap(),
+            b.lease_scope("user:1", "t2").await.unwrap().is_none(),
             "{name}: not t4's to let go"
         );
         a.release_scope("user:1", "t1").await.unwrap();
         assert!(
-            b.lease_scope("user:1", "t2").await.unwrap(),
+            b.lease_scope("user:1", "t2").await.unwrap().is_some(),
             "{name}: released"
         );
         assert!(
@@ -201,18 +204,18 @@ async fn a_scope_lease_has_one_holder_until_released_or_run_out() {
         // B stops renewing: its lease runs out and A may take the scope.
         tokio::time::sleep(Duration::from_millis(900)).await;
         assert!(
-            a.lease_scope("user:1", "t1").await.unwrap(),
+            a.lease_scope("user:1", "t1").await.unwrap().is_some(),
             "{name}: run out"
         );
         assert!(!b.renew_scope("user:1", "t2").await.unwrap(), "{name}");
         b.release_all().await.unwrap();
         assert!(
-            !b.lease_scope("user:1", "t2").await.unwrap(),
+            b.lease_scope("user:1", "t2").await.unwrap().is_none(),
             "{name}: not B's to let go"
         );
         a.release_all().await.unwrap();
         assert!(
-            b.lease_scope("user:1", "t2").await.unwrap(),
+            b.lease_scope("user:1", "t2").await.unwrap().is_some(),
             "{name}: A let go"
         );
         drop((a, b));
@@ -265,12 +268,12 @@ async fn records_survive_reopening() {
         let name = subject.name();
         let store = subject.open().await;
         store
-            .put_session("channel:1", &session("s0"))
+            .put_session("channel:1", &session("s0"), None)
             .await
             .unwrap();
         // A second write replaces the first.
         store
-            .put_session("channel:1", &session("s1"))
+            .put_session("channel:1", &session("s1"), None)
             .await
             .unwrap();
         let acc = AccountRecord {
@@ -298,7 +301,7 @@ async fn records_survive_reopening() {
         store.remove_job("render_1").await.unwrap();
         // Removing what is gone is no error (a retried cleanup).
         store.remove_job("render_1").await.unwrap();
-        store.remove_session("channel:1").await.unwrap();
+        store.remove_session("channel:1", None).await.unwrap();
         assert_eq!(store.jobs().await.unwrap().len(), 1, "{name}");
         assert_eq!(store.session("channel:1").await.unwrap(), None, "{name}");
         store.flush().await.unwrap();
@@ -343,7 +346,7 @@ async fn many_concurrent_writes_finish() {
                 let store = store.clone();
                 tokio::spawn(async move {
                     store
-                        .put_session(&format!("channel:{i}"), &session("s"))
+                        .put_session(&format!("channel:{i}"), &session("s"), None)
                         .await
                 })
             })
@@ -367,7 +370,7 @@ async fn an_unreachable_database_fails_fast_without_its_password() {
     // Port 1 on the loopback refuses at once; the timeout bounds a silent host as well.
     let url = Secret::new("postgres://bot:hunter2-secret@127.0.0.1:1/mvb");
     let started = std::time::Instant::now();
-    let err = match PgStore::connect(&url, Duration::from_secs(2)).await {
+    let err = match PgStore::connect(&url, Duration::from_secs(2), DEFAULT_LEASE).await {
         Ok(_) => panic!("connected to port 1"),
         Err(e) => e,
     };
@@ -393,3 +396,4 @@ async fn store_directory_is_private() {
 }
 
 mod exports;
+mod sessions;

@@ -15,6 +15,9 @@ const WINDOW: &str = "now() - interval '1 hour'";
 /// A lease's end, `$2` milliseconds from the database's now.
 const UNTIL: &str = "now() + $2 * interval '1 millisecond'";
 
+/// A lease let go: no owner, run out (its epoch kept).
+const RELEASED: &str = "owner = NULL, lease_until = 'epoch'";
+
 /// The database's now, in ms since the Unix epoch.
 const NOW_MS: &str = "(extract(epoch FROM now()) * 1000)::bigint";
 
@@ -166,28 +169,31 @@ impl PgStore {
     }
 
     /// Takes `scope`'s lease for `owner` (a turn of `holder`'s) unless another turn's lease
-    /// is still running.
+    /// is still running; its epoch if taken (raised when the owner changes).
     pub(in crate::store) async fn lease_scope(
         &self,
         owner: &str,
         holder: &Holder,
         scope: &str,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Option<i64>, StoreError> {
         let sql = format!(
-            "INSERT INTO scope_leases (scope, owner, lease_until) VALUES ($1, $3, {UNTIL}) \
+            "INSERT INTO scope_leases (scope, owner, epoch, lease_until) \
+               VALUES ($1, $3, 1, {UNTIL}) \
              ON CONFLICT (scope) DO UPDATE \
-               SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until \
-               WHERE scope_leases.owner = EXCLUDED.owner OR scope_leases.lease_until < now() \
-             RETURNING scope"
+               SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, \
+                   epoch = scope_leases.epoch \
+                     + (scope_leases.owner IS DISTINCT FROM EXCLUDED.owner)::int \
+               WHERE scope_leases.owner IS NOT DISTINCT FROM EXCLUDED.owner \
+                  OR scope_leases.owner IS NULL OR scope_leases.lease_until < now() \
+             RETURNING epoch"
         );
-        let taken: Option<String> = sqlx::query_scalar(&sql)
+        sqlx::query_scalar(&sql)
             .bind(scope)
             .bind(holder.lease_ms())
             .bind(owner)
             .fetch_optional(&self.pool)
             .await
-            .map_err(pg("taking a project's lease"))?;
-        Ok(taken.is_some())
+            .map_err(pg("taking a project's lease"))
     }
 
     /// Renews `scope`'s lease; whether `owner` still had it.
@@ -216,12 +222,15 @@ impl PgStore {
         owner: &str,
         scope: &str,
     ) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM scope_leases WHERE scope = $1 AND owner = $2")
-            .bind(scope)
-            .bind(owner)
-            .execute(&self.pool)
-            .await
-            .map_err(pg("releasing a project's lease"))?;
+        // The row stays, so the next turn's epoch follows this one's.
+        sqlx::query(&format!(
+            "UPDATE scope_leases SET {RELEASED} WHERE scope = $1 AND owner = $2"
+        ))
+        .bind(scope)
+        .bind(owner)
+        .execute(&self.pool)
+        .await
+        .map_err(pg("releasing a project's lease"))?;
         Ok(())
     }
 
@@ -229,10 +238,10 @@ impl PgStore {
     pub(in crate::store) async fn release_all(&self, holder: &Holder) -> Result<(), StoreError> {
         let statements = [
             // A scope's lease is held by one turn: `<holder>/<turn>`.
-            "DELETE FROM scope_leases WHERE starts_with(owner, $1 || '/')",
-            "UPDATE jobs SET owner = NULL, lease_until = 'epoch' WHERE owner = $1",
+            format!("UPDATE scope_leases SET {RELEASED} WHERE starts_with(owner, $1 || '/')"),
+            format!("UPDATE jobs SET {RELEASED} WHERE owner = $1"),
         ];
-        for sql in statements {
+        for sql in &statements {
             sqlx::query(sql)
                 .bind(&holder.owner)
                 .execute(&self.pool)

@@ -6,6 +6,7 @@
 
 mod exports;
 mod leases;
+mod sessions;
 
 use super::{StoreError, Table};
 use crate::secret::{redact_url, Secret};
@@ -27,12 +28,31 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "job indexes",
         include_str!("../migrations/0003_job_indexes.sql"),
     ),
+    (
+        4,
+        "scope epochs",
+        include_str!("../migrations/0004_scope_epochs.sql"),
+    ),
 ];
 
 /// Connections one process keeps at most.
 const MAX_CONNECTIONS: u32 = 8;
-/// How long a statement waits for a free connection before it fails.
-const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a statement waits for a free connection before it fails, with leases lasting
+/// `lease`: a third of it (one renewal's interval), so that a renewal stuck behind a busy pool
+/// fails while the lease still runs, and the next renewal gets its own chance, instead of the
+/// lease running out under a statement still waiting.
+fn acquire_timeout(lease: Duration) -> Duration {
+    lease / 3
+}
+/// How long the server lets a transaction of this process sit idle between its statements
+/// before it ends the session (rolling back, letting go of its locks), as a setting: a third
+/// of a lease. A process paused inside a transaction (SIGSTOP, a stall) must not keep the
+/// rows and locks other processes wait on — a scope's lease row, a member's export lock — past
+/// its own lease: the others would wait on it for as long as it sleeps.
+fn idle_limit(lease: Duration) -> String {
+    format!("{}ms", (lease / 3).as_millis().max(1))
+}
+
 /// Readiness checks must answer quickly, whatever the pool is doing.
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -43,16 +63,31 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects to `url` (giving up after `timeout`) and applies the embedded migrations.
-    /// Errors show the URL with its password masked.
-    pub async fn connect(url: &Secret, timeout: Duration) -> Result<PgStore, StoreError> {
-        let store = PgStore::connect_only(url, timeout).await?;
-        Migrator::new(Embedded).await?.run(&store.pool).await?;
+    /// Connects to `url` (giving up after `timeout`) and applies the embedded migrations; its
+    /// statements are timed for leases lasting `lease`. Errors show the URL with its password
+    /// masked.
+    pub async fn connect(
+        url: &Secret,
+        timeout: Duration,
+        lease: Duration,
+    ) -> Result<PgStore, StoreError> {
+        let (store, mut first) = PgStore::connect_only(url, timeout, lease).await?;
+        // On the first connection, which has no lease's limits: a start-up under load must
+        // not fail on the pool's short wait for a connection, nor have a migration's
+        // transaction ended for a pause between its statements.
+        let migrated = Migrator::new(Embedded).await?.run(&mut first).await;
+        drop(first.close().await);
+        migrated?;
         Ok(store)
     }
 
-    /// Connects without migrating.
-    async fn connect_only(url: &Secret, timeout: Duration) -> Result<PgStore, StoreError> {
+    /// Connects without migrating: the pool, and a first connection of its own (without the
+    /// pool's limits).
+    async fn connect_only(
+        url: &Secret,
+        timeout: Duration,
+        lease: Duration,
+    ) -> Result<(PgStore, PgConnection), StoreError> {
         let connect_error = |reason: String| StoreError::Connect {
             target: redact_url(url.expose()),
             reason: mask_password(&reason, url.expose()),
@@ -63,19 +98,21 @@ impl PgStore {
             .options([("synchronous_commit", "on")]);
         // One connection first, on its own: the pool would retry a refused connection until
         // its timeout and then report only the timeout, where this reports the reason.
-        match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await {
-            Ok(Ok(first)) => drop(first.close().await),
+        let first = match tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await
+        {
+            Ok(Ok(first)) => first,
             Ok(Err(e)) => return Err(connect_error(e.to_string())),
             Err(_) => {
                 let waited = format!("no answer within {} s", timeout.as_secs());
                 return Err(connect_error(waited));
             }
-        }
+        };
+        let leased = options.options([("idle_in_transaction_session_timeout", idle_limit(lease))]);
         let pool = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_lazy_with(options);
-        Ok(PgStore { pool })
+            .acquire_timeout(acquire_timeout(lease))
+            .connect_lazy_with(leased);
+        Ok((PgStore { pool }, first))
     }
 
     /// The encoded record under `key`.
@@ -147,13 +184,11 @@ impl PgStore {
 
 /// Runs one statement on a connection of its own.
 pub(super) async fn admin_statement(url: &Secret, sql: &str) -> Result<(), StoreError> {
-    let store = PgStore::connect_only(url, Duration::from_secs(5)).await?;
-    sqlx::query(sql)
-        .execute(&store.pool)
-        .await
-        .map_err(pg("managing a scratch schema"))?;
-    store.pool.close().await;
-    Ok(())
+    let five = Duration::from_secs(5);
+    let (_, mut first) = PgStore::connect_only(url, five, super::DEFAULT_LEASE).await?;
+    let done = sqlx::query(sql).execute(&mut first).await;
+    drop(first.close().await);
+    done.map(drop).map_err(pg("managing a scratch schema"))
 }
 
 /// The table and key column of `table` (fixed names, never user input).
@@ -192,5 +227,62 @@ impl<'s> MigrationSource<'s> for Embedded {
             })
             .collect();
         Box::pin(async move { Ok(migrations) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_statement_waits_for_a_connection_well_under_a_lease() {
+        let ms = Duration::from_millis;
+        for (lease, want) in [
+            (ms(30_000), ms(10_000)),
+            (ms(2_000), Duration::from_nanos(666_666_666)),
+            (ms(300), ms(100)),
+            (ms(1), Duration::from_nanos(333_333)),
+        ] {
+            let got = acquire_timeout(lease);
+            assert_eq!(got, want, "{lease:?}");
+            // Renewed at a third of the lease: a renewal stuck waiting gives up by the next.
+            assert!(got <= lease / 3, "{lease:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_transaction_left_idle_by_a_paused_process_is_ended_by_the_server() {
+        let test = "a_transaction_left_idle";
+        let Some(scratch) = crate::store::ScratchSchema::from_env(test).await.unwrap() else {
+            return;
+        };
+        let lease = Duration::from_secs(3);
+        let db = PgStore::connect(&scratch.url, Duration::from_secs(5), lease)
+            .await
+            .unwrap();
+        let mut tx = db.pool.begin().await.unwrap();
+        let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        // This "process" goes quiet inside its transaction; the server ends it.
+        let alive = "SELECT count(*) FROM pg_stat_activity WHERE pid = $1";
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let n: i64 = sqlx::query_scalar(alive)
+                .bind(pid)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+            if n == 0 {
+                break;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "never ended");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(sqlx::query("SELECT 1").execute(&mut *tx).await.is_err());
+        drop(tx);
+        db.pool.close().await;
+        scratch.finish().await.unwrap();
     }
 }

@@ -6,6 +6,7 @@
 use super::SledStore;
 use crate::store::exports::{count, Running};
 use crate::store::leases::NewJob;
+use crate::store::sessions::{may_write, LeaseNow, Writer};
 use crate::store::{Claim, Holder, JobRecord, StoreError};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -180,21 +181,63 @@ impl SledStore {
         Ok(true)
     }
 
-    /// Takes `scope`'s lease for `owner` (a turn) unless another turn holds it.
-    pub(in crate::store) fn lease_scope(&self, owner: &str, lease: Duration, scope: &str) -> bool {
+    /// Takes `scope`'s lease for `owner` (a turn) unless another turn holds it; its epoch
+    /// if taken (raised when the owner changes).
+    pub(in crate::store) fn lease_scope(
+        &self,
+        owner: &str,
+        lease: Duration,
+        scope: &str,
+    ) -> Option<i64> {
         let now = Instant::now();
         let mut held = self.held();
-        let current = held.scopes.get(scope);
-        let free = current.is_none_or(|l| l.is_free(now) || l.owner.as_deref() == Some(owner));
-        if free {
-            let taken = Lease {
-                owner: Some(owner.to_string()),
-                epoch: 0,
-                until: now + lease,
-            };
-            held.scopes.insert(scope.to_string(), taken);
+        let current = held.scopes.entry(scope.to_string()).or_insert(Lease {
+            owner: None,
+            epoch: 0,
+            until: now,
+        });
+        let mine = current.owner.as_deref() == Some(owner);
+        if !mine && !current.is_free(now) {
+            return None;
         }
-        free
+        if !mine {
+            current.owner = Some(owner.to_string());
+            current.epoch += 1;
+        }
+        current.until = now + lease;
+        Some(current.epoch)
+    }
+
+    /// Saves `bytes` as `scope`'s session (forgets it when `None`) if `writer` may, durably;
+    /// whether it was written. Checked and written under the leases' lock.
+    pub(in crate::store) async fn write_session(
+        &self,
+        scope: &str,
+        bytes: Option<Vec<u8>>,
+        writer: Writer<'_>,
+    ) -> Result<bool, StoreError> {
+        {
+            let now = Instant::now();
+            let held = self.held();
+            let lease = held.scopes.get(scope).map(|l| LeaseNow {
+                owner: l.owner.as_deref(),
+                epoch: l.epoch,
+                live: l.until > now,
+            });
+            if !may_write(writer, lease) {
+                return Ok(false);
+            }
+            match bytes {
+                Some(bytes) => {
+                    self.sessions.insert(scope, bytes)?;
+                }
+                None => {
+                    self.sessions.remove(scope)?;
+                }
+            }
+        }
+        self.flush().await?;
+        Ok(true)
     }
 
     /// Renews `scope`'s lease; whether `owner` still had it.
@@ -212,21 +255,26 @@ impl SledStore {
     /// Lets go of `scope`'s lease if `owner` has it.
     pub(in crate::store) fn release_scope(&self, owner: &str, scope: &str) {
         let mut held = self.held();
-        if held
+        // Kept, without an owner, so the next turn's epoch follows this one's.
+        if let Some(lease) = held
             .scopes
-            .get(scope)
-            .is_some_and(|l| l.owner.as_deref() == Some(owner))
+            .get_mut(scope)
+            .filter(|l| l.owner.as_deref() == Some(owner))
         {
-            held.scopes.remove(scope);
+            lease.owner = None;
         }
     }
 
     /// Lets go of everything `holder` has.
     pub(in crate::store) fn release_all(&self, holder: &Holder) {
-        let mut held = self.held();
-        held.scopes
-            .retain(|_, lease| !lease.owner.as_deref().is_some_and(|o| holder.has_turn(o)));
-        for lease in held.jobs.values_mut().filter(|l| l.held_by(holder)) {
+        let mut guard = self.held();
+        let held = &mut *guard;
+        let turns = held
+            .scopes
+            .values_mut()
+            .filter(|l| l.owner.as_deref().is_some_and(|o| holder.has_turn(o)));
+        let jobs = held.jobs.values_mut().filter(|l| l.held_by(holder));
+        for lease in turns.chain(jobs) {
             lease.owner = None;
         }
     }
