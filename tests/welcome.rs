@@ -35,8 +35,6 @@ fn first_contact_at(
     (status, sent)
 }
 
-const CONNECTED_SHORT: &str = "Connected — on it.";
-
 /// The status lines shown, in order.
 fn status_lines(events: &[Ev]) -> Vec<&str> {
     events
@@ -49,7 +47,7 @@ fn status_lines(events: &[Ev]) -> Vec<&str> {
 }
 
 #[tokio::test]
-async fn a_first_request_that_asks_for_something_is_greeted_in_its_status_line_only() {
+async fn a_first_request_that_asks_for_something_is_set_up_in_its_status_line_only() {
     let fake = FakeNemo::start().await;
     let bot = Bot::start(&fake);
     let me = actor("u1", "c");
@@ -59,12 +57,7 @@ async fn a_first_request_that_asks_for_something_is_greeted_in_its_status_line_o
         .await;
     let events = first.events();
     let lines = status_lines(&events);
-    let setting_up = lines.iter().position(|l| *l == SETTING_UP);
-    let connected = lines.iter().position(|l| *l == CONNECTED_SHORT);
-    assert!(
-        setting_up.expect("setting up") < connected.expect("connected"),
-        "one status line, edited in place: {events:#?}"
-    );
+    assert_eq!(lines.first(), Some(&SETTING_UP), "{events:#?}");
     assert_eq!(
         first_contact_at(&events, SETTING_UP, CONNECTED).1,
         None,
@@ -84,7 +77,7 @@ async fn a_first_request_that_asks_for_something_is_greeted_in_its_status_line_o
         .await;
     let again = status_lines(&second.events())
         .into_iter()
-        .any(|l| l == SETTING_UP || l == CONNECTED_SHORT);
+        .any(|l| l == SETTING_UP);
     assert!(!again, "{:#?}", second.events());
     assert_eq!(fake.sessions().len(), 1, "the same session");
 }
@@ -125,15 +118,23 @@ async fn a_chinese_speaker_is_greeted_in_chinese() {
     let rec = Recorder::new();
     bot.engine.handle(&me, say("做一个视频"), rec.clone()).await;
     let events = rec.events();
-    let lines = status_lines(&events);
-    let setting_up = lines.iter().position(|l| *l == "正在准备…");
-    let connected = lines.iter().position(|l| *l == "已连接——马上开始。");
-    assert!(
-        setting_up.expect("setting up") < connected.expect("connected"),
-        "{events:#?}"
-    );
+    assert_eq!(status_lines(&events).first(), Some(&"正在准备…"), "{events:#?}");
+    // A song without words: the greeting with the examples, in Chinese.
+    let rec = Recorder::new();
+    let song = common::harness::mp3(bot.dir.path(), "song.mp3");
+    let request = Request::Upload {
+        media: vec![Media::File(song)],
+        text: String::new(),
+    };
+    let me = Actor {
+        scope: "channel:zh2".into(),
+        ..me
+    };
+    bot.engine.handle(&me, request, rec.clone()).await;
     let all = rec.messages().join("\n");
-    assert!(!all.contains(CONNECTED_SHORT), "{all}");
+    assert!(all.contains("已连接——随时可以开始。"), "{all}");
+    assert!(all.contains("可以这样说："), "{all}");
+    assert!(!all.contains(CONNECTED), "{all}");
 }
 
 #[tokio::test]

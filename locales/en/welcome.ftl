@@ -3,8 +3,6 @@
 # First contact: shown while the first token and session of a place are made, then once they are.
 welcome-setting-up = Setting things up...
 welcome-connected = Connected — ready when you are. Drop your audio files here or describe what you want to make.
-# First contact of a request that already asks for something: replaces "Setting things up..." in the status line.
-welcome-connected-short = Connected — on it.
 welcome-try-saying = Try saying:
 welcome-example-beat = generate a music video with visuals that match the beat and mood of this song
 welcome-example-mp3 = convert a 3-minute MP3 music track into a 1080p MP4

@@ -3,8 +3,6 @@
 # 初次使用：创建第一个令牌和会话时显示，完成后再显示“已连接”。
 welcome-setting-up = 正在准备…
 welcome-connected = 已连接——随时可以开始。把音频文件拖到这里，或者描述你想做的视频。
-# 初次使用、且请求本身已说明要做什么时：在状态行里接替“正在准备…”。
-welcome-connected-short = 已连接——马上开始。
 welcome-try-saying = 可以这样说：
 welcome-example-beat = 为这首歌生成一个画面与节拍和情绪相呼应的音乐视频
 welcome-example-mp3 = 把一段 3 分钟的 MP3 音乐转换成 1080p MP4

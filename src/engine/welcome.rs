@@ -51,9 +51,9 @@ fn shows_examples(request: &Request) -> bool {
 
 impl Engine {
     /// First contact: in a place without a session, says that things are being set up (in the
-    /// status line), makes the token and session, then says it is connected — in the same
-    /// line, which the request's own progress then takes over, or, when the member has yet to
-    /// say what they want, as a message with the examples — before the request goes on.
+    /// status line, which the request's own progress then takes over) and makes the token and
+    /// session; when the member has yet to say what they want, it then says it is connected,
+    /// with the examples. Then the request goes on.
     pub(crate) async fn first_contact(
         &self,
         actor: &Actor,
@@ -67,7 +67,6 @@ impl Engine {
         super::turn::notify(front, &tr!(lang, "welcome-setting-up")).await;
         self.inner.accounts.session(actor).await?;
         if !shows_examples(request) {
-            super::turn::notify(front, &tr!(lang, "welcome-connected-short")).await;
             return Ok(());
         }
         // A courtesy: the request goes on whether or not the greeting could be shown.
