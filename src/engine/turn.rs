@@ -281,9 +281,10 @@ impl Engine {
         let mut gui = GuiStream::default();
         // Set while the stream is left unread until a redraw that is owed later.
         let mut paused_until = None;
-        // Whether the stream had nothing to give, even after the other tasks (the
-        // connection's, which hands the stream its events one at a time) had their turn.
-        let mut drained = false;
+        // Set from the end of a pause until the stream has nothing to give even after the
+        // other tasks had their turn (the connection's hands it its events one at a time):
+        // the redraw waits for all that came during the pause.
+        let mut draining = false;
         // Whether the answer grew since the reply was last given its text.
         let mut grown = false;
         loop {
@@ -292,7 +293,6 @@ impl Engine {
             tokio::select! {
                 biased;
                 event = stream.next(), if paused_until.is_none() => {
-                    drained = false;
                     let now = Instant::now();
                     match event {
                         None | Some(Ok(TurnEvent::End)) => return stop,
@@ -333,20 +333,18 @@ impl Engine {
                         }
                     }
                 }
-                () = tokio::task::yield_now(), if paused_until.is_none() && !drained => {
-                    drained = true;
-                }
+                () = tokio::task::yield_now(), if draining => draining = false,
                 // Nothing to read now and a redraw owed later: what arrives meanwhile is read
                 // in one go then, not woken for event by event (a few a millisecond).
-                () = std::future::ready(()), if drained && paused_until.is_none() && pause.is_some() => {
+                () = std::future::ready(()), if !draining && paused_until.is_none() && pause.is_some() => {
                     paused_until = pause;
                 }
                 _ = sleep_until(paused_until.unwrap_or(deadline)), if paused_until.is_some() => {
                     // Read all that came first, so that the redraw shows it.
                     paused_until = None;
-                    drained = false;
+                    draining = true;
                 }
-                _ = sleep_until(flush_at.unwrap_or(deadline)), if flush_at.is_some() && drained => {
+                _ = sleep_until(flush_at.unwrap_or(deadline)), if flush_at.is_some() && !draining && paused_until.is_none() => {
                     if std::mem::take(&mut grown) {
                         let lines = gui.advance(answer.text());
                         reply.extend(&lines, &gui.tail(answer.text()));
