@@ -70,6 +70,12 @@ impl Reply {
         self.dirty = true;
     }
 
+    /// Owes a flush: the text is about to change, and is given (by [`Reply::extend`]) just
+    /// before the flush, so that text arriving in many pieces is prepared once a flush.
+    pub fn stale(&mut self) {
+        self.dirty = true;
+    }
+
     /// Forgets which messages were settled: all of the text is split (and compared) again.
     fn unsettle(&mut self) {
         self.settled = 0;

@@ -279,11 +279,20 @@ impl Engine {
         let mut last_tool = String::new();
         let mut stop = None;
         let mut gui = GuiStream::default();
+        // Set while the stream is left unread until a redraw that is owed later.
+        let mut paused_until = None;
+        // Set from the end of a pause until the stream has nothing to give even after the
+        // other tasks had their turn (the connection's hands it its events one at a time):
+        // the redraw waits for all that came during the pause.
+        let mut draining = false;
+        // Whether the answer grew since the reply was last given its text.
+        let mut grown = false;
         loop {
             let flush_at = reply.due();
+            let pause = read_pause(flush_at, Instant::now());
             tokio::select! {
                 biased;
-                event = stream.next() => {
+                event = stream.next(), if paused_until.is_none() => {
                     let now = Instant::now();
                     match event {
                         None | Some(Ok(TurnEvent::End)) => return stop,
@@ -297,8 +306,9 @@ impl Engine {
                                     gui = GuiStream::default();
                                     reply.set(String::new());
                                 }
-                                let lines = gui.advance(answer.text());
-                                reply.extend(&lines, &gui.tail(answer.text()));
+                                // Rewritten when shown: once a redraw, not once an event.
+                                reply.stale();
+                                grown = true;
                             }
                         }
                         Some(Ok(TurnEvent::Tool { name })) => {
@@ -323,7 +333,22 @@ impl Engine {
                         }
                     }
                 }
-                _ = sleep_until(flush_at.unwrap_or(deadline)), if flush_at.is_some() => {
+                () = tokio::task::yield_now(), if draining => draining = false,
+                // Nothing to read now and a redraw owed later: what arrives meanwhile is read
+                // in one go then, not woken for event by event (a few a millisecond).
+                () = std::future::ready(()), if !draining && paused_until.is_none() && pause.is_some() => {
+                    paused_until = pause;
+                }
+                _ = sleep_until(paused_until.unwrap_or(deadline)), if paused_until.is_some() => {
+                    // Read all that came first, so that the redraw shows it.
+                    paused_until = None;
+                    draining = true;
+                }
+                _ = sleep_until(flush_at.unwrap_or(deadline)), if flush_at.is_some() && !draining && paused_until.is_none() => {
+                    if std::mem::take(&mut grown) {
+                        let lines = gui.advance(answer.text());
+                        reply.extend(&lines, &gui.tail(answer.text()));
+                    }
                     match reply.flush(false).await {
                         Ok(()) => meter.shown(reply.is_shown()),
                         Err(e) => tracing::warn!("could not update the streamed message: {e}"),
@@ -411,6 +436,19 @@ fn change_message(lang: Lang, before: Option<&Timeline>, after: &Timeline) -> St
     }
 }
 
+/// The longest the agent's stream is left unread while a redraw is owed: how much later the
+/// end of an answer (or a tool's status) may be noticed than it arrived.
+const MAX_READ_PAUSE: Duration = Duration::from_millis(50);
+
+/// Until when to leave the stream unread, at `now`, when nothing is ready to read: until the
+/// redraw owed at `flush_at` (it shows the text that came by then, read in one go), at most
+/// [`MAX_READ_PAUSE`]. Not at all when no redraw is owed, or one is owed already.
+fn read_pause(flush_at: Option<Instant>, now: Instant) -> Option<Instant> {
+    flush_at
+        .filter(|&at| at > now)
+        .map(|at| at.min(now + MAX_READ_PAUSE))
+}
+
 /// Sends a transient status, logging (not failing) when the front cannot.
 pub(crate) async fn notify(front: &Arc<dyn Front>, status: &str) {
     if let Err(e) = front.status(status).await {
@@ -433,7 +471,26 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::{Answer, Change};
+    use super::{read_pause, Answer, Change, MAX_READ_PAUSE};
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    #[test]
+    fn the_stream_is_left_unread_until_the_redraw_at_most_the_pause() {
+        let now = Instant::now();
+        let ms = |n: u64| Duration::from_millis(n);
+        let rows = [
+            (None, None),
+            (Some(now - ms(1)), None),
+            (Some(now), None),
+            (Some(now + ms(20)), Some(now + ms(20))),
+            (Some(now + MAX_READ_PAUSE), Some(now + MAX_READ_PAUSE)),
+            (Some(now + ms(1500)), Some(now + MAX_READ_PAUSE)),
+        ];
+        for (flush_at, want) in rows {
+            assert_eq!(read_pause(flush_at, now), want, "{flush_at:?}");
+        }
+    }
 
     /// The answer as it was computed before, from scratch: final parts and the trimmed chunks
     /// since, joined by blank lines.
