@@ -118,7 +118,11 @@ async fn a_chinese_speaker_is_greeted_in_chinese() {
     let rec = Recorder::new();
     bot.engine.handle(&me, say("做一个视频"), rec.clone()).await;
     let events = rec.events();
-    assert_eq!(status_lines(&events).first(), Some(&"正在准备…"), "{events:#?}");
+    assert_eq!(
+        status_lines(&events).first(),
+        Some(&"正在准备…"),
+        "{events:#?}"
+    );
     // A song without words: the greeting with the examples, in Chinese.
     let rec = Recorder::new();
     let song = common::harness::mp3(bot.dir.path(), "song.mp3");

@@ -84,9 +84,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         config.discord.requests_per_second,
         sharding,
     )));
-    // The one call before the budget's users exist (in auto mode, this process is the bot).
-    budget.take(budget::Priority::Urgent).await;
-    let (shard_ids, total) = startup::shards_to_run(sharding, &http).await?;
+    let (shard_ids, total) = startup::shards_to_run(sharding, &http, &budget).await?;
     let registers = sharding.runs_shard_zero();
     health.expect_discord(shard_ids.end() - shard_ids.start() + 1, registers);
     tracing::info!(
@@ -109,6 +107,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
                     let commands = commands::registration(&framework.options().commands);
                     tokio::spawn(startup::register_commands(
                         ctx.http.clone(),
+                        budget.clone(),
                         commands,
                         registering,
                     ));

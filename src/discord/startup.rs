@@ -2,6 +2,7 @@
 //! critical path (retried with backoff until Discord takes it) and the shard watch behind
 //! `/readyz` and the latency gauge.
 
+use super::budget::{Budget, Priority};
 use crate::admin::Health;
 use crate::config::Sharding;
 use crate::telemetry::metrics;
@@ -16,11 +17,13 @@ use std::time::Duration;
 pub(super) async fn shards_to_run(
     sharding: Sharding,
     http: &serenity::Http,
+    budget: &Budget,
 ) -> Result<(RangeInclusive<u32>, u32), String> {
     match sharding {
         Sharding::Range { first, last, count } => Ok((first..=last, count)),
         Sharding::Auto => {
             // What serenity's `start_autosharded` asks, asked here so `/readyz` knows the count.
+            budget.take(Priority::Urgent).await;
             let gateway = http.get_bot_gateway().await.map_err(|e| {
                 format!(
                     "asking Discord for the recommended shard count: {}",
@@ -34,9 +37,11 @@ pub(super) async fn shards_to_run(
 }
 
 /// Registers the slash commands globally, retrying with backoff (1 s doubling to 10 min) until
-/// Discord takes them; the bot serves everything else meanwhile.
+/// Discord takes them; the bot serves everything else meanwhile. Each try takes its slot of
+/// the budget, as every call that counts toward Discord's global limit does.
 pub(super) async fn register_commands(
     http: Arc<serenity::Http>,
+    budget: Arc<Budget>,
     commands: Vec<serenity::CreateCommand>,
     health: Arc<Health>,
 ) {
@@ -45,8 +50,10 @@ pub(super) async fn register_commands(
         .with_max_delay(Duration::from_secs(600))
         .with_jitter()
         .without_max_times();
-    let register =
-        || async { serenity::Command::set_global_commands(&http, commands.clone()).await };
+    let register = || async {
+        budget.take(Priority::Urgent).await;
+        serenity::Command::set_global_commands(&http, commands.clone()).await
+    };
     let registered = register
         .retry(backoff)
         .notify(|e, wait| {
