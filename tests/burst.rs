@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::burst::{burst, busy_bot, FIRST_MEMBER};
+use common::burst::{burst, busy_bot, FIRST_MEMBER, MAX_CALLS_PER_CONVERSATION};
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -31,4 +31,8 @@ async fn eighty_members_at_once_each_get_one_link_and_discord_refuses_nothing() 
     assert_eq!(seen.global_429s, 0, "global 429s drawn: {seen:?}");
     assert_eq!(seen.all_429s, 0, "429s of any kind: {seen:?}");
     assert!(seen.peak_per_second <= 50, "{seen:?}");
+    assert!(
+        seen.calls_per_conversation <= MAX_CALLS_PER_CONVERSATION,
+        "{seen:?}"
+    );
 }

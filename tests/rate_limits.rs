@@ -20,6 +20,11 @@ async fn streamed_edits_keep_to_the_route_limit_before_discord_refuses() {
     let bot = boot(discord, |c| {
         c.discord.edit_interval_ms = 50;
         c.nemo.still_working_ms = 60_000;
+        // The turn reads the stream between edits, and every edit here waits for its bucket:
+        // the tests' short time limits (5 s) would end the turn before its last edit on a
+        // loaded machine. What is tested is the wait, not the limit.
+        c.nemo.sse_timeout_ms = 120_000;
+        c.nemo.idle_timeout_ms = 60_000;
     })
     .await;
     bot.discord.wait_ready(1).await;

@@ -4,7 +4,7 @@
 //! whether every member got exactly one link. The seconds to the last link are printed, not
 //! gated.
 
-use crate::common::burst::{burst, busy_bot, Burst};
+use crate::common::burst::{burst, busy_bot, Burst, MAX_CALLS_PER_CONVERSATION};
 use std::time::Duration;
 
 /// Runs the burst of `members` (over nine channels) and returns what it showed.
@@ -29,7 +29,7 @@ pub fn print_rows(b: &Burst) {
         b.all_429s, b.global_429s
     );
     println!(
-        "| burst: Discord calls per conversation | {:.1} | |",
+        "| burst: Discord calls per conversation | {:.1} | ≤ {MAX_CALLS_PER_CONVERSATION} |",
         b.calls_per_conversation
     );
     println!(
@@ -68,6 +68,12 @@ pub fn misses(b: &Burst) -> Vec<String> {
     }
     if b.all_429s > 0 {
         misses.push(format!("burst: {} 429s drawn", b.all_429s));
+    }
+    if b.calls_per_conversation > MAX_CALLS_PER_CONVERSATION {
+        misses.push(format!(
+            "burst: {:.1} Discord calls per conversation (at most {MAX_CALLS_PER_CONVERSATION})",
+            b.calls_per_conversation
+        ));
     }
     misses
 }

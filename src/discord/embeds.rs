@@ -31,13 +31,15 @@ pub const FOOTER: usize = 2048;
 /// The most characters of title, description, field names and values and footer together.
 pub const TOTAL: usize = 6000;
 
-/// What a message shows: a text, or a card as its embed (with no text).
+/// What a message shows: a text, a card as its embed, or both.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Body {
     /// Text only.
     Text(String),
     /// A card only.
     Card(Card),
+    /// A text above a card (lines that stay atop a progress card).
+    Noted(String, Card),
 }
 
 impl Body {
@@ -46,6 +48,7 @@ impl Body {
         match self {
             Body::Text(text) => CreateMessage::new().content(text),
             Body::Card(card) => CreateMessage::new().embed(embed(card)),
+            Body::Noted(text, card) => CreateMessage::new().content(text).embed(embed(card)),
         }
     }
 
@@ -55,6 +58,7 @@ impl Body {
         match self {
             Body::Text(text) => followup.content(text),
             Body::Card(card) => followup.embed(embed(card)),
+            Body::Noted(text, card) => followup.content(text).embed(embed(card)),
         }
     }
 
@@ -66,6 +70,9 @@ impl Body {
                 .embeds(Vec::new()),
             Body::Card(card) => EditInteractionResponse::new()
                 .content("")
+                .embed(embed(card)),
+            Body::Noted(text, card) => EditInteractionResponse::new()
+                .content(text)
                 .embed(embed(card)),
         }
     }

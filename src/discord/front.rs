@@ -6,6 +6,7 @@
 //! answer, or (see [`ChannelFront::finish`]) into an apology (see `interaction.rs`).
 
 mod delivery;
+mod status;
 
 use super::budget::{Active, Budget, Priority};
 use super::embeds::Body;
@@ -55,6 +56,8 @@ pub struct ChannelFront {
     /// What the channel's status message shows now: an edit that would change nothing is not
     /// sent (progress polls often repeat the same card).
     status_shown: Mutex<Option<Body>>,
+    /// Lines that stay atop the progress (files uploaded): one message fewer each.
+    notes: Mutex<Vec<String>>,
     last_sent: Mutex<Option<serenity::MessageId>>,
     /// The language of the front's own words (button labels).
     lang: Lang,
@@ -92,6 +95,7 @@ impl ChannelFront {
             status_msg: Mutex::new(None),
             status_line: LatestOnly::default(),
             status_shown: Mutex::new(None),
+            notes: Mutex::new(Vec::new()),
             last_sent: Mutex::new(None),
             lang: Lang::En,
             missing: Mutex::new(None),
@@ -153,54 +157,23 @@ impl ChannelFront {
         self.private(&Body::Text(text.to_string())).await
     }
 
-    async fn channel_status(&self, body: &Body) -> Result<(), FrontError> {
-        let out = Outgoing::from(body);
-        let existing = *lock(&self.status_msg);
-        if let Some(id) = existing {
-            if lock(&self.status_shown).as_ref() == Some(body) {
-                return Ok(());
-            }
-            match self.change(id, &out, Priority::Cosmetic).await {
-                Ok(()) => {
-                    *lock(&self.status_shown) = Some(body.clone());
-                    return Ok(());
-                }
-                Err(FrontError::Gone) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let id = self.deliver(&out, Priority::Cosmetic).await?;
-        *lock(&self.status_msg) = Some(id);
-        *lock(&self.status_shown) = Some(body.clone());
-        Ok(())
-    }
-
-    /// Shows progress (a line or a card): in the command's response while its token lives,
-    /// else in the channel's status message.
-    async fn show_status(&self, body: &Body) -> Result<(), FrontError> {
-        if let Some((token, _)) = self.interaction.live() {
-            match self
-                .interaction
-                .edit_original(&self.http, &token, body)
-                .await
-            {
-                Ok(()) => return Ok(()),
-                Err(e) => self.interaction.forget_on_404(&e),
-            }
-        }
-        self.channel_status(body).await
-    }
-
-    /// Shows an answer: privately for private replies (one-shot, never edited: no id), else
-    /// as a channel message, the one later buttons go on.
-    async fn answer(&self, body: &Body) -> Result<Option<serenity::MessageId>, FrontError> {
+    /// Shows an answer (with `buttons`, if any): privately for private replies (one-shot,
+    /// never edited, without buttons: no id), else as a channel message, the one later buttons
+    /// go on.
+    async fn answer(
+        &self,
+        body: &Body,
+        buttons: Option<Vec<CreateButton>>,
+    ) -> Result<Option<serenity::MessageId>, FrontError> {
         if self.private_replies {
             self.private(body).await?;
             return Ok(None);
         }
-        let id = self
-            .deliver(&Outgoing::from(body), Priority::Urgent)
-            .await?;
+        let out = Outgoing {
+            buttons,
+            ..Outgoing::from(body)
+        };
+        let id = self.deliver(&out, Priority::Urgent).await?;
         *lock(&self.last_sent) = Some(id);
         let pointer = Body::Text(tr!(self.lang, "discord-answered-below"));
         self.interaction.settle(&self.http, &pointer).await;
@@ -246,13 +219,12 @@ impl Front for ChannelFront {
     }
 
     async fn send(&self, text: &str, _done: bool) -> Result<MsgId, FrontError> {
-        let id = self.answer(&Body::Text(text.to_string())).await?;
-        Ok(MsgId(id.map(|id| id.get().to_string()).unwrap_or_default()))
+        let id = self.answer(&Body::Text(text.to_string()), None).await?;
+        Ok(msg_id(id))
     }
 
     async fn edit(&self, id: &MsgId, text: &str, done: bool) -> Result<(), FrontError> {
-        let id: u64 = id.0.parse().map_err(|_| FrontError::Gone)?;
-        let id = serenity::MessageId::new(id.max(1));
+        let id = message_id(id)?;
         let out = Outgoing {
             content: Some(text.to_string()),
             ..Outgoing::default()
@@ -267,31 +239,15 @@ impl Front for ChannelFront {
     }
 
     async fn status(&self, text: &str) -> Result<(), FrontError> {
-        let body = Body::Text(text.to_string());
-        let interval = self.edit_interval();
-        self.status_line
-            .update(
-                body,
-                interval,
-                |b| async move { self.show_status(&b).await },
-            )
-            .await
+        self.update_status(Body::Text(text.to_string())).await
     }
 
     async fn card(&self, card: &Card) -> Result<(), FrontError> {
-        self.answer(&Body::Card(card.clone())).await.map(drop)
+        self.answer(&Body::Card(card.clone()), None).await.map(drop)
     }
 
     async fn progress(&self, card: &Card) -> Result<(), FrontError> {
-        let body = Body::Card(card.clone());
-        let interval = self.edit_interval();
-        self.status_line
-            .update(
-                body,
-                interval,
-                |b| async move { self.show_status(&b).await },
-            )
-            .await
+        self.update_status(Body::Card(card.clone())).await
     }
 
     async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
@@ -343,6 +299,42 @@ impl Front for ChannelFront {
         let Some(last) = *lock(&self.last_sent) else {
             return Ok(());
         };
+        let out = Outgoing {
+            buttons: Some(self.buttons(actions)),
+            ..Outgoing::default()
+        };
+        self.change(last, &out, Priority::Urgent).await
+    }
+
+    /// The answer's last message and its buttons in one call.
+    async fn conclude(
+        &self,
+        id: Option<&MsgId>,
+        text: &str,
+        actions: &[Suggestion],
+    ) -> Result<MsgId, FrontError> {
+        let buttons = (!actions.is_empty()).then(|| self.buttons(actions));
+        let Some(id) = id else {
+            let sent = self.answer(&Body::Text(text.to_string()), buttons).await?;
+            return Ok(msg_id(sent));
+        };
+        let out = Outgoing {
+            content: Some(text.to_string()),
+            buttons,
+            ..Outgoing::default()
+        };
+        self.change(message_id(id)?, &out, Priority::Urgent).await?;
+        Ok(id.clone())
+    }
+
+    async fn note(&self, text: &str) -> Result<(), FrontError> {
+        self.keep_note(text).await
+    }
+}
+
+impl ChannelFront {
+    /// The buttons of `actions`, and the Edit button every answer has.
+    fn buttons(&self, actions: &[Suggestion]) -> Vec<CreateButton> {
         let mut buttons: Vec<CreateButton> = actions
             .iter()
             .map(|a| {
@@ -354,12 +346,21 @@ impl Front for ChannelFront {
             })
             .collect();
         buttons.push(super::edit::button(&self.scope, self.lang));
-        let out = Outgoing {
-            buttons: Some(buttons),
-            ..Outgoing::default()
-        };
-        self.change(last, &out, Priority::Urgent).await
+        buttons
     }
+}
+
+/// The engine's id of a message sent (none: a private answer, which is never edited).
+fn msg_id(id: Option<serenity::MessageId>) -> MsgId {
+    MsgId(id.map(|id| id.get().to_string()).unwrap_or_default())
+}
+
+/// Discord's id of a message the engine names; a message never sent (a private answer) or an
+/// id Discord never gave is gone.
+fn message_id(id: &MsgId) -> Result<serenity::MessageId, FrontError> {
+    id.0.parse::<std::num::NonZeroU64>()
+        .map(serenity::MessageId::from)
+        .map_err(|_| FrontError::Gone)
 }
 
 pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

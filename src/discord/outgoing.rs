@@ -72,6 +72,11 @@ impl From<&Body> for Outgoing {
                 shown: Shown::Card(Box::new(card.clone()), None),
                 ..Outgoing::default()
             },
+            Body::Noted(text, card) => Outgoing {
+                content: Some(text.clone()),
+                shown: Shown::Card(Box::new(card.clone()), None),
+                ..Outgoing::default()
+            },
         }
     }
 }
@@ -82,19 +87,20 @@ impl Outgoing {
         matches!(self.shown, Shown::Card(..))
     }
 
-    /// The same without its card: the card's text takes the place of an empty content (cut
-    /// to Discord's length), and a content of its own stays as it is.
+    /// The same without its card: the card's text follows the content (all of it cut to
+    /// Discord's length).
     pub(crate) fn plain(&self) -> Outgoing {
         let Shown::Card(card, _) = &self.shown else {
             return self.clone();
         };
-        let content = match self.content.as_deref() {
-            Some(text) if !text.is_empty() => text.to_string(),
-            _ => split_message(&card.text(), MAX_LEN)
-                .into_iter()
-                .next()
-                .unwrap_or_default(),
+        let text = match self.content.as_deref() {
+            Some(content) if !content.is_empty() => format!("{content}\n{}", card.text()),
+            _ => card.text(),
         };
+        let content = split_message(&text, MAX_LEN)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         Outgoing {
             content: Some(content),
             shown: Shown::Clear,

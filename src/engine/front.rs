@@ -96,9 +96,37 @@ pub trait Front: Send + Sync {
     async fn progress(&self, card: &Card) -> Result<(), FrontError> {
         self.status(&card.text()).await
     }
-    /// Offers follow-up actions the agent suggested (buttons where the platform has them).
+    /// Offers follow-up actions the agent suggested (buttons where the platform has them) on
+    /// the last message sent.
     async fn offer(&self, _actions: &[Suggestion]) -> Result<(), FrontError> {
         Ok(())
+    }
+    /// Shows an answer's last message for good (`id`: the message to edit; `None`: a new one)
+    /// with the follow-up `actions`. By default the message, then [`Front::offer`]; a platform
+    /// that can do both in one call should.
+    async fn conclude(
+        &self,
+        id: Option<&MsgId>,
+        text: &str,
+        actions: &[Suggestion],
+    ) -> Result<MsgId, FrontError> {
+        let id = match id {
+            Some(id) => {
+                self.edit(id, text, true).await?;
+                id.clone()
+            }
+            None => self.send(text, true).await?,
+        };
+        // Buttons are a convenience: the answer is out, so a failure is only logged.
+        if let Err(e) = self.offer(actions).await {
+            tracing::warn!("could not offer the next actions: {e}");
+        }
+        Ok(id)
+    }
+    /// A line that stays with the request (a file uploaded). By default a message of its own;
+    /// a front with a progress message may keep it there, atop the progress that follows.
+    async fn note(&self, text: &str) -> Result<(), FrontError> {
+        self.send(text, true).await.map(drop)
     }
 }
 

@@ -181,7 +181,7 @@ impl Engine {
             first.and_then(|f| f.duration),
         );
         // The upload worked: a failure to say so must not stop the video that follows.
-        if let Err(e) = front.send(&message, true).await {
+        if let Err(e) = front.note(&message).await {
             tracing::warn!("could not say that a file was uploaded: {e}");
         }
         let local = match item {

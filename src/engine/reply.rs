@@ -3,6 +3,7 @@
 //! of edits builds up), continued in new messages past the platform's length limit.
 
 use super::front::{Front, FrontError, MsgId};
+use super::gui::Suggestion;
 use super::split::split_pieces;
 use std::sync::Arc;
 use tokio::time::Instant;
@@ -97,6 +98,19 @@ impl Reply {
     /// Shows the current text: edits messages whose chunk changed, sends new ones past the limit.
     /// `done` marks every message final. Only the text after the settled messages is split.
     pub async fn flush(&mut self, done: bool) -> Result<(), FrontError> {
+        self.draw(done, &[]).await.map(drop)
+    }
+
+    /// Shows the whole text for good, the last message with the follow-up `actions` (in the
+    /// same call where the front can). Whether they were offered: not when there is no text
+    /// (then the caller offers them on whatever it shows instead).
+    pub async fn finish(&mut self, actions: &[Suggestion]) -> Result<bool, FrontError> {
+        self.draw(true, actions).await
+    }
+
+    /// [`Reply::flush`], the last message concluded with `actions` when `done` and there are
+    /// any; whether they were offered.
+    async fn draw(&mut self, done: bool, actions: &[Suggestion]) -> Result<bool, FrontError> {
         // Counted from the attempt: a refused edit is tried again after an interval, not in a
         // busy loop against a platform that is refusing (or rate-limiting) it.
         self.last_edit = Some(Instant::now());
@@ -107,10 +121,16 @@ impl Reply {
             self.reopen.clone(),
         );
         let count = pieces.len();
+        let mut offered = false;
         for (j, piece) in pieces.iter().enumerate() {
-            let final_chunk = done || j + 1 < count;
-            self.show(self.settled + j, &piece.text, final_chunk)
-                .await?;
+            let i = self.settled + j;
+            if done && j + 1 == count && !actions.is_empty() {
+                self.conclude(i, &piece.text, actions).await?;
+                offered = true;
+            } else {
+                let final_chunk = done || j + 1 < count;
+                self.show(i, &piece.text, final_chunk).await?;
+            }
         }
         // Messages followed by another, decided by stable text alone, never change again.
         for piece in pieces.iter().take(count.saturating_sub(1)) {
@@ -122,6 +142,24 @@ impl Reply {
             self.reopen = piece.reopen.clone();
         }
         self.dirty = false;
+        Ok(offered)
+    }
+
+    /// Makes message `i` show `chunk` for good, with `actions` on it (sent or edited even when
+    /// it reads the same: the actions are new).
+    async fn conclude(
+        &mut self,
+        i: usize,
+        chunk: &str,
+        actions: &[Suggestion],
+    ) -> Result<(), FrontError> {
+        let id = self.sent.get(i).map(|(id, _, _)| id.clone());
+        let id = self.front.conclude(id.as_ref(), chunk, actions).await?;
+        let shown = (id, chunk.to_string(), true);
+        match self.sent.get_mut(i) {
+            Some(sent) => *sent = shown,
+            None => self.sent.push(shown),
+        }
         Ok(())
     }
 
@@ -185,6 +223,21 @@ mod tests {
                 .unwrap()
                 .push((call, text.into(), Instant::now()));
             Ok(())
+        }
+        async fn conclude(
+            &self,
+            id: Option<&MsgId>,
+            text: &str,
+            actions: &[Suggestion],
+        ) -> Result<MsgId, FrontError> {
+            let mut calls = self.calls.lock().unwrap();
+            let id = match id {
+                Some(id) => id.clone(),
+                None => MsgId(calls.iter().filter(|c| c.0 == "send").count().to_string()),
+            };
+            let call = format!("conclude {} {actions:?}", id.0);
+            calls.push((call, text.into(), Instant::now()));
+            Ok(id)
         }
         async fn status(&self, _text: &str) -> Result<(), FrontError> {
             Ok(())
@@ -268,6 +321,42 @@ mod tests {
         let want = super::super::split::split_message(&lines.concat(), 100);
         assert_eq!(final_messages(&front), want);
         assert!(reply.settled + 3 >= want.len(), "{} settled", reply.settled);
+    }
+
+    /// The answer's last message is concluded with the actions in one call — edited when it
+    /// was streamed, sent when the text came at once, the last of several when it is long —
+    /// and an empty answer offers nothing (its caller offers them elsewhere).
+    #[tokio::test(start_paused = true)]
+    async fn the_last_message_is_concluded_with_the_actions() {
+        let actions = [Suggestion::Export, Suggestion::Status];
+        let long: String = (0..900).map(|i| format!("word{i} ")).collect();
+        let pieces = super::super::split::split_message(&long, 2000).len();
+        assert!(pieces > 1);
+        let last_of_long = format!("conclude {}", pieces - 1);
+        for (streamed, text, last) in [
+            (true, "A neon city.", "conclude 0"),
+            (false, "A neon city.", "conclude 0"),
+            (false, long.as_str(), last_of_long.as_str()),
+        ] {
+            let front = counter(2000);
+            let mut reply = Reply::new(front.clone());
+            if streamed {
+                reply.set("A neon".into());
+                reply.flush(false).await.unwrap();
+            }
+            reply.set(text.to_string());
+            assert!(reply.finish(&actions).await.unwrap(), "{text:.20}");
+            let calls = front.calls.lock().unwrap().clone();
+            let (call, shown, _) = calls.last().unwrap();
+            assert_eq!(call, &format!("{last} {actions:?}"), "{text:.20}");
+            assert!(text.trim_end().ends_with(shown.trim_end()), "{text:.20}");
+            let concluded = calls.iter().filter(|c| c.0.starts_with("conclude"));
+            assert_eq!(concluded.count(), 1, "{text:.20}");
+        }
+        let front = counter(2000);
+        let mut reply = Reply::new(front.clone());
+        assert!(!reply.finish(&actions).await.unwrap());
+        assert!(front.calls.lock().unwrap().is_empty());
     }
 
     #[tokio::test(start_paused = true)]

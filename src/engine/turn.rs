@@ -205,11 +205,21 @@ impl Engine {
         drop(stream);
         let (shown, suggestions) = translate_gui(answer.text());
         reply.set(shown);
+        let failed = stop.is_some();
+        // A turn that ended well offers what the agent suggested first, then the two actions
+        // every answer offers; on the answer's last message where there is one.
+        let actions = if failed {
+            Vec::new()
+        } else {
+            with_every_answers_actions(suggestions)
+        };
+        let mut offered = false;
         if reply.is_shown() || !answer.is_empty() {
             // Best-effort like every edit: the work is done either way, and what follows
             // (the export of /musicvideo) must not be skipped because a message failed.
-            if let Err(e) = reply.flush(true).await {
-                tracing::warn!("could not show the whole answer: {e}");
+            match reply.finish(&actions).await {
+                Ok(done) => offered = done,
+                Err(e) => tracing::warn!("could not show the whole answer: {e}"),
             }
             meter.shown(reply.is_shown());
         }
@@ -220,7 +230,6 @@ impl Engine {
             None if answer.is_empty() => Outcome::Silent,
             None => Outcome::Answered,
         });
-        let failed = stop.is_some();
         let minutes = |ms: u64| ms.div_ceil(60_000);
         let why = match stop {
             Some(Stop::Agent) => Some(tr!(lang, "agent-failed")),
@@ -245,14 +254,7 @@ impl Engine {
             None if answer.is_empty() => self.explain_change(actor, front, before.as_ref()).await,
             None => {}
         }
-        if !failed {
-            // What the agent suggested first, then the two actions every answer offers.
-            let mut actions = suggestions;
-            for a in [Suggestion::Export, Suggestion::Status] {
-                if !actions.contains(&a) {
-                    actions.push(a);
-                }
-            }
+        if !failed && !offered {
             // Buttons are a convenience: the answer is out, so a failure is only logged.
             if let Err(e) = front.offer(&actions).await {
                 tracing::warn!("could not offer the next actions: {e}");
@@ -434,6 +436,16 @@ fn change_message(lang: Lang, before: Option<&Timeline>, after: &Timeline) -> St
         None if before.is_none() => text::silent_changed(lang, "", &after.summary(lang)),
         None => tr!(lang, "silent-no-change"),
     }
+}
+
+/// `suggested` (the agent's suggestions), then the two actions every answer offers.
+fn with_every_answers_actions(mut suggested: Vec<Suggestion>) -> Vec<Suggestion> {
+    for a in [Suggestion::Export, Suggestion::Status] {
+        if !suggested.contains(&a) {
+            suggested.push(a);
+        }
+    }
+    suggested
 }
 
 /// The longest the agent's stream is left unread while a redraw is owed: how much later the

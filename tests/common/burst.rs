@@ -13,6 +13,13 @@ pub const FIRST_CHANNEL: u64 = 810_000_000_000_000_000;
 /// Members are numbered from here.
 pub const FIRST_MEMBER: u64 = 710_000_000_000_000_000;
 
+/// The most Discord calls a conversation (a mention with a song, to its link) may take on
+/// average: the status message posted once and edited as the request goes on (setting up,
+/// uploading, uploaded, working, the render's progress), the answer posted with its buttons,
+/// the link. 8 measured; 9 while the upload line was a message of its own and the buttons an
+/// edit of their own.
+pub const MAX_CALLS_PER_CONVERSATION: f64 = 8.5;
+
 /// What a burst showed.
 #[derive(Debug)]
 pub struct Burst {

@@ -1,0 +1,95 @@
+//! A [`ChannelFront`]'s progress: one message (the command's own response while its token
+//! lives, else a channel message) edited as the request goes on, latest-only, with the lines
+//! that stay (files uploaded) atop it.
+
+use super::{lock, ChannelFront, MAX_LEN};
+use crate::discord::budget::Priority;
+use crate::discord::embeds::Body;
+use crate::discord::outgoing::Outgoing;
+use crate::engine::front::{Front, FrontError};
+
+impl ChannelFront {
+    /// Shows `body` in the channel's status message: posted the first time, then edited
+    /// (unless it would show the same).
+    async fn channel_status(&self, body: &Body) -> Result<(), FrontError> {
+        let out = Outgoing::from(body);
+        let existing = *lock(&self.status_msg);
+        if let Some(id) = existing {
+            if lock(&self.status_shown).as_ref() == Some(body) {
+                return Ok(());
+            }
+            match self.change(id, &out, Priority::Cosmetic).await {
+                Ok(()) => {
+                    *lock(&self.status_shown) = Some(body.clone());
+                    return Ok(());
+                }
+                Err(FrontError::Gone) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let id = self.deliver(&out, Priority::Cosmetic).await?;
+        *lock(&self.status_msg) = Some(id);
+        *lock(&self.status_shown) = Some(body.clone());
+        Ok(())
+    }
+
+    /// `body` below the notes, if there are any.
+    fn noted(&self, body: Body) -> Body {
+        let notes = lock(&self.notes).join("\n");
+        match body {
+            _ if notes.is_empty() => body,
+            Body::Text(text) if text.is_empty() => Body::Text(notes),
+            Body::Text(text) => Body::Text(format!("{notes}\n{text}")),
+            Body::Card(card) | Body::Noted(_, card) => Body::Noted(notes, card),
+        }
+    }
+
+    /// Shows progress (a line or a card) below the notes: in the command's response while its
+    /// token lives, else in the channel's status message.
+    async fn show_status(&self, body: &Body) -> Result<(), FrontError> {
+        let body = &self.noted(body.clone());
+        if let Some((token, _)) = self.interaction.live() {
+            match self
+                .interaction
+                .edit_original(&self.http, &token, body)
+                .await
+            {
+                Ok(()) => return Ok(()),
+                Err(e) => self.interaction.forget_on_404(&e),
+            }
+        }
+        self.channel_status(body).await
+    }
+
+    /// Kept atop the status message (one message fewer per file), while that stays within a
+    /// message's length; else a message of its own.
+    pub(super) async fn keep_note(&self, text: &str) -> Result<(), FrontError> {
+        let kept = {
+            let mut notes = lock(&self.notes);
+            let length: usize = notes.iter().map(|n| n.chars().count() + 1).sum();
+            let fits = length + text.chars().count() <= MAX_LEN / 2;
+            if fits {
+                notes.push(text.to_string());
+            }
+            fits
+        };
+        if !kept {
+            return self.send(text, true).await.map(drop);
+        }
+        // The note says how the progress before it ended ("uploading…" is over): the notes
+        // alone until the next progress.
+        self.update_status(Body::Text(String::new())).await
+    }
+
+    /// Shows progress `body` when its turn comes (latest-only, an edit per interval).
+    pub(super) async fn update_status(&self, body: Body) -> Result<(), FrontError> {
+        let interval = self.edit_interval();
+        self.status_line
+            .update(
+                body,
+                interval,
+                |b| async move { self.show_status(&b).await },
+            )
+            .await
+    }
+}
