@@ -4,7 +4,7 @@
 
 use super::discord_bot::{boot, Running};
 use super::fake_discord::{FakeDiscord, Msg, APP_ID, GUILD_ID};
-use music_video_bot::config::{SessionScope, StoreConfig};
+use music_video_bot::config::{Config, SessionScope, StoreConfig};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -42,29 +42,60 @@ pub struct Burst {
     pub kinds: BTreeMap<String, usize>,
 }
 
-/// A bot with a production-like configuration for a busy server: a project per member, turns
-/// and exports as long as they take (the default timeouts), the fake NemoVideo's quick polls.
+/// A production-like configuration for a busy server: a project per member, turns and exports
+/// as long as they take (the default timeouts), the fake NemoVideo's quick polls.
+pub fn busy(c: &mut Config) {
+    c.discord.session_scope = SessionScope::User;
+    c.limits.exports_per_guild = 1_000;
+    c.nemo.sse_timeout_ms = 900_000;
+    c.nemo.idle_timeout_ms = 600_000;
+    c.nemo.export_timeout_ms = 3_600_000;
+    c.nemo.still_working_ms = 120_000;
+    // Leases as in production: the tests' short ones lapse when a loaded machine stalls a
+    // renewal, and a turn that lost its project stops (as it must).
+    c.store.lease_ms = StoreConfig::default().lease_ms;
+}
+
+/// [`busy`] as the TOML a bot process reads.
+pub fn busy_toml() -> String {
+    let mut c = Config::default();
+    busy(&mut c);
+    format!(
+        "[discord]\nsession_scope = \"user\"\n[limits]\nexports_per_guild = {}\n\
+         [nemo]\nsse_timeout_ms = {}\nidle_timeout_ms = {}\nexport_timeout_ms = {}\n\
+         still_working_ms = {}\n[store]\nlease_ms = {}\n",
+        c.limits.exports_per_guild,
+        c.nemo.sse_timeout_ms,
+        c.nemo.idle_timeout_ms,
+        c.nemo.export_timeout_ms,
+        c.nemo.still_working_ms,
+        c.store.lease_ms,
+    )
+}
+
+/// A bot with the [`busy`] configuration.
 pub async fn busy_bot() -> Running {
-    let bot = boot(FakeDiscord::start().await, |c| {
-        c.discord.session_scope = SessionScope::User;
-        c.limits.exports_per_guild = 1_000;
-        c.nemo.sse_timeout_ms = 900_000;
-        c.nemo.idle_timeout_ms = 600_000;
-        c.nemo.export_timeout_ms = 3_600_000;
-        c.nemo.still_working_ms = 120_000;
-        // Leases as in production: the tests' short ones lapse when a loaded machine stalls a
-        // renewal, and a turn that lost its project stops (as it must).
-        c.store.lease_ms = StoreConfig::default().lease_ms;
-    })
-    .await;
+    let bot = boot(FakeDiscord::start().await, busy).await;
     bot.discord.wait_ready(1).await;
     bot
 }
 
 /// `members` members mention the bot with a song at once: half in one channel, the others
-/// spread over `channels - 1` more. Waits (up to `deadline`) until each has a link.
+/// spread over `channels - 1` more, all in the tests' guild. Waits (up to `deadline`) until
+/// each has a link.
 pub async fn burst(bot: &Running, members: usize, channels: u64, deadline: Duration) -> Burst {
-    let before = bot.discord.global_calls();
+    burst_in(&bot.discord, members, channels, |_| GUILD_ID, deadline).await
+}
+
+/// [`burst`] against `discord`, each channel in the guild `guild(channel)`.
+pub async fn burst_in(
+    discord: &FakeDiscord,
+    members: usize,
+    channels: u64,
+    guild: impl Fn(u64) -> u64,
+    deadline: Duration,
+) -> Burst {
+    let before = discord.global_calls();
     let song = super::harness::mp3_bytes();
     let start = Instant::now();
     for i in 0..members {
@@ -75,10 +106,10 @@ pub async fn burst(bot: &Running, members: usize, channels: u64, deadline: Durat
             FIRST_CHANNEL + 1 + (i as u64 % (channels - 1))
         };
         let name = format!("song-{i}.mp3");
-        let url = bot.discord.host_file(&name, song.clone());
-        let attachment = bot.discord.attachment(&name, song.len() as u64, &url);
-        bot.discord.message_in(
-            Some(GUILD_ID),
+        let url = discord.host_file(&name, song.clone());
+        let attachment = discord.attachment(&name, song.len() as u64, &url);
+        discord.message_in(
+            Some(guild(channel)),
             &format!("<@{APP_ID}> make a music video that matches the beat of this song"),
             serde_json::json!([attachment]),
             channel,
@@ -86,7 +117,7 @@ pub async fn burst(bot: &Running, members: usize, channels: u64, deadline: Durat
         );
     }
     let (links, messages) = loop {
-        let messages = bot.discord.all_messages();
+        let messages = discord.all_messages();
         let links = links_per_member(&messages);
         if links.len() >= members || start.elapsed() > deadline {
             break (links, messages);
@@ -94,13 +125,13 @@ pub async fn burst(bot: &Running, members: usize, channels: u64, deadline: Durat
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     let last_link = start.elapsed();
-    let calls = bot.discord.global_calls() - before;
+    let calls = discord.global_calls() - before;
     Burst {
         members,
         links,
-        peak_per_second: bot.discord.peak_per_second(),
-        global_429s: bot.discord.global_429s(),
-        all_429s: bot.discord.answered_429(),
+        peak_per_second: discord.peak_per_second(),
+        global_429s: discord.global_429s(),
+        all_429s: discord.answered_429(),
         calls_per_conversation: calls as f64 / members as f64,
         last_link,
         kinds: kinds(&messages),

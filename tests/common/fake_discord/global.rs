@@ -28,6 +28,9 @@ pub(super) struct Global {
     pub refused: usize,
     /// Requests taken in all.
     pub taken: usize,
+    /// Of Discord's 50 a second, how many other clients of the same bot take (another process,
+    /// a proxy's other callers): this one is refused past the rest.
+    pub others: usize,
 }
 
 /// Whether a request to `path` (with or without `/api/v10`) counts toward the global limit:
@@ -54,7 +57,7 @@ impl Global {
         {
             self.recent.pop_front();
         }
-        if self.recent.len() >= GLOBAL_PER_SECOND {
+        if self.recent.len() + self.others >= GLOBAL_PER_SECOND {
             self.refused += 1;
             let oldest = self.recent.front().copied().unwrap_or(now);
             let retry_after = WINDOW.saturating_sub(now.duration_since(oldest));

@@ -269,6 +269,13 @@ impl FakeDiscord {
         self.state.lock().unwrap().global.taken
     }
 
+    /// Other clients of the same bot (another process, a REST proxy's other callers) take
+    /// `per_second` of Discord's global 50 a second, every second: this bot gets global 429s
+    /// past the rest.
+    pub fn others_take(&self, per_second: usize) {
+        self.state.lock().unwrap().global.others = per_second;
+    }
+
     /// The most requests counting toward the global limit that Discord took in any one second.
     pub fn peak_per_second(&self) -> usize {
         self.state.lock().unwrap().global.peak
