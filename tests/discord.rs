@@ -274,21 +274,9 @@ async fn a_250_mb_attachment_is_refused_without_downloading() {
     let att = bot.discord.attachment("huge.wav", 250 * 1024 * 1024, &url);
     bot.discord
         .slash("musicvideo", audio_option(att), CHANNEL, USER);
-    let mut refusal = None;
-    for _ in 0..200 {
-        let followups: Vec<_> = bot
-            .discord
-            .calls()
-            .into_iter()
-            .filter(|c| c.method == "POST" && c.path.starts_with("/webhooks/"))
-            .collect();
-        if let Some(f) = followups.into_iter().next() {
-            refusal = Some(f.body);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    let refusal = refusal.expect("the refusal was sent");
+    let follow_up =
+        |c: &common::fake_discord::Call| c.method == "POST" && c.path.starts_with("/webhooks/");
+    let refusal = wait_call(&bot, "with the refusal", follow_up).await.body;
     assert!(
         refusal["content"].as_str().unwrap_or("").contains("200 MB"),
         "{refusal:?}"
