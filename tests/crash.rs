@@ -102,46 +102,62 @@ fn accepted_renders(fake: &FakeNemo) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn killed_at_random_moments_the_bot_resumes_and_posts_each_link_once() {
-    let seed = std::env::var("KILL_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(11_25);
-    let mut rolls = Rolls(seed);
-    let fake = FakeNemo::start().await;
-    fake.set_credits(1_000_000, 0);
-    fake.set_render_polls(20);
-    let dir = tempfile::tempdir().unwrap();
-    let song = mp3(dir.path(), "song.mp3");
-    let extra =
-        "request_timeout_ms = 2000\nexport_timeout_ms = 120000\n[limits]\nexports_per_user = 100";
-    let mut links: Vec<(String, bool)> = Vec::new();
-    let mut resumed_runs = 0;
+/// What every run shares: the fake NemoVideo, the store's directory and the song.
+struct Runs {
+    fake: FakeNemo,
+    dir: tempfile::TempDir,
+    song: std::path::PathBuf,
+}
 
-    for kill in 0..KILLS {
-        let phase = [Phase::Upload, Phase::Turn, Phase::Export][kill % 3];
-        let (path, window_ms) = phase.marker();
-        // Slow enough phases that a kill lands inside them.
-        fake.fail_next(
+/// The runs' config: exports that outlast many kills, and no export cap in the way.
+const EXTRA: &str =
+    "request_timeout_ms = 2000\nexport_timeout_ms = 120000\n[limits]\nexports_per_user = 100";
+
+impl Runs {
+    async fn start() -> Runs {
+        let fake = FakeNemo::start().await;
+        fake.set_credits(1_000_000, 0);
+        fake.set_render_polls(20);
+        let dir = tempfile::tempdir().unwrap();
+        let song = mp3(dir.path(), "song.mp3");
+        Runs { fake, dir, song }
+    }
+
+    /// The console over the shared store.
+    fn spawn(&self) -> tokio::process::Child {
+        bot_command(self.dir.path(), &self.fake, EXTRA)
+            .args(["console", "--channel", "studio"])
+            .spawn()
+            .expect("the bot starts")
+    }
+
+    /// Slows every phase enough that a kill lands inside it.
+    fn slow_phases(&self) {
+        self.fake.fail_next(
             "/api/upload-video",
             Fault::SlowBody(Duration::from_millis(250)),
         );
-        fake.push_turn(vec![
+        self.fake.push_turn(vec![
             Step::Call("generate_video".into()),
             Step::SetDraft(serde_json::json!({"t": [{"tt": 0, "sg": [{"id": "s1", "st": 0, "d": 8000}]}], "d": 8000})),
             Step::Sleep(Duration::from_millis(300)),
             Step::Text("Here is your draft, cut to the beat.".into()),
         ]);
-        let before = posts(&fake, path);
-        let mut child = bot_command(dir.path(), &fake, extra)
-            .args(["console", "--channel", "studio"])
-            .spawn()
-            .expect("the bot starts");
+    }
+
+    /// Run number `kill`: asks for a music video and is killed (SIGKILL) at a seeded moment of
+    /// its phase. What it printed: the links it posted, and whether it resumed exports.
+    async fn killed_run(&self, kill: usize, rolls: &mut Rolls) -> (Vec<(String, bool)>, bool) {
+        let phase = [Phase::Upload, Phase::Turn, Phase::Export][kill % 3];
+        let (path, window_ms) = phase.marker();
+        self.slow_phases();
+        let before = posts(&self.fake, path);
+        let mut child = self.spawn();
         let mut stdin = child.stdin.take().unwrap();
-        let line = format!("/musicvideo make it neon --file {}\n", song.display());
+        let line = format!("/musicvideo make it neon --file {}\n", self.song.display());
         stdin.write_all(line.as_bytes()).await.unwrap();
-        let came = arrived(&fake, path, before).await;
+        let came = arrived(&self.fake, path, before).await;
+        // The moment of the kill is the scenario: a seeded time into the phase.
         tokio::time::sleep(Duration::from_millis(rolls.below(window_ms))).await;
         child.start_kill().expect("kill -9");
         if !came {
@@ -161,31 +177,31 @@ async fn killed_at_random_moments_the_bot_resumes_and_posts_each_link_once() {
             !stderr.contains("opening the store"),
             "run {kill}: {stderr}"
         );
-        resumed_runs += usize::from(stdout.contains("Resuming"));
-        links.extend(posted_links(&stdout));
         drop(stdin);
+        (posted_links(&stdout), stdout.contains("Resuming"))
     }
 
-    // One last, undisturbed run finishes whatever is left and exits.
-    let mut last = bot_command(dir.path(), &fake, extra)
-        .args(["console", "--channel", "studio"])
-        .spawn()
-        .unwrap();
-    drop(last.stdin.take());
-    let (stdout, stderr) = tokio::time::timeout(Duration::from_secs(60), output(&mut last))
-        .await
-        .expect("the last run finished its exports");
-    let status = last.wait().await.unwrap();
-    assert!(status.success(), "stdout: {stdout}\nstderr: {stderr}");
-    assert!(
-        !format!("{stdout}{stderr}").contains("nmv_"),
-        "the last run printed a token"
-    );
-    links.extend(posted_links(&stdout));
+    /// One last, undisturbed run finishes whatever is left and exits; the links it posted.
+    async fn last_run(&self) -> Vec<(String, bool)> {
+        let mut last = self.spawn();
+        drop(last.stdin.take());
+        let (stdout, stderr) = tokio::time::timeout(Duration::from_secs(60), output(&mut last))
+            .await
+            .expect("the last run finished its exports");
+        let status = last.wait().await.unwrap();
+        assert!(status.success(), "stdout: {stdout}\nstderr: {stderr}");
+        assert!(
+            !format!("{stdout}{stderr}").contains("nmv_"),
+            "the last run printed a token"
+        );
+        posted_links(&stdout)
+    }
+}
 
-    // Per render: (links posted plainly, links posted again marked as possible repeats).
+/// Per render: (links posted plainly, links posted again marked as possible repeats).
+fn links_per_render(links: &[(String, bool)]) -> BTreeMap<String, (usize, usize)> {
     let mut posted: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for (id, again) in &links {
+    for (id, again) in links {
         let entry = posted.entry(id.clone()).or_default();
         if *again {
             entry.1 += 1;
@@ -193,18 +209,17 @@ async fn killed_at_random_moments_the_bot_resumes_and_posts_each_link_once() {
             entry.0 += 1;
         }
     }
-    let accepted = accepted_renders(&fake);
+    posted
+}
+
+/// Checks that no render was requested twice, and that each accepted render's link was posted
+/// once (plus at most one marked repeat), and no other link.
+fn each_link_once(accepted: &[String], links: &[(String, bool)]) {
+    let posted = links_per_render(links);
     let mut requested: BTreeMap<String, usize> = BTreeMap::new();
-    for id in &accepted {
+    for id in accepted {
         *requested.entry(id.clone()).or_default() += 1;
     }
-    let repeats = links.iter().filter(|(_, again)| *again).count();
-    eprintln!(
-        "seed {seed}: {} renders accepted, {} links ({repeats} marked as possible repeats), \
-         {resumed_runs} runs resumed exports",
-        accepted.len(),
-        links.len()
-    );
     assert!(
         requested.values().all(|n| *n == 1),
         "a render was requested twice: {requested:?}"
@@ -223,6 +238,34 @@ async fn killed_at_random_moments_the_bot_resumes_and_posts_each_link_once() {
         requested.len(),
         "no link without a render: {posted:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_at_random_moments_the_bot_resumes_and_posts_each_link_once() {
+    let seed = std::env::var("KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(11_25);
+    let mut rolls = Rolls(seed);
+    let runs = Runs::start().await;
+    let mut links: Vec<(String, bool)> = Vec::new();
+    let mut resumed_runs = 0;
+    for kill in 0..KILLS {
+        let (posted, resumed) = runs.killed_run(kill, &mut rolls).await;
+        links.extend(posted);
+        resumed_runs += usize::from(resumed);
+    }
+    links.extend(runs.last_run().await);
+
+    let accepted = accepted_renders(&runs.fake);
+    let repeats = links.iter().filter(|(_, again)| *again).count();
+    eprintln!(
+        "seed {seed}: {} renders accepted, {} links ({repeats} marked as possible repeats), \
+         {resumed_runs} runs resumed exports",
+        accepted.len(),
+        links.len()
+    );
+    each_link_once(&accepted, &links);
     assert!(
         resumed_runs >= 3,
         "kills mid-export were resumed ({resumed_runs} runs)"

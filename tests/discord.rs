@@ -5,7 +5,9 @@ mod common;
 
 use common::discord_bot::{callbacks, start, start_with, wait_call, Running, CHANNEL, USER};
 use common::fake_discord::shown;
+use common::wait::wait_until;
 use serde_json::json;
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn credits_are_shown_to_the_caller_only() {
@@ -148,10 +150,18 @@ async fn chinese_words_and_status_in_a_dm() {
             m.shown().contains("\n1. 🎬 视频 · AI visuals · 0-10 秒\n")
         })
         .await;
-    // Messages in a guild channel without a mention are not read.
+    // Messages in a guild channel without a mention are not read: a DM sent after one is
+    // answered, and by then the channel got nothing and NemoVideo was asked for credits only
+    // for the DMs.
     bot.discord.message("积分", json!([]), CHANNEL, USER, true);
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    bot.discord.message("积分", json!([]), dm, USER, false);
+    let balances = || async {
+        let dms = bot.discord.messages(dm).into_iter();
+        dms.filter(|m| m.shown().contains("可用: ")).count() >= 2
+    };
+    wait_until("the later DM answered", Duration::from_secs(15), balances).await;
     assert!(bot.discord.messages(CHANNEL).is_empty());
+    assert_eq!(bot.nemo.requests_to("/api/credits").len(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -264,21 +274,9 @@ async fn a_250_mb_attachment_is_refused_without_downloading() {
     let att = bot.discord.attachment("huge.wav", 250 * 1024 * 1024, &url);
     bot.discord
         .slash("musicvideo", audio_option(att), CHANNEL, USER);
-    let mut refusal = None;
-    for _ in 0..200 {
-        let followups: Vec<_> = bot
-            .discord
-            .calls()
-            .into_iter()
-            .filter(|c| c.method == "POST" && c.path.starts_with("/webhooks/"))
-            .collect();
-        if let Some(f) = followups.into_iter().next() {
-            refusal = Some(f.body);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
-    let refusal = refusal.expect("the refusal was sent");
+    let follow_up =
+        |c: &common::fake_discord::Call| c.method == "POST" && c.path.starts_with("/webhooks/");
+    let refusal = wait_call(&bot, "with the refusal", follow_up).await.body;
     assert!(
         refusal["content"].as_str().unwrap_or("").contains("200 MB"),
         "{refusal:?}"
@@ -354,7 +352,8 @@ async fn a_restart_mid_export_posts_the_link_once() {
     bot.discord
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    // Once the job is forgotten, nothing is left that could post the link again.
+    bot.wait_jobs_forgotten().await;
     assert_eq!(links_shown(&bot), 1, "posted once");
     let renders = bot.nemo.render_requests().len();
     assert_eq!(renders, 1, "not rendered again");
@@ -381,6 +380,8 @@ async fn link_posted_again_after_a_crash(
     // The crash: nothing of this process runs any more (its claims of free jobs included).
     bot.engine.shutdown().await;
     bot.store.put_job(&job).await.unwrap();
+    // The bot stays down this long: the scenario is Discord's nonce memory outliving the
+    // outage, or not.
     tokio::time::sleep(pause).await;
     bot.restart().await;
     let link_posts = || -> Vec<common::fake_discord::Call> {
@@ -395,12 +396,13 @@ async fn link_posted_again_after_a_crash(
             })
             .collect()
     };
-    for _ in 0..200 {
-        if link_posts().len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    let posted_again = || async { link_posts().len() >= 2 };
+    wait_until(
+        "the link posted again",
+        Duration::from_secs(15),
+        posted_again,
+    )
+    .await;
     let posts = link_posts();
     assert_eq!(posts.len(), 2, "posted again after the restart");
     let nonce = music_video_bot::discord::ids::nonce_for(&job.id);
@@ -430,7 +432,6 @@ async fn a_link_posted_again_after_the_nonce_window_shows_twice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rate_limits_delay_but_do_not_lose_the_answer_or_the_link() {
     use common::fake_nemo::Step;
-    use std::time::Duration;
     // No "still working" lines in between: the answer's own calls meet the 429s.
     let bot = start_with(|c| c.nemo.still_working_ms = 60_000).await;
     bot.nemo.set_render_polls(2);
@@ -462,7 +463,8 @@ async fn rate_limits_delay_but_do_not_lose_the_answer_or_the_link() {
     bot.discord
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    // Once the job is forgotten, nothing is left that could post the link again.
+    bot.wait_jobs_forgotten().await;
     assert_eq!(
         bot.discord.answered_429(),
         7,

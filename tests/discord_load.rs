@@ -5,6 +5,7 @@
 mod common;
 
 use common::discord_bot::{start_with, Running, CHANNEL, USER};
+use common::wait::wait_until;
 use music_video_bot::i18n::Lang;
 use music_video_bot::tr;
 use serde_json::{json, Value};
@@ -52,12 +53,9 @@ async fn a_member_out_of_turns_is_told_before_the_file_is_fetched() {
     bot.discord
         .wait_for(CHANNEL, "with the first answer", |m| !m.content.is_empty())
         .await;
-    for _ in 0..200 {
-        if !bot.nemo.requests_to("/run_sse").is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    let counted = || async { !bot.nemo.requests_to("/run_sse").is_empty() };
+    let within = std::time::Duration::from_secs(10);
+    wait_until("the first turn sent to the agent", within, counted).await;
     let files = attachments(&bot, 1, 1_000_000);
     bot.discord
         .message("now this one", files, CHANNEL, USER, false);

@@ -6,6 +6,7 @@ mod common;
 use common::discord_bot::{boot, start, Running, CHANNEL, USER};
 use common::fake_discord::{FakeDiscord, APP_ID};
 use common::fake_nemo::Step;
+use common::wait::wait_until;
 use music_video_bot::admin::{self, Admin};
 use std::time::Duration;
 
@@ -48,12 +49,13 @@ async fn refused_command_registration_leaves_the_bot_serving_and_is_retried() {
     discord.refuse_commands(&[500, 400]);
     let bot = boot(discord, |_| {}).await;
     let url = readyz_url(&bot).await;
-    for _ in 0..300 {
-        if bot.discord.registrations().1 >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let tried_twice = || async { bot.discord.registrations().1 >= 2 };
+    wait_until(
+        "two registrations tried",
+        Duration::from_secs(30),
+        tried_twice,
+    )
+    .await;
     assert_eq!(bot.discord.registrations(), (0, 2), "tried twice, refused");
     let (status, text) = readyz(&url).await;
     assert_eq!(status, 503);
@@ -102,17 +104,12 @@ async fn a_stop_finishes_the_turn_refuses_new_requests_and_closes_the_gateway() 
     let dm = serde_json::json!([]);
     bot.discord
         .message("make it neon", dm.clone(), CHANNEL, USER, false);
-    for _ in 0..400 {
-        if !bot.nemo.requests_to("/run_sse").is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let turning = || async { !bot.nemo.requests_to("/run_sse").is_empty() };
+    wait_until("the turn under way", Duration::from_secs(10), turning).await;
     let engine = bot.engine.clone();
     let stop = tokio::spawn(async move { engine.stop(Duration::from_secs(10)).await });
-    while !bot.engine.is_stopping() {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let stopping = || async { bot.engine.is_stopping() };
+    wait_until("the stop begun", Duration::from_secs(10), stopping).await;
     bot.discord
         .message("and one more", dm, CHANNEL, USER, false);
     bot.discord

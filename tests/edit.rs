@@ -8,7 +8,12 @@ use common::discord_bot::{
 };
 use common::fake_discord::Msg;
 use common::fake_nemo::Body;
+use common::wait::wait_until;
 use serde_json::Value;
+
+/// How long the bot has to answer.
+const WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The bodies of the messages sent to the agent, in order.
 fn prompts(bot: &Running) -> Vec<Value> {
     bot.nemo
@@ -60,12 +65,8 @@ async fn after_a_restart_the_edit_forms_text_is_the_next_turn_on_the_same_sessio
     })
     .await;
     assert_eq!(deferred.body["type"], 5, "deferred, as a command is");
-    for _ in 0..400 {
-        if prompts(&bot).len() > turns_before {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    let sent = || async { prompts(&bot).len() > turns_before };
+    wait_until("the form's text sent to the agent", WITHIN, sent).await;
     let all = prompts(&bot);
     let (first, last) = (&all[0], all.last().unwrap());
     assert_eq!(all.len(), turns_before + 1, "one more turn");
@@ -95,12 +96,8 @@ async fn the_edit_button_and_form_are_refused_outside_their_scope() {
         CHANNEL,
         USER,
     );
-    for _ in 0..400 {
-        if callbacks(&bot).len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    let answered = || async { callbacks(&bot).len() >= 2 };
+    wait_until("the click and the form answered", WITHIN, answered).await;
     let answers = callbacks(&bot);
     assert_eq!(answers.len(), 2, "{answers:?}");
     for answer in &answers {

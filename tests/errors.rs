@@ -6,6 +6,7 @@ mod common;
 use common::fake_nemo::{Body, FakeNemo, Fault};
 use common::harness::{actor, mp3, ready, say, Bot};
 use common::recorder::Recorder;
+use common::wait::wait_until;
 use music_video_bot::engine::{Actor, Engine, Media, Request};
 
 fn code(http: u16, code: i64, message: &str) -> Fault {
@@ -338,7 +339,10 @@ async fn a_file_that_changes_size_while_uploading_is_stopped_with_a_clear_answer
             let (engine, me, rec) = (bot.engine.clone(), me.clone(), rec.clone());
             async move { engine.handle(&me, request, rec).await }
         });
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        // The server logs the upload on arrival and then stalls before reading its body.
+        let arrived = || async { !fake.requests_to("/api/upload-video").is_empty() };
+        let within = std::time::Duration::from_secs(10);
+        wait_until("the upload under way", within, arrived).await;
         let file = std::fs::OpenOptions::new()
             .append(true)
             .open(&path)

@@ -5,6 +5,7 @@ mod common;
 use common::fake_nemo::{Body, FakeNemo, Fault, RenderShape};
 use common::harness::{actor, engine_at, nemo_config, open_store, ready, ready_with, say, Bot};
 use common::recorder::{Recorder, ToRecorder};
+use common::wait::wait_until;
 use music_video_bot::engine::cards;
 use music_video_bot::engine::Actor;
 use music_video_bot::engine::Request;
@@ -108,7 +109,16 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
         .await;
     let before = Recorder::new();
     bot.engine.handle(&me, say("export"), before.clone()).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    let polled = || async {
+        let renders = fake.requests_to("/api/render/proxy/lambda/");
+        renders.iter().any(|r| r.method == "GET")
+    };
+    wait_until(
+        "the render's first status poll",
+        Duration::from_secs(10),
+        polled,
+    )
+    .await;
     bot.engine.shutdown().await; // as if the process died mid-poll
     assert!(before.links().is_empty(), "not finished before the restart");
 

@@ -9,26 +9,13 @@ mod common;
 use common::fake_discord::Msg;
 use common::fake_nemo::{Fault, Step};
 use common::pair::{Pair, DM, GUILD_CHANNEL, USER};
+use common::wait::wait_until;
 use serde_json::json;
 use sqlx::{Connection, PgConnection};
-use std::future::Future;
 use std::time::Duration;
 
 /// A's log line when it drops an export whose claim it no longer knows it holds.
 const A_LEFT_THE_EXPORT: &str = "lost this export's claim";
-
-/// Waits (up to `within`) until `fact` holds.
-async fn wait_until<F, Fut>(what: &str, within: Duration, fact: F)
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + within;
-    while !fact().await {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-}
 
 /// How many rows `sql` (a `SELECT count(*) …`) counts.
 async fn count(db: &mut PgConnection, sql: &str) -> i64 {

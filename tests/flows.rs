@@ -6,6 +6,7 @@ mod common;
 use common::fake_nemo::{Body, FakeNemo, Step};
 use common::harness::{actor, mp3, nemo_config, say, Bot};
 use common::recorder::{Ev, Recorder};
+use common::wait::wait_until;
 use music_video_bot::engine::{Media, Request};
 use music_video_bot::secret::Secret;
 use std::time::Duration;
@@ -486,7 +487,9 @@ async fn a_second_request_waits_its_turn_and_is_told() {
     let m1 = me.clone();
     let f1 = r1.clone();
     let first = tokio::spawn(async move { e1.handle(&m1, say("one"), f1).await });
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // The first turn holds the project once its message reaches the agent.
+    let holding = || async { fake.requests_to("/run_sse").len() == 1 };
+    wait_until("the first turn under way", Duration::from_secs(10), holding).await;
     bot.engine.handle(&me, say("two"), r2.clone()).await;
     first.await.unwrap();
     assert!(
@@ -517,7 +520,9 @@ async fn once_requests_have_run_the_queue_says_when_yours_likely_starts() {
         let (engine, me) = (bot.engine.clone(), me.clone());
         async move { engine.handle(&me, say("one"), Recorder::new()).await }
     });
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // The first turn holds the project once its message reaches the agent.
+    let holding = || async { fake.requests_to("/run_sse").len() == 2 };
+    wait_until("the first turn under way", Duration::from_secs(10), holding).await;
     let rec = Recorder::new();
     bot.engine.handle(&me, say("two"), rec.clone()).await;
     first.await.unwrap();

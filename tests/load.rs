@@ -5,6 +5,7 @@ mod common;
 use common::fake_nemo::{FakeNemo, Fault, Step};
 use common::harness::{actor, nemo_config, say, Bot};
 use common::recorder::Recorder;
+use common::wait::wait_until;
 use std::time::Duration;
 
 /// Ann's first request in channel a stalls for 20 s at `path`; meanwhile `other` says hello
@@ -23,9 +24,8 @@ async fn stalled_holds_up_no_one(path: &str, other: music_video_bot::engine::Act
                 .await
         })
     };
-    while fake.requests_to(path).is_empty() {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let stalled = || async { !fake.requests_to(path).is_empty() };
+    wait_until("Ann's request stalled", Duration::from_secs(10), stalled).await;
     fake.push_turn(vec![Step::Text("Hi there.".into())]);
     let rec = Recorder::new();
     bot.engine.handle(&other, say("hello"), rec.clone()).await;

@@ -8,6 +8,7 @@ mod common;
 use common::bot_process::{collect, Captured};
 use common::fake_nemo::{FakeNemo, Step};
 use common::harness::{bot_command, mp3};
+use common::wait::wait_until;
 use music_video_bot::i18n::Lang;
 use music_video_bot::tr;
 use std::collections::BTreeMap;
@@ -170,7 +171,14 @@ async fn a_second_signal_exits_at_once() {
     bot.say("make it neon").await;
     posted(&fake, "/run_sse").await;
     bot.signal(libc::SIGTERM);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Signals that come before the first is handled are one: wait until it was.
+    let handled = || async { bot.stderr().contains("SIGTERM: taking no new requests") };
+    wait_until(
+        "the first SIGTERM handled",
+        Duration::from_secs(10),
+        handled,
+    )
+    .await;
     bot.signal(libc::SIGTERM);
     let code = bot.exit(Duration::from_secs(10)).await;
     assert_eq!(code, 128 + libc::SIGTERM, "{}", bot.stderr());
@@ -386,16 +394,14 @@ async fn requests_arriving_during_a_stop_get_one_sentence_and_reach_no_one() {
             .await
     });
     // The ready bot made one turn already: wait for this one's.
-    while fake.requests_to("/run_sse").len() < 2 {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let turning = || async { fake.requests_to("/run_sse").len() >= 2 };
+    wait_until("the turn under way", Duration::from_secs(10), turning).await;
     let stopping = {
         let engine = bot.engine.clone();
         tokio::spawn(async move { engine.stop(Duration::from_secs(10)).await })
     };
-    while !bot.engine.is_stopping() {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let begun = || async { bot.engine.is_stopping() };
+    wait_until("the stop begun", Duration::from_secs(10), begun).await;
     let before = fake.requests().len();
     let late = common::recorder::Recorder::new();
     bot.engine

@@ -8,6 +8,7 @@ mod common;
 use common::fake_discord::{guild_on_shard, Call, Msg};
 use common::fake_nemo::{Body, Step};
 use common::pair::{Pair, DM, GUILD_CHANNEL, USER};
+use common::wait::wait_until;
 use serde_json::json;
 use std::time::Duration;
 
@@ -38,12 +39,13 @@ async fn a_dm_on_one_process_and_a_button_on_the_other_take_turns_on_one_session
     ]);
     pair.discord
         .message_in(None, "slower cuts on the chorus", json!([]), DM, USER);
-    for _ in 0..200 {
-        if pair.nemo.requests_to("/run_sse").len() == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let a_turning = || async { pair.nemo.requests_to("/run_sse").len() == 2 };
+    wait_until(
+        "A's second turn under way",
+        Duration::from_secs(10),
+        a_turning,
+    )
+    .await;
     let button = Msg::new(1, GUILD_CHANNEL, "Your draft");
     let guild = guild_on_shard(1, 2);
     let export = format!("mvb:export:user:{USER}");
@@ -92,7 +94,8 @@ async fn an_export_of_a_killed_process_is_finished_by_the_other_once() {
     pair.a.signal(libc::SIGKILL);
     assert_ne!(pair.a.exit(Duration::from_secs(10)).await, 0);
     pair.b_takes_over().await;
-    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Once B has forgotten the job, nothing is left that could post it again.
+    pair.wait_jobs_forgotten().await;
     assert_eq!(pair.link_posts().len(), 1, "posted exactly once");
     assert_eq!(pair.nemo.render_requests().len(), 1, "not rendered again");
     pair.finish(false).await;
@@ -108,13 +111,12 @@ async fn a_process_paused_past_its_lease_is_fenced_off_its_export() {
     pair.b_takes_over().await;
     pair.a.signal(libc::SIGCONT);
     // A wakes to a render that has finished: what it does next is fenced off.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(pair.link_posts().len(), 1, "posted exactly once");
     pair.a
         .wait_stderr("A finding its claim gone", |e| {
             e.contains("another process holds this export now")
         })
         .await;
+    assert_eq!(pair.link_posts().len(), 1, "posted exactly once");
     assert_eq!(pair.nemo.render_requests().len(), 1, "not rendered again");
     pair.finish(true).await;
 }

@@ -7,6 +7,7 @@ use common::discord_bot::{start, wait_call, CHANNEL, USER};
 use common::fake_nemo::FakeNemo;
 use common::harness::{actor, say, Bot};
 use common::recorder::{Ev, Recorder};
+use common::wait::wait_until;
 use music_video_bot::engine::{Actor, Media, Request};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -294,14 +295,10 @@ async fn the_prompt_autocompletes_with_the_examples_that_match() {
     let value = all[2]["value"].clone();
     let option = json!({"options": [{"name": "prompt", "type": 3, "value": value}]});
     bot.discord.slash("musicvideo", option, CHANNEL, USER);
-    let mut turns = Vec::new();
-    for _ in 0..400 {
-        turns = bot.nemo.requests_to("/run_sse");
-        if !turns.is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    let sent = || async { !bot.nemo.requests_to("/run_sse").is_empty() };
+    let within = std::time::Duration::from_secs(10);
+    wait_until("the example sent to the agent", within, sent).await;
+    let turns = bot.nemo.requests_to("/run_sse");
     let common::fake_nemo::Body::Json(turn) = &turns.first().expect("a turn").body else {
         panic!("not JSON: {turns:?}");
     };

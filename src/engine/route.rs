@@ -188,24 +188,36 @@ mod tests {
         }
     }
 
+    /// Odd characters read as themselves: a keyword beside a character that continues a word
+    /// (a letter, a digit or an apostrophe) is part of a longer word and not a command; beside
+    /// anything else it is. Files always mean an upload, and case and surrounding blanks never
+    /// change the answer.
     #[test]
-    fn odd_unicode_never_panics() {
+    fn odd_unicode_keeps_words_apart() {
         let samples = [
-            "\u{0}",
-            "\u{202e}export",
-            "é x",
-            "ｅｘｐｏｒｔ",
-            "\u{10FFFF}",
-            "导",
-            "a\u{301}",
+            ("\u{0}", Message),
+            ("\u{202e}export", Export),
+            ("é x", Message),
+            ("ｅｘｐｏｒｔ", Message),
+            ("\u{10FFFF}", Message),
+            ("导", Message),
+            ("a\u{301}", Message),
+            ("İ status", Status),
         ];
-        for s in samples {
-            let _ = route(s, false);
+        for (text, want) in samples {
+            assert_eq!(route(text, false), want, "{text:?}");
         }
-        for cp in (0u32..0x3000).step_by(7) {
-            if let Some(c) = char::from_u32(cp) {
-                let _ = route(&format!("{c}export{c}"), false);
-            }
+        for c in (0u32..0x3000).step_by(7).filter_map(char::from_u32) {
+            let text = format!("{c}export{c}");
+            let want = match c.is_alphanumeric() || c == '\'' {
+                true => Message,
+                false => Export,
+            };
+            let action = route(&text, false);
+            assert_eq!(action, want, "{c:?} (U+{:04X})", c as u32);
+            assert_eq!(route(&text, true), Upload);
+            assert_eq!(route(&text.to_lowercase(), false), action, "{c:?}");
+            assert_eq!(route(&format!(" \t{text}\n"), false), action, "{c:?}");
         }
     }
 }

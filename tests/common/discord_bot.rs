@@ -3,6 +3,7 @@
 use super::fake_discord::FakeDiscord;
 use super::fake_nemo::FakeNemo;
 use super::harness::nemo_config;
+use super::wait::wait_until;
 use music_video_bot::admin::Health;
 use music_video_bot::config::{Config, DiscordConfig, StoreConfig};
 use music_video_bot::discord::budget::Budget;
@@ -122,6 +123,18 @@ pub fn launch(
 }
 
 impl Running {
+    /// Waits (up to 30 s) until the store holds no export job: each was delivered and
+    /// forgotten, so nothing is left that could be posted again.
+    pub async fn wait_jobs_forgotten(&self) {
+        let none_left = || async { self.store.jobs().await.unwrap().is_empty() };
+        wait_until(
+            "every export job forgotten",
+            Duration::from_secs(30),
+            none_left,
+        )
+        .await;
+    }
+
     /// Stops the bot as a crash would (background work dropped, store kept, leases held
     /// until they run out) and starts anew, as a new process.
     pub async fn restart(&mut self) {

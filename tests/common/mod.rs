@@ -11,3 +11,4 @@ pub mod loopback;
 pub mod pair;
 pub mod pg_proxy;
 pub mod recorder;
+pub mod wait;

@@ -5,9 +5,11 @@ use super::bot_process::{launch_process, BotProcess};
 use super::fake_discord::{Call, FakeDiscord, Msg};
 use super::fake_nemo::FakeNemo;
 use super::pg_proxy::PgProxy;
+use super::wait::wait_until;
 use music_video_bot::secret::Secret;
 use music_video_bot::store::ScratchSchema;
 use serde_json::json;
+use sqlx::{Connection, PgConnection};
 use std::time::Duration;
 
 /// The member.
@@ -97,6 +99,27 @@ impl Pair {
         self.nemo.hold_renders(false);
         let link = |m: &Msg| m.content.contains(".mp4");
         self.discord.wait_for(DM, "the video's link", link).await;
+    }
+
+    /// Waits (up to 30 s) until the store holds no export job: each was delivered and
+    /// forgotten, so no process has anything left to post.
+    pub async fn wait_jobs_forgotten(&self) {
+        let db = PgConnection::connect(self.scratch.url.expose()).await;
+        let db = tokio::sync::Mutex::new(db.expect("the test's own connection"));
+        let none_left = || async {
+            let mut db = db.lock().await;
+            let jobs: i64 = sqlx::query_scalar("SELECT count(*) FROM jobs")
+                .fetch_one(&mut *db)
+                .await
+                .unwrap();
+            jobs == 0
+        };
+        wait_until(
+            "every export job forgotten",
+            Duration::from_secs(30),
+            none_left,
+        )
+        .await;
     }
 
     /// The link posts that reached Discord (one message each, whatever its later edits).

@@ -190,16 +190,30 @@ fn the_unsettled_end_stays_short_without_line_breaks() {
     );
 }
 
+/// Odd characters read as themselves: a GUI phrase beside a character that continues a word
+/// (a letter or digit of a language written with spaces, or `_`) is the agent's own word and
+/// stays; beside anything else (punctuation, controls, marks, kana, emoji) it is rewritten.
+/// Either way the rest is kept, only a rewrite suggests the export, and translating the result
+/// again changes nothing.
 #[test]
-fn any_unicode_is_safe() {
-    for s in [
-        "é",
-        "ＣＬＩＣＫ",
-        "\u{0}click",
-        "点",
-        "🎵click export🎵",
-        "İclick export",
-    ] {
-        let _ = translate_gui(s);
+fn any_unicode_keeps_whole_words_and_is_idempotent() {
+    let written_without_spaces =
+        |c: char| matches!(c, '\u{3040}'..='\u{30ff}' | '\u{4e00}'..='\u{9fff}');
+    let samples = [
+        '\u{0}', 'é', 'Ｃ', 'İ', '🎵', '_', '`', '\n', 'ー', '点', '\u{301}',
+    ];
+    let sweep = (0u32..0x3100).step_by(7).filter_map(char::from_u32);
+    for c in samples.into_iter().chain(sweep) {
+        let text = format!("{c}click export{c}");
+        let joins = (c.is_alphanumeric() || c == '_') && !written_without_spaces(c);
+        let want = match joins {
+            true => text.clone(),
+            false => format!("{c}say `export`{c}"),
+        };
+        let (shown, found) = translate_gui(&text);
+        assert_eq!(shown, want, "{c:?} (U+{:04X})", c as u32);
+        let suggested: &[Suggestion] = if joins { &[] } else { &[Export] };
+        assert_eq!(found, suggested, "{c:?}");
+        assert_eq!(translate_gui(&shown).0, shown, "{c:?}: translated twice");
     }
 }

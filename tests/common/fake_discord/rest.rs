@@ -15,7 +15,8 @@ pub(super) fn router(state: Shared) -> Router {
         .layer(axum::extract::DefaultBodyLimit::disable())
 }
 
-/// Answers a request the rate limits let through.
+/// Answers a request the rate limits let through: the CDN's files, or the API (each call
+/// recorded, then refused as Discord would refuse it, or answered).
 pub(super) async fn handle(state: Shared, req: Request) -> Response {
     let method = req.method().to_string();
     let full = req.uri().path().to_string();
@@ -28,154 +29,157 @@ pub(super) async fn handle(state: Shared, req: Request) -> Response {
     let bytes = axum::body::to_bytes(req.into_body(), usize::MAX)
         .await
         .unwrap_or_default();
+    let mut s = state.lock().unwrap();
     if let Some(name) = full.strip_prefix("/cdn/") {
-        let mut s = state.lock().unwrap();
-        s.calls.push(Call {
-            method: method.clone(),
-            path: full.clone(),
-            body: Value::Null,
-            at: tokio::time::Instant::now(),
-        });
-        let file = s.files.get(name).cloned();
-        return match file {
-            Some(b) => (StatusCode::OK, b).into_response(),
+        record(&mut s, &method, &full, Value::Null);
+        return match s.files.get(name) {
+            Some(b) => (StatusCode::OK, b.clone()).into_response(),
             None => StatusCode::NOT_FOUND.into_response(),
         };
     }
-    let path = full.strip_prefix("/api/v10").unwrap_or(&full).to_string();
+    let path = full.strip_prefix("/api/v10").unwrap_or(&full);
     let body = parse_body(&content_type, &bytes);
-    let mut s = state.lock().unwrap();
+    record(&mut s, &method, path, body.clone());
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    refusal(&mut s, &method, &full, &segs, &body)
+        .unwrap_or_else(|| answer(&mut s, &method, &segs, &body))
+}
+
+/// Notes a call, as it arrived.
+fn record(s: &mut State, method: &str, path: &str, body: Value) {
     s.calls.push(Call {
-        method: method.clone(),
-        path: path.clone(),
-        body: body.clone(),
+        method: method.to_string(),
+        path: path.to_string(),
+        body,
         at: tokio::time::Instant::now(),
     });
-    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-    if let ["webhooks", _, token, ..] = segs.as_slice() {
+}
+
+/// Discord's refusal of a call before it does anything: an expired interaction token, a 429
+/// the test asked for, a message over Discord's limits, or a missing permission.
+fn refusal(
+    s: &mut State,
+    method: &str,
+    full: &str,
+    segs: &[&str],
+    body: &Value,
+) -> Option<Response> {
+    if let ["webhooks", _, token, ..] = segs {
         let expired = match (s.token_ttl, s.issued.get(*token)) {
             (Some(ttl), Some(at)) => at.elapsed() > ttl,
             _ => false,
         };
         if expired {
-            return (
-                StatusCode::NOT_FOUND,
-                axum::Json(json!({"message": "Unknown Webhook", "code": 10015})),
-            )
-                .into_response();
+            return Some(error(StatusCode::NOT_FOUND, "Unknown Webhook", 10015));
         }
     }
-    if s.rate_limited > 0 && posts_or_edits_a_message(&method, &segs) {
+    if s.rate_limited > 0 && posts_or_edits_a_message(method, segs) {
         s.rate_limited -= 1;
         s.limited += 1;
-        let bucket = super::ratelimit::bucket_of(&method, &full).unwrap_or_default();
-        return super::ratelimit::too_many_requests(&bucket, 5, s.retry_after);
+        let bucket = super::ratelimit::bucket_of(method, full).unwrap_or_default();
+        return Some(super::ratelimit::too_many_requests(
+            &bucket,
+            5,
+            s.retry_after,
+        ));
     }
-    if let Some(refusal) = limits::refuse_oversized(&mut s, &method, &segs, &body) {
-        return refusal;
-    }
-    if let Some(refusal) = permissions::refuse_missing(&mut s, &method, &segs, &body) {
-        return refusal;
-    }
-    match (method.as_str(), segs.as_slice()) {
-        ("GET", ["gateway"]) => ok(json!({"url": ws_url(&s)})),
+    limits::refuse_oversized(s, method, segs, body)
+        .or_else(|| permissions::refuse_missing(s, method, segs, body))
+}
+
+/// Discord's answer to a call it takes (`segs`: the path's segments after `/api/v10`).
+fn answer(s: &mut State, method: &str, segs: &[&str], body: &Value) -> Response {
+    match (method, segs) {
+        ("GET", ["gateway"]) => ok(json!({"url": ws_url(s)})),
         ("GET", ["gateway", "bot"]) => ok(
-            json!({"url": ws_url(&s), "shards": s.recommended_shards.unwrap_or(1),
+            json!({"url": ws_url(s), "shards": s.recommended_shards.unwrap_or(1),
             "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}}),
         ),
         ("GET", ["users", "@me"]) => ok(user_json(APP_ID, true)),
-        ("PUT", ["applications", _, "commands"]) => register(&mut s, &body),
-        ("POST", ["interactions", _, token, "callback"]) => {
-            match callback_problem(s.kinds.get(*token).copied(), &body) {
-                None => {
-                    interactions::responded(&mut s, token, &body);
-                    StatusCode::NO_CONTENT.into_response()
-                }
-                Some(why) => {
-                    s.refused_callbacks.push(why.clone());
-                    (
-                        StatusCode::BAD_REQUEST,
-                        axum::Json(
-                            json!({"message": format!("Invalid Form Body: {why}"), "code": 50035}),
-                        ),
-                    )
-                        .into_response()
-                }
-            }
-        }
+        ("PUT", ["applications", _, "commands"]) => register(s, body),
+        ("POST", ["interactions", _, token, "callback"]) => callback(s, token, body),
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
-            ok(interactions::edit_original(&mut s, token, &body))
+            ok(interactions::edit_original(s, token, body))
         }
         // Discord's "Edit Followup Message": a message sent with the token, edited with it.
         ("PATCH", ["webhooks", _, token, "messages", id]) => {
-            let id: u64 = id.parse().unwrap_or(0);
-            match interactions::edit_follow_up(&mut s, token, id, &body) {
+            match interactions::edit_follow_up(s, token, id.parse().unwrap_or(0), body) {
                 Some(message) => ok(message),
-                None => (
-                    StatusCode::NOT_FOUND,
-                    axum::Json(json!({"message": "Unknown Message", "code": 10008})),
-                )
-                    .into_response(),
+                None => error(StatusCode::NOT_FOUND, "Unknown Message", 10008),
             }
         }
-        ("POST", ["webhooks", _, token]) => ok(interactions::follow_up(&mut s, token, &body)),
-        ("POST", ["channels", channel, "messages"]) => {
-            // Discord: with enforce_nonce, a second message with a nonce seen in the last few
-            // minutes is not created; the first one is returned.
-            let nonce = (body["enforce_nonce"] == true && !body["nonce"].is_null())
-                .then(|| format!("{channel}/{}", body["nonce"]));
-            let window = s.nonce_window.unwrap_or(NONCE_WINDOW);
-            if let Some(m) = nonce
-                .as_ref()
-                .and_then(|n| s.nonces.get(n))
-                .filter(|(_, at)| at.elapsed() <= window)
-                .and_then(|(id, _)| s.messages.get(id))
-            {
-                return ok(msg_json(m));
-            }
-            let id = s.id();
-            if let Some(n) = nonce {
-                s.nonces.insert(n, (id, tokio::time::Instant::now()));
-            }
-            ok(upsert(
-                &mut s,
-                channel.parse().unwrap_or(0),
-                Some(id),
-                &body,
-            ))
-        }
+        ("POST", ["webhooks", _, token]) => ok(interactions::follow_up(s, token, body)),
+        ("POST", ["channels", channel, "messages"]) => post_message(s, channel, body),
         ("PATCH", ["channels", channel, "messages", id]) => {
             let id: u64 = id.parse().unwrap_or(0);
             if !s.messages.contains_key(&id) {
-                return (
-                    StatusCode::NOT_FOUND,
-                    axum::Json(json!({"message": "Unknown Message", "code": 10008})),
-                )
-                    .into_response();
+                return error(StatusCode::NOT_FOUND, "Unknown Message", 10008);
             }
-            ok(upsert(
-                &mut s,
-                channel.parse().unwrap_or(0),
-                Some(id),
-                &body,
-            ))
+            ok(upsert(s, channel.parse().unwrap_or(0), Some(id), body))
         }
-        ("POST", ["users", "@me", "channels"]) => {
-            let user: u64 = body["recipient_id"]
-                .as_str()
-                .and_then(|r| r.parse().ok())
-                .unwrap_or(1);
-            let dm = super::dm_channel(user);
-            s.dm_channels.insert(dm);
-            ok(json!({"id": dm.to_string(), "type": 1,
-                      "recipients": [user_json(user, false)], "last_message_id": null}))
+        ("POST", ["users", "@me", "channels"]) => open_dm(s, body),
+        _ => {
+            let route = format!("fake: no route {method} /{}", segs.join("/"));
+            error(StatusCode::NOT_FOUND, &route, 0)
         }
-        _ => (
-            StatusCode::NOT_FOUND,
-            axum::Json(json!({"message": format!("fake: no route {method} {path}"), "code": 0})),
-        )
-            .into_response(),
     }
+}
+
+/// Discord's error answer: `message` and its JSON error `code`.
+fn error(status: StatusCode, message: &str, code: u32) -> Response {
+    let body = json!({"message": message, "code": code});
+    (status, axum::Json(body)).into_response()
+}
+
+/// `POST /interactions/{id}/{token}/callback`: taken (204), or refused for the problem
+/// Discord would find in it.
+fn callback(s: &mut State, token: &str, body: &Value) -> Response {
+    match callback_problem(s.kinds.get(token).copied(), body) {
+        None => {
+            interactions::responded(s, token, body);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Some(why) => {
+            s.refused_callbacks.push(why.clone());
+            let message = format!("Invalid Form Body: {why}");
+            error(StatusCode::BAD_REQUEST, &message, 50035)
+        }
+    }
+}
+
+/// `POST /channels/{id}/messages`: a new message, unless its nonce was enforced and seen
+/// lately.
+fn post_message(s: &mut State, channel: &str, body: &Value) -> Response {
+    // Discord: with enforce_nonce, a second message with a nonce seen in the last few
+    // minutes is not created; the first one is returned.
+    let nonce = (body["enforce_nonce"] == true && !body["nonce"].is_null())
+        .then(|| format!("{channel}/{}", body["nonce"]));
+    let window = s.nonce_window.unwrap_or(NONCE_WINDOW);
+    if let Some(m) = nonce
+        .as_ref()
+        .and_then(|n| s.nonces.get(n))
+        .filter(|(_, at)| at.elapsed() <= window)
+        .and_then(|(id, _)| s.messages.get(id))
+    {
+        return ok(msg_json(m));
+    }
+    let id = s.id();
+    if let Some(n) = nonce {
+        s.nonces.insert(n, (id, tokio::time::Instant::now()));
+    }
+    ok(upsert(s, channel.parse().unwrap_or(0), Some(id), body))
+}
+
+/// `POST /users/@me/channels`: the DM channel with the recipient.
+fn open_dm(s: &mut State, body: &Value) -> Response {
+    let user: u64 = body["recipient_id"]
+        .as_str()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(1);
+    let dm = super::dm_channel(user);
+    s.dm_channels.insert(dm);
+    ok(json!({"id": dm.to_string(), "type": 1,
+              "recipients": [user_json(user, false)], "last_message_id": null}))
 }
 
 /// How long Discord remembers a message nonce: "a few minutes".
