@@ -21,10 +21,11 @@ use crate::engine::gui::Suggestion;
 use crate::i18n::Lang;
 use crate::tr;
 use async_trait::async_trait;
+use parking_lot::Mutex;
 use poise::serenity_prelude as serenity;
 use serenity::builder::CreateButton;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Discord's message length limit.
@@ -103,7 +104,7 @@ impl ChannelFront {
 
     /// Knows what the bot may do in the channel: an interaction's `app_permissions`.
     pub fn with_permissions(self, app_permissions: Option<serenity::Permissions>) -> ChannelFront {
-        *lock(&self.missing) = missing_in(app_permissions);
+        *self.missing.lock() = missing_in(app_permissions);
         self
     }
 
@@ -155,14 +156,14 @@ impl ChannelFront {
 
     async fn channel_status(&self, body: &Body) -> Result<(), FrontError> {
         let out = Outgoing::from(body);
-        let existing = *lock(&self.status_msg);
+        let existing = *self.status_msg.lock();
         if let Some(id) = existing {
-            if lock(&self.status_shown).as_ref() == Some(body) {
+            if self.status_shown.lock().as_ref() == Some(body) {
                 return Ok(());
             }
             match self.change(id, &out, Priority::Cosmetic).await {
                 Ok(()) => {
-                    *lock(&self.status_shown) = Some(body.clone());
+                    *self.status_shown.lock() = Some(body.clone());
                     return Ok(());
                 }
                 Err(FrontError::Gone) => {}
@@ -170,8 +171,8 @@ impl ChannelFront {
             }
         }
         let id = self.deliver(&out, Priority::Cosmetic).await?;
-        *lock(&self.status_msg) = Some(id);
-        *lock(&self.status_shown) = Some(body.clone());
+        *self.status_msg.lock() = Some(id);
+        *self.status_shown.lock() = Some(body.clone());
         Ok(())
     }
 
@@ -201,7 +202,7 @@ impl ChannelFront {
         let id = self
             .deliver(&Outgoing::from(body), Priority::Urgent)
             .await?;
-        *lock(&self.last_sent) = Some(id);
+        *self.last_sent.lock() = Some(id);
         let pointer = Body::Text(tr!(self.lang, "discord-answered-below"));
         self.interaction.settle(&self.http, &pointer).await;
         Ok(Some(id))
@@ -340,7 +341,7 @@ impl Front for ChannelFront {
     }
 
     async fn offer(&self, actions: &[Suggestion]) -> Result<(), FrontError> {
-        let Some(last) = *lock(&self.last_sent) else {
+        let Some(last) = *self.last_sent.lock() else {
             return Ok(());
         };
         let mut buttons: Vec<CreateButton> = actions
@@ -360,10 +361,6 @@ impl Front for ChannelFront {
         };
         self.change(last, &out, Priority::Urgent).await
     }
-}
-
-pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 pub(super) fn is_not_found(e: &serenity::Error) -> bool {
