@@ -208,7 +208,7 @@ fn pg(context: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
 /// Masks the URL's password wherever a driver message repeats it.
 fn mask_password(text: &str, url: &str) -> String {
     match crate::secret::url_password(url) {
-        Some(p) if !p.is_empty() => text.replace(p, "***"),
+        Some(p) if !p.is_empty() => text.replace(&p, "***"),
         _ => text.to_string(),
     }
 }
