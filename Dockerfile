@@ -2,7 +2,7 @@
 # (.ci/docker-build-check rebuilds this stage's context from these COPY lines in CI).
 FROM rust:1-bookworm AS build
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 # The message catalogs are compiled into the binary.
 COPY locales ./locales

@@ -7,11 +7,12 @@ use crate::engine::{Actor, Card, Engine, Media, Request};
 use crate::i18n::Lang;
 use crate::tr;
 use async_trait::async_trait;
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
@@ -215,13 +216,13 @@ impl ConsoleFront {
     }
 
     fn print(&self, text: &str) {
-        let mut out = self.out.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out = self.out.lock();
         // A closed stdout (a pipe whose reader left) is not worth crashing the bot for.
         let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
     }
 
     fn update(&self, id: &str, text: &str, done: bool) {
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let mut open = self.open.lock();
         let before = open
             .insert(id.to_string(), text.to_string())
             .unwrap_or_default();

@@ -9,10 +9,11 @@ use music_video_bot::signals::StopSignals;
 use music_video_bot::store::{Store, StoreError};
 use music_video_bot::telemetry;
 use music_video_bot::{console, oneshot};
+use parking_lot::Mutex;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Turns songs into AI music videos through the NemoVideo API.

@@ -5,8 +5,8 @@ use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use crate::engine::{Actor, Engine, Media, Request};
 use crate::tr;
 use async_trait::async_trait;
+use parking_lot::Mutex;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// Why the one-shot render produced no video: one sentence for the user.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +33,7 @@ impl Front for Capture {
     async fn send(&self, text: &str, done: bool) -> Result<MsgId, FrontError> {
         if done {
             eprintln!("{text}");
-            *self.last_message.lock().unwrap_or_else(|p| p.into_inner()) = Some(text.to_string());
+            *self.last_message.lock() = Some(text.to_string());
         }
         Ok(MsgId(String::new()))
     }
@@ -49,7 +49,7 @@ impl Front for Capture {
 
     async fn post_link(&self, link: &Link) -> Result<(), FrontError> {
         if link.kind == LinkKind::Video {
-            *self.video.lock().unwrap_or_else(|p| p.into_inner()) = Some(link.url.clone());
+            *self.video.lock() = Some(link.url.clone());
         } else {
             eprintln!("{} {}", link.text, link.url);
         }
@@ -78,20 +78,12 @@ pub async fn render(
     let lang = actor.language();
     engine.handle(&actor, request, capture.clone()).await;
     engine.idle().await;
-    let video = capture
-        .video
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
+    let video = capture.video.lock().clone();
     let Some(url) = video else {
         if engine.is_stopping() {
             return Err(RenderFailed(tr!(lang, "render-stopped")));
         }
-        let last = capture
-            .last_message
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let last = capture.last_message.lock().clone();
         return Err(RenderFailed(
             last.unwrap_or_else(|| tr!(lang, "render-nothing-made")),
         ));

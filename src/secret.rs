@@ -1,22 +1,45 @@
 //! A string that must never be printed: tokens for Nemo and Discord, the database URL.
 
-use serde::{Deserialize, Serialize};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
+use url::Url;
 
-/// A secret value whose `Debug` and `Display` print `***`.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
+/// A secret value whose `Debug` and `Display` print `***`, wiped from memory when dropped.
+#[derive(Clone)]
+pub struct Secret(SecretString);
 
 impl Secret {
     /// Wraps a secret value.
     pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+        Secret(SecretString::from(value.into()))
     }
 
     /// The real value, for the one place that must send it (an HTTP header).
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
+    }
+}
+
+// Records compare the tokens they carry (secrecy leaves equality to its users).
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Secret {}
+
+// The store keeps tokens as plain strings, as they were before they were wrapped.
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
+        String::deserialize(deserializer).map(Secret::new)
     }
 }
 
@@ -58,39 +81,33 @@ fn find_secret_prefix(text: &str) -> Option<(usize, usize)> {
 }
 
 /// A URL fit for a log line or an error: its password (`user:password@`, or a `password=`
-/// parameter) shown as `***`.
+/// parameter) shown as `***`. Text that does not parse as a URL is shown as `***` whole: where
+/// its password would be cannot be told.
 pub fn redact_url(url: &str) -> String {
-    let mut out = match password_span(url) {
-        Some((start, end)) => format!("{}***{}", &url[..start], &url[end..]),
-        None => url.to_string(),
+    let Ok(mut parsed) = Url::parse(url) else {
+        return "***".to_string();
     };
-    if let Some(query) = out.find('?') {
-        let (head, params) = out.split_at(query + 1);
-        let params: Vec<String> = params
+    if parsed.password().is_some() && parsed.set_password(Some("***")).is_err() {
+        return "***".to_string();
+    }
+    if let Some(query) = parsed.query() {
+        // Each parameter as written (not decoded and encoded again), the password's value masked.
+        let masked: Vec<&str> = query
             .split('&')
             .map(|p| match p.split_once('=') {
-                Some((name, _)) if name == "password" => format!("{name}=***"),
-                _ => p.to_string(),
+                Some(("password", _)) => "password=***",
+                _ => p,
             })
             .collect();
-        out = format!("{head}{}", params.join("&"));
+        let masked = masked.join("&");
+        parsed.set_query(Some(&masked));
     }
-    out
+    parsed.into()
 }
 
 /// The password in a URL's `user:password@` part, as written (percent-encoded).
-pub fn url_password(url: &str) -> Option<&str> {
-    password_span(url).map(|(start, end)| &url[start..end])
-}
-
-/// Where the password of `scheme://user:password@host…` starts and ends.
-fn password_span(url: &str) -> Option<(usize, usize)> {
-    let start = url.find("://")? + 3;
-    let rest = &url[start..];
-    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-    let at = authority.rfind('@')?;
-    let colon = authority[..at].find(':')?;
-    Some((start + colon + 1, start + at))
+pub fn url_password(url: &str) -> Option<String> {
+    Url::parse(url).ok()?.password().map(str::to_string)
 }
 
 #[cfg(test)]
@@ -130,12 +147,21 @@ mod tests {
                 "postgres://db/mvb?user=bot&password=***&x=1",
             ),
             ("postgres://u:p@ss@db/mvb", "postgres://u:***@db/mvb"),
-            ("not a url", "not a url"),
+            ("postgres://:pw@db/mvb", "postgres://:***@db/mvb"),
+            ("postgres://bot:pw@db:5432,db2:5432/mvb", "***"),
+            ("not a url", "***"),
         ];
         for (url, want) in rows {
             assert_eq!(redact_url(url), want, "{url}");
         }
-        assert_eq!(url_password("postgres://bot:pw@db/x"), Some("pw"));
+        assert_eq!(
+            url_password("postgres://bot:pw@db/x").as_deref(),
+            Some("pw")
+        );
+        assert_eq!(
+            url_password("postgres://bot:s3cr%2Ft@db/x").as_deref(),
+            Some("s3cr%2Ft")
+        );
         assert_eq!(url_password("postgres://bot@db/x"), None);
     }
 }

@@ -75,7 +75,7 @@ async fn a_console_script_runs_end_to_end_on_postgres() {
     };
     let stderr = console_script_end_to_end(Some(&scratch.url)).await;
     let password = music_video_bot::secret::url_password(scratch.url.expose()).unwrap();
-    assert!(!stderr.contains(password), "the database password leaked");
+    assert!(!stderr.contains(&password), "the database password leaked");
     // What the console did is in the database, for the next process to find.
     let store = Store::open_postgres(&scratch.url).await.unwrap();
     let session = store.session("channel:studio").await.unwrap();

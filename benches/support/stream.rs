@@ -10,7 +10,7 @@ use music_video_bot::engine::{Actor, Request};
 use music_video_bot::i18n::Lang;
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Issue #15's target for one such answer, end to end (ms of CPU), and the gate: it was 537
@@ -119,7 +119,7 @@ pub async fn stream(fake: &FakeNemo, text: &str) -> StreamFigures {
     let dir = tempfile::tempdir().expect("tempdir");
     let engine = engine_for(fake, dir.path());
     let printed = Arc::new(AtomicUsize::new(0));
-    let out = Arc::new(Mutex::new(Printed(printed.clone())));
+    let out = Arc::new(parking_lot::Mutex::new(Printed(printed.clone())));
     let front = Arc::new(ConsoleFront::new(out, true, "stream", Lang::En));
     let actor = Actor {
         user: "bench:stream".into(),

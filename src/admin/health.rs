@@ -1,9 +1,9 @@
 //! What readiness depends on besides the store: the Discord shards this process runs and the
 //! slash commands' registration. Fronts report; `/readyz` reads.
 
+use parking_lot::Mutex;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
-use std::sync::Mutex;
 
 const COMMANDS_PENDING: u8 = 1;
 const COMMANDS_DONE: u8 = 2;
@@ -32,7 +32,7 @@ impl Health {
 
     /// Records each shard's connection state, replacing what was known.
     pub fn set_shards(&self, shards: impl IntoIterator<Item = (u32, bool)>) {
-        let mut known = self.shards.lock().unwrap_or_else(|p| p.into_inner());
+        let mut known = self.shards.lock();
         *known = shards.into_iter().collect();
     }
 
@@ -45,7 +45,7 @@ impl Health {
     pub fn problems(&self) -> Vec<String> {
         let mut out = Vec::new();
         let expected = self.expected_shards.load(Ordering::SeqCst);
-        let known = self.shards.lock().unwrap_or_else(|p| p.into_inner());
+        let known = self.shards.lock();
         let connected = known.values().filter(|c| **c).count() as u32;
         if connected < expected.max(known.len() as u32) {
             let down: Vec<String> = known

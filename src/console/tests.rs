@@ -143,7 +143,7 @@ async fn piped_output_prints_final_messages_once() {
     front.edit(&id, "Hello", false).await.unwrap();
     front.status("⏳ Still working...").await.unwrap();
     front.edit(&id, "Hello world", true).await.unwrap();
-    let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+    let text = String::from_utf8(buf.lock().clone()).unwrap();
     assert_eq!(text, "⏳ Still working...\nHello world\n");
 }
 
@@ -161,7 +161,7 @@ async fn cards_print_as_text_and_progress_as_one_line_a_step() {
     let status = crate::store::JobStatus::Nemo("processing".into());
     let step = crate::engine::cards::progress(Lang::En, &status, 50, "in about 20 s");
     front.progress(&step).await.unwrap();
-    let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+    let text = String::from_utf8(buf.lock().clone()).unwrap();
     let (shown, steps) = text.split_at(card.text().len() + 1);
     assert_eq!(shown, format!("{}\n", card.text()));
     assert!(shown.contains("\nAvailable: 50\n"), "{shown}");
@@ -186,7 +186,7 @@ async fn a_link_posted_again_says_so() {
     front.post_link(&link).await.unwrap();
     link.again = true;
     front.post_link(&link).await.unwrap();
-    let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+    let text = String::from_utf8(buf.lock().clone()).unwrap();
     let again = crate::tr!(crate::i18n::Lang::En, "posted-again");
     assert_eq!(
         text,
@@ -200,6 +200,6 @@ async fn live_output_streams_the_new_text() {
     let front = ConsoleFront::new(buf.clone(), true, "c", Lang::En);
     let id = front.send("Hel", false).await.unwrap();
     front.edit(&id, "Hello", true).await.unwrap();
-    let text = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+    let text = String::from_utf8(buf.lock().clone()).unwrap();
     assert_eq!(text, "Hello\n");
 }

@@ -190,7 +190,7 @@ mod tests {
     #[tokio::test]
     async fn calls_are_spaced_to_the_rate_and_urgent_ones_go_first() {
         let budget = Arc::new(Budget::new(20));
-        let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let order = Arc::new(parking_lot::Mutex::new(Vec::new()));
         let start = std::time::Instant::now();
         budget.take(Priority::Urgent).await;
         let mut calls = Vec::new();
@@ -201,7 +201,7 @@ mod tests {
             let (budget, order) = (budget.clone(), order.clone());
             calls.push(tokio::spawn(async move {
                 budget.take(priority).await;
-                order.lock().unwrap().push((i, start.elapsed()));
+                order.lock().push((i, start.elapsed()));
             }));
             // Each has queued before the next comes.
             tokio::task::yield_now().await;
@@ -209,7 +209,7 @@ mod tests {
         for call in calls {
             call.await.unwrap();
         }
-        let order = order.lock().unwrap().clone();
+        let order = order.lock().clone();
         let ids: Vec<usize> = order.iter().map(|(i, _)| *i).collect();
         assert_eq!(
             ids,

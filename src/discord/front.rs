@@ -22,10 +22,11 @@ use crate::engine::gui::Suggestion;
 use crate::i18n::Lang;
 use crate::tr;
 use async_trait::async_trait;
+use parking_lot::Mutex;
 use poise::serenity_prelude as serenity;
 use serenity::builder::CreateButton;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Discord's message length limit.
@@ -107,7 +108,7 @@ impl ChannelFront {
 
     /// Knows what the bot may do in the channel: an interaction's `app_permissions`.
     pub fn with_permissions(self, app_permissions: Option<serenity::Permissions>) -> ChannelFront {
-        *lock(&self.missing) = missing_in(app_permissions);
+        *self.missing.lock() = missing_in(app_permissions);
         self
     }
 
@@ -174,7 +175,7 @@ impl ChannelFront {
             ..Outgoing::from(body)
         };
         let id = self.deliver(&out, Priority::Urgent).await?;
-        *lock(&self.last_sent) = Some(id);
+        *self.last_sent.lock() = Some(id);
         let pointer = Body::Text(tr!(self.lang, "discord-answered-below"));
         self.interaction.settle(&self.http, &pointer).await;
         Ok(Some(id))
@@ -296,7 +297,7 @@ impl Front for ChannelFront {
     }
 
     async fn offer(&self, actions: &[Suggestion]) -> Result<(), FrontError> {
-        let Some(last) = *lock(&self.last_sent) else {
+        let Some(last) = *self.last_sent.lock() else {
             return Ok(());
         };
         let out = Outgoing {
@@ -361,10 +362,6 @@ fn message_id(id: &MsgId) -> Result<serenity::MessageId, FrontError> {
     id.0.parse::<std::num::NonZeroU64>()
         .map(serenity::MessageId::from)
         .map_err(|_| FrontError::Gone)
-}
-
-pub(super) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 pub(super) fn is_not_found(e: &serenity::Error) -> bool {

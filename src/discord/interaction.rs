@@ -8,10 +8,10 @@
 //! a public deferral still shows "thinking…": that message is edited first.
 
 use super::embeds::Body;
-use super::front::{is_not_found, lock};
+use super::front::is_not_found;
+use parking_lot::Mutex;
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// A slash command's interaction, usable until its token expires.
@@ -58,12 +58,12 @@ pub(super) struct Responding(Mutex<Option<Interaction>>);
 impl Responding {
     /// Answers through `interaction` from now on.
     pub(super) fn set(&self, interaction: Interaction) {
-        *lock(&self.0) = Some(interaction);
+        *self.0.lock() = Some(interaction);
     }
 
     /// The token, if it is still valid, and what its response shows.
     pub(super) fn live(&self) -> Option<(String, Deferral)> {
-        let guard = lock(&self.0);
+        let guard = self.0.lock();
         guard
             .as_ref()
             .filter(|i| Instant::now() < i.valid_until)
@@ -73,7 +73,7 @@ impl Responding {
     /// A webhook that answers 404 is gone: stop using it.
     pub(super) fn forget_on_404(&self, e: &serenity::Error) {
         if is_not_found(e) {
-            *lock(&self.0) = None;
+            *self.0.lock() = None;
         }
     }
 
@@ -85,7 +85,7 @@ impl Responding {
         body: &Body,
     ) -> Result<(), serenity::Error> {
         body.edit_response().execute(http, token).await?;
-        if let Some(i) = lock(&self.0).as_mut() {
+        if let Some(i) = self.0.lock().as_mut() {
             i.deferral = Deferral::Settled;
         }
         Ok(())

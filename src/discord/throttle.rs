@@ -2,8 +2,8 @@
 //! a card) superseded before its turn is never sent (so stale progress never arrives late).
 
 use crate::engine::front::FrontError;
+use parking_lot::Mutex;
 use std::future::Future;
-use std::sync::Mutex;
 use tokio::time::{Duration, Instant};
 
 /// The throttle of one message (a progress line or card), sending `T`s.
@@ -43,15 +43,11 @@ struct Sending<'a, T>(&'a Mutex<State<T>>);
 
 impl<T> Drop for Sending<'_, T> {
     fn drop(&mut self) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).sending = false;
+        self.0.lock().sending = false;
     }
 }
 
 impl<T> LatestOnly<T> {
-    fn state(&self) -> std::sync::MutexGuard<'_, State<T>> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// Shows `content` through `send` when its turn comes, `interval` after the last edit
     /// (the interval can widen as the bot gets busier). If another update is already waiting
     /// for its turn, this one replaces it and returns at once; otherwise this call waits and
@@ -67,7 +63,7 @@ impl<T> LatestOnly<T> {
         Fut: Future<Output = Result<(), FrontError>>,
     {
         {
-            let mut st = self.state();
+            let mut st = self.state.lock();
             st.pending = Some(content);
             if st.sending {
                 return Ok(());
@@ -76,12 +72,12 @@ impl<T> LatestOnly<T> {
         }
         let _sending = Sending(&self.state);
         loop {
-            let due = self.state().last.map(|l| l + interval);
+            let due = self.state.lock().last.map(|l| l + interval);
             if let Some(due) = due {
                 tokio::time::sleep_until(due).await;
             }
             let next = {
-                let mut st = self.state();
+                let mut st = self.state.lock();
                 match st.pending.take() {
                     Some(content) => content,
                     None => {
@@ -91,7 +87,7 @@ impl<T> LatestOnly<T> {
                 }
             };
             let sent = send(next).await;
-            let mut st = self.state();
+            let mut st = self.state.lock();
             st.last = Some(Instant::now());
             // Done unless something new came meanwhile (checked under the same lock that
             // updates take, so none is left unsent).
@@ -119,7 +115,7 @@ mod tests {
             move |t: String| {
                 let sent = sent.clone();
                 async move {
-                    sent.lock().unwrap().push((t, Instant::now()));
+                    sent.lock().push((t, Instant::now()));
                     Ok(())
                 }
             }
@@ -140,7 +136,7 @@ mod tests {
             .await
             .unwrap();
         waiting.await.unwrap().unwrap();
-        let sent = sent.lock().unwrap().clone();
+        let sent = sent.lock().clone();
         let texts: Vec<&str> = sent.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(texts, ["On it…", "Rendering 33%"]);
         assert_eq!(sent[0].1 - start, Duration::ZERO);
@@ -163,11 +159,11 @@ mod tests {
         let record = |t: String| {
             let sent = sent.clone();
             async move {
-                sent.lock().unwrap().push(t);
+                sent.lock().push(t);
                 Ok(())
             }
         };
         line.update(String::from("c"), GAP, record).await.unwrap();
-        assert_eq!(*sent.lock().unwrap(), ["c"]);
+        assert_eq!(*sent.lock(), ["c"]);
     }
 }

@@ -4,7 +4,7 @@
 
 use super::tenure::{Renewed, Tenure};
 use crate::store::{Claim, JobRecord, Store, StoreError};
-use std::sync::Mutex;
+use parking_lot::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -42,7 +42,7 @@ impl Held {
 
     /// Notes the database's clock at a renewal sent at `sent`.
     fn note_clock(&self, sent: Instant, db_ms: i64) {
-        let mut clock = self.clock.lock().unwrap_or_else(|p| p.into_inner());
+        let mut clock = self.clock.lock();
         if sent > clock.0 {
             *clock = (sent, db_ms);
         }
@@ -52,7 +52,7 @@ impl Held {
     /// last renewal plus the monotonic time since, so that no process's own wall clock decides
     /// how old a job is.
     pub(crate) fn db_now_secs(&self) -> u64 {
-        let (sent, db_ms) = *self.clock.lock().unwrap_or_else(|p| p.into_inner());
+        let (sent, db_ms) = *self.clock.lock();
         let elapsed = u64::try_from(sent.elapsed().as_millis()).unwrap_or(u64::MAX);
         (u64::try_from(db_ms).unwrap_or(0).saturating_add(elapsed)) / 1000
     }

@@ -2,8 +2,9 @@
 //! references and forgets dead ones as it grows, so memory follows the keys in use, not every
 //! key ever seen.
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::{Arc, Weak};
 
 /// Below this many entries the map is not swept.
 const MIN_SWEEP: usize = 64;
@@ -34,7 +35,7 @@ impl<T> Default for Keyed<T> {
 impl<T: Default> Keyed<T> {
     /// The key's value: the one someone holds now, or a new one.
     pub(crate) fn get(&self, key: &str) -> Arc<T> {
-        let mut e = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let mut e = self.inner.lock();
         if let Some(live) = e.map.get(key).and_then(Weak::upgrade) {
             return live;
         }
@@ -50,11 +51,7 @@ impl<T: Default> Keyed<T> {
     /// Entries in the map, dead ones not yet swept included.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.inner
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .map
-            .len()
+        self.inner.lock().map.len()
     }
 }
 
@@ -66,10 +63,10 @@ mod tests {
     fn a_held_value_is_shared_and_a_dropped_one_is_forgotten() {
         let keyed: Keyed<Mutex<u32>> = Keyed::default();
         let a = keyed.get("a");
-        *a.lock().unwrap() = 7;
-        assert_eq!(*keyed.get("a").lock().unwrap(), 7, "shared while held");
+        *a.lock() = 7;
+        assert_eq!(*keyed.get("a").lock(), 7, "shared while held");
         drop(a);
-        assert_eq!(*keyed.get("a").lock().unwrap(), 0, "new once dropped");
+        assert_eq!(*keyed.get("a").lock(), 0, "new once dropped");
         for i in 0..100_000 {
             drop(keyed.get(&format!("user{i}")));
         }

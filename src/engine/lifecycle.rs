@@ -3,9 +3,9 @@
 
 use super::Engine;
 use futures_util::future::{AbortHandle, AbortRegistration};
+use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
 use std::time::Duration;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tokio_util::task::{task_tracker::TaskTrackerToken, TaskTracker};
@@ -34,7 +34,7 @@ pub(crate) struct Admitted<'a> {
 
 impl Drop for Admitted<'_> {
     fn drop(&mut self) {
-        self.life.aborts_map().remove(&self.id);
+        self.life.aborts.lock().remove(&self.id);
     }
 }
 
@@ -49,7 +49,7 @@ impl Lifecycle {
         }
         let (handle, registration) = AbortHandle::new_pair();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.aborts_map().insert(id, handle.clone());
+        self.aborts.lock().insert(id, handle.clone());
         // Registered after the interrupt swept the map: cut short at once.
         if self.interrupt.is_cancelled() {
             handle.abort();
@@ -60,10 +60,6 @@ impl Lifecycle {
             _counted: counted,
         };
         Some((admitted, registration))
-    }
-
-    fn aborts_map(&self) -> std::sync::MutexGuard<'_, HashMap<u64, AbortHandle>> {
-        self.aborts.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Whether requests in progress were told to stop.
@@ -83,7 +79,7 @@ impl Lifecycle {
             return true;
         }
         self.interrupt.cancel();
-        for request in self.aborts_map().values() {
+        for request in self.aborts.lock().values() {
             request.abort();
         }
         if tokio::time::timeout(INTERRUPT_NOTICE, self.requests.wait())
@@ -145,7 +141,7 @@ mod tests {
         assert!(life.is_interrupted());
         assert!(ends.await.unwrap().is_err(), "cut short");
         assert!(life.admit().is_none(), "no request after a stop");
-        assert!(life.aborts_map().is_empty(), "forgotten once ended");
+        assert!(life.aborts.lock().is_empty(), "forgotten once ended");
     }
 
     #[tokio::test(start_paused = true)]

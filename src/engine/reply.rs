@@ -190,7 +190,7 @@ impl Reply {
 mod tests {
     use super::*;
     use async_trait::async_trait;
-    use std::sync::Mutex;
+    use parking_lot::Mutex;
     use std::time::Duration;
 
     /// Counts sends and edits, with the (paused) time of each edit.
@@ -211,17 +211,14 @@ mod tests {
             "t".into()
         }
         async fn send(&self, text: &str, _done: bool) -> Result<MsgId, FrontError> {
-            let mut calls = self.calls.lock().unwrap();
+            let mut calls = self.calls.lock();
             let id = calls.iter().filter(|c| c.0 == "send").count();
             calls.push(("send".into(), text.into(), Instant::now()));
             Ok(MsgId(id.to_string()))
         }
         async fn edit(&self, id: &MsgId, text: &str, _done: bool) -> Result<(), FrontError> {
             let call = format!("edit {}", id.0);
-            self.calls
-                .lock()
-                .unwrap()
-                .push((call, text.into(), Instant::now()));
+            self.calls.lock().push((call, text.into(), Instant::now()));
             Ok(())
         }
         async fn conclude(
@@ -230,7 +227,7 @@ mod tests {
             text: &str,
             actions: &[Suggestion],
         ) -> Result<MsgId, FrontError> {
-            let mut calls = self.calls.lock().unwrap();
+            let mut calls = self.calls.lock();
             let id = match id {
                 Some(id) => id.clone(),
                 None => MsgId(calls.iter().filter(|c| c.0 == "send").count().to_string()),
@@ -270,7 +267,7 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         reply.flush(true).await.unwrap();
-        let calls = front.calls.lock().unwrap().clone();
+        let calls = front.calls.lock().clone();
         let edits: Vec<&(String, String, Instant)> =
             calls.iter().filter(|c| c.0.starts_with("edit")).collect();
         assert_eq!(calls[0].0, "send");
@@ -289,7 +286,7 @@ mod tests {
     /// The text of each message at the end, from the calls made.
     fn final_messages(front: &Counter) -> Vec<String> {
         let mut shown: Vec<String> = Vec::new();
-        for (call, text, _) in front.calls.lock().unwrap().iter() {
+        for (call, text, _) in front.calls.lock().iter() {
             match call.strip_prefix("edit ") {
                 Some(id) => shown[id.parse::<usize>().unwrap()] = text.clone(),
                 None => shown.push(text.clone()),
@@ -346,7 +343,7 @@ mod tests {
             }
             reply.set(text.to_string());
             assert!(reply.finish(&actions).await.unwrap(), "{text:.20}");
-            let calls = front.calls.lock().unwrap().clone();
+            let calls = front.calls.lock().clone();
             let (call, shown, _) = calls.last().unwrap();
             assert_eq!(call, &format!("{last} {actions:?}"), "{text:.20}");
             assert!(text.trim_end().ends_with(shown.trim_end()), "{text:.20}");
@@ -356,7 +353,7 @@ mod tests {
         let front = counter(2000);
         let mut reply = Reply::new(front.clone());
         assert!(!reply.finish(&actions).await.unwrap());
-        assert!(front.calls.lock().unwrap().is_empty());
+        assert!(front.calls.lock().is_empty());
     }
 
     #[tokio::test(start_paused = true)]
@@ -366,7 +363,7 @@ mod tests {
         let words: Vec<String> = (0..900).map(|i| format!("word{i}")).collect();
         reply.set(words.join(" "));
         reply.flush(true).await.unwrap();
-        let calls = front.calls.lock().unwrap().clone();
+        let calls = front.calls.lock().clone();
         let sends: Vec<&String> = calls
             .iter()
             .filter(|c| c.0 == "send")

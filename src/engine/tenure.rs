@@ -9,10 +9,10 @@
 //! the two clocks say. A process paused past that (SIGSTOP, a long stall) finds the time gone
 //! when it wakes and acts on nothing.
 
+use parking_lot::Mutex;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -43,12 +43,12 @@ impl Tenure {
     }
 
     fn sent(&self) -> Instant {
-        *self.sent.lock().unwrap_or_else(|p| p.into_inner())
+        *self.sent.lock()
     }
 
     /// Notes a renewal the store confirmed, sent at `sent`.
     pub(crate) fn renewed(&self, sent: Instant) {
-        let mut last = self.sent.lock().unwrap_or_else(|p| p.into_inner());
+        let mut last = self.sent.lock();
         *last = (*last).max(sent);
     }
 

@@ -3,8 +3,8 @@
 //! extra hour).
 
 use super::{now_secs, Backend, Store, StoreError};
+use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 
 /// The length of the quota's window, in seconds.
 pub(super) const HOUR: u64 = 3600;
@@ -56,7 +56,7 @@ struct Log {
 impl TurnLog {
     /// [`Store::turns`] at `now`.
     pub(super) fn check(&self, user: &str, limit: u32, take: bool, now: u64) -> TurnQuota {
-        let mut log = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut log = self.0.lock();
         let times = log.recent(user, now);
         if times.len() >= limit as usize {
             let next_at = times.front().map_or(now + HOUR, |t| t + HOUR);
@@ -95,16 +95,12 @@ mod tests {
         for i in 0..10_000 {
             log.check(&format!("user{i}"), 5, true, 1_000);
         }
-        assert_eq!(
-            log.0.lock().unwrap().users.len(),
-            10_000,
-            "all within the hour"
-        );
+        assert_eq!(log.0.lock().users.len(), 10_000, "all within the hour");
         let later = 1_000 + HOUR;
         for i in 0..30_000 {
             log.check(&format!("late{i}"), 5, true, later);
         }
-        let mut inner = log.0.lock().unwrap();
+        let mut inner = log.0.lock();
         assert!(
             !inner.users.contains_key("user5"),
             "an hour-old user is gone"

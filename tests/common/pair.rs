@@ -155,7 +155,7 @@ impl Pair {
         assert!(!password.is_empty());
         for bot in [&a, &b] {
             let printed = format!("{}{}", bot.stdout(), bot.stderr());
-            assert!(!printed.contains(password), "the database password leaked");
+            assert!(!printed.contains(&password), "the database password leaked");
             assert!(printed.contains("DEBUG"), "the whole log was read");
         }
         scratch.finish().await.unwrap();

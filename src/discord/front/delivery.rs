@@ -4,7 +4,7 @@
 //! or learned from Discord's 403 (50013); the member is told once per place. Every channel and
 //! DM call takes its slot of the bot's budget ([`crate::discord::budget`]) first.
 
-use super::{front_error, lock, ChannelFront};
+use super::{front_error, ChannelFront};
 use crate::discord::budget::Priority;
 use crate::discord::embeds::Body;
 use crate::discord::outgoing::Outgoing;
@@ -44,7 +44,7 @@ impl ChannelFront {
         // At most four turns: what is missing only grows (nothing → Embed Links → Send
         // Messages), and a token found dead moves the route from the interaction to a DM.
         loop {
-            let known = *lock(&self.missing);
+            let known = *self.missing.lock();
             let route = permissions::route(known, self.live_token().is_some());
             let out = match known {
                 Some(Missing::EmbedLinks) if out.has_card() => {
@@ -60,7 +60,7 @@ impl ChannelFront {
                 Ok(place) => return Ok(self.remember(place)),
                 Err(e) if route == Route::Channel && permissions::is_missing_permission(&e) => {
                     tracing::info!("the channel refused a message (missing permission): {e}");
-                    *lock(&self.missing) = Some(permissions::learn(known, out.has_card()));
+                    *self.missing.lock() = Some(permissions::learn(known, out.has_card()));
                 }
                 Err(e) if route == Route::Interaction && self.live_token().is_none() => {
                     tracing::info!("the interaction's token is gone; answering by DM: {e}");
@@ -77,10 +77,10 @@ impl ChannelFront {
         out: &Outgoing,
         priority: Priority,
     ) -> Result<(), FrontError> {
-        let place = lock(&self.places).get(&id).copied();
+        let place = self.places.lock().get(&id).copied();
         let result = match place.unwrap_or(Place::Channel(id)) {
             Place::Channel(at) => {
-                let out = match *lock(&self.missing) {
+                let out = match *self.missing.lock() {
                     Some(Missing::EmbedLinks) => out.plain(),
                     _ => out.clone(),
                 };
@@ -96,8 +96,10 @@ impl ChannelFront {
                 // The webhook died with the token: a whole new text goes where messages go now.
                 None if out.content.is_some() => {
                     let moved = self.deliver(out, priority).await?;
-                    let to = lock(&self.places).get(&moved).copied();
-                    lock(&self.places).insert(id, to.unwrap_or(Place::Channel(moved)));
+                    let to = self.places.lock().get(&moved).copied();
+                    self.places
+                        .lock()
+                        .insert(id, to.unwrap_or(Place::Channel(moved)));
                     return Ok(());
                 }
                 None => return Err(FrontError::Gone),
@@ -107,8 +109,8 @@ impl ChannelFront {
             Ok(_) => Ok(()),
             Err(e) if permissions::is_missing_permission(&e) && out.has_card() => {
                 // A card refused in an edit: the channel lacks Embed Links; text goes.
-                let known = *lock(&self.missing);
-                *lock(&self.missing) = Some(permissions::learn(known, true));
+                let known = *self.missing.lock();
+                *self.missing.lock() = Some(permissions::learn(known, true));
                 Box::pin(self.change(id, &out.plain(), priority)).await
             }
             Err(e) => Err(front_error(e)),
@@ -155,7 +157,7 @@ impl ChannelFront {
         match place {
             Place::Channel(id) => id,
             Place::Followup(id) | Place::Dm(_, id) => {
-                lock(&self.places).insert(id, place);
+                self.places.lock().insert(id, place);
                 id
             }
         }
@@ -163,18 +165,18 @@ impl ChannelFront {
 
     /// The member's DM channel (asked for once).
     pub(super) async fn dm_channel(&self) -> Result<serenity::ChannelId, serenity::Error> {
-        if let Some(dm) = *lock(&self.dm) {
+        if let Some(dm) = *self.dm.lock() {
             return Ok(dm);
         }
         let open = || self.user.create_dm_channel(&self.http);
         let dm = self.spend(Priority::Urgent, open).await?.id;
-        *lock(&self.dm) = Some(dm);
+        *self.dm.lock() = Some(dm);
         Ok(dm)
     }
 
     /// Tells the member, once per route, what is missing and so where answers go.
     async fn tell(&self, missing: Missing, route: Route) {
-        if lock(&self.told).replace(route) == Some(route) {
+        if self.told.lock().replace(route) == Some(route) {
             return;
         }
         let text = permissions::notice(self.lang, missing, route, self.channel.get());

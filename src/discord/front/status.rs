@@ -2,7 +2,7 @@
 //! lives, else a channel message) edited as the request goes on, latest-only, with the lines
 //! that stay (files uploaded) atop it.
 
-use super::{lock, ChannelFront, MAX_LEN};
+use super::{ChannelFront, MAX_LEN};
 use crate::discord::budget::Priority;
 use crate::discord::embeds::Body;
 use crate::discord::outgoing::Outgoing;
@@ -13,14 +13,14 @@ impl ChannelFront {
     /// (unless it would show the same).
     async fn channel_status(&self, body: &Body) -> Result<(), FrontError> {
         let out = Outgoing::from(body);
-        let existing = *lock(&self.status_msg);
+        let existing = *self.status_msg.lock();
         if let Some(id) = existing {
-            if lock(&self.status_shown).as_ref() == Some(body) {
+            if self.status_shown.lock().as_ref() == Some(body) {
                 return Ok(());
             }
             match self.change(id, &out, Priority::Cosmetic).await {
                 Ok(()) => {
-                    *lock(&self.status_shown) = Some(body.clone());
+                    *self.status_shown.lock() = Some(body.clone());
                     return Ok(());
                 }
                 Err(FrontError::Gone) => {}
@@ -28,14 +28,14 @@ impl ChannelFront {
             }
         }
         let id = self.deliver(&out, Priority::Cosmetic).await?;
-        *lock(&self.status_msg) = Some(id);
-        *lock(&self.status_shown) = Some(body.clone());
+        *self.status_msg.lock() = Some(id);
+        *self.status_shown.lock() = Some(body.clone());
         Ok(())
     }
 
     /// `body` below the notes, if there are any.
     fn noted(&self, body: Body) -> Body {
-        let notes = lock(&self.notes).join("\n");
+        let notes = self.notes.lock().join("\n");
         match body {
             _ if notes.is_empty() => body,
             Body::Text(text) if text.is_empty() => Body::Text(notes),
@@ -65,7 +65,7 @@ impl ChannelFront {
     /// message's length; else a message of its own.
     pub(super) async fn keep_note(&self, text: &str) -> Result<(), FrontError> {
         let kept = {
-            let mut notes = lock(&self.notes);
+            let mut notes = self.notes.lock();
             let length: usize = notes.iter().map(|n| n.chars().count() + 1).sum();
             let fits = length + text.chars().count() <= MAX_LEN / 2;
             if fits {

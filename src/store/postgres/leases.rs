@@ -9,17 +9,21 @@ use crate::store::leases::NewJob;
 use crate::store::quotas::HOUR;
 use crate::store::{Claim, Holder, StoreError, TurnQuota};
 
-/// The start of the turn quota's window.
-const WINDOW: &str = "now() - interval '1 hour'";
+// In every statement below, a lease runs out `$2` milliseconds from the database's now
+// (`now() + $2 * interval '1 millisecond'`); a lease let go has no owner and has run out
+// (`lease_until = 'epoch'`), its epoch kept; the turn quota's window is the last hour.
 
-/// A lease's end, `$2` milliseconds from the database's now.
-const UNTIL: &str = "now() + $2 * interval '1 millisecond'";
+/// Renews a job's lease if the claim (`$3`, `$4`) still holds it; the database's now, in ms
+/// since the Unix epoch, if it did.
+const RENEW_JOB: &str = "UPDATE jobs SET lease_until = now() + $2 * interval '1 millisecond' \
+     WHERE id = $1 AND owner = $3 AND epoch = $4 \
+     RETURNING (extract(epoch FROM now()) * 1000)::bigint";
 
-/// A lease let go: no owner, run out (its epoch kept).
-const RELEASED: &str = "owner = NULL, lease_until = 'epoch'";
-
-/// The database's now, in ms since the Unix epoch.
-const NOW_MS: &str = "(extract(epoch FROM now()) * 1000)::bigint";
+/// [`RENEW_JOB`], also replacing the job's record with `$5`.
+const UPDATE_JOB: &str = "UPDATE jobs SET record = $5::jsonb, updated = now(), \
+         lease_until = now() + $2 * interval '1 millisecond' \
+     WHERE id = $1 AND owner = $3 AND epoch = $4 \
+     RETURNING (extract(epoch FROM now()) * 1000)::bigint";
 
 impl PgStore {
     /// Saves a new job held by `holder` if its caps leave room; committed when this returns.
@@ -48,18 +52,18 @@ impl PgStore {
         if let Some(full) = new.caps.full(running) {
             return Err(StoreError::ExportsFull(full));
         }
-        let sql = format!(
+        let epoch: i64 = sqlx::query_scalar(
             "INSERT INTO jobs (id, record, owner, epoch, lease_until) \
-             VALUES ($1, $3::jsonb, $4, 1, {UNTIL}) RETURNING epoch"
-        );
-        let epoch: i64 = sqlx::query_scalar(&sql)
-            .bind(new.id)
-            .bind(holder.lease_ms())
-            .bind(String::from_utf8_lossy(&bytes).as_ref())
-            .bind(&holder.owner)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(&failed)?;
+             VALUES ($1, $3::jsonb, $4, 1, now() + $2 * interval '1 millisecond') \
+             RETURNING epoch",
+        )
+        .bind(new.id)
+        .bind(holder.lease_ms())
+        .bind(String::from_utf8_lossy(&bytes).as_ref())
+        .bind(&holder.owner)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(&failed)?;
         tx.commit().await.map_err(&failed)?;
         Ok(Claim {
             id: new.id.to_string(),
@@ -73,19 +77,19 @@ impl PgStore {
         holder: &Holder,
         limit: usize,
     ) -> Result<Vec<(Claim, Vec<u8>)>, StoreError> {
-        let sql = format!(
-            "UPDATE jobs SET owner = $1, epoch = epoch + 1, lease_until = {UNTIL} \
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(
+            "UPDATE jobs SET owner = $1, epoch = epoch + 1, \
+                 lease_until = now() + $2 * interval '1 millisecond' \
              WHERE id IN (SELECT id FROM jobs WHERE owner IS NULL OR lease_until < now() \
                           ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, epoch, record::text"
-        );
-        let rows: Vec<(String, i64, String)> = sqlx::query_as(&sql)
-            .bind(&holder.owner)
-            .bind(holder.lease_ms())
-            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(pg("claiming export jobs"))?;
+             RETURNING id, epoch, record::text",
+        )
+        .bind(&holder.owner)
+        .bind(holder.lease_ms())
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(pg("claiming export jobs"))?;
         Ok(rows
             .into_iter()
             .map(|(id, epoch, record)| (Claim { id, epoch }, record.into_bytes()))
@@ -133,15 +137,11 @@ impl PgStore {
         record: Option<&str>,
         context: &'static str,
     ) -> Result<Option<i64>, StoreError> {
-        let set = match record {
-            Some(_) => "record = $5::jsonb, updated = now(),",
-            None => "",
+        let sql = match record {
+            Some(_) => UPDATE_JOB,
+            None => RENEW_JOB,
         };
-        let sql = format!(
-            "UPDATE jobs SET {set} lease_until = {UNTIL} \
-             WHERE id = $1 AND owner = $3 AND epoch = $4 RETURNING {NOW_MS}"
-        );
-        let mut query = sqlx::query_scalar(&sql)
+        let mut query = sqlx::query_scalar(sql)
             .bind(&claim.id)
             .bind(holder.lease_ms())
             .bind(&holder.owner)
@@ -176,24 +176,23 @@ impl PgStore {
         holder: &Holder,
         scope: &str,
     ) -> Result<Option<i64>, StoreError> {
-        let sql = format!(
+        sqlx::query_scalar(
             "INSERT INTO scope_leases (scope, owner, epoch, lease_until) \
-               VALUES ($1, $3, 1, {UNTIL}) \
+               VALUES ($1, $3, 1, now() + $2 * interval '1 millisecond') \
              ON CONFLICT (scope) DO UPDATE \
                SET owner = EXCLUDED.owner, lease_until = EXCLUDED.lease_until, \
                    epoch = scope_leases.epoch \
                      + (scope_leases.owner IS DISTINCT FROM EXCLUDED.owner)::int \
                WHERE scope_leases.owner IS NOT DISTINCT FROM EXCLUDED.owner \
                   OR scope_leases.owner IS NULL OR scope_leases.lease_until < now() \
-             RETURNING epoch"
-        );
-        sqlx::query_scalar(&sql)
-            .bind(scope)
-            .bind(holder.lease_ms())
-            .bind(owner)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(pg("taking a project's lease"))
+             RETURNING epoch",
+        )
+        .bind(scope)
+        .bind(holder.lease_ms())
+        .bind(owner)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(pg("taking a project's lease"))
     }
 
     /// Renews `scope`'s lease; whether `owner` still had it.
@@ -203,16 +202,16 @@ impl PgStore {
         holder: &Holder,
         scope: &str,
     ) -> Result<bool, StoreError> {
-        let sql = format!(
-            "UPDATE scope_leases SET lease_until = {UNTIL} WHERE scope = $1 AND owner = $3"
-        );
-        let done = sqlx::query(&sql)
-            .bind(scope)
-            .bind(holder.lease_ms())
-            .bind(owner)
-            .execute(&self.pool)
-            .await
-            .map_err(pg("renewing a project's lease"))?;
+        let done = sqlx::query(
+            "UPDATE scope_leases SET lease_until = now() + $2 * interval '1 millisecond' \
+             WHERE scope = $1 AND owner = $3",
+        )
+        .bind(scope)
+        .bind(holder.lease_ms())
+        .bind(owner)
+        .execute(&self.pool)
+        .await
+        .map_err(pg("renewing a project's lease"))?;
         Ok(done.rows_affected() == 1)
     }
 
@@ -223,9 +222,10 @@ impl PgStore {
         scope: &str,
     ) -> Result<(), StoreError> {
         // The row stays, so the next turn's epoch follows this one's.
-        sqlx::query(&format!(
-            "UPDATE scope_leases SET {RELEASED} WHERE scope = $1 AND owner = $2"
-        ))
+        sqlx::query(
+            "UPDATE scope_leases SET owner = NULL, lease_until = 'epoch' \
+             WHERE scope = $1 AND owner = $2",
+        )
         .bind(scope)
         .bind(owner)
         .execute(&self.pool)
@@ -238,10 +238,11 @@ impl PgStore {
     pub(in crate::store) async fn release_all(&self, holder: &Holder) -> Result<(), StoreError> {
         let statements = [
             // A scope's lease is held by one turn: `<holder>/<turn>`.
-            format!("UPDATE scope_leases SET {RELEASED} WHERE starts_with(owner, $1 || '/')"),
-            format!("UPDATE jobs SET {RELEASED} WHERE owner = $1"),
+            "UPDATE scope_leases SET owner = NULL, lease_until = 'epoch' \
+             WHERE starts_with(owner, $1 || '/')",
+            "UPDATE jobs SET owner = NULL, lease_until = 'epoch' WHERE owner = $1",
         ];
-        for sql in &statements {
+        for sql in statements {
             sqlx::query(sql)
                 .bind(&holder.owner)
                 .execute(&self.pool)
@@ -262,18 +263,16 @@ impl PgStore {
     ) -> Result<TurnQuota, StoreError> {
         let failed = pg("counting a member's turns");
         let mut tx = self.pool.begin().await.map_err(&failed)?;
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+        sqlx::query(LOCK)
             .bind(user)
             .execute(&mut *tx)
             .await
             .map_err(&failed)?;
-        sqlx::query(&format!(
-            "DELETE FROM turns WHERE at <= {WINDOW} AND user_key = $1"
-        ))
-        .bind(user)
-        .execute(&mut *tx)
-        .await
-        .map_err(&failed)?;
+        sqlx::query("DELETE FROM turns WHERE at <= now() - interval '1 hour' AND user_key = $1")
+            .bind(user)
+            .execute(&mut *tx)
+            .await
+            .map_err(&failed)?;
         let (count, oldest): (i64, Option<i64>) = sqlx::query_as(
             "SELECT count(*), min(extract(epoch FROM at))::bigint FROM turns WHERE user_key = $1",
         )
@@ -300,7 +299,7 @@ impl PgStore {
 
     /// Forgets every turn older than the quota's window.
     pub(in crate::store) async fn forget_old_turns(&self) -> Result<(), StoreError> {
-        sqlx::query(&format!("DELETE FROM turns WHERE at <= {WINDOW}"))
+        sqlx::query("DELETE FROM turns WHERE at <= now() - interval '1 hour'")
             .execute(&self.pool)
             .await
             .map_err(pg("forgetting old turns"))?;

@@ -10,30 +10,16 @@ mod sessions;
 
 use super::{StoreError, Table};
 use crate::secret::{redact_url, Secret};
-use futures_util::future::BoxFuture;
-use sqlx::error::BoxDynError;
-use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::Connection;
-use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
-/// Every migration, oldest first: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] = &[
-    (1, "records", include_str!("../migrations/0001_records.sql")),
-    (2, "leases", include_str!("../migrations/0002_leases.sql")),
-    (
-        3,
-        "job indexes",
-        include_str!("../migrations/0003_job_indexes.sql"),
-    ),
-    (
-        4,
-        "scope epochs",
-        include_str!("../migrations/0004_scope_epochs.sql"),
-    ),
-];
+/// Every migration of `src/store/migrations`, oldest first, compiled into the binary: version
+/// and description from the file's name (`0003_job_indexes.sql`), checksum from its text
+/// (`build.rs` rebuilds the crate when a file is added there).
+static MIGRATOR: Migrator = sqlx::migrate!("src/store/migrations");
 
 /// Connections one process keeps at most.
 const MAX_CONNECTIONS: u32 = 8;
@@ -75,7 +61,7 @@ impl PgStore {
         // On the first connection, which has no lease's limits: a start-up under load must
         // not fail on the pool's short wait for a connection, nor have a migration's
         // transaction ended for a pause between its statements.
-        let migrated = Migrator::new(Embedded).await?.run(&mut first).await;
+        let migrated = MIGRATOR.run(&mut first).await;
         drop(first.close().await);
         migrated?;
         Ok(store)
@@ -208,25 +194,8 @@ fn pg(context: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
 /// Masks the URL's password wherever a driver message repeats it.
 fn mask_password(text: &str, url: &str) -> String {
     match crate::secret::url_password(url) {
-        Some(p) if !p.is_empty() => text.replace(p, "***"),
+        Some(p) if !p.is_empty() => text.replace(&p, "***"),
         _ => text.to_string(),
-    }
-}
-
-/// The migrations compiled into the binary.
-#[derive(Debug)]
-struct Embedded;
-
-impl<'s> MigrationSource<'s> for Embedded {
-    fn resolve(self) -> BoxFuture<'s, Result<Vec<Migration>, BoxDynError>> {
-        let migrations = MIGRATIONS
-            .iter()
-            .map(|&(version, description, sql)| {
-                let (description, sql) = (Cow::Borrowed(description), Cow::Borrowed(sql));
-                Migration::new(version, description, MigrationType::Simple, sql, false)
-            })
-            .collect();
-        Box::pin(async move { Ok(migrations) })
     }
 }
 
@@ -248,6 +217,30 @@ mod tests {
             // Renewed at a third of the lease: a renewal stuck waiting gives up by the next.
             assert!(got <= lease / 3, "{lease:?}");
         }
+    }
+
+    #[test]
+    fn applied_migrations_keep_their_names_and_checksums() {
+        // A database records each migration's checksum (SHA-384 of its text) and refuses to
+        // start when a file it applied has changed: the files are never edited, only added.
+        let want = [
+            (1, "records", "51f2a29630ce4c86"),
+            (2, "leases", "477130f4d9660215"),
+            (3, "job indexes", "3589d34e97cab17a"),
+            (4, "scope epochs", "e1a954b7fa4b1085"),
+        ];
+        let got: Vec<(i64, &str, String)> = MIGRATOR
+            .iter()
+            .map(|m| {
+                let hex: String = m.checksum[..8].iter().map(|b| format!("{b:02x}")).collect();
+                (m.version, m.description.as_ref(), hex)
+            })
+            .collect();
+        let want: Vec<(i64, &str, String)> = want
+            .into_iter()
+            .map(|(v, d, c)| (v, d, c.to_string()))
+            .collect();
+        assert_eq!(got, want);
     }
 
     #[tokio::test]

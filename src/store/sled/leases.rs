@@ -8,8 +8,8 @@ use crate::store::exports::{count, Running};
 use crate::store::leases::NewJob;
 use crate::store::sessions::{may_write, LeaseNow, Writer};
 use crate::store::{Claim, Holder, JobRecord, StoreError};
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Every lease this store's holders have.
@@ -62,10 +62,6 @@ impl SledStore {
         Ok(count(jobs.iter(), user, group))
     }
 
-    fn held(&self) -> MutexGuard<'_, Held> {
-        self.leases.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// Saves a new job held by `holder` if its caps leave room, durably; counted and written
     /// under the leases' lock, so two requests never both take the last place.
     pub(in crate::store) async fn create_job(
@@ -75,7 +71,7 @@ impl SledStore {
         bytes: Vec<u8>,
     ) -> Result<Claim, StoreError> {
         let epoch = {
-            let mut held = self.held();
+            let mut held = self.leases.0.lock();
             if let Some(full) = new.caps.full(self.running_exports(new.user, new.group)?) {
                 return Err(StoreError::ExportsFull(full));
             }
@@ -104,7 +100,7 @@ impl SledStore {
         limit: usize,
     ) -> Result<Vec<(Claim, Vec<u8>)>, StoreError> {
         let now = Instant::now();
-        let mut held = self.held();
+        let mut held = self.leases.0.lock();
         let mut claimed = Vec::new();
         for item in self.jobs.iter() {
             if claimed.len() >= limit {
@@ -141,7 +137,7 @@ impl SledStore {
 
     /// Renews `claim`; whether it was still `holder`'s.
     pub(in crate::store) fn renew_job(&self, holder: &Holder, claim: &Claim) -> bool {
-        let mut held = self.held();
+        let mut held = self.leases.0.lock();
         self.keep_claim(&mut held, holder, claim)
     }
 
@@ -153,7 +149,7 @@ impl SledStore {
         bytes: Vec<u8>,
     ) -> Result<bool, StoreError> {
         {
-            let mut held = self.held();
+            let mut held = self.leases.0.lock();
             if !self.keep_claim(&mut held, holder, claim) {
                 return Ok(false);
             }
@@ -170,7 +166,7 @@ impl SledStore {
         claim: &Claim,
     ) -> Result<bool, StoreError> {
         {
-            let mut held = self.held();
+            let mut held = self.leases.0.lock();
             if !self.keep_claim(&mut held, holder, claim) {
                 return Ok(false);
             }
@@ -190,7 +186,7 @@ impl SledStore {
         scope: &str,
     ) -> Option<i64> {
         let now = Instant::now();
-        let mut held = self.held();
+        let mut held = self.leases.0.lock();
         let current = held.scopes.entry(scope.to_string()).or_insert(Lease {
             owner: None,
             epoch: 0,
@@ -218,7 +214,7 @@ impl SledStore {
     ) -> Result<bool, StoreError> {
         {
             let now = Instant::now();
-            let held = self.held();
+            let held = self.leases.0.lock();
             let lease = held.scopes.get(scope).map(|l| LeaseNow {
                 owner: l.owner.as_deref(),
                 epoch: l.epoch,
@@ -242,7 +238,7 @@ impl SledStore {
 
     /// Renews `scope`'s lease; whether `owner` still had it.
     pub(in crate::store) fn renew_scope(&self, owner: &str, lease: Duration, scope: &str) -> bool {
-        let mut held = self.held();
+        let mut held = self.leases.0.lock();
         match held.scopes.get_mut(scope) {
             Some(l) if l.owner.as_deref() == Some(owner) => {
                 l.until = Instant::now() + lease;
@@ -254,7 +250,7 @@ impl SledStore {
 
     /// Lets go of `scope`'s lease if `owner` has it.
     pub(in crate::store) fn release_scope(&self, owner: &str, scope: &str) {
-        let mut held = self.held();
+        let mut held = self.leases.0.lock();
         // Kept, without an owner, so the next turn's epoch follows this one's.
         if let Some(lease) = held
             .scopes
@@ -267,7 +263,7 @@ impl SledStore {
 
     /// Lets go of everything `holder` has.
     pub(in crate::store) fn release_all(&self, holder: &Holder) {
-        let mut guard = self.held();
+        let mut guard = self.leases.0.lock();
         let held = &mut *guard;
         let turns = held
             .scopes
