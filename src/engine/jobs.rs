@@ -10,7 +10,6 @@
 use super::accounts::Accounts;
 use super::claims::{Held, Saved};
 use super::front::{Deliver, Front};
-use super::tenure::fenced;
 use super::turn::{notify, retry_reads};
 use super::{text, EngineError};
 use crate::config::NemoConfig;
@@ -120,11 +119,7 @@ impl Exports {
             }
             // The request may take longer than the lease: the claim is renewed meanwhile, and
             // the request is never sent once the claim is not known to be held.
-            let submitted = tokio::select! {
-                biased;
-                () = held.keep(store) => None,
-                submitted = fenced(&held.tenure, self.submit(&job, draft)) => submitted,
-            };
+            let submitted = held.hold(store, self.submit(&job, draft)).await;
             match submitted {
                 None => {
                     // Written down as submitting: whoever claims it next finds out by polling.
@@ -163,11 +158,7 @@ impl Exports {
                 show_progress(front, &job, &held).await;
             }
         };
-        tokio::select! {
-            biased;
-            () = held.keep(store) => {}
-            _ = fenced(&held.tenure, shown) => {}
-        }
+        held.hold(store, shown).await;
         self.spawn_poll(job, held, front.clone());
         Ok(())
     }
@@ -251,8 +242,7 @@ impl Exports {
         let end = tokio::select! {
             biased;
             _ = self.inner.stopping.cancelled() => return,
-            () = held.keep(store) => None,
-            end = fenced(&held.tenure, run) => end.flatten(),
+            end = held.hold(store, run) => end.flatten(),
         };
         let Some(end) = end else {
             tracing::warn!(job = %held.claim.id, "lost this export's claim (another process holds this export now, or will); leaving it");
