@@ -45,7 +45,8 @@ pub(crate) struct Runner {
     cfg: NemoConfig,
     /// Every job being polled.
     tasks: TaskTracker,
-    stopping: CancellationToken,
+    /// Cancelled once the runner halts (the words of stopping: `lifecycle.rs`).
+    halted: CancellationToken,
     /// Whether the periodic claims have started.
     claiming: AtomicBool,
 }
@@ -82,7 +83,7 @@ impl Exports {
             store,
             cfg,
             tasks: TaskTracker::new(),
-            stopping: CancellationToken::new(),
+            halted: CancellationToken::new(),
             claiming: AtomicBool::new(false),
         };
         Exports {
@@ -178,14 +179,14 @@ impl Exports {
     }
 
     /// Claims the jobs no live process holds and polls them, posting through `deliver`; from
-    /// then on, claims again at a third of the lease's length until the engine stops. How
+    /// then on, claims again at a third of the lease's length until the runner halts. How
     /// many jobs this first pass took.
     pub(crate) async fn resume(&self, deliver: Arc<dyn Deliver>) -> Result<usize, EngineError> {
         let resumed = self.claim(deliver.as_ref()).await?;
         metrics::exports_resumed(resumed);
         if !self.inner.claiming.swap(true, Ordering::SeqCst) {
             let weak = Arc::downgrade(&self.inner);
-            tokio::spawn(keep_claiming(weak, self.inner.stopping.clone(), deliver));
+            tokio::spawn(keep_claiming(weak, self.inner.halted.clone(), deliver));
         }
         Ok(resumed)
     }
@@ -225,8 +226,8 @@ impl Exports {
         self.inner.tasks.spawn(run.instrument(span));
     }
 
-    /// Polls until the job ends, then forgets it; leaves it in the store when the engine
-    /// stops, and to whoever claims it next once its claim is not known to be held (taken
+    /// Polls until the job ends, then forgets it; leaves it in the store when the runner
+    /// halts, and to whoever claims it next once its claim is not known to be held (taken
     /// over, or not renewed in time): no step of it is taken after that.
     async fn poll(&self, mut task: Task, held: Held) {
         let store = &self.inner.store;
@@ -241,7 +242,7 @@ impl Exports {
         };
         let end = tokio::select! {
             biased;
-            _ = self.inner.stopping.cancelled() => return,
+            _ = self.inner.halted.cancelled() => return,
             end = held.hold(store, run) => end.flatten(),
         };
         let Some(end) = end else {
@@ -336,25 +337,25 @@ impl Exports {
         tasks.reopen();
     }
 
-    /// Stops polling (the jobs stay in the store, held until their leases run out).
-    pub(crate) async fn shutdown(&self) {
-        self.inner.stopping.cancel();
+    /// Halts: stops polling (the jobs stay in the store, held until their leases run out).
+    pub(crate) async fn halt(&self) {
+        self.inner.halted.cancel();
         self.inner.tasks.close();
         self.inner.tasks.wait().await;
     }
 
-    /// Resolves once [`Exports::shutdown`] has been called.
-    pub(crate) fn stopped(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
-        self.inner.stopping.clone().cancelled_owned()
+    /// Resolves once [`Exports::halt`] has been called.
+    pub(crate) fn halted(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
+        self.inner.halted.clone().cancelled_owned()
     }
 }
 
-/// Claims jobs whose holder died, at a third of the lease's length, until the engine stops
+/// Claims jobs whose holder died, at a third of the lease's length, until the runner halts
 /// or is dropped (it holds the runner only while claiming, so a dropped engine lets its store
 /// go).
 async fn keep_claiming(
     runner: Weak<Runner>,
-    stopping: CancellationToken,
+    halted: CancellationToken,
     deliver: Arc<dyn Deliver>,
 ) {
     loop {
@@ -363,7 +364,7 @@ async fn keep_claiming(
             None => return,
         };
         tokio::select! {
-            _ = stopping.cancelled() => return,
+            _ = halted.cancelled() => return,
             _ = tokio::time::sleep(every) => {}
         }
         let Some(inner) = runner.upgrade() else {

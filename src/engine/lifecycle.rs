@@ -1,5 +1,21 @@
 //! Stopping cleanly: once a stop begins, new requests are refused with one sentence, requests
 //! in progress may finish within a grace period, and the rest are interrupted (and told so).
+//!
+//! The words of stopping, each with one meaning across the engine:
+//! - **stop** ([`Engine::stop`]): the clean stop, from its start to its end: refuse, drain,
+//!   interrupt, halt, let the leases go, flush the store.
+//! - **stopping** ([`Engine::is_stopping`], [`Engine::stopping`]): a stop has begun, so new
+//!   requests are refused; fronts stop reading input.
+//! - **interrupted** ([`Lifecycle::is_interrupted`]): the stop's grace period ran out and the
+//!   requests still in progress were cut short.
+//! - **halt** ([`Engine::halt`]): background work (export polling and claiming) ends at once
+//!   without finishing, as a crash would; its jobs stay in the store for whoever claims them.
+//!   The stop halts after draining; tests halt alone to stand for a crash.
+//! - **stopped** ([`Engine::stopped`]): the engine has halted, and does no more work of its
+//!   own: fronts end with it.
+//!
+//! The configuration's `shutdown_grace_ms` is the stop's grace period (its name is kept: it is
+//! what operators set).
 
 use super::Engine;
 use futures_util::future::{AbortHandle, AbortRegistration};
@@ -16,7 +32,8 @@ const INTERRUPT_NOTICE: Duration = Duration::from_secs(5);
 /// Whether the engine takes new requests, and the requests in progress.
 #[derive(Default)]
 pub(crate) struct Lifecycle {
-    draining: CancellationToken,
+    /// Cancelled once a stop has begun.
+    stopping: CancellationToken,
     interrupt: CancellationToken,
     requests: TaskTracker,
     /// How to cut short each request in progress. Each request checks its own flag when
@@ -44,7 +61,7 @@ impl Lifecycle {
     pub(crate) fn admit(&self) -> Option<(Admitted<'_>, AbortRegistration)> {
         // Counted first, then checked: a stop that begins in between still waits for it.
         let counted = self.requests.token();
-        if self.draining.is_cancelled() {
+        if self.stopping.is_cancelled() {
             return None;
         }
         let (handle, registration) = AbortHandle::new_pair();
@@ -70,7 +87,7 @@ impl Lifecycle {
     /// Refuses new requests, waits up to `grace` for those in progress, then interrupts the
     /// rest; true when all finished within the grace period.
     async fn drain(&self, grace: Duration) -> bool {
-        self.draining.cancel();
+        self.stopping.cancel();
         self.requests.close();
         if tokio::time::timeout(grace, self.requests.wait())
             .await
@@ -99,7 +116,7 @@ impl Engine {
     /// nothing had to be interrupted.
     pub async fn stop(&self, grace: Duration) -> bool {
         let in_time = self.inner.life.drain(grace).await;
-        self.shutdown().await;
+        self.halt().await;
         // Another process (or this one's next start) takes the exports over at once.
         if let Err(e) = self.inner.store.release_all().await {
             tracing::warn!("could not release this process's leases while stopping: {e}");
@@ -112,12 +129,12 @@ impl Engine {
 
     /// Whether a stop has begun (new requests are refused).
     pub fn is_stopping(&self) -> bool {
-        self.inner.life.draining.is_cancelled()
+        self.inner.life.stopping.is_cancelled()
     }
 
     /// Resolves once a stop has begun, so fronts stop reading new input.
     pub fn stopping(&self) -> WaitForCancellationFutureOwned {
-        self.inner.life.draining.clone().cancelled_owned()
+        self.inner.life.stopping.clone().cancelled_owned()
     }
 }
 

@@ -192,7 +192,7 @@ impl Engine {
                 .await
                 .is_err()
             {
-                tracing::warn!("request interrupted by the shutdown");
+                tracing::warn!("request interrupted by the stop");
                 if let Err(e) = front
                     .send(&tr!(actor.language(), "interrupted"), true)
                     .await
@@ -279,15 +279,16 @@ impl Engine {
         self.inner.exports.idle().await
     }
 
-    /// Resolves once [`Engine::shutdown`] has been called, so fronts can stop with it.
+    /// Resolves once the engine has halted (see [`Engine::halt`]; a stop halts too), so
+    /// fronts can end with it.
     pub fn stopped(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
-        self.inner.exports.stopped()
+        self.inner.exports.halted()
     }
 
-    /// Stops background work (export polling) without finishing it, as a crash would; the
+    /// Halts background work (export polling) without finishing it, as a crash would; the
     /// jobs stay in the store and the next start (or another process) takes them over.
-    pub async fn shutdown(&self) {
-        self.inner.exports.shutdown().await
+    pub async fn halt(&self) {
+        self.inner.exports.halt().await
     }
 
     async fn credits(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
