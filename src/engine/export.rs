@@ -16,7 +16,7 @@ impl Engine {
         front: &Arc<dyn Front>,
     ) -> Result<(), EngineError> {
         self.inner.quotas.check_exports(actor).await?;
-        let draft = self.draft(actor, front.as_ref()).await?;
+        let draft = self.inner.accounts.draft(actor, front.as_ref()).await?;
         self.export_draft(actor, front, draft).await
     }
 

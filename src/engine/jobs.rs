@@ -7,13 +7,14 @@
 //! (`claims.rs`, `tenure.rs`), so a process that wakes from a pause past its lease does none of
 //! it.
 
+use super::accounts::retry_reads;
 use super::accounts::Accounts;
 use super::claims::{Held, Saved};
+use super::front::notify;
 use super::front::{Deliver, Front};
-use super::turn::{notify, retry_reads};
 use super::{text, EngineError};
 use crate::config::NemoConfig;
-use crate::nemo::{NemoClient, NemoError, RenderState};
+use crate::nemo::{NemoError, RenderState};
 use crate::store::{ExportCaps, JobRecord, JobStatus, Store, StoreError};
 use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
@@ -39,7 +40,6 @@ pub(crate) struct Exports {
 }
 
 pub(crate) struct Runner {
-    nemo: NemoClient,
     accounts: Arc<Accounts>,
     store: Store,
     cfg: NemoConfig,
@@ -71,14 +71,8 @@ enum Step {
 
 impl Exports {
     /// A runner over `store`, calling NemoVideo as `accounts` say.
-    pub(crate) fn new(
-        nemo: NemoClient,
-        accounts: Arc<Accounts>,
-        store: Store,
-        cfg: NemoConfig,
-    ) -> Exports {
+    pub(crate) fn new(accounts: Arc<Accounts>, store: Store, cfg: NemoConfig) -> Exports {
         let runner = Runner {
-            nemo,
             accounts,
             store,
             cfg,
@@ -169,10 +163,9 @@ impl Exports {
         job: &JobRecord,
         draft: &serde_json::Value,
     ) -> Result<crate::nemo::RenderStatus, EngineError> {
-        let nemo = &self.inner.nemo;
         self.inner
             .accounts
-            .with_token(&job.account, |t| async move {
+            .with_token(&job.account, |nemo, t| async move {
                 nemo.start_render(&t, &job.id, &job.session_id, draft).await
             })
             .await
@@ -261,12 +254,11 @@ impl Exports {
     async fn poll_once(&self, task: &mut Task, held: &Held) -> Step {
         tokio::time::sleep(self.inner.cfg.poll_interval()).await;
         let job = &mut task.job;
-        let nemo = &self.inner.nemo;
         let id = job.id.clone();
         let read = self
             .inner
             .accounts
-            .with_token(&job.account, |t| {
+            .with_token(&job.account, |nemo, t| {
                 let id = &id;
                 async move { retry_reads(|| nemo.render_status(&t, id)).await }
             })
@@ -329,6 +321,11 @@ impl Exports {
         job.status == JobStatus::Submitting && now > job.started + grace_secs
     }
 
+    /// The jobs of `scope`, for its status.
+    pub(crate) async fn jobs_of(&self, scope: &str) -> Result<Vec<JobRecord>, EngineError> {
+        Ok(self.inner.store.jobs_of(scope).await?)
+    }
+
     /// Waits until every job being polled has ended.
     pub(crate) async fn idle(&self) {
         let tasks = &self.inner.tasks;
@@ -353,11 +350,7 @@ impl Exports {
 /// Claims jobs whose holder died, at a third of the lease's length, until the runner halts
 /// or is dropped (it holds the runner only while claiming, so a dropped engine lets its store
 /// go).
-async fn keep_claiming(
-    runner: Weak<Runner>,
-    halted: CancellationToken,
-    deliver: Arc<dyn Deliver>,
-) {
+async fn keep_claiming(runner: Weak<Runner>, halted: CancellationToken, deliver: Arc<dyn Deliver>) {
     loop {
         let every = match runner.upgrade() {
             Some(inner) => inner.store.lease() / 3,

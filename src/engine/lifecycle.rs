@@ -17,7 +17,9 @@
 //! The configuration's `shutdown_grace_ms` is the stop's grace period (its name is kept: it is
 //! what operators set).
 
+use super::jobs::Exports;
 use super::Engine;
+use crate::store::Store;
 use futures_util::future::{AbortHandle, AbortRegistration};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -30,8 +32,9 @@ use tokio_util::task::{task_tracker::TaskTrackerToken, TaskTracker};
 const INTERRUPT_NOTICE: Duration = Duration::from_secs(5);
 
 /// Whether the engine takes new requests, and the requests in progress.
-#[derive(Default)]
 pub(crate) struct Lifecycle {
+    /// Flushed, and this process's leases let go, at the end of a stop.
+    store: Store,
     /// Cancelled once a stop has begun.
     stopping: CancellationToken,
     interrupt: CancellationToken,
@@ -56,6 +59,18 @@ impl Drop for Admitted<'_> {
 }
 
 impl Lifecycle {
+    /// The lifecycle of an engine over `store`.
+    pub(crate) fn new(store: Store) -> Lifecycle {
+        Lifecycle {
+            store,
+            stopping: CancellationToken::new(),
+            interrupt: CancellationToken::new(),
+            requests: TaskTracker::new(),
+            aborts: Mutex::default(),
+            next_id: AtomicU64::new(0),
+        }
+    }
+
     /// Admits a request (hold the first until it ends; run it under the second through
     /// `futures_util::future::Abortable`), or `None` once a stop has begun.
     pub(crate) fn admit(&self) -> Option<(Admitted<'_>, AbortRegistration)> {
@@ -107,6 +122,20 @@ impl Lifecycle {
         }
         false
     }
+
+    /// The stop (see [`Engine::stop`]), halting `exports` once the requests are done.
+    async fn stop(&self, grace: Duration, exports: &Exports) -> bool {
+        let in_time = self.drain(grace).await;
+        exports.halt().await;
+        // Another process (or this one's next start) takes the exports over at once.
+        if let Err(e) = self.store.release_all().await {
+            tracing::warn!("could not release this process's leases while stopping: {e}");
+        }
+        if let Err(e) = self.store.flush().await {
+            tracing::error!("could not flush the store while stopping: {e}");
+        }
+        in_time
+    }
 }
 
 impl Engine {
@@ -115,16 +144,7 @@ impl Engine {
     /// another process or the next start to take over, and the store is flushed. True when
     /// nothing had to be interrupted.
     pub async fn stop(&self, grace: Duration) -> bool {
-        let in_time = self.inner.life.drain(grace).await;
-        self.halt().await;
-        // Another process (or this one's next start) takes the exports over at once.
-        if let Err(e) = self.inner.store.release_all().await {
-            tracing::warn!("could not release this process's leases while stopping: {e}");
-        }
-        if let Err(e) = self.inner.store.flush().await {
-            tracing::error!("could not flush the store while stopping: {e}");
-        }
-        in_time
+        self.inner.life.stop(grace, &self.inner.exports).await
     }
 
     /// Whether a stop has begun (new requests are refused).
@@ -142,9 +162,16 @@ impl Engine {
 mod tests {
     use super::*;
 
+    /// A lifecycle over a store in `dir`.
+    fn lifecycle(dir: &tempfile::TempDir) -> std::sync::Arc<Lifecycle> {
+        let store = Store::open_sled(&dir.path().join("db")).unwrap();
+        std::sync::Arc::new(Lifecycle::new(store))
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_stop_waits_for_requests_then_interrupts_them() {
-        let life = std::sync::Arc::new(Lifecycle::default());
+        let dir = tempfile::tempdir().unwrap();
+        let life = lifecycle(&dir);
         let (admitted_tx, admitted_rx) = tokio::sync::oneshot::channel();
         let runner = life.clone();
         let ends = tokio::spawn(async move {
@@ -163,7 +190,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn requests_that_end_in_time_are_not_interrupted() {
-        let life = std::sync::Arc::new(Lifecycle::default());
+        let dir = tempfile::tempdir().unwrap();
+        let life = lifecycle(&dir);
         let (admitted_tx, admitted_rx) = tokio::sync::oneshot::channel();
         let runner = life.clone();
         tokio::spawn(async move {

@@ -60,7 +60,7 @@ impl Engine {
             return Ok(());
         }
         // One read of the state after the turn serves both the check and the export.
-        let draft = self.draft(actor, front.as_ref()).await?;
+        let draft = self.inner.accounts.draft(actor, front.as_ref()).await?;
         if Timeline::from_draft(&draft).is_exportable() {
             self.export_draft(actor, front, draft).await?;
         }
@@ -142,16 +142,15 @@ impl Engine {
         front: &Arc<dyn Front>,
         item: &Checked,
     ) -> Result<(), EngineError> {
-        let nemo = &self.inner.nemo;
         let (name, done): (String, Uploaded) = match item {
             Checked::File(f) => {
                 let uploading = tr!(actor.language(), "uploading", name = f.name.as_str());
-                super::turn::notify(front, &uploading).await;
+                super::front::notify(front, &uploading).await;
                 let files = std::slice::from_ref(f);
                 let up = self
                     .inner
                     .accounts
-                    .with_session(actor, front.as_ref(), |t, s| async move {
+                    .with_session(actor, front.as_ref(), |nemo, t, s| async move {
                         nemo.upload_files(&t, &s.session_id, files).await
                     })
                     .await?;
@@ -162,7 +161,7 @@ impl Engine {
                 let up = self
                     .inner
                     .accounts
-                    .with_session(actor, front.as_ref(), |t, s| async move {
+                    .with_session(actor, front.as_ref(), |nemo, t, s| async move {
                         nemo.upload_urls(&t, &s.session_id, urls).await
                     })
                     .await?;

@@ -122,10 +122,9 @@ pub struct Engine {
 /// The engine's parts, each owning its state behind a small API over the store: the store's
 /// backend decides what is shared between processes.
 struct Inner {
-    nemo: NemoClient,
+    /// The settings turns are timed by.
     cfg: NemoConfig,
-    store: Store,
-    /// Tokens, client ids and each scope's session.
+    /// The NemoVideo client, tokens, client ids and each scope's session.
     accounts: Arc<Accounts>,
     /// One turn of a project at a time, and the line behind it.
     scopes: Scopes,
@@ -133,6 +132,7 @@ struct Inner {
     quotas: Quotas,
     /// Export jobs: claims, polling, delivery.
     exports: Exports,
+    /// Requests admitted and interrupted, and the stop.
     life: lifecycle::Lifecycle,
 }
 
@@ -148,23 +148,22 @@ impl Engine {
         limits: LimitsConfig,
         store: Store,
     ) -> Result<Engine, EngineError> {
-        let nemo = NemoClient::new(cfg)?;
         let accounts = Arc::new(Accounts::new(
-            nemo.clone(),
+            NemoClient::new(cfg)?,
             store.clone(),
             cfg.token.clone(),
         ));
-        let exports = Exports::new(nemo.clone(), accounts.clone(), store.clone(), cfg.clone());
+        let exports = Exports::new(accounts.clone(), store.clone(), cfg.clone());
+        let scopes = Scopes::new(store.clone());
+        let quotas = Quotas::new(limits, store.clone());
         Ok(Engine {
             inner: Arc::new(Inner {
-                nemo,
                 cfg: cfg.clone(),
                 accounts,
-                scopes: Scopes::new(store.clone()),
-                quotas: Quotas::new(limits, store.clone()),
+                scopes,
+                quotas,
                 exports,
-                store,
-                life: lifecycle::Lifecycle::default(),
+                life: lifecycle::Lifecycle::new(store),
             }),
         })
     }
@@ -212,7 +211,7 @@ impl Engine {
         if let Some(lang) = member_language(&actor.lang, words) {
             return lang;
         }
-        match self.inner.store.session(&actor.scope).await {
+        match self.inner.accounts.existing_session(actor).await {
             Ok(session) => session.map_or(Lang::En, |s| Lang::from_tag(&s.language)),
             Err(e) => {
                 tracing::warn!("could not read the session's language: {e}");
@@ -292,13 +291,12 @@ impl Engine {
     }
 
     async fn credits(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        let nemo = &self.inner.nemo;
         let account = self.inner.accounts.account_of(actor);
         let c = self
             .inner
             .accounts
-            .with_token(&account, |t| async move {
-                turn::retry_reads(|| nemo.credits(&t)).await
+            .with_token(&account, |nemo, t| async move {
+                accounts::retry_reads(|| nemo.credits(&t)).await
             })
             .await?;
         front.card(&cards::credits(actor.language(), &c)).await?;
@@ -310,9 +308,9 @@ impl Engine {
         if self.inner.accounts.existing_session(actor).await?.is_none() {
             return Err(EngineError::User(tr!(lang, "no-session")));
         }
-        let data = self.state(actor, front.as_ref()).await?;
+        let data = self.inner.accounts.state(actor, front.as_ref()).await?;
         let state = data.get("state").cloned().unwrap_or_default();
-        let jobs = self.inner.store.jobs_of(&actor.scope).await?;
+        let jobs = self.inner.exports.jobs_of(&actor.scope).await?;
         front.card(&cards::project(lang, &state, &jobs)).await?;
         Ok(())
     }
@@ -321,11 +319,10 @@ impl Engine {
         if self.inner.accounts.existing_session(actor).await?.is_none() {
             return Err(EngineError::User(tr!(actor.language(), "no-session")));
         }
-        let nemo = &self.inner.nemo;
         let claim = self
             .inner
             .accounts
-            .with_session(actor, front.as_ref(), |t, s| async move {
+            .with_session(actor, front.as_ref(), |nemo, t, s| async move {
                 nemo.claim_token(&t, &s.task_id, &s.session_id).await
             })
             .await?;

@@ -5,10 +5,10 @@
 //! or cut off from the database past it) stops at its next step, sends nothing more to the
 //! agent and starts no export, and the member is told.
 
+use super::front::notify;
 use super::front::Front;
 use super::keyed::Keyed;
 use super::tenure::{Renewed, Tenure};
-use super::turn::notify;
 use super::{text, Actor, EngineError};
 use crate::i18n::Lang;
 use crate::store::{now_secs, ScopeClaim, Store, StoreError};

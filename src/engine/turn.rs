@@ -11,7 +11,6 @@ use super::reply::Reply;
 use super::summary::{diff, Timeline};
 use super::{text, Actor, Engine, EngineError};
 use crate::i18n::Lang;
-use crate::nemo::NemoError;
 use crate::telemetry::metrics::TurnOutcome as Outcome;
 use crate::tr;
 use answer::Answer;
@@ -40,12 +39,16 @@ impl Engine {
             meter.end(Outcome::RefusedByQuota);
             return Err(e);
         }
-        let before = self.timeline(actor, front.as_ref()).await.ok();
-        let nemo = &self.inner.nemo;
+        let before = self
+            .inner
+            .accounts
+            .timeline(actor, front.as_ref())
+            .await
+            .ok();
         let mut stream = self
             .inner
             .accounts
-            .with_session(actor, front.as_ref(), |t, s| async move {
+            .with_session(actor, front.as_ref(), |nemo, t, s| async move {
                 nemo.run_sse(&t, &s.session_id, prompt).await
             })
             .await?;
@@ -86,43 +89,6 @@ impl Engine {
         }
     }
 
-    /// The session's timeline now.
-    pub(crate) async fn timeline(
-        &self,
-        actor: &Actor,
-        front: &dyn Front,
-    ) -> Result<Timeline, EngineError> {
-        Ok(Timeline::from_draft(&self.draft(actor, front).await?))
-    }
-
-    /// The session's draft now (null when it has none).
-    pub(crate) async fn draft(
-        &self,
-        actor: &Actor,
-        front: &dyn Front,
-    ) -> Result<serde_json::Value, EngineError> {
-        let mut data = self.state(actor, front).await?;
-        Ok(data
-            .pointer_mut("/state/draft")
-            .map(serde_json::Value::take)
-            .unwrap_or_default())
-    }
-
-    /// The session's state (`data`, with `state` inside), read with bounded retries.
-    pub(crate) async fn state(
-        &self,
-        actor: &Actor,
-        front: &dyn Front,
-    ) -> Result<serde_json::Value, EngineError> {
-        let nemo = &self.inner.nemo;
-        self.inner
-            .accounts
-            .with_session(actor, front, |t, s| async move {
-                retry_reads(|| nemo.state(&t, &s.session_id)).await
-            })
-            .await
-    }
-
     /// Tells the user what a turn without text changed on the timeline.
     async fn explain_change(
         &self,
@@ -131,7 +97,7 @@ impl Engine {
         before: Option<&Timeline>,
     ) {
         let lang = actor.language();
-        let message = match self.timeline(actor, front.as_ref()).await {
+        let message = match self.inner.accounts.timeline(actor, front.as_ref()).await {
             Ok(after) => change_message(lang, before, &after),
             Err(e) => {
                 tracing::warn!("could not read the state after a silent turn: {e}");
@@ -203,24 +169,4 @@ fn outcome(stop: Option<&Stop>, answer: &Answer) -> Outcome {
         None if answer.is_empty() => Outcome::Silent,
         None => Outcome::Answered,
     }
-}
-
-/// Sends a transient status, logging (not failing) when the front cannot.
-pub(crate) async fn notify(front: &Arc<dyn Front>, status: &str) {
-    if let Err(e) = front.status(status).await {
-        tracing::warn!("could not show a status line: {e}");
-    }
-}
-
-/// Retries an idempotent read on transient failures, three tries with growing, jittered waits.
-pub(crate) async fn retry_reads<T, F, Fut>(read: F) -> Result<T, NemoError>
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<T, NemoError>>,
-{
-    use backon::Retryable;
-    read.retry(crate::retry::reads())
-        .when(NemoError::is_retryable)
-        .notify(|e, wait| tracing::warn!("read failed, retrying in {wait:?}: {e}"))
-        .await
 }

@@ -64,7 +64,7 @@ impl Engine {
             return Ok(());
         }
         let lang = actor.language();
-        super::turn::notify(front, &tr!(lang, "welcome-setting-up")).await;
+        super::front::notify(front, &tr!(lang, "welcome-setting-up")).await;
         self.inner.accounts.session(actor).await?;
         if !shows_examples(request) {
             return Ok(());

@@ -3,8 +3,8 @@
 
 use super::answer::{Answer, Change};
 use super::meter::TurnMeter;
-use super::notify;
 use crate::config::NemoConfig;
+use crate::engine::front::notify;
 use crate::engine::front::Front;
 use crate::engine::gui::GuiStream;
 use crate::engine::reply::Reply;
