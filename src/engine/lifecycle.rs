@@ -144,17 +144,17 @@ impl Engine {
     /// another process or the next start to take over, and the store is flushed. True when
     /// nothing had to be interrupted.
     pub async fn stop(&self, grace: Duration) -> bool {
-        self.inner.life.stop(grace, &self.inner.exports).await
+        self.parts.life.stop(grace, &self.parts.exports).await
     }
 
     /// Whether a stop has begun (new requests are refused).
     pub fn is_stopping(&self) -> bool {
-        self.inner.life.stopping.is_cancelled()
+        self.parts.life.stopping.is_cancelled()
     }
 
     /// Resolves once a stop has begun, so fronts stop reading new input.
     pub fn stopping(&self) -> WaitForCancellationFutureOwned {
-        self.inner.life.stopping.clone().cancelled_owned()
+        self.parts.life.stopping.clone().cancelled_owned()
     }
 }
 

@@ -9,7 +9,7 @@ use super::front::Front;
 use super::gui::{translate_gui, Suggestion};
 use super::reply::Reply;
 use super::summary::{diff, Timeline};
-use super::{text, Actor, Engine, EngineError};
+use super::{text, Actor, EngineError, Parts};
 use crate::i18n::Lang;
 use crate::telemetry::metrics::TurnOutcome as Outcome;
 use crate::tr;
@@ -25,7 +25,7 @@ pub struct TurnOutcome {
     pub failed: bool,
 }
 
-impl Engine {
+impl Parts {
     /// Runs one turn on the scope's session and shows it through `front`.
     pub(crate) async fn run_turn(
         &self,
@@ -34,19 +34,13 @@ impl Engine {
         prompt: &str,
     ) -> Result<TurnOutcome, EngineError> {
         let lang = actor.language();
-        let mut meter = TurnMeter::start(&self.inner.life);
-        if let Err(e) = self.inner.quotas.take_turn(actor, front.as_ref()).await {
+        let mut meter = TurnMeter::start(&self.life);
+        if let Err(e) = self.quotas.take_turn(actor, front.as_ref()).await {
             meter.end(Outcome::RefusedByQuota);
             return Err(e);
         }
-        let before = self
-            .inner
-            .accounts
-            .timeline(actor, front.as_ref())
-            .await
-            .ok();
+        let before = self.accounts.timeline(actor, front.as_ref()).await.ok();
         let mut stream = self
-            .inner
             .accounts
             .with_session(actor, front.as_ref(), |nemo, t, s| async move {
                 nemo.run_sse(&t, &s.session_id, prompt).await
@@ -55,7 +49,7 @@ impl Engine {
         let mut reply = Reply::new(front.clone());
         let mut answer = Answer::default();
         let reader = Reader::new(lang, front, &mut reply, &mut answer, &mut meter);
-        let stop = reader.read(&mut stream, &self.inner.cfg).await;
+        let stop = reader.read(&mut stream, &self.cfg).await;
         drop(stream);
         let failed = stop.is_some();
         let (actions, offered) = show_answer(&mut reply, &answer, failed, &mut meter).await;
@@ -79,7 +73,7 @@ impl Engine {
     /// What the member is told of a turn that ended early.
     fn stop_message(&self, lang: Lang, stop: &Stop) -> String {
         let minutes = |ms: u64| ms.div_ceil(60_000);
-        let cfg = &self.inner.cfg;
+        let cfg = &self.cfg;
         match stop {
             Stop::Agent => tr!(lang, "agent-failed"),
             Stop::Broken => tr!(lang, "stream-broken"),
@@ -97,7 +91,7 @@ impl Engine {
         before: Option<&Timeline>,
     ) {
         let lang = actor.language();
-        let message = match self.inner.accounts.timeline(actor, front.as_ref()).await {
+        let message = match self.accounts.timeline(actor, front.as_ref()).await {
             Ok(after) => change_message(lang, before, &after),
             Err(e) => {
                 tracing::warn!("could not read the state after a silent turn: {e}");
