@@ -32,10 +32,8 @@ pub(crate) async fn status(
     actor: &Actor,
     front: &Arc<dyn Front>,
 ) -> Result<(), EngineError> {
+    needs_session(accounts, actor).await?;
     let lang = actor.language();
-    if accounts.existing_session(actor).await?.is_none() {
-        return Err(EngineError::User(tr!(lang, "no-session")));
-    }
     let data = accounts.state(actor, front.as_ref()).await?;
     let state = data.get("state").cloned().unwrap_or_default();
     let jobs = exports.jobs_of(&actor.scope).await?;
@@ -49,9 +47,7 @@ pub(crate) async fn open(
     actor: &Actor,
     front: &Arc<dyn Front>,
 ) -> Result<(), EngineError> {
-    if accounts.existing_session(actor).await?.is_none() {
-        return Err(EngineError::User(tr!(actor.language(), "no-session")));
-    }
+    needs_session(accounts, actor).await?;
     let claim = accounts
         .with_session(actor, front.as_ref(), |nemo, t, s| async move {
             nemo.claim_token(&t, &s.task_id, &s.session_id).await
@@ -87,4 +83,12 @@ pub(crate) async fn reset(
         .send(&tr!(actor.language(), "reset-done"), true)
         .await?;
     Ok(())
+}
+
+/// Refuses a request about the project when the scope has none yet.
+async fn needs_session(accounts: &Accounts, actor: &Actor) -> Result<(), EngineError> {
+    match accounts.existing_session(actor).await? {
+        Some(_) => Ok(()),
+        None => Err(EngineError::User(tr!(actor.language(), "no-session"))),
+    }
 }
