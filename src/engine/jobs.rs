@@ -7,14 +7,13 @@
 //! (`claims.rs`, `tenure.rs`), so a process that wakes from a pause past its lease does none of
 //! it.
 
-use super::accounts::retry_reads;
 use super::accounts::Accounts;
 use super::claims::{Held, Saved};
 use super::front::notify;
 use super::front::{Deliver, Front};
-use super::{text, EngineError};
+use super::EngineError;
 use crate::config::NemoConfig;
-use crate::nemo::{NemoError, RenderState};
+use crate::nemo::{NemoError, RenderStatus};
 use crate::store::{ExportCaps, JobRecord, JobStatus, Store, StoreError};
 use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
@@ -27,6 +26,7 @@ use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
 mod delivery;
+mod poll;
 
 use delivery::show_progress;
 
@@ -96,19 +96,8 @@ impl Exports {
     ) -> Result<(), EngineError> {
         let store = &self.inner.store;
         let mut fresh_id = false;
-        let (accepted, held) = loop {
-            let sent = Instant::now();
-            let db_ms = store.clock_ms().await?;
-            // Timed by the database's clock, which every process that may take it over shares.
-            job.started = u64::try_from(db_ms / 1000).unwrap_or(0);
-            let claim = match store.create_job(&job, caps).await {
-                // Refused by a cap: not an export that started.
-                Err(StoreError::ExportsFull(full)) => {
-                    return Err(super::limits::export_refused(job.language(), full))
-                }
-                created => created?,
-            };
-            let held = Held::new(claim, store.lease(), sent, db_ms);
+        loop {
+            let held = self.write_down(&mut job, caps).await?;
             if !fresh_id {
                 metrics::export_started();
             }
@@ -141,9 +130,41 @@ impl Exports {
                     metrics::export_finished(ExportEnd::Failed, Duration::ZERO);
                     return Err(e);
                 }
-                Some(Ok(status)) => break (status, held),
+                Some(Ok(accepted)) => {
+                    self.accepted(job, held, accepted, front).await;
+                    return Ok(());
+                }
             }
+        }
+    }
+
+    /// Writes `job` down, held by this process, if `caps` leave room for it; started now by
+    /// the database's clock.
+    async fn write_down(&self, job: &mut JobRecord, caps: ExportCaps) -> Result<Held, EngineError> {
+        let store = &self.inner.store;
+        let sent = Instant::now();
+        let db_ms = store.clock_ms().await?;
+        // Timed by the database's clock, which every process that may take it over shares.
+        job.started = u64::try_from(db_ms / 1000).unwrap_or(0);
+        let claim = match store.create_job(job, caps).await {
+            // Refused by a cap: not an export that started.
+            Err(StoreError::ExportsFull(full)) => {
+                return Err(super::limits::export_refused(job.language(), full))
+            }
+            created => created?,
         };
+        Ok(Held::new(claim, store.lease(), sent, db_ms))
+    }
+
+    /// Saves and shows the render NemoVideo `accepted`, then polls it in the background.
+    async fn accepted(
+        &self,
+        mut job: JobRecord,
+        held: Held,
+        accepted: RenderStatus,
+        front: &Arc<dyn Front>,
+    ) {
+        let store = &self.inner.store;
         job.status = JobStatus::Nemo(accepted.status);
         job.progress = accepted.progress;
         // Renewed until the poll takes over (the card may wait on the platform's limits), and
@@ -155,14 +176,13 @@ impl Exports {
         };
         held.hold(store, shown).await;
         self.spawn_poll(job, held, front.clone());
-        Ok(())
     }
 
     async fn submit(
         &self,
         job: &JobRecord,
         draft: &serde_json::Value,
-    ) -> Result<crate::nemo::RenderStatus, EngineError> {
+    ) -> Result<RenderStatus, EngineError> {
         self.inner
             .accounts
             .with_token(&job.account, |nemo, t| async move {
@@ -217,108 +237,6 @@ impl Exports {
         };
         let run = async move { runner.poll(task, held).await };
         self.inner.tasks.spawn(run.instrument(span));
-    }
-
-    /// Polls until the job ends, then forgets it; leaves it in the store when the runner
-    /// halts, and to whoever claims it next once its claim is not known to be held (taken
-    /// over, or not renewed in time): no step of it is taken after that.
-    async fn poll(&self, mut task: Task, held: Held) {
-        let store = &self.inner.store;
-        let run = async {
-            loop {
-                match self.poll_once(&mut task, &held).await {
-                    Step::Wait => {}
-                    Step::End(end) => return Some(end),
-                    Step::Lost => return None,
-                }
-            }
-        };
-        let end = tokio::select! {
-            biased;
-            _ = self.inner.halted.cancelled() => return,
-            end = held.hold(store, run) => end.flatten(),
-        };
-        let Some(end) = end else {
-            tracing::warn!(job = %held.claim.id, "lost this export's claim (another process holds this export now, or will); leaving it");
-            return;
-        };
-        let took = Duration::from_secs(held.db_now_secs().saturating_sub(task.job.started));
-        metrics::export_finished(end, took);
-        if let Err(e) = store.finish_job(&held.claim).await {
-            tracing::error!(job = %held.claim.id, "could not forget a finished export: {e}");
-        }
-    }
-
-    /// Waits one interval, reads the status, and shows what changed. The export's time limit
-    /// holds whatever the render's state, posting included.
-    async fn poll_once(&self, task: &mut Task, held: &Held) -> Step {
-        tokio::time::sleep(self.inner.cfg.poll_interval()).await;
-        let job = &mut task.job;
-        let id = job.id.clone();
-        let read = self
-            .inner
-            .accounts
-            .with_token(&job.account, |nemo, t| {
-                let id = &id;
-                async move { retry_reads(|| nemo.render_status(&t, id)).await }
-            })
-            .await;
-        let lang = job.language();
-        let now = held.db_now_secs();
-        let timed_out = now > job.started + self.inner.cfg.export_timeout_ms / 1000;
-        let ending = match read {
-            Ok(s) if s.state == RenderState::Completed && s.url.is_some() => {
-                if !timed_out {
-                    return self.deliver(task, held, s).await;
-                }
-                // Past the limit with its link still not out: ended below, as timed out.
-                None
-            }
-            Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => Some((
-                ExportEnd::Failed,
-                text::export_failed(lang, s.error.as_deref()),
-            )),
-            Ok(s) => {
-                let status = JobStatus::Nemo(s.status);
-                if (&status, s.progress) != (&job.status, job.progress) {
-                    let before = (job.status.clone(), job.progress);
-                    job.status = status;
-                    job.progress = s.progress;
-                    match held.save(&self.inner.store, job).await {
-                        Saved::Yes => show_progress(&task.front, job, held).await,
-                        Saved::Lost => return Step::Lost,
-                        // Shown once it is saved, at a later poll.
-                        Saved::Failed => (job.status, job.progress) = before,
-                    }
-                }
-                None
-            }
-            Err(EngineError::Nemo(NemoError::Api { status: 404, .. })) if self.lost(job, now) => {
-                Some((ExportEnd::Lost, tr!(lang, "export-lost")))
-            }
-            Err(e) => {
-                tracing::warn!(job = %job.id, "could not read the export's status: {e}");
-                None
-            }
-        };
-        let ending =
-            ending.or_else(|| timed_out.then(|| (ExportEnd::Timeout, tr!(lang, "export-timeout"))));
-        let Some((end, message)) = ending else {
-            return Step::Wait;
-        };
-        if let Err(e) = task.front.send(&message, true).await {
-            tracing::warn!(job = %job.id, "could not post the export's end: {e}");
-        }
-        Step::End(end)
-    }
-
-    /// Whether "not found" means the render request never arrived: only once it was sent
-    /// long enough ago that it cannot still be on its way (it may have timed out on our side,
-    /// or the bot may have died while sending it, and still reach the service late). `now`
-    /// is the database's clock, like the job's start.
-    fn lost(&self, job: &JobRecord, now: u64) -> bool {
-        let grace_secs = (2 * self.inner.cfg.request_timeout_ms).div_ceil(1000) + 1;
-        job.status == JobStatus::Submitting && now > job.started + grace_secs
     }
 
     /// The jobs of `scope`, for its status.

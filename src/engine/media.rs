@@ -165,35 +165,41 @@ impl Parts {
                 (display_name(url.rsplit('/').next().unwrap_or(url)), up)
             }
         };
-        let first = done.files.first();
-        let shown = first
-            .map(|f| display_name(&f.filename))
-            .filter(|n| !n.is_empty())
-            .unwrap_or(name);
-        let message = text::uploaded(
-            actor.language(),
-            &shown,
-            first.and_then(|f| f.file_type.as_deref()),
-            first.and_then(|f| f.duration),
-        );
-        // The upload worked: a failure to say so must not stop the video that follows.
-        if let Err(e) = front.note(&message).await {
-            tracing::warn!("could not say that a file was uploaded: {e}");
-        }
-        let local = match item {
-            Checked::File(f) => Some(f),
-            Checked::Url(_) => None,
-        };
-        let (kind, seconds) = (
-            first.and_then(|f| f.file_type.as_deref()),
-            first.and_then(|f| f.duration),
-        );
-        if let Some(tip) = super::welcome::song_tip(actor.language(), kind, seconds, local).await {
-            // A tip: the upload worked, so a failure to say it is only logged.
-            if let Err(e) = front.send(&tip, true).await {
-                tracing::warn!("could not give the song-length tip: {e}");
-            }
-        }
+        uploaded(actor.language(), front, item, name, &done).await;
         Ok(())
+    }
+}
+
+/// Tells the member that `item` (shown as `name` unless NemoVideo named it) is up, with the
+/// tip for a long song. Both best-effort: the upload worked, and the video that follows must
+/// not be stopped by a message that could not be shown.
+async fn uploaded(
+    lang: Lang,
+    front: &Arc<dyn Front>,
+    item: &Checked,
+    name: String,
+    done: &Uploaded,
+) {
+    let first = done.files.first();
+    let shown = first
+        .map(|f| display_name(&f.filename))
+        .filter(|n| !n.is_empty())
+        .unwrap_or(name);
+    let (kind, seconds) = (
+        first.and_then(|f| f.file_type.as_deref()),
+        first.and_then(|f| f.duration),
+    );
+    let message = text::uploaded(lang, &shown, kind, seconds);
+    if let Err(e) = front.note(&message).await {
+        tracing::warn!("could not say that a file was uploaded: {e}");
+    }
+    let local = match item {
+        Checked::File(f) => Some(f),
+        Checked::Url(_) => None,
+    };
+    if let Some(tip) = super::welcome::song_tip(lang, kind, seconds, local).await {
+        if let Err(e) = front.send(&tip, true).await {
+            tracing::warn!("could not give the song-length tip: {e}");
+        }
     }
 }
