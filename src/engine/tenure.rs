@@ -152,13 +152,13 @@ impl Renewed {
 /// Runs `work` only while `tenure` is known to be held: every step of it (every poll) is
 /// checked first, so a process that wakes from a pause past its lease takes no further step,
 /// whatever woke it; the work is dropped and `None` returned instead.
-pub(crate) fn fenced<F: Future>(tenure: &Tenure, work: F) -> Fenced<'_, F> {
+fn fenced<F: Future>(tenure: &Tenure, work: F) -> Fenced<'_, F> {
     Fenced { tenure, work }
 }
 
 pin_project_lite::pin_project! {
     /// See [`fenced`].
-    pub(crate) struct Fenced<'a, F> {
+    struct Fenced<'a, F> {
         tenure: &'a Tenure,
         #[pin]
         work: F,
