@@ -378,7 +378,7 @@ async fn link_posted_again_after_a_crash(
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
     // The crash: nothing of this process runs any more (its claims of free jobs included).
-    bot.engine.shutdown().await;
+    bot.engine.halt().await;
     bot.store.put_job(&job).await.unwrap();
     // The bot stays down this long: the scenario is Discord's nonce memory outliving the
     // outage, or not.

@@ -119,7 +119,7 @@ async fn an_export_resumes_after_a_restart_and_posts_once() {
         polled,
     )
     .await;
-    bot.engine.shutdown().await; // as if the process died mid-poll
+    bot.engine.halt().await; // as if the process died mid-poll
     assert!(before.links().is_empty(), "not finished before the restart");
 
     let bot = bot.restart(&cfg);
@@ -245,7 +245,7 @@ async fn a_job_caught_while_posting_its_link_posts_it_again_marked_as_a_repeat()
     let cfg = nemo_config(&fake);
     let (bot, me) = ready_with(cfg.clone(), "alice").await;
     bot.engine.handle(&me, say("export"), Recorder::new()).await;
-    bot.engine.shutdown().await;
+    bot.engine.halt().await;
     let Bot {
         engine,
         store_path,

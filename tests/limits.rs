@@ -95,7 +95,7 @@ async fn running_exports_per_user_and_per_guild() {
         .await;
     let posts = fake.render_requests().len();
     assert_eq!(posts, 3, "a, b and the outsider rendered");
-    bot.engine.shutdown().await;
+    bot.engine.halt().await;
 }
 
 #[tokio::test]

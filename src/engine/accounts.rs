@@ -2,6 +2,7 @@
 //! that need them (1001 → new token, 1002 → new session, 400 → new client id).
 
 use super::keyed::Keyed;
+use super::summary::Timeline;
 use super::{Actor, EngineError};
 use crate::engine::front::Front;
 use crate::nemo::{NemoClient, NemoError};
@@ -80,7 +81,7 @@ impl Accounts {
         // Safe to repeat like a read: the same client id always maps to the same account.
         let nemo = &self.nemo;
         let client_id = rec.client_id.clone();
-        let issued = match super::turn::retry_reads(|| nemo.anonymous_token(&client_id)).await {
+        let issued = match retry_reads(|| nemo.anonymous_token(&client_id)).await {
             Err(NemoError::MissingClientId { .. }) => {
                 rec.client_id = uuid::Uuid::new_v4().to_string();
                 self.store.put_account(account, &rec).await?;
@@ -96,17 +97,22 @@ impl Accounts {
         Ok(issued.token)
     }
 
-    /// Runs `op` with `account`'s token; on 1001 gets a new token and runs it once more.
-    pub(crate) async fn with_token<T, F, Fut>(&self, account: &str, op: F) -> Result<T, EngineError>
+    /// Runs `op` on the NemoVideo client with `account`'s token; on 1001 gets a new token and
+    /// runs it once more.
+    pub(crate) async fn with_token<'a, T, F, Fut>(
+        &'a self,
+        account: &str,
+        op: F,
+    ) -> Result<T, EngineError>
     where
-        F: Fn(Secret) -> Fut,
+        F: Fn(&'a NemoClient, Secret) -> Fut,
         Fut: Future<Output = Result<T, NemoError>>,
     {
         let token = self.token(account).await?;
-        match op(token.clone()).await {
+        match op(&self.nemo, token.clone()).await {
             Err(NemoError::BadToken { .. }) if self.fixed_token.is_none() => {
                 let fresh = self.renew(account, Some(&token)).await?;
-                Ok(op(fresh).await?)
+                Ok(op(&self.nemo, fresh).await?)
             }
             other => Ok(other?),
         }
@@ -136,9 +142,8 @@ impl Accounts {
     /// Creates a session for the scope on the actor's account and stores it.
     async fn new_session(&self, actor: &Actor) -> Result<SessionRecord, EngineError> {
         let account = self.account_of(actor);
-        let nemo = &self.nemo;
         let created = self
-            .with_token(&account, |t| async move {
+            .with_token(&account, |nemo, t| async move {
                 nemo.create_session(&t, &actor.lang).await
             })
             .await?;
@@ -158,21 +163,22 @@ impl Accounts {
         Ok(rec)
     }
 
-    /// Runs `op` on the scope's session with its owner's token. On 1002 the session is
-    /// replaced (the user is told) and `op` runs once more; 1001 is handled by `with_token`.
-    pub(crate) async fn with_session<T, F, Fut>(
-        &self,
+    /// Runs `op` on the NemoVideo client, on the scope's session with its owner's token. On
+    /// 1002 the session is replaced (the user is told) and `op` runs once more; 1001 is
+    /// handled by `with_token`.
+    pub(crate) async fn with_session<'a, T, F, Fut>(
+        &'a self,
         actor: &Actor,
         front: &dyn Front,
         op: F,
     ) -> Result<T, EngineError>
     where
-        F: Fn(Secret, SessionRecord) -> Fut,
+        F: Fn(&'a NemoClient, Secret, SessionRecord) -> Fut,
         Fut: Future<Output = Result<T, NemoError>>,
     {
         let session = self.session(actor).await?;
         let first = self
-            .with_token(&session.account, |t| op(t, session.clone()))
+            .with_token(&session.account, |n, t| op(n, t, session.clone()))
             .await;
         match first {
             Err(EngineError::Nemo(NemoError::SessionNotFound { .. })) => {
@@ -185,7 +191,7 @@ impl Accounts {
                 if let Err(e) = front.send(&note, true).await {
                     tracing::warn!("could not tell the user about the new session: {e}");
                 }
-                self.with_token(&fresh.account, |t| op(t, fresh.clone()))
+                self.with_token(&fresh.account, |n, t| op(n, t, fresh.clone()))
                     .await
             }
             other => other,
@@ -220,6 +226,40 @@ impl Accounts {
             _ => CreditsOwner::Registered,
         }
     }
+
+    /// The session's timeline now.
+    pub(crate) async fn timeline(
+        &self,
+        actor: &Actor,
+        front: &dyn Front,
+    ) -> Result<Timeline, EngineError> {
+        Ok(Timeline::from_draft(&self.draft(actor, front).await?))
+    }
+
+    /// The session's draft now (null when it has none).
+    pub(crate) async fn draft(
+        &self,
+        actor: &Actor,
+        front: &dyn Front,
+    ) -> Result<serde_json::Value, EngineError> {
+        let mut data = self.state(actor, front).await?;
+        Ok(data
+            .pointer_mut("/state/draft")
+            .map(serde_json::Value::take)
+            .unwrap_or_default())
+    }
+
+    /// The session's state (`data`, with `state` inside), read with bounded retries.
+    pub(crate) async fn state(
+        &self,
+        actor: &Actor,
+        front: &dyn Front,
+    ) -> Result<serde_json::Value, EngineError> {
+        self.with_session(actor, front, |nemo, t, s| async move {
+            retry_reads(|| nemo.state(&t, &s.session_id)).await
+        })
+        .await
+    }
 }
 
 /// The account behind a 2001 (out of credits), from the asking user's side.
@@ -230,4 +270,17 @@ pub(crate) enum CreditsOwner {
     Registered,
     /// The project runs on another member's account: their link is not shown.
     Someone,
+}
+
+/// Retries an idempotent read on transient failures, three tries with growing, jittered waits.
+pub(crate) async fn retry_reads<T, F, Fut>(read: F) -> Result<T, NemoError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, NemoError>>,
+{
+    use backon::Retryable;
+    read.retry(crate::retry::reads())
+        .when(NemoError::is_retryable)
+        .notify(|e, wait| tracing::warn!("read failed, retrying in {wait:?}: {e}"))
+        .await
 }

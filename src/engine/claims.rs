@@ -5,6 +5,7 @@
 use super::tenure::{Renewed, Tenure};
 use crate::store::{Claim, JobRecord, Store, StoreError};
 use parking_lot::Mutex;
+use std::future::Future;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -57,23 +58,20 @@ impl Held {
         (u64::try_from(db_ms).unwrap_or(0).saturating_add(elapsed)) / 1000
     }
 
-    /// Renews the claim at a third of the lease's length; returns once it is lost (taken
-    /// over) or no longer known to be held (see [`Tenure::keep`]).
-    pub(crate) async fn keep(&self, store: &Store) {
+    /// Runs `work` while renewing the claim, and only while it is known to be held (see
+    /// [`Tenure::hold`]): `None` once it is lost (taken over) or not known to be held.
+    pub(crate) async fn hold<T>(&self, store: &Store, work: impl Future<Output = T>) -> Option<T> {
         let renew = |sent| async move {
-            match store.renew_job(&self.claim).await {
-                Ok(db_ms) => {
-                    self.note_clock(sent, db_ms);
-                    Renewed::Yes
-                }
-                Err(StoreError::Fenced { .. }) => Renewed::Lost,
-                Err(e) => {
-                    tracing::warn!(job = %self.claim.id, "could not renew the export's lease: {e}");
-                    Renewed::Failed
-                }
-            }
+            let renewed = store.renew_job(&self.claim).await.map(|db_ms| {
+                self.note_clock(sent, db_ms);
+                true
+            });
+            Renewed::from_store(
+                renewed,
+                format_args!("the export's lease ({})", self.claim.id),
+            )
         };
-        self.tenure.keep(renew).await
+        self.tenure.hold(renew, work).await
     }
 
     /// Saves the job's state under the claim, renewing it.

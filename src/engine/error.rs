@@ -1,12 +1,15 @@
 //! The engine's error: a `User` sentence shown as is, or a failure underneath that users see as
 //! one friendly sentence while the details go to the log.
 
-use super::front::FrontError;
+use super::accounts::{Accounts, CreditsOwner};
+use super::front::{Front, FrontError, Link, LinkKind};
+use super::Actor;
 use crate::files::{FileProblem, SUPPORTED_EXTENSIONS};
 use crate::i18n::Lang;
 use crate::nemo::NemoError;
 use crate::store::StoreError;
 use crate::tr;
+use std::sync::Arc;
 
 /// Registration page for anonymous accounts.
 pub const REGISTER_URL: &str = "https://nemovideo.com/register";
@@ -74,5 +77,41 @@ impl EngineError {
                 tr!(lang, "our-trouble")
             }
         }
+    }
+}
+
+/// Tells the user what went wrong, in one sentence (the registration link privately).
+pub(crate) async fn report(
+    accounts: &Accounts,
+    actor: &Actor,
+    front: &Arc<dyn Front>,
+    err: EngineError,
+) {
+    let lang = actor.language();
+    let delivered = match &err {
+        EngineError::Nemo(NemoError::NoCredits { .. }) => {
+            match accounts.credits_owner(actor).await {
+                CreditsOwner::Anonymous(id) => {
+                    let link = Link {
+                        kind: LinkKind::Register,
+                        text: tr!(lang, "no-credits-register"),
+                        url: format!("{}?bind={id}", REGISTER_URL),
+                        key: format!("register:{id}"),
+                        again: false,
+                        card: None,
+                    };
+                    front.post_link(&link).await
+                }
+                CreditsOwner::Registered => front.send(&err.user_text(lang), true).await.map(drop),
+                CreditsOwner::Someone => {
+                    let sorry = tr!(lang, "no-credits-not-yours");
+                    front.send(&sorry, true).await.map(drop)
+                }
+            }
+        }
+        _ => front.send(&err.user_text(lang), true).await.map(drop),
+    };
+    if let Err(e) = delivered {
+        tracing::warn!("could not deliver an error message: {e}");
     }
 }

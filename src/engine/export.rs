@@ -3,20 +3,20 @@
 
 use super::front::{Deliver, Front};
 use super::summary::Timeline;
-use super::{Actor, Engine, EngineError};
+use super::{Actor, Engine, EngineError, Parts};
 use crate::store::{JobRecord, JobStatus};
 use crate::tr;
 use std::sync::Arc;
 
-impl Engine {
+impl Parts {
     /// Starts an export of the scope's current draft and polls it in the background.
     pub(crate) async fn export(
         &self,
         actor: &Actor,
         front: &Arc<dyn Front>,
     ) -> Result<(), EngineError> {
-        self.inner.quotas.check_exports(actor).await?;
-        let draft = self.draft(actor, front.as_ref()).await?;
+        self.quotas.check_exports(actor).await?;
+        let draft = self.accounts.draft(actor, front.as_ref()).await?;
         self.export_draft(actor, front, draft).await
     }
 
@@ -27,14 +27,14 @@ impl Engine {
         front: &Arc<dyn Front>,
         draft: serde_json::Value,
     ) -> Result<(), EngineError> {
-        self.inner.quotas.check_exports(actor).await?;
+        self.quotas.check_exports(actor).await?;
         if !Timeline::from_draft(&draft).is_exportable() {
             return Err(EngineError::User(tr!(
                 actor.language(),
                 "nothing-to-export"
             )));
         }
-        let session = self.inner.accounts.session(actor).await?;
+        let session = self.accounts.session(actor).await?;
         let job = JobRecord {
             id: render_id(),
             session_id: session.session_id,
@@ -50,15 +50,17 @@ impl Engine {
             lang: actor.language().tag().to_string(),
             video: super::cards::facts(&draft),
         };
-        let caps = self.inner.quotas.export_caps();
-        self.inner.exports.start(job, &draft, front, caps).await
+        let caps = self.quotas.export_caps();
+        self.exports.start(job, &draft, front, caps).await
     }
+}
 
+impl Engine {
     /// Polls every export no live process holds, posting through `deliver`, and from then on
     /// takes over those of processes that die; how many it took now. Safe to call twice: a
     /// job being polled is held, and not polled again.
     pub async fn resume_jobs(&self, deliver: Arc<dyn Deliver>) -> Result<usize, EngineError> {
-        self.inner.exports.resume(deliver).await
+        self.parts.exports.resume(deliver).await
     }
 }
 

@@ -136,3 +136,10 @@ pub trait Deliver: Send + Sync {
     /// `lang`, or `None` when it no longer exists.
     fn front_for(&self, target: &str, scope: &str, lang: Lang) -> Option<Arc<dyn Front>>;
 }
+
+/// Sends a transient status, logging (not failing) when the front cannot.
+pub(crate) async fn notify(front: &Arc<dyn Front>, status: &str) {
+    if let Err(e) = front.status(status).await {
+        tracing::warn!("could not show a status line: {e}");
+    }
+}

@@ -9,12 +9,11 @@
 
 use super::accounts::Accounts;
 use super::claims::{Held, Saved};
+use super::front::notify;
 use super::front::{Deliver, Front};
-use super::tenure::fenced;
-use super::turn::{notify, retry_reads};
-use super::{text, EngineError};
+use super::EngineError;
 use crate::config::NemoConfig;
-use crate::nemo::{NemoClient, NemoError, RenderState};
+use crate::nemo::{NemoError, RenderStatus};
 use crate::store::{ExportCaps, JobRecord, JobStatus, Store, StoreError};
 use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
@@ -27,6 +26,7 @@ use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
 mod delivery;
+mod poll;
 
 use delivery::show_progress;
 
@@ -40,13 +40,13 @@ pub(crate) struct Exports {
 }
 
 pub(crate) struct Runner {
-    nemo: NemoClient,
     accounts: Arc<Accounts>,
     store: Store,
     cfg: NemoConfig,
     /// Every job being polled.
     tasks: TaskTracker,
-    stopping: CancellationToken,
+    /// Cancelled once the runner halts (the words of stopping: `lifecycle.rs`).
+    halted: CancellationToken,
     /// Whether the periodic claims have started.
     claiming: AtomicBool,
 }
@@ -71,19 +71,13 @@ enum Step {
 
 impl Exports {
     /// A runner over `store`, calling NemoVideo as `accounts` say.
-    pub(crate) fn new(
-        nemo: NemoClient,
-        accounts: Arc<Accounts>,
-        store: Store,
-        cfg: NemoConfig,
-    ) -> Exports {
+    pub(crate) fn new(accounts: Arc<Accounts>, store: Store, cfg: NemoConfig) -> Exports {
         let runner = Runner {
-            nemo,
             accounts,
             store,
             cfg,
             tasks: TaskTracker::new(),
-            stopping: CancellationToken::new(),
+            halted: CancellationToken::new(),
             claiming: AtomicBool::new(false),
         };
         Exports {
@@ -102,29 +96,14 @@ impl Exports {
     ) -> Result<(), EngineError> {
         let store = &self.inner.store;
         let mut fresh_id = false;
-        let (accepted, held) = loop {
-            let sent = Instant::now();
-            let db_ms = store.clock_ms().await?;
-            // Timed by the database's clock, which every process that may take it over shares.
-            job.started = u64::try_from(db_ms / 1000).unwrap_or(0);
-            let claim = match store.create_job(&job, caps).await {
-                // Refused by a cap: not an export that started.
-                Err(StoreError::ExportsFull(full)) => {
-                    return Err(super::limits::export_refused(job.language(), full))
-                }
-                created => created?,
-            };
-            let held = Held::new(claim, store.lease(), sent, db_ms);
+        loop {
+            let held = self.write_down(&mut job, caps).await?;
             if !fresh_id {
                 metrics::export_started();
             }
             // The request may take longer than the lease: the claim is renewed meanwhile, and
             // the request is never sent once the claim is not known to be held.
-            let submitted = tokio::select! {
-                biased;
-                () = held.keep(store) => None,
-                submitted = fenced(&held.tenure, self.submit(&job, draft)) => submitted,
-            };
+            let submitted = held.hold(store, self.submit(&job, draft)).await;
             match submitted {
                 None => {
                     // Written down as submitting: whoever claims it next finds out by polling.
@@ -151,9 +130,41 @@ impl Exports {
                     metrics::export_finished(ExportEnd::Failed, Duration::ZERO);
                     return Err(e);
                 }
-                Some(Ok(status)) => break (status, held),
+                Some(Ok(accepted)) => {
+                    self.accepted(job, held, accepted, front).await;
+                    return Ok(());
+                }
             }
+        }
+    }
+
+    /// Writes `job` down, held by this process, if `caps` leave room for it; started now by
+    /// the database's clock.
+    async fn write_down(&self, job: &mut JobRecord, caps: ExportCaps) -> Result<Held, EngineError> {
+        let store = &self.inner.store;
+        let sent = Instant::now();
+        let db_ms = store.clock_ms().await?;
+        // Timed by the database's clock, which every process that may take it over shares.
+        job.started = u64::try_from(db_ms / 1000).unwrap_or(0);
+        let claim = match store.create_job(job, caps).await {
+            // Refused by a cap: not an export that started.
+            Err(StoreError::ExportsFull(full)) => {
+                return Err(super::limits::export_refused(job.language(), full))
+            }
+            created => created?,
         };
+        Ok(Held::new(claim, store.lease(), sent, db_ms))
+    }
+
+    /// Saves and shows the render NemoVideo `accepted`, then polls it in the background.
+    async fn accepted(
+        &self,
+        mut job: JobRecord,
+        held: Held,
+        accepted: RenderStatus,
+        front: &Arc<dyn Front>,
+    ) {
+        let store = &self.inner.store;
         job.status = JobStatus::Nemo(accepted.status);
         job.progress = accepted.progress;
         // Renewed until the poll takes over (the card may wait on the platform's limits), and
@@ -163,38 +174,32 @@ impl Exports {
                 show_progress(front, &job, &held).await;
             }
         };
-        tokio::select! {
-            biased;
-            () = held.keep(store) => {}
-            _ = fenced(&held.tenure, shown) => {}
-        }
+        held.hold(store, shown).await;
         self.spawn_poll(job, held, front.clone());
-        Ok(())
     }
 
     async fn submit(
         &self,
         job: &JobRecord,
         draft: &serde_json::Value,
-    ) -> Result<crate::nemo::RenderStatus, EngineError> {
-        let nemo = &self.inner.nemo;
+    ) -> Result<RenderStatus, EngineError> {
         self.inner
             .accounts
-            .with_token(&job.account, |t| async move {
+            .with_token(&job.account, |nemo, t| async move {
                 nemo.start_render(&t, &job.id, &job.session_id, draft).await
             })
             .await
     }
 
     /// Claims the jobs no live process holds and polls them, posting through `deliver`; from
-    /// then on, claims again at a third of the lease's length until the engine stops. How
+    /// then on, claims again at a third of the lease's length until the runner halts. How
     /// many jobs this first pass took.
     pub(crate) async fn resume(&self, deliver: Arc<dyn Deliver>) -> Result<usize, EngineError> {
         let resumed = self.claim(deliver.as_ref()).await?;
         metrics::exports_resumed(resumed);
         if !self.inner.claiming.swap(true, Ordering::SeqCst) {
             let weak = Arc::downgrade(&self.inner);
-            tokio::spawn(keep_claiming(weak, self.inner.stopping.clone(), deliver));
+            tokio::spawn(keep_claiming(weak, self.inner.halted.clone(), deliver));
         }
         Ok(resumed)
     }
@@ -234,108 +239,9 @@ impl Exports {
         self.inner.tasks.spawn(run.instrument(span));
     }
 
-    /// Polls until the job ends, then forgets it; leaves it in the store when the engine
-    /// stops, and to whoever claims it next once its claim is not known to be held (taken
-    /// over, or not renewed in time): no step of it is taken after that.
-    async fn poll(&self, mut task: Task, held: Held) {
-        let store = &self.inner.store;
-        let run = async {
-            loop {
-                match self.poll_once(&mut task, &held).await {
-                    Step::Wait => {}
-                    Step::End(end) => return Some(end),
-                    Step::Lost => return None,
-                }
-            }
-        };
-        let end = tokio::select! {
-            biased;
-            _ = self.inner.stopping.cancelled() => return,
-            () = held.keep(store) => None,
-            end = fenced(&held.tenure, run) => end.flatten(),
-        };
-        let Some(end) = end else {
-            tracing::warn!(job = %held.claim.id, "lost this export's claim (another process holds this export now, or will); leaving it");
-            return;
-        };
-        let took = Duration::from_secs(held.db_now_secs().saturating_sub(task.job.started));
-        metrics::export_finished(end, took);
-        if let Err(e) = store.finish_job(&held.claim).await {
-            tracing::error!(job = %held.claim.id, "could not forget a finished export: {e}");
-        }
-    }
-
-    /// Waits one interval, reads the status, and shows what changed. The export's time limit
-    /// holds whatever the render's state, posting included.
-    async fn poll_once(&self, task: &mut Task, held: &Held) -> Step {
-        tokio::time::sleep(self.inner.cfg.poll_interval()).await;
-        let job = &mut task.job;
-        let nemo = &self.inner.nemo;
-        let id = job.id.clone();
-        let read = self
-            .inner
-            .accounts
-            .with_token(&job.account, |t| {
-                let id = &id;
-                async move { retry_reads(|| nemo.render_status(&t, id)).await }
-            })
-            .await;
-        let lang = job.language();
-        let now = held.db_now_secs();
-        let timed_out = now > job.started + self.inner.cfg.export_timeout_ms / 1000;
-        let ending = match read {
-            Ok(s) if s.state == RenderState::Completed && s.url.is_some() => {
-                if !timed_out {
-                    return self.deliver(task, held, s).await;
-                }
-                // Past the limit with its link still not out: ended below, as timed out.
-                None
-            }
-            Ok(s) if matches!(s.state, RenderState::Completed | RenderState::Failed) => Some((
-                ExportEnd::Failed,
-                text::export_failed(lang, s.error.as_deref()),
-            )),
-            Ok(s) => {
-                let status = JobStatus::Nemo(s.status);
-                if (&status, s.progress) != (&job.status, job.progress) {
-                    let before = (job.status.clone(), job.progress);
-                    job.status = status;
-                    job.progress = s.progress;
-                    match held.save(&self.inner.store, job).await {
-                        Saved::Yes => show_progress(&task.front, job, held).await,
-                        Saved::Lost => return Step::Lost,
-                        // Shown once it is saved, at a later poll.
-                        Saved::Failed => (job.status, job.progress) = before,
-                    }
-                }
-                None
-            }
-            Err(EngineError::Nemo(NemoError::Api { status: 404, .. })) if self.lost(job, now) => {
-                Some((ExportEnd::Lost, tr!(lang, "export-lost")))
-            }
-            Err(e) => {
-                tracing::warn!(job = %job.id, "could not read the export's status: {e}");
-                None
-            }
-        };
-        let ending =
-            ending.or_else(|| timed_out.then(|| (ExportEnd::Timeout, tr!(lang, "export-timeout"))));
-        let Some((end, message)) = ending else {
-            return Step::Wait;
-        };
-        if let Err(e) = task.front.send(&message, true).await {
-            tracing::warn!(job = %job.id, "could not post the export's end: {e}");
-        }
-        Step::End(end)
-    }
-
-    /// Whether "not found" means the render request never arrived: only once it was sent
-    /// long enough ago that it cannot still be on its way (it may have timed out on our side,
-    /// or the bot may have died while sending it, and still reach the service late). `now`
-    /// is the database's clock, like the job's start.
-    fn lost(&self, job: &JobRecord, now: u64) -> bool {
-        let grace_secs = (2 * self.inner.cfg.request_timeout_ms).div_ceil(1000) + 1;
-        job.status == JobStatus::Submitting && now > job.started + grace_secs
+    /// The jobs of `scope`, for its status.
+    pub(crate) async fn jobs_of(&self, scope: &str) -> Result<Vec<JobRecord>, EngineError> {
+        Ok(self.inner.store.jobs_of(scope).await?)
     }
 
     /// Waits until every job being polled has ended.
@@ -346,34 +252,30 @@ impl Exports {
         tasks.reopen();
     }
 
-    /// Stops polling (the jobs stay in the store, held until their leases run out).
-    pub(crate) async fn shutdown(&self) {
-        self.inner.stopping.cancel();
+    /// Halts: stops polling (the jobs stay in the store, held until their leases run out).
+    pub(crate) async fn halt(&self) {
+        self.inner.halted.cancel();
         self.inner.tasks.close();
         self.inner.tasks.wait().await;
     }
 
-    /// Resolves once [`Exports::shutdown`] has been called.
-    pub(crate) fn stopped(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
-        self.inner.stopping.clone().cancelled_owned()
+    /// Resolves once [`Exports::halt`] has been called.
+    pub(crate) fn halted(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
+        self.inner.halted.clone().cancelled_owned()
     }
 }
 
-/// Claims jobs whose holder died, at a third of the lease's length, until the engine stops
+/// Claims jobs whose holder died, at a third of the lease's length, until the runner halts
 /// or is dropped (it holds the runner only while claiming, so a dropped engine lets its store
 /// go).
-async fn keep_claiming(
-    runner: Weak<Runner>,
-    stopping: CancellationToken,
-    deliver: Arc<dyn Deliver>,
-) {
+async fn keep_claiming(runner: Weak<Runner>, halted: CancellationToken, deliver: Arc<dyn Deliver>) {
     loop {
         let every = match runner.upgrade() {
             Some(inner) => inner.store.lease() / 3,
             None => return,
         };
         tokio::select! {
-            _ = stopping.cancelled() => return,
+            _ = halted.cancelled() => return,
             _ = tokio::time::sleep(every) => {}
         }
         let Some(inner) = runner.upgrade() else {

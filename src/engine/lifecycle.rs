@@ -1,7 +1,25 @@
 //! Stopping cleanly: once a stop begins, new requests are refused with one sentence, requests
 //! in progress may finish within a grace period, and the rest are interrupted (and told so).
+//!
+//! The words of stopping, each with one meaning across the engine:
+//! - **stop** ([`Engine::stop`]): the clean stop, from its start to its end: refuse, drain,
+//!   interrupt, halt, let the leases go, flush the store.
+//! - **stopping** ([`Engine::is_stopping`], [`Engine::stopping`]): a stop has begun, so new
+//!   requests are refused; fronts stop reading input.
+//! - **interrupted** ([`Lifecycle::is_interrupted`]): the stop's grace period ran out and the
+//!   requests still in progress were cut short.
+//! - **halt** ([`Engine::halt`]): background work (export polling and claiming) ends at once
+//!   without finishing, as a crash would; its jobs stay in the store for whoever claims them.
+//!   The stop halts after draining; tests halt alone to stand for a crash.
+//! - **stopped** ([`Engine::stopped`]): the engine has halted, and does no more work of its
+//!   own: fronts end with it.
+//!
+//! The configuration's `shutdown_grace_ms` is the stop's grace period (its name is kept: it is
+//! what operators set).
 
+use super::jobs::Exports;
 use super::Engine;
+use crate::store::Store;
 use futures_util::future::{AbortHandle, AbortRegistration};
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -14,9 +32,11 @@ use tokio_util::task::{task_tracker::TaskTrackerToken, TaskTracker};
 const INTERRUPT_NOTICE: Duration = Duration::from_secs(5);
 
 /// Whether the engine takes new requests, and the requests in progress.
-#[derive(Default)]
 pub(crate) struct Lifecycle {
-    draining: CancellationToken,
+    /// Flushed, and this process's leases let go, at the end of a stop.
+    store: Store,
+    /// Cancelled once a stop has begun.
+    stopping: CancellationToken,
     interrupt: CancellationToken,
     requests: TaskTracker,
     /// How to cut short each request in progress. Each request checks its own flag when
@@ -39,12 +59,24 @@ impl Drop for Admitted<'_> {
 }
 
 impl Lifecycle {
+    /// The lifecycle of an engine over `store`.
+    pub(crate) fn new(store: Store) -> Lifecycle {
+        Lifecycle {
+            store,
+            stopping: CancellationToken::new(),
+            interrupt: CancellationToken::new(),
+            requests: TaskTracker::new(),
+            aborts: Mutex::default(),
+            next_id: AtomicU64::new(0),
+        }
+    }
+
     /// Admits a request (hold the first until it ends; run it under the second through
     /// `futures_util::future::Abortable`), or `None` once a stop has begun.
     pub(crate) fn admit(&self) -> Option<(Admitted<'_>, AbortRegistration)> {
         // Counted first, then checked: a stop that begins in between still waits for it.
         let counted = self.requests.token();
-        if self.draining.is_cancelled() {
+        if self.stopping.is_cancelled() {
             return None;
         }
         let (handle, registration) = AbortHandle::new_pair();
@@ -70,7 +102,7 @@ impl Lifecycle {
     /// Refuses new requests, waits up to `grace` for those in progress, then interrupts the
     /// rest; true when all finished within the grace period.
     async fn drain(&self, grace: Duration) -> bool {
-        self.draining.cancel();
+        self.stopping.cancel();
         self.requests.close();
         if tokio::time::timeout(grace, self.requests.wait())
             .await
@@ -90,6 +122,20 @@ impl Lifecycle {
         }
         false
     }
+
+    /// The stop (see [`Engine::stop`]), halting `exports` once the requests are done.
+    async fn stop(&self, grace: Duration, exports: &Exports) -> bool {
+        let in_time = self.drain(grace).await;
+        exports.halt().await;
+        // Another process (or this one's next start) takes the exports over at once.
+        if let Err(e) = self.store.release_all().await {
+            tracing::warn!("could not release this process's leases while stopping: {e}");
+        }
+        if let Err(e) = self.store.flush().await {
+            tracing::error!("could not flush the store while stopping: {e}");
+        }
+        in_time
+    }
 }
 
 impl Engine {
@@ -98,26 +144,17 @@ impl Engine {
     /// another process or the next start to take over, and the store is flushed. True when
     /// nothing had to be interrupted.
     pub async fn stop(&self, grace: Duration) -> bool {
-        let in_time = self.inner.life.drain(grace).await;
-        self.shutdown().await;
-        // Another process (or this one's next start) takes the exports over at once.
-        if let Err(e) = self.inner.store.release_all().await {
-            tracing::warn!("could not release this process's leases while stopping: {e}");
-        }
-        if let Err(e) = self.inner.store.flush().await {
-            tracing::error!("could not flush the store while stopping: {e}");
-        }
-        in_time
+        self.parts.life.stop(grace, &self.parts.exports).await
     }
 
     /// Whether a stop has begun (new requests are refused).
     pub fn is_stopping(&self) -> bool {
-        self.inner.life.draining.is_cancelled()
+        self.parts.life.stopping.is_cancelled()
     }
 
     /// Resolves once a stop has begun, so fronts stop reading new input.
     pub fn stopping(&self) -> WaitForCancellationFutureOwned {
-        self.inner.life.draining.clone().cancelled_owned()
+        self.parts.life.stopping.clone().cancelled_owned()
     }
 }
 
@@ -125,9 +162,16 @@ impl Engine {
 mod tests {
     use super::*;
 
+    /// A lifecycle over a store in `dir`.
+    fn lifecycle(dir: &tempfile::TempDir) -> std::sync::Arc<Lifecycle> {
+        let store = Store::open_sled(&dir.path().join("db")).unwrap();
+        std::sync::Arc::new(Lifecycle::new(store))
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_stop_waits_for_requests_then_interrupts_them() {
-        let life = std::sync::Arc::new(Lifecycle::default());
+        let dir = tempfile::tempdir().unwrap();
+        let life = lifecycle(&dir);
         let (admitted_tx, admitted_rx) = tokio::sync::oneshot::channel();
         let runner = life.clone();
         let ends = tokio::spawn(async move {
@@ -146,7 +190,8 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn requests_that_end_in_time_are_not_interrupted() {
-        let life = std::sync::Arc::new(Lifecycle::default());
+        let dir = tempfile::tempdir().unwrap();
+        let life = lifecycle(&dir);
         let (admitted_tx, admitted_rx) = tokio::sync::oneshot::channel();
         let runner = life.clone();
         tokio::spawn(async move {

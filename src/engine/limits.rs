@@ -96,7 +96,7 @@ impl Engine {
         if self.is_stopping() {
             return Err(tr!(actor.language(), "restarting"));
         }
-        let quotas = &self.inner.quotas;
+        let quotas = &self.parts.quotas;
         // Callers give an actor that already speaks the language of the member's words.
         let lang = self.language(actor, "").await;
         quotas

@@ -1,10 +1,11 @@
 //! Songs in, videos out: uploads (checked before anything is sent), and the music-video flow
 //! that uploads, asks the agent, and exports, one file after another.
 
+use super::error::report;
 use super::front::Front;
 use super::route::{route, Action};
 use super::summary::Timeline;
-use super::{text, Actor, Engine, EngineError, Media};
+use super::{project, text, Actor, EngineError, Media, Parts};
 use crate::files::{check_file, check_url, display_name, CheckedFile};
 use crate::i18n::Lang;
 use crate::nemo::Uploaded;
@@ -17,7 +18,7 @@ enum Checked {
     Url(String),
 }
 
-impl Engine {
+impl Parts {
     /// `/musicvideo`: each medium is uploaded and gets its own turn and render; without media,
     /// one turn on the current timeline, then a render.
     pub(crate) async fn music_video(
@@ -33,16 +34,15 @@ impl Engine {
         if media.is_empty() {
             return self.make_video(actor, front, &prompt).await;
         }
-        self.inner
-            .quotas
+        self.quotas
             .check_file_count(actor.language(), media.len())?;
         for item in self.check_all(actor.language(), front, media).await {
             if let Err(e) = self.upload(actor, front, &item).await {
-                self.report(actor, front, e).await;
+                report(&self.accounts, actor, front, e).await;
                 continue;
             }
             if let Err(e) = self.make_video(actor, front, &prompt).await {
-                self.report(actor, front, e).await;
+                report(&self.accounts, actor, front, e).await;
             }
         }
         Ok(())
@@ -60,7 +60,7 @@ impl Engine {
             return Ok(());
         }
         // One read of the state after the turn serves both the check and the export.
-        let draft = self.draft(actor, front.as_ref()).await?;
+        let draft = self.accounts.draft(actor, front.as_ref()).await?;
         if Timeline::from_draft(&draft).is_exportable() {
             self.export_draft(actor, front, draft).await?;
         }
@@ -79,8 +79,7 @@ impl Engine {
         if media.is_empty() {
             return Err(EngineError::User(tr!(actor.language(), "attach-something")));
         }
-        self.inner
-            .quotas
+        self.quotas
             .check_file_count(actor.language(), media.len())?;
         let then = route(&words, false);
         if then == Action::Message && !words.trim().is_empty() {
@@ -90,14 +89,14 @@ impl Engine {
         for item in self.check_all(actor.language(), front, media).await {
             match self.upload(actor, front, &item).await {
                 Ok(()) => any = true,
-                Err(e) => self.report(actor, front, e).await,
+                Err(e) => report(&self.accounts, actor, front, e).await,
             }
         }
         match then {
             // "export this", "status?" with files attached: upload, then do what the words say.
             Action::Export => self.export(actor, front).await,
-            Action::Credits => self.credits(actor, front).await,
-            Action::Status => self.status(actor, front).await,
+            Action::Credits => project::credits(&self.accounts, actor, front).await,
+            Action::Status => project::status(&self.accounts, &self.exports, actor, front).await,
             Action::Upload | Action::Message if any => {
                 // The files are up either way: a hint that cannot be shown is only logged.
                 let hint = tr!(actor.language(), "upload-hint");
@@ -142,16 +141,14 @@ impl Engine {
         front: &Arc<dyn Front>,
         item: &Checked,
     ) -> Result<(), EngineError> {
-        let nemo = &self.inner.nemo;
         let (name, done): (String, Uploaded) = match item {
             Checked::File(f) => {
                 let uploading = tr!(actor.language(), "uploading", name = f.name.as_str());
-                super::turn::notify(front, &uploading).await;
+                super::front::notify(front, &uploading).await;
                 let files = std::slice::from_ref(f);
                 let up = self
-                    .inner
                     .accounts
-                    .with_session(actor, front.as_ref(), |t, s| async move {
+                    .with_session(actor, front.as_ref(), |nemo, t, s| async move {
                         nemo.upload_files(&t, &s.session_id, files).await
                     })
                     .await?;
@@ -160,44 +157,49 @@ impl Engine {
             Checked::Url(url) => {
                 let urls = std::slice::from_ref(url);
                 let up = self
-                    .inner
                     .accounts
-                    .with_session(actor, front.as_ref(), |t, s| async move {
+                    .with_session(actor, front.as_ref(), |nemo, t, s| async move {
                         nemo.upload_urls(&t, &s.session_id, urls).await
                     })
                     .await?;
                 (display_name(url.rsplit('/').next().unwrap_or(url)), up)
             }
         };
-        let first = done.files.first();
-        let shown = first
-            .map(|f| display_name(&f.filename))
-            .filter(|n| !n.is_empty())
-            .unwrap_or(name);
-        let message = text::uploaded(
-            actor.language(),
-            &shown,
-            first.and_then(|f| f.file_type.as_deref()),
-            first.and_then(|f| f.duration),
-        );
-        // The upload worked: a failure to say so must not stop the video that follows.
-        if let Err(e) = front.note(&message).await {
-            tracing::warn!("could not say that a file was uploaded: {e}");
-        }
-        let local = match item {
-            Checked::File(f) => Some(f),
-            Checked::Url(_) => None,
-        };
-        let (kind, seconds) = (
-            first.and_then(|f| f.file_type.as_deref()),
-            first.and_then(|f| f.duration),
-        );
-        if let Some(tip) = super::welcome::song_tip(actor.language(), kind, seconds, local).await {
-            // A tip: the upload worked, so a failure to say it is only logged.
-            if let Err(e) = front.send(&tip, true).await {
-                tracing::warn!("could not give the song-length tip: {e}");
-            }
-        }
+        uploaded(actor.language(), front, item, name, &done).await;
         Ok(())
+    }
+}
+
+/// Tells the member that `item` (shown as `name` unless NemoVideo named it) is up, with the
+/// tip for a long song. Both best-effort: the upload worked, and the video that follows must
+/// not be stopped by a message that could not be shown.
+async fn uploaded(
+    lang: Lang,
+    front: &Arc<dyn Front>,
+    item: &Checked,
+    name: String,
+    done: &Uploaded,
+) {
+    let first = done.files.first();
+    let shown = first
+        .map(|f| display_name(&f.filename))
+        .filter(|n| !n.is_empty())
+        .unwrap_or(name);
+    let (kind, seconds) = (
+        first.and_then(|f| f.file_type.as_deref()),
+        first.and_then(|f| f.duration),
+    );
+    let message = text::uploaded(lang, &shown, kind, seconds);
+    if let Err(e) = front.note(&message).await {
+        tracing::warn!("could not say that a file was uploaded: {e}");
+    }
+    let local = match item {
+        Checked::File(f) => Some(f),
+        Checked::Url(_) => None,
+    };
+    if let Some(tip) = super::welcome::song_tip(lang, kind, seconds, local).await {
+        if let Err(e) = front.send(&tip, true).await {
+            tracing::warn!("could not give the song-length tip: {e}");
+        }
     }
 }

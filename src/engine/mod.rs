@@ -1,5 +1,9 @@
 //! The platform-agnostic engine: sessions, routing, turns and export jobs. Fronts call
 //! [`Engine::handle`] with what a user said or dropped; answers go back through [`Front`].
+//!
+//! [`Engine`] only admits and routes a request. Each part owns its state behind a small API
+//! (`accounts`, `scopes`, `jobs`, `limits`, `lifecycle`); each use case (`turn`, `media`,
+//! `export`, `project`, `welcome`) is a module that takes the parts it needs.
 
 mod accounts;
 pub mod cards;
@@ -13,6 +17,7 @@ mod keyed;
 mod lifecycle;
 mod limits;
 mod media;
+mod project;
 pub mod reply;
 pub mod route;
 mod scopes;
@@ -33,7 +38,8 @@ use crate::nemo::NemoClient;
 use crate::store::Store;
 use crate::telemetry::metrics;
 use crate::tr;
-use accounts::{Accounts, CreditsOwner};
+use accounts::Accounts;
+use error::report;
 use jobs::Exports;
 use limits::Quotas;
 use route::{route, Action};
@@ -116,16 +122,16 @@ pub enum Request {
 /// The engine; cheap to clone.
 #[derive(Clone)]
 pub struct Engine {
-    inner: Arc<Inner>,
+    parts: Arc<Parts>,
 }
 
 /// The engine's parts, each owning its state behind a small API over the store: the store's
-/// backend decides what is shared between processes.
-struct Inner {
-    nemo: NemoClient,
+/// backend decides what is shared between processes. The use cases (`turn`, `media`,
+/// `export`, `project`, `welcome`) take the parts they need.
+pub(crate) struct Parts {
+    /// The settings turns are timed by.
     cfg: NemoConfig,
-    store: Store,
-    /// Tokens, client ids and each scope's session.
+    /// The NemoVideo client, tokens, client ids and each scope's session.
     accounts: Arc<Accounts>,
     /// One turn of a project at a time, and the line behind it.
     scopes: Scopes,
@@ -133,6 +139,7 @@ struct Inner {
     quotas: Quotas,
     /// Export jobs: claims, polling, delivery.
     exports: Exports,
+    /// Requests admitted and interrupted, and the stop.
     life: lifecycle::Lifecycle,
 }
 
@@ -148,23 +155,22 @@ impl Engine {
         limits: LimitsConfig,
         store: Store,
     ) -> Result<Engine, EngineError> {
-        let nemo = NemoClient::new(cfg)?;
         let accounts = Arc::new(Accounts::new(
-            nemo.clone(),
+            NemoClient::new(cfg)?,
             store.clone(),
             cfg.token.clone(),
         ));
-        let exports = Exports::new(nemo.clone(), accounts.clone(), store.clone(), cfg.clone());
+        let exports = Exports::new(accounts.clone(), store.clone(), cfg.clone());
+        let scopes = Scopes::new(store.clone());
+        let quotas = Quotas::new(limits, store.clone());
         Ok(Engine {
-            inner: Arc::new(Inner {
-                nemo,
+            parts: Arc::new(Parts {
                 cfg: cfg.clone(),
                 accounts,
-                scopes: Scopes::new(store.clone()),
-                quotas: Quotas::new(limits, store.clone()),
+                scopes,
+                quotas,
                 exports,
-                store,
-                life: lifecycle::Lifecycle::default(),
+                life: lifecycle::Lifecycle::new(store),
             }),
         })
     }
@@ -172,7 +178,7 @@ impl Engine {
     /// Serves one request. Never fails: every error becomes one clear message to the user.
     /// Once a stop has begun, new requests get one sentence and nothing reaches NemoVideo.
     pub async fn handle(&self, actor: &Actor, request: Request, front: Arc<dyn Front>) {
-        let Some((_admitted, registration)) = self.inner.life.admit() else {
+        let Some((_admitted, registration)) = self.parts.life.admit() else {
             metrics::refused_restarting();
             if let Err(e) = front.send(&tr!(actor.language(), "restarting"), true).await {
                 tracing::warn!("could not say that the bot is restarting: {e}");
@@ -192,7 +198,7 @@ impl Engine {
                 .await
                 .is_err()
             {
-                tracing::warn!("request interrupted by the shutdown");
+                tracing::warn!("request interrupted by the stop");
                 if let Err(e) = front
                     .send(&tr!(actor.language(), "interrupted"), true)
                     .await
@@ -212,7 +218,7 @@ impl Engine {
         if let Some(lang) = member_language(&actor.lang, words) {
             return lang;
         }
-        match self.inner.store.session(&actor.scope).await {
+        match self.parts.accounts.existing_session(actor).await {
             Ok(session) => session.map_or(Lang::En, |s| Lang::from_tag(&s.language)),
             Err(e) => {
                 tracing::warn!("could not read the session's language: {e}");
@@ -231,9 +237,9 @@ impl Engine {
             Request::MusicVideo { .. } | Request::Upload { .. } | Request::Export | Request::Say(_)
         );
         let turn = if changes {
-            match self.inner.scopes.enter(actor, front).await {
+            match self.parts.scopes.enter(actor, front).await {
                 Ok(turn) => Some(turn),
-                Err(e) => return self.report(actor, front, e).await,
+                Err(e) => return report(&self.parts.accounts, actor, front, e).await,
             }
         } else {
             None
@@ -244,11 +250,11 @@ impl Engine {
             None => self.dispatch(actor, front, request).await,
         };
         if let Err(e) = result {
-            self.report(actor, front, e).await;
+            report(&self.parts.accounts, actor, front, e).await;
         }
         if let Some(turn) = turn {
             turn.leave().await;
-            self.inner.scopes.note_request_time(started.elapsed());
+            self.parts.scopes.note_request_time(started.elapsed());
         }
     }
 
@@ -259,132 +265,37 @@ impl Engine {
         front: &Arc<dyn Front>,
         request: Request,
     ) -> Result<(), EngineError> {
-        self.first_contact(actor, front, &request).await?;
+        let parts = &*self.parts;
+        welcome::first_contact(&parts.accounts, actor, front, &request).await?;
         match request {
             Request::MusicVideo { prompt, media } => {
-                self.music_video(actor, front, prompt, media).await
+                parts.music_video(actor, front, prompt, media).await
             }
-            Request::Upload { media, text } => self.dropped(actor, front, media, text).await,
-            Request::Export => self.export(actor, front).await,
-            Request::Say(words) => self.run_turn(actor, front, &words).await.map(drop),
-            Request::Credits => self.credits(actor, front).await,
-            Request::Status => self.status(actor, front).await,
-            Request::Open => self.open(actor, front).await,
-            Request::Reset => self.reset(actor, front).await,
+            Request::Upload { media, text } => parts.dropped(actor, front, media, text).await,
+            Request::Export => parts.export(actor, front).await,
+            Request::Say(words) => parts.run_turn(actor, front, &words).await.map(drop),
+            Request::Credits => project::credits(&parts.accounts, actor, front).await,
+            Request::Status => project::status(&parts.accounts, &parts.exports, actor, front).await,
+            Request::Open => project::open(&parts.accounts, actor, front).await,
+            Request::Reset => project::reset(&parts.scopes, &parts.accounts, actor, front).await,
         }
     }
 
     /// Waits until every background job (exports) has finished.
     pub async fn idle(&self) {
-        self.inner.exports.idle().await
+        self.parts.exports.idle().await
     }
 
-    /// Resolves once [`Engine::shutdown`] has been called, so fronts can stop with it.
+    /// Resolves once the engine has halted (see [`Engine::halt`]; a stop halts too), so
+    /// fronts can end with it.
     pub fn stopped(&self) -> tokio_util::sync::WaitForCancellationFutureOwned {
-        self.inner.exports.stopped()
+        self.parts.exports.halted()
     }
 
-    /// Stops background work (export polling) without finishing it, as a crash would; the
+    /// Halts background work (export polling) without finishing it, as a crash would; the
     /// jobs stay in the store and the next start (or another process) takes them over.
-    pub async fn shutdown(&self) {
-        self.inner.exports.shutdown().await
-    }
-
-    async fn credits(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        let nemo = &self.inner.nemo;
-        let account = self.inner.accounts.account_of(actor);
-        let c = self
-            .inner
-            .accounts
-            .with_token(&account, |t| async move {
-                turn::retry_reads(|| nemo.credits(&t)).await
-            })
-            .await?;
-        front.card(&cards::credits(actor.language(), &c)).await?;
-        Ok(())
-    }
-
-    async fn status(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        let lang = actor.language();
-        if self.inner.accounts.existing_session(actor).await?.is_none() {
-            return Err(EngineError::User(tr!(lang, "no-session")));
-        }
-        let data = self.state(actor, front.as_ref()).await?;
-        let state = data.get("state").cloned().unwrap_or_default();
-        let jobs = self.inner.store.jobs_of(&actor.scope).await?;
-        front.card(&cards::project(lang, &state, &jobs)).await?;
-        Ok(())
-    }
-
-    async fn open(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        if self.inner.accounts.existing_session(actor).await?.is_none() {
-            return Err(EngineError::User(tr!(actor.language(), "no-session")));
-        }
-        let nemo = &self.inner.nemo;
-        let claim = self
-            .inner
-            .accounts
-            .with_session(actor, front.as_ref(), |t, s| async move {
-                nemo.claim_token(&t, &s.task_id, &s.session_id).await
-            })
-            .await?;
-        let link = Link {
-            kind: LinkKind::Claim,
-            text: tr!(actor.language(), "open-editor"),
-            url: format!(
-                "https://nemovideo.com/workspace/claim?ct={}",
-                claim.claim_token.expose()
-            ),
-            key: format!("claim:{}", actor.scope),
-            again: false,
-            card: None,
-        };
-        front.post_link(&link).await?;
-        Ok(())
-    }
-
-    async fn reset(&self, actor: &Actor, front: &Arc<dyn Front>) -> Result<(), EngineError> {
-        let turn = self.inner.scopes.enter(actor, front).await?;
-        let forgot = turn.hold(self.inner.accounts.forget_session(actor)).await;
-        turn.leave().await;
-        forgot?;
-        front
-            .send(&tr!(actor.language(), "reset-done"), true)
-            .await?;
-        Ok(())
-    }
-
-    /// Tells the user what went wrong, in one sentence (the registration link privately).
-    async fn report(&self, actor: &Actor, front: &Arc<dyn Front>, err: EngineError) {
-        let lang = actor.language();
-        let delivered = match &err {
-            EngineError::Nemo(crate::nemo::NemoError::NoCredits { .. }) => {
-                match self.inner.accounts.credits_owner(actor).await {
-                    CreditsOwner::Anonymous(id) => {
-                        let link = Link {
-                            kind: LinkKind::Register,
-                            text: tr!(lang, "no-credits-register"),
-                            url: format!("{}?bind={id}", error::REGISTER_URL),
-                            key: format!("register:{id}"),
-                            again: false,
-                            card: None,
-                        };
-                        front.post_link(&link).await
-                    }
-                    CreditsOwner::Registered => {
-                        front.send(&err.user_text(lang), true).await.map(drop)
-                    }
-                    CreditsOwner::Someone => {
-                        let sorry = tr!(lang, "no-credits-not-yours");
-                        front.send(&sorry, true).await.map(drop)
-                    }
-                }
-            }
-            _ => front.send(&err.user_text(lang), true).await.map(drop),
-        };
-        if let Err(e) = delivered {
-            tracing::warn!("could not deliver an error message: {e}");
-        }
+    pub async fn halt(&self) {
+        self.parts.exports.halt().await
     }
 }
 

@@ -5,10 +5,10 @@
 //! or cut off from the database past it) stops at its next step, sends nothing more to the
 //! agent and starts no export, and the member is told.
 
+use super::front::notify;
 use super::front::Front;
 use super::keyed::Keyed;
-use super::tenure::{fenced, Renewed, Tenure};
-use super::turn::notify;
+use super::tenure::{Renewed, Tenure};
 use super::{text, Actor, EngineError};
 use crate::i18n::Lang;
 use crate::store::{now_secs, ScopeClaim, Store, StoreError};
@@ -177,11 +177,7 @@ impl ScopeTurn {
             return work.await;
         };
         let work = HELD.scope(lease.claim.clone(), work);
-        let out = tokio::select! {
-            biased;
-            () = lease.keep() => None,
-            out = fenced(&lease.tenure, work) => out,
-        };
+        let out = lease.hold(work).await;
         match out {
             Some(Err(EngineError::Store(StoreError::ScopeFenced { .. }))) | None => {
                 lease.tenure.lose();
@@ -212,20 +208,18 @@ impl Drop for ScopeTurn {
 }
 
 impl Lease {
-    /// Renews the lease at a third of its length; returns only once it is lost (another turn
-    /// holds it) or no longer known to be held (see [`Tenure::keep`]).
-    async fn keep(&self) {
+    /// Runs `work` while renewing the lease, and only while it is known to be held (see
+    /// [`Tenure::hold`]): `None` once it is lost (another turn holds it) or not known to be
+    /// held.
+    async fn hold<T>(&self, work: impl Future<Output = T>) -> Option<T> {
         let renew = |_sent| async move {
-            match self.store.renew_scope(&self.scope, &self.claim.turn).await {
-                Ok(true) => Renewed::Yes,
-                Ok(false) => Renewed::Lost,
-                Err(e) => {
-                    tracing::warn!(scope = %self.scope, "could not renew the project's lease: {e}");
-                    Renewed::Failed
-                }
-            }
+            let renewed = self.store.renew_scope(&self.scope, &self.claim.turn).await;
+            Renewed::from_store(
+                renewed,
+                format_args!("the project's lease ({})", self.scope),
+            )
         };
-        self.tenure.keep(renew).await
+        self.tenure.hold(renew, work).await
     }
 
     async fn release(self) {

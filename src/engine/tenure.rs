@@ -9,6 +9,7 @@
 //! the two clocks say. A process paused past that (SIGSTOP, a long stall) finds the time gone
 //! when it wakes and acts on nothing.
 
+use crate::store::StoreError;
 use parking_lot::Mutex;
 use std::future::Future;
 use std::pin::Pin;
@@ -71,10 +72,25 @@ impl Tenure {
         }
     }
 
+    /// Runs `work` while renewing the lease with `renew` (see [`Tenure::keep`]), and only
+    /// while the lease is known to be held (see [`fenced`]): `None` once it is not, the work
+    /// dropped at its next step. The one renewal loop of turns and exports alike.
+    pub(crate) async fn hold<T, F, Fut>(&self, renew: F, work: impl Future<Output = T>) -> Option<T>
+    where
+        F: Fn(Instant) -> Fut,
+        Fut: Future<Output = Renewed>,
+    {
+        tokio::select! {
+            biased;
+            () = self.keep(renew) => None,
+            out = fenced(self, work) => out,
+        }
+    }
+
     /// Renews the lease with `renew` (given when its request is sent) at a third of its
     /// length; returns once it is lost or no longer known to be held (renewals failed, or the
     /// process was paused past it). A renewal that hangs is given up at that moment too.
-    pub(crate) async fn keep<F, Fut>(&self, renew: F)
+    async fn keep<F, Fut>(&self, renew: F)
     where
         F: Fn(Instant) -> Fut,
         Fut: Future<Output = Renewed>,
@@ -112,16 +128,37 @@ pub(crate) enum Renewed {
     Failed,
 }
 
+impl Renewed {
+    /// What the store's answer to a renewal of `lease` (what it is, for the log) says:
+    /// `Ok(true)` still held; `Ok(false)` or a fenced write another holder's now; any other
+    /// error nothing known (logged here).
+    pub(crate) fn from_store(
+        answer: Result<bool, StoreError>,
+        lease: impl std::fmt::Display,
+    ) -> Renewed {
+        match answer {
+            Ok(true) => Renewed::Yes,
+            Ok(false) | Err(StoreError::Fenced { .. } | StoreError::ScopeFenced { .. }) => {
+                Renewed::Lost
+            }
+            Err(e) => {
+                tracing::warn!("could not renew {lease}: {e}");
+                Renewed::Failed
+            }
+        }
+    }
+}
+
 /// Runs `work` only while `tenure` is known to be held: every step of it (every poll) is
 /// checked first, so a process that wakes from a pause past its lease takes no further step,
 /// whatever woke it; the work is dropped and `None` returned instead.
-pub(crate) fn fenced<F: Future>(tenure: &Tenure, work: F) -> Fenced<'_, F> {
+fn fenced<F: Future>(tenure: &Tenure, work: F) -> Fenced<'_, F> {
     Fenced { tenure, work }
 }
 
 pin_project_lite::pin_project! {
     /// See [`fenced`].
-    pub(crate) struct Fenced<'a, F> {
+    struct Fenced<'a, F> {
         tenure: &'a Tenure,
         #[pin]
         work: F,

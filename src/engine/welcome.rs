@@ -2,9 +2,10 @@
 //! connected, with the "Try saying" examples) and, after a long song is uploaded, the tip that
 //! shorter tracks give more cohesive visuals.
 
+use super::accounts::Accounts;
 use super::front::Front;
 use super::text::clock;
-use super::{Actor, Engine, EngineError, Request};
+use super::{Actor, EngineError, Request};
 use crate::files::{CheckedFile, MediaKind};
 use crate::i18n::Lang;
 use crate::tr;
@@ -49,32 +50,30 @@ fn shows_examples(request: &Request) -> bool {
     matches!(request, Request::Upload { text, .. } if text.trim().is_empty())
 }
 
-impl Engine {
-    /// First contact: in a place without a session, says that things are being set up (in the
-    /// status line, which the request's own progress then takes over) and makes the token and
-    /// session; when the member has yet to say what they want, it then says it is connected,
-    /// with the examples. Then the request goes on.
-    pub(crate) async fn first_contact(
-        &self,
-        actor: &Actor,
-        front: &Arc<dyn Front>,
-        request: &Request,
-    ) -> Result<(), EngineError> {
-        if !greets(request) || self.inner.accounts.existing_session(actor).await?.is_some() {
-            return Ok(());
-        }
-        let lang = actor.language();
-        super::turn::notify(front, &tr!(lang, "welcome-setting-up")).await;
-        self.inner.accounts.session(actor).await?;
-        if !shows_examples(request) {
-            return Ok(());
-        }
-        // A courtesy: the request goes on whether or not the greeting could be shown.
-        if let Err(e) = front.send(&connected(lang), true).await {
-            tracing::warn!("could not say that the place is connected: {e}");
-        }
-        Ok(())
+/// First contact: in a place without a session, says that things are being set up (in the
+/// status line, which the request's own progress then takes over) and makes the token and
+/// session; when the member has yet to say what they want, it then says it is connected,
+/// with the examples. Then the request goes on.
+pub(crate) async fn first_contact(
+    accounts: &Accounts,
+    actor: &Actor,
+    front: &Arc<dyn Front>,
+    request: &Request,
+) -> Result<(), EngineError> {
+    if !greets(request) || accounts.existing_session(actor).await?.is_some() {
+        return Ok(());
     }
+    let lang = actor.language();
+    super::front::notify(front, &tr!(lang, "welcome-setting-up")).await;
+    accounts.session(actor).await?;
+    if !shows_examples(request) {
+        return Ok(());
+    }
+    // A courtesy: the request goes on whether or not the greeting could be shown.
+    if let Err(e) = front.send(&connected(lang), true).await {
+        tracing::warn!("could not say that the place is connected: {e}");
+    }
+    Ok(())
 }
 
 /// The tip for a song longer than [`crate::audio::TIP_ABOVE_SECONDS`], or `None`. The length

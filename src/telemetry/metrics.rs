@@ -20,7 +20,7 @@ pub enum TurnOutcome {
     AgentError,
     /// Refused by a quota before anything was sent.
     RefusedByQuota,
-    /// Cut short by a shutdown after the grace period.
+    /// Cut short by a stop after the grace period.
     Interrupted,
     /// Failed before the agent answered (session, upload, API error).
     Failed,

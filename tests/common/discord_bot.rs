@@ -138,7 +138,7 @@ impl Running {
     /// Stops the bot as a crash would (background work dropped, store kept, leases held
     /// until they run out) and starts anew, as a new process.
     pub async fn restart(&mut self) {
-        self.engine.shutdown().await;
+        self.engine.halt().await;
         self.task.abort();
         self.store = self.store.other_process();
         let (engine, task) = launch(&self.config, &self.store, &self.health);
