@@ -5,12 +5,16 @@
 //!
 //! Use [`tr!`](crate::tr): `tr!(lang, "queued", position = 2)`.
 
+mod checked;
 mod detect;
 
+#[doc(hidden)]
+pub use checked::check;
 pub use detect::member_language;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::FluentResource;
+use fluent_langneg::{negotiate_languages, NegotiationStrategy};
 
 /// The placeables of a message, by name (what [`tr!`](crate::tr) builds).
 pub use fluent_bundle::FluentArgs as Args;
@@ -53,14 +57,35 @@ const SOURCES: [[&str; 5]; 2] = [
 
 impl Lang {
     /// The language for a Discord locale (`zh-CN`, `en-US`…), a session's language or a
-    /// `--lang` value: Chinese for any `zh` tag, English otherwise.
+    /// `--lang` value, as `fluent-langneg` matches it to the catalogs: Chinese for any `zh`
+    /// tag, English otherwise.
     pub fn from_tag(tag: &str) -> Lang {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("zh") {
-            Lang::ZhCn
-        } else {
-            Lang::En
-        }
+        static AVAILABLE: LazyLock<Vec<LanguageIdentifier>> = LazyLock::new(|| {
+            LANGUAGES
+                .iter()
+                .map(|lang| lang.tag().parse().expect("a valid language tag"))
+                .collect()
+        });
+        // A tag that does not parse as a whole (`zh_CN.UTF-8`) still names its language.
+        let requested = tag.parse::<LanguageIdentifier>().or_else(|_| {
+            tag.split(['-', '_', '.', '@'])
+                .next()
+                .unwrap_or_default()
+                .parse()
+        });
+        let Ok(requested) = requested else {
+            return Lang::En;
+        };
+        let chosen = negotiate_languages(
+            &[requested],
+            &AVAILABLE,
+            Some(&AVAILABLE[Lang::En.index()]),
+            NegotiationStrategy::Lookup,
+        );
+        let index = chosen
+            .first()
+            .and_then(|c| AVAILABLE.iter().position(|a| a == *c));
+        index.map_or(Lang::En, |i| LANGUAGES[i])
     }
 
     /// The language's tag: `en` or `zh-CN` (also its catalog directory).
@@ -128,7 +153,8 @@ pub fn attribute(lang: Lang, key: &str, attr: &str) -> Option<String> {
     )
 }
 
-/// The message ids of every catalog file of `lang`, for the catalogs' own tests.
+/// The message ids of every catalog file of `lang` (the command names' check, the catalogs'
+/// own tests).
 pub fn keys(lang: Lang) -> Vec<String> {
     let mut keys = Vec::new();
     for source in SOURCES[lang.index()] {
@@ -143,13 +169,16 @@ pub fn keys(lang: Lang) -> Vec<String> {
 }
 
 /// A sentence from the catalogs: `tr!(lang, "key")` or `tr!(lang, "key", name = value, …)`,
-/// where each value is a string or a number.
+/// where each value is a string or a number. The key must be in every catalog and the names
+/// must be its message's variables, or the crate does not build (see `build.rs`).
 #[macro_export]
 macro_rules! tr {
-    ($lang:expr, $key:literal) => {
+    ($lang:expr, $key:literal) => {{
+        const _: () = $crate::i18n::check($key, &[]);
         $crate::i18n::text($lang, $key, None)
-    };
+    }};
     ($lang:expr, $key:literal, $($name:ident = $value:expr),+ $(,)?) => {{
+        const _: () = $crate::i18n::check($key, &[$(stringify!($name)),+]);
         let mut args = $crate::i18n::Args::new();
         $(args.set(stringify!($name), $value);)+
         $crate::i18n::text($lang, $key, Some(&args))

@@ -7,7 +7,7 @@ mod common;
 
 use common::discord_bot::{channel_front, rest_client};
 use common::fake_discord::{member, shown, FakeDiscord, Msg, APP_ID};
-use music_video_bot::discord::front::{ChannelFront, Interaction};
+use music_video_bot::discord::front::{ChannelFront, InteractionToken};
 use music_video_bot::engine::cards::{self, bar, Card, Tone};
 use music_video_bot::engine::front::{Front, Link, LinkKind};
 use music_video_bot::i18n::Lang;
@@ -200,7 +200,7 @@ async fn progress_goes_into_the_commands_response_while_its_token_lives() {
     // A command's token, as the fake issues it (no bot is listening).
     let token = discord.slash("export", json!({}), CHANNEL, USER);
     let front = front(&discord, Duration::from_millis(20))
-        .with_interaction(Interaction::new(&token, Duration::from_secs(900)));
+        .with_interaction(InteractionToken::new(&token, Duration::from_secs(900)));
     for percent in [20, 60] {
         front.progress(&progress(percent)).await.unwrap();
     }
@@ -226,7 +226,7 @@ async fn a_private_card_is_an_ephemeral_follow_up() {
     let token = discord.slash("credits", json!({}), CHANNEL, USER);
     let front = front(&discord, Duration::ZERO)
         .private_replies()
-        .with_interaction(Interaction::new(&token, Duration::from_secs(900)));
+        .with_interaction(InteractionToken::new(&token, Duration::from_secs(900)));
     let card = Card::new(Lang::En, Tone::Info, "Credits".into()).field(
         "Available".into(),
         "50".into(),

@@ -2,29 +2,22 @@
 //! button's project. The button and the form carry the scope in their custom ids, so both
 //! work after a restart; both are for the members of that scope only.
 
-use super::front::{Deferral, Interaction};
 use super::ids::{edit_id, may_use, EditId};
+use super::interaction::{Deferral, InteractionToken};
 use super::{place_for, Data, Error, Where};
 use crate::engine::Request;
 use crate::i18n::Lang;
 use crate::tr;
 use poise::serenity_prelude as serenity;
 use serenity::builder::{
-    CreateActionRow, CreateButton, CreateInputText, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateModal,
+    CreateActionRow, CreateInputText, CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateModal,
 };
 use std::sync::Arc;
 use std::time::Duration;
 
 /// The custom id of the form's one text field.
 const FIELD: &str = "what";
-
-/// The Edit button of `scope`, labelled in `lang`.
-pub(crate) fn button(scope: &str, lang: Lang) -> CreateButton {
-    CreateButton::new(edit_id(&EditId::Button(scope.to_string())))
-        .label(tr!(lang, "edit-button"))
-        .style(serenity::ButtonStyle::Secondary)
-}
 
 /// The Edit id of an interaction, when it is a click on an Edit button or an Edit form sent
 /// back.
@@ -114,7 +107,7 @@ async fn run_edit(
     let (front, mut actor) = place_for(ctx.http.clone(), data, at, &submit.locale);
     actor.scope = scope;
     let ttl = Duration::from_millis(data.config.discord.interaction_ttl_ms);
-    let interaction = Interaction::new(&submit.token, ttl).deferred(Deferral::Public);
+    let interaction = InteractionToken::new(&submit.token, ttl).deferred(Deferral::Public);
     let front = front
         .with_interaction(interaction)
         .with_permissions(submit.app_permissions);

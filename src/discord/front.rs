@@ -10,9 +10,9 @@ mod status;
 
 use super::budget::{Active, Budget, Priority};
 use super::embeds::Body;
-use super::ids::{button_id, nonce_for};
+use super::ids::{button_id, edit_id, nonce_for, EditId};
 use super::interaction::Responding;
-pub use super::interaction::{Deferral, Interaction};
+pub use super::interaction::{Deferral, InteractionToken};
 use super::outgoing::{Outgoing, Shown};
 use super::permissions::{missing_in, Missing};
 use super::throttle::LatestOnly;
@@ -119,7 +119,7 @@ impl ChannelFront {
     }
 
     /// Uses the command's interaction for progress and private answers while it lives.
-    pub fn with_interaction(self, interaction: Interaction) -> ChannelFront {
+    pub fn with_interaction(self, interaction: InteractionToken) -> ChannelFront {
         self.interaction.set(interaction);
         self
     }
@@ -346,7 +346,11 @@ impl ChannelFront {
                 CreateButton::new(button_id(*a, &self.scope)).label(label)
             })
             .collect();
-        buttons.push(super::edit::button(&self.scope, self.lang));
+        // The Edit button: its form's answer is the next turn (see `edit.rs`).
+        let edit = CreateButton::new(edit_id(&EditId::Button(self.scope.clone())))
+            .label(tr!(self.lang, "edit-button"))
+            .style(serenity::ButtonStyle::Secondary);
+        buttons.push(edit);
         buttons
     }
 }
@@ -362,10 +366,6 @@ fn message_id(id: &MsgId) -> Result<serenity::MessageId, FrontError> {
     id.0.parse::<std::num::NonZeroU64>()
         .map(serenity::MessageId::from)
         .map_err(|_| FrontError::Gone)
-}
-
-pub(super) fn is_not_found(e: &serenity::Error) -> bool {
-    matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::NOT_FOUND))
 }
 
 /// The HTTP status Discord answered with, if it answered.

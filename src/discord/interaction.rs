@@ -8,15 +8,15 @@
 //! a public deferral still shows "thinking…": that message is edited first.
 
 use super::embeds::Body;
-use super::front::is_not_found;
 use parking_lot::Mutex;
 use poise::serenity_prelude as serenity;
 use serenity::builder::Builder;
 use std::time::{Duration, Instant};
 
-/// A slash command's interaction, usable until its token expires.
+/// A slash command's (or a form's) interaction token, usable until it expires: what a front
+/// answers through (named apart from `serenity::Interaction`, the event itself).
 #[derive(Clone)]
-pub struct Interaction {
+pub struct InteractionToken {
     token: String,
     valid_until: Instant,
     deferral: Deferral,
@@ -33,19 +33,19 @@ pub enum Deferral {
     Settled,
 }
 
-impl Interaction {
-    /// An interaction received now, whose token is used for `ttl` (Discord's last 15 minutes),
+impl InteractionToken {
+    /// The token of an interaction received now, whose token is used for `ttl` (Discord's last 15 minutes),
     /// whose original response shows something already.
-    pub fn new(token: &str, ttl: Duration) -> Interaction {
-        Interaction {
+    pub fn new(token: &str, ttl: Duration) -> InteractionToken {
+        InteractionToken {
             token: token.to_string(),
             valid_until: Instant::now() + ttl,
             deferral: Deferral::Settled,
         }
     }
 
-    /// The same interaction, acknowledged with a deferral of this visibility.
-    pub fn deferred(mut self, deferral: Deferral) -> Interaction {
+    /// The same token, its interaction acknowledged with a deferral of this visibility.
+    pub fn deferred(mut self, deferral: Deferral) -> InteractionToken {
         self.deferral = deferral;
         self
     }
@@ -53,11 +53,11 @@ impl Interaction {
 
 /// A front's interaction, if it has one (dropped once its webhook answers 404).
 #[derive(Default)]
-pub(super) struct Responding(Mutex<Option<Interaction>>);
+pub(super) struct Responding(Mutex<Option<InteractionToken>>);
 
 impl Responding {
     /// Answers through `interaction` from now on.
-    pub(super) fn set(&self, interaction: Interaction) {
+    pub(super) fn set(&self, interaction: InteractionToken) {
         *self.0.lock() = Some(interaction);
     }
 
@@ -123,4 +123,9 @@ impl Responding {
         body.followup().execute(http, (None, &token)).await?;
         Ok(())
     }
+}
+
+/// Whether Discord answered 404: an unknown message, or a webhook (an interaction token) gone.
+pub(super) fn is_not_found(e: &serenity::Error) -> bool {
+    matches!(e, serenity::Error::Http(h) if h.status_code() == Some(serenity::StatusCode::NOT_FOUND))
 }

@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::engine::front::{Deliver, Front};
 use crate::engine::{Actor, Engine, Request};
 use crate::i18n::Lang;
-use front::{ChannelFront, Deferral, Interaction};
+use front::{ChannelFront, Deferral, InteractionToken};
 use poise::serenity_prelude as serenity;
 use std::sync::Arc;
 use std::time::Duration;
@@ -53,15 +53,60 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
         .clone()
         .ok_or("DISCORD_TOKEN (or discord.token) is not set")?;
     let sharding = config.discord.sharding()?;
-    let stopped = engine.stopped();
-    let watch_stopped = engine.stopped();
+    let http = rest::http(&config.discord, token.expose())?;
+    let budget = Arc::new(budget::Budget::new(budget::share(
+        config.discord.requests_per_second,
+        sharding,
+    )));
+    let (shard_ids, total) = startup::shards_to_run(sharding, &http, &budget).await?;
+    let registers = sharding.runs_shard_zero();
+    health.expect_discord(shard_ids.end() - shard_ids.start() + 1, registers);
+    tracing::info!(
+        "running gateway shard(s) {}-{} of {total}",
+        shard_ids.start(),
+        shard_ids.end()
+    );
+    let intents = intents(&config);
+    let stopped = [engine.stopped(), engine.stopped()];
+    let tasks = tokio_util::task::TaskTracker::new();
+    let setup = Setup {
+        engine,
+        config,
+        tasks: tasks.clone(),
+        budget,
+        registers,
+        health: health.clone(),
+    };
+    let framework = poise::Framework::builder()
+        .options(options())
+        .setup(move |ctx, ready, framework| Box::pin(setup.run(ctx, ready, framework)))
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http, intents)
+        .framework(framework)
+        .event_handler(RateLimits)
+        .await?;
+    watch(&client, health, stopped);
+    // serenity 0.12 takes the range's end as the last shard to start (included).
+    client
+        .start_shard_range(*shard_ids.start()..*shard_ids.end(), total)
+        .await?;
+    drain(tasks).await;
+    Ok(())
+}
+
+/// The gateway intents: the non-privileged ones, and message content when channels are read.
+fn intents(config: &Config) -> serenity::GatewayIntents {
     let mut intents = serenity::GatewayIntents::non_privileged();
     if !config.discord.channels.is_empty() {
         // Reading files dropped without a mention needs the privileged intent.
         intents |= serenity::GatewayIntents::MESSAGE_CONTENT;
     }
-    let http = rest::http(&config.discord, token.expose())?;
-    let options = poise::FrameworkOptions {
+    intents
+}
+
+/// poise's options: the commands, and every other event handed to [`events`].
+fn options() -> poise::FrameworkOptions<Data, Error> {
+    poise::FrameworkOptions {
         commands: commands::all(),
         on_error: |e| Box::pin(events::on_error(e)),
         event_handler: |framework, event| {
@@ -79,87 +124,92 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
             ..Default::default()
         },
         ..Default::default()
-    };
-    let budget = Arc::new(budget::Budget::new(budget::share(
-        config.discord.requests_per_second,
-        sharding,
-    )));
-    let (shard_ids, total) = startup::shards_to_run(sharding, &http, &budget).await?;
-    let registers = sharding.runs_shard_zero();
-    health.expect_discord(shard_ids.end() - shard_ids.start() + 1, registers);
-    tracing::info!(
-        "running gateway shard(s) {}-{} of {total}",
-        shard_ids.start(),
-        shard_ids.end()
-    );
-    let tasks = tokio_util::task::TaskTracker::new();
-    let spawned = tasks.clone();
-    let registering = health.clone();
-    let framework = poise::Framework::builder()
-        .options(options)
-        .setup(move |ctx, ready, framework| {
-            Box::pin(async move {
-                tracing::info!(user = %ready.user.name, "connected to Discord");
-                // Commands are global: one process registers them, the one with shard 0
-                // (setup runs on the first Ready of whichever shard comes first).
-                if registers {
-                    // Off the critical path: a refusal must not leave the bot deaf.
-                    let commands = commands::registration(&framework.options().commands);
-                    tokio::spawn(startup::register_commands(
-                        ctx.http.clone(),
-                        budget.clone(),
-                        commands,
-                        registering,
-                    ));
-                } else {
-                    tracing::info!("shard 0 runs elsewhere; that process registers the commands");
-                }
-                let deliver = Arc::new(ToChannels {
-                    http: ctx.http.clone(),
-                    budget: budget.clone(),
-                    edit_interval: Duration::from_millis(config.discord.edit_interval_ms),
-                });
-                // poise holds every event until setup returns: a slow store must not cost
-                // interactions their 3 seconds, so the exports resume beside the events.
-                let resuming = engine.clone();
-                tokio::spawn(async move {
-                    match resuming.resume_jobs(deliver).await {
-                        Ok(n) if n > 0 => tracing::info!("resumed {n} export(s)"),
-                        Ok(_) => {}
-                        Err(e) => tracing::error!("could not resume exports: {e}"),
-                    }
-                });
-                Ok(Data {
-                    engine,
-                    config,
-                    tasks: spawned,
-                    budget,
-                })
-            })
+    }
+}
+
+/// What the first Ready turns into the handlers' [`Data`].
+struct Setup {
+    engine: Engine,
+    config: Config,
+    tasks: tokio_util::task::TaskTracker,
+    budget: Arc<budget::Budget>,
+    /// This process runs shard 0, so it registers the commands.
+    registers: bool,
+    health: Arc<Health>,
+}
+
+impl Setup {
+    /// Registers the commands (on shard 0's process), resumes the stored exports, and hands
+    /// the rest to the event handlers.
+    async fn run(
+        self,
+        ctx: &serenity::Context,
+        ready: &serenity::Ready,
+        framework: &poise::Framework<Data, Error>,
+    ) -> Result<Data, Error> {
+        tracing::info!(user = %ready.user.name, "connected to Discord");
+        // Commands are global: one process registers them, the one with shard 0 (setup runs
+        // on the first Ready of whichever shard comes first).
+        if self.registers {
+            // Off the critical path: a refusal must not leave the bot deaf.
+            let commands = commands::registration(&framework.options().commands);
+            tokio::spawn(startup::register_commands(
+                ctx.http.clone(),
+                self.budget.clone(),
+                commands,
+                self.health,
+            ));
+        } else {
+            tracing::info!("shard 0 runs elsewhere; that process registers the commands");
+        }
+        let deliver = Arc::new(ToChannels {
+            http: ctx.http.clone(),
+            budget: self.budget.clone(),
+            edit_interval: Duration::from_millis(self.config.discord.edit_interval_ms),
+        });
+        // poise holds every event until setup returns: a slow store must not cost
+        // interactions their 3 seconds, so the exports resume beside the events.
+        let resuming = self.engine.clone();
+        tokio::spawn(async move {
+            match resuming.resume_jobs(deliver).await {
+                Ok(n) if n > 0 => tracing::info!("resumed {n} export(s)"),
+                Ok(_) => {}
+                Err(e) => tracing::error!("could not resume exports: {e}"),
+            }
+        });
+        Ok(Data {
+            engine: self.engine,
+            config: self.config,
+            tasks: self.tasks,
+            budget: self.budget,
         })
-        .build();
-    let mut client = serenity::ClientBuilder::new_with_http(http, intents)
-        .framework(framework)
-        .event_handler(RateLimits)
-        .await?;
+    }
+}
+
+/// Reports the shards' state to `health` until the engine stops (the first of `stopped`), and
+/// then closes the gateway connections (the second).
+fn watch(
+    client: &serenity::Client,
+    health: Arc<Health>,
+    stopped: [tokio_util::sync::WaitForCancellationFutureOwned; 2],
+) {
+    let [stopped, closing] = stopped;
     tokio::spawn(startup::watch_shards(
         client.shard_manager.clone(),
         health,
-        watch_stopped,
+        stopped,
     ));
-    // When the engine stops, close the gateway connections too (serenity's shard runners
-    // are tasks of their own and would otherwise outlive the client).
+    // serenity's shard runners are tasks of their own and would otherwise outlive the client.
     let shards = client.shard_manager.clone();
     tokio::spawn(async move {
-        stopped.await;
+        closing.await;
         shards.shutdown_all().await;
     });
-    // serenity 0.12 takes the range's end as the last shard to start (included).
-    client
-        .start_shard_range(*shard_ids.start()..*shard_ids.end(), total)
-        .await?;
-    // Requests spawned from events ended with the engine's stop; what is left (a download of
-    // a message that came during the stop) gets a moment to clean up.
+}
+
+/// Requests spawned from events ended with the engine's stop; what is left (a download of a
+/// message that came during the stop) gets a moment to clean up.
+async fn drain(tasks: tokio_util::task::TaskTracker) {
     tasks.close();
     if tokio::time::timeout(Duration::from_secs(5), tasks.wait())
         .await
@@ -167,7 +217,6 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
     {
         tracing::warn!("some message tasks were still running at exit");
     }
-    Ok(())
 }
 
 /// Counts serenity's rate-limit waits and 429s: its limiter tells event handlers only, never
@@ -250,7 +299,7 @@ pub(crate) fn place(ctx: Context<'_>, deferral: Deferral) -> (ChannelFront, Acto
     let (mut front, actor) = place_for(http, ctx.data(), at, lang);
     if let poise::Context::Application(app) = ctx {
         let ttl = Duration::from_millis(ctx.data().config.discord.interaction_ttl_ms);
-        let interaction = Interaction::new(&app.interaction.token, ttl).deferred(deferral);
+        let interaction = InteractionToken::new(&app.interaction.token, ttl).deferred(deferral);
         front = front
             .with_interaction(interaction)
             .with_permissions(app.interaction.app_permissions);

@@ -39,9 +39,32 @@ fn tags_choose_the_language() {
         ("fr", Lang::En),
         ("", Lang::En),
         ("zhx", Lang::En),
+        ("zh-HK", Lang::ZhCn),
+        ("zh-Hant", Lang::ZhCn),
+        ("zh-Hans-CN", Lang::ZhCn),
+        ("ZH", Lang::ZhCn),
+        ("zh_CN.UTF-8", Lang::ZhCn),
+        ("en_US", Lang::En),
+        ("es-419", Lang::En),
+        ("ja", Lang::En),
+        ("und", Lang::En),
+        (" zh", Lang::En),
+        ("not a tag", Lang::En),
     ];
     for (tag, lang) in rows {
         assert_eq!(Lang::from_tag(tag), lang, "{tag}");
+    }
+    // Every locale Discord sends: its two Chinese ones are Chinese, the rest English.
+    let discord = [
+        "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl",
+        "no", "pl", "pt-BR", "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi",
+        "th", "ja", "ko",
+    ];
+    for tag in discord {
+        assert_eq!(Lang::from_tag(tag), Lang::En, "{tag}");
+    }
+    for tag in ["zh-CN", "zh-TW"] {
+        assert_eq!(Lang::from_tag(tag), Lang::ZhCn, "{tag}");
     }
 }
 

@@ -11,6 +11,7 @@ mod leases;
 mod postgres;
 mod quotas;
 mod records;
+#[cfg(any(test, feature = "testing"))]
 mod scratch;
 mod sessions;
 mod sled;
@@ -21,6 +22,7 @@ pub use self::leases::{Claim, Holder, DEFAULT_LEASE};
 pub use self::postgres::PgStore;
 pub use self::quotas::TurnQuota;
 pub use self::records::{AccountRecord, JobRecord, JobStatus, SessionRecord, VideoFacts};
+#[cfg(any(test, feature = "testing"))]
 pub use self::scratch::{ScratchSchema, TEST_DATABASE_URL};
 pub use self::sessions::ScopeClaim;
 pub use self::sled::SledStore;
@@ -82,6 +84,7 @@ impl Store {
         SledStore::open(path).map(|db| Store::over(Backend::Sled(db)))
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Connects to the PostgreSQL database at `url` and applies the embedded migrations
     /// (leases of [`DEFAULT_LEASE`]; a store for shorter ones is opened by [`Store::open`],
     /// which times the pool's waits for them).
@@ -110,6 +113,7 @@ impl Store {
         }
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// The same database as another process sees it: a lease holder of its own.
     pub fn other_process(&self) -> Store {
         Store {
@@ -133,6 +137,7 @@ impl Store {
         self.put(Table::Accounts, key, rec).await
     }
 
+    #[cfg(test)]
     /// One export job.
     pub async fn job(&self, id: &str) -> Result<Option<JobRecord>, StoreError> {
         self.get(Table::Jobs, id).await
@@ -147,12 +152,15 @@ impl Store {
         rows.iter().map(|(key, value)| decode(key, value)).collect()
     }
 
-    /// Saves an export job that no process holds (any process may claim it).
+    #[cfg(any(test, feature = "testing"))]
+    /// Saves an export job that no process holds (any process may claim it), without the
+    /// fencing of a claim: for tests, which set up jobs as a crashed process left them.
     pub async fn put_job(&self, rec: &JobRecord) -> Result<(), StoreError> {
         self.put(Table::Jobs, &rec.id, rec).await
     }
 
-    /// Forgets a finished export job.
+    #[cfg(any(test, feature = "testing"))]
+    /// Forgets an export job, without the fencing of a claim (tests only).
     pub async fn remove_job(&self, id: &str) -> Result<(), StoreError> {
         self.remove(Table::Jobs, id).await
     }
@@ -193,6 +201,7 @@ impl Store {
         }
     }
 
+    #[cfg(any(test, feature = "testing"))]
     async fn remove(&self, table: Table, key: &str) -> Result<(), StoreError> {
         match &self.db {
             Backend::Sled(db) => db.remove(table, key).await,

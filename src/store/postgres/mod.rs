@@ -147,6 +147,7 @@ impl PgStore {
     }
 
     /// Forgets `key`; committed when this returns.
+    #[cfg(any(test, feature = "testing"))]
     pub(super) async fn remove(&self, table: Table, key: &str) -> Result<(), StoreError> {
         let (name, column) = names(table);
         let sql = format!("DELETE FROM {name} WHERE {column} = $1");
@@ -169,6 +170,7 @@ impl PgStore {
 }
 
 /// Runs one statement on a connection of its own.
+#[cfg(any(test, feature = "testing"))]
 pub(super) async fn admin_statement(url: &Secret, sql: &str) -> Result<(), StoreError> {
     let five = Duration::from_secs(5);
     let (_, mut first) = PgStore::connect_only(url, five, super::DEFAULT_LEASE).await?;

@@ -83,6 +83,7 @@ impl SledStore {
     }
 
     /// Forgets `key`, durably.
+    #[cfg(any(test, feature = "testing"))]
     pub(super) async fn remove(&self, table: Table, key: &str) -> Result<(), StoreError> {
         self.tree(table).remove(key)?;
         self.flush().await
