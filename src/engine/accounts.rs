@@ -154,6 +154,7 @@ impl Accounts {
             account,
             user_id: created.user_id,
             created: now_secs(),
+            group: actor.group.clone(),
         };
         let claim = super::scopes::held_claim();
         self.store

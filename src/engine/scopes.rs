@@ -268,6 +268,7 @@ mod tests {
             account: "user:1".into(),
             user_id: None,
             created: 1,
+            group: None,
         }
     }
 

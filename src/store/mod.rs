@@ -1,4 +1,5 @@
-//! The store: sessions per scope, accounts (client id and token), export jobs.
+//! The store: sessions per scope, accounts (client id and token), export jobs, servers'
+//! settings.
 //!
 //! Two backends behind one API: embedded sled (the zero-setup default, one process) and
 //! PostgreSQL (several processes over one database). With either, every write is durable
@@ -13,6 +14,7 @@ mod quotas;
 mod records;
 #[cfg(any(test, feature = "testing"))]
 mod scratch;
+mod servers;
 mod sessions;
 mod sled;
 
@@ -21,9 +23,12 @@ pub use self::exports::{ExportCaps, Full, Running};
 pub use self::leases::{Claim, Holder, DEFAULT_LEASE};
 pub use self::postgres::PgStore;
 pub use self::quotas::TurnQuota;
-pub use self::records::{AccountRecord, JobRecord, JobStatus, SessionRecord, VideoFacts};
+pub use self::records::{
+    AccountRecord, JobRecord, JobStatus, ServerRecord, ServerSettings, SessionRecord, VideoFacts,
+};
 #[cfg(any(test, feature = "testing"))]
 pub use self::scratch::{ScratchSchema, TEST_DATABASE_URL};
+pub use self::servers::Forgotten;
 pub use self::sessions::ScopeClaim;
 pub use self::sled::SledStore;
 

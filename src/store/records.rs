@@ -1,4 +1,4 @@
-//! The records the store keeps: sessions, accounts and export jobs, as JSON documents.
+//! The records the store keeps: sessions, accounts, export jobs and servers, as JSON documents.
 
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
@@ -19,6 +19,66 @@ pub struct SessionRecord {
     pub user_id: Option<String>,
     /// Unix seconds.
     pub created: u64,
+    /// The community (a Discord guild) whose scope created it, so that a server's projects
+    /// can be found when the server is forgotten; none for sessions written before it was kept.
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+/// What a server's moderators chose (everything optional: `None` = the operator's config).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ServerSettings {
+    /// Listening channels; `None` = the operator's `discord.channels`.
+    #[serde(default)]
+    pub channels: Option<Vec<u64>>,
+    /// The server's default language, a language tag (`en`, `zh-CN`).
+    #[serde(default)]
+    pub language: Option<String>,
+    /// Whether each video gets a thread of its own.
+    #[serde(default)]
+    pub threads: bool,
+    /// Agent turns per member per hour (the operator's config stays the ceiling).
+    #[serde(default)]
+    pub turns_per_hour: Option<u32>,
+    /// Running exports per member (the operator's config stays the ceiling).
+    #[serde(default)]
+    pub exports_per_member: Option<u32>,
+    /// Running exports for the whole server (the operator's config stays the ceiling).
+    #[serde(default)]
+    pub exports_per_server: Option<u32>,
+    /// Only members with this role may use the bot; `None` = everyone.
+    #[serde(default)]
+    pub role: Option<u64>,
+}
+
+/// A server's record: its settings, the threads the bot opened there (newest last, at most
+/// [`ServerRecord::MAX_THREADS`] kept), and when the bot was removed from it (unix secs), if
+/// it was.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ServerRecord {
+    /// What its moderators chose.
+    #[serde(default)]
+    pub settings: ServerSettings,
+    /// Threads the bot opened there, newest last.
+    #[serde(default)]
+    pub threads: Vec<u64>,
+    /// When the bot was removed from the server (unix seconds); `None` while it is there.
+    #[serde(default)]
+    pub left_at: Option<u64>,
+}
+
+impl ServerRecord {
+    /// The threads kept per server: enough to recognise the recent ones, bounded in size.
+    pub const MAX_THREADS: usize = 200;
+
+    /// Notes a thread the bot opened (once; the oldest dropped past [`Self::MAX_THREADS`]).
+    pub fn note_thread(&mut self, thread: u64) {
+        if !self.threads.contains(&thread) {
+            self.threads.push(thread);
+        }
+        let over = self.threads.len().saturating_sub(Self::MAX_THREADS);
+        self.threads.drain(..over);
+    }
 }
 
 /// The credentials of one account: a user of the bot, or the configured token.

@@ -60,6 +60,7 @@ fn session(id: &str) -> SessionRecord {
         account: "u1".into(),
         user_id: Some("anon_1".into()),
         created: 1,
+        group: None,
     }
 }
 
@@ -396,4 +397,5 @@ async fn store_directory_is_private() {
 }
 
 mod exports;
+mod servers;
 mod sessions;

@@ -6,6 +6,7 @@
 
 mod exports;
 mod leases;
+mod servers;
 mod sessions;
 
 use super::{StoreError, Table};
@@ -230,6 +231,7 @@ mod tests {
             (2, "leases", "477130f4d9660215"),
             (3, "job indexes", "3589d34e97cab17a"),
             (4, "scope epochs", "e1a954b7fa4b1085"),
+            (5, "servers", "b8017e3aafc49815"),
         ];
         let got: Vec<(i64, &str, String)> = MIGRATOR
             .iter()

@@ -274,4 +274,26 @@ impl SledStore {
             lease.owner = None;
         }
     }
+
+    /// Forgets the sessions of `scopes` with their leases, and the jobs `jobs` with theirs,
+    /// under the leases' lock (so no turn or poller writes one of them back in between); how
+    /// many scope leases and jobs there were.
+    pub(in crate::store) fn forget_held(
+        &self,
+        scopes: &[String],
+        jobs: &[String],
+    ) -> Result<(usize, usize), StoreError> {
+        let mut held = self.leases.0.lock();
+        let mut leases = 0;
+        for scope in scopes {
+            self.sessions.remove(scope.as_str())?;
+            leases += usize::from(held.scopes.remove(scope).is_some());
+        }
+        let mut removed = 0;
+        for id in jobs {
+            held.jobs.remove(id);
+            removed += usize::from(self.jobs.remove(id.as_str())?.is_some());
+        }
+        Ok((leases, removed))
+    }
 }

@@ -3,13 +3,14 @@
 //! Every write is flushed before it returns, so a crash loses nothing a user did.
 
 mod leases;
+mod servers;
 
 use super::quotas::TurnLog;
 use super::{StoreError, Table};
 use std::path::Path;
 use std::sync::Arc;
 
-/// The sled database and its three trees, with what only this process needs to know (its
+/// The sled database and its four trees, with what only this process needs to know (its
 /// leases and the turn log: sled's files are locked to one process).
 #[derive(Clone)]
 pub struct SledStore {
@@ -17,6 +18,9 @@ pub struct SledStore {
     sessions: sled::Tree,
     accounts: sled::Tree,
     jobs: sled::Tree,
+    servers: sled::Tree,
+    /// Held by each servers' write until it is durable, so change numbers are written in order.
+    servers_lock: Arc<tokio::sync::Mutex<()>>,
     leases: Arc<leases::Leases>,
     turns: Arc<TurnLog>,
 }
@@ -36,6 +40,8 @@ impl SledStore {
             sessions: db.open_tree("sessions")?,
             accounts: db.open_tree("accounts")?,
             jobs: db.open_tree("jobs")?,
+            servers: db.open_tree("servers")?,
+            servers_lock: Arc::default(),
             db,
             leases: Arc::default(),
             turns: Arc::default(),
