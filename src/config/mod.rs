@@ -136,6 +136,9 @@ pub struct StoreConfig {
     /// How long a lease on a project or an export job lasts without renewal (renewed at a
     /// third of this): how soon another process takes over from one that died.
     pub lease_ms: u64,
+    /// How long a server the bot was removed from keeps its settings and projects, in case it
+    /// comes back, before they are deleted.
+    pub forget_servers_after_secs: u64,
 }
 
 impl Default for StoreConfig {
@@ -145,6 +148,7 @@ impl Default for StoreConfig {
             path: PathBuf::from("data/music-video-bot.sled"),
             url: None,
             lease_ms: 30_000,
+            forget_servers_after_secs: 7 * 24 * 3600,
         }
     }
 }
@@ -153,6 +157,11 @@ impl StoreConfig {
     /// How long a lease lasts.
     pub fn lease(&self) -> std::time::Duration {
         std::time::Duration::from_millis(self.lease_ms)
+    }
+
+    /// How long a server the bot left is kept before it is forgotten.
+    pub fn forget_servers_after(&self) -> Duration {
+        Duration::from_secs(self.forget_servers_after_secs)
     }
 }
 
@@ -189,6 +198,9 @@ pub struct DiscordConfig {
     pub requests_per_second: u32,
     /// Channels where files and words dropped without a mention are read (DMs always are).
     pub channels: Vec<u64>,
+    /// Whether to ask for the privileged Message Content intent (see
+    /// [`DiscordConfig::reads_messages`]); unset: when `channels` is not empty.
+    pub message_content: Option<bool>,
     /// Discord's REST base, or a REST proxy in front of it.
     pub api_base: String,
     /// Reach discord.com's REST API at this address (`127.0.0.1:8443`) instead of the one DNS
@@ -216,6 +228,12 @@ impl DiscordConfig {
     pub fn sharding(&self) -> Result<Sharding, ConfigError> {
         sharding(self.shard_range.as_deref(), self.shard_count)
     }
+
+    /// Whether the bot asks for the Message Content intent (needed to read messages that do
+    /// not mention it): `message_content` when set, else whether `channels` names any.
+    pub fn reads_messages(&self) -> bool {
+        self.message_content.unwrap_or(!self.channels.is_empty())
+    }
 }
 
 impl Default for DiscordConfig {
@@ -226,6 +244,7 @@ impl Default for DiscordConfig {
             edit_interval_ms: 1_500,
             requests_per_second: 45,
             channels: Vec::new(),
+            message_content: None,
             api_base: DISCORD.into(),
             rest_address: None,
             rest_ca_file: None,
@@ -331,6 +350,10 @@ impl Config {
             ("nemo.request_timeout_ms", self.nemo.request_timeout_ms),
             ("nemo.export_timeout_ms", self.nemo.export_timeout_ms),
             ("store.lease_ms", self.store.lease_ms),
+            (
+                "store.forget_servers_after_secs",
+                self.store.forget_servers_after_secs,
+            ),
         ];
         for (key, value) in intervals {
             if value == 0 {

@@ -152,3 +152,29 @@ fn postgres_needs_a_url_and_the_env_supplies_one() {
         .unwrap_err()
         .contains("backend"));
 }
+
+#[test]
+fn servers_are_forgotten_after_a_week_unless_set_and_never_at_once() {
+    let c = Config::default();
+    assert_eq!(c.store.forget_servers_after(), Duration::from_secs(604_800));
+    let c = Config::from_toml("[store]\nforget_servers_after_secs = 60\n").unwrap();
+    assert_eq!(c.store.forget_servers_after(), Duration::from_secs(60));
+    c.validate().unwrap();
+    let c = Config::from_toml("[store]\nforget_servers_after_secs = 0\n").unwrap();
+    let err = c.validate().unwrap_err().to_string();
+    assert!(err.contains("store.forget_servers_after_secs"), "{err}");
+}
+
+#[test]
+fn the_message_content_intent_follows_channels_unless_set() {
+    let rows = [
+        ("", false),
+        ("channels = [1]", true),
+        ("message_content = true", true),
+        ("channels = [1]\nmessage_content = false", false),
+    ];
+    for (keys, reads) in rows {
+        let c = Config::from_toml(&format!("[discord]\n{keys}\n")).unwrap();
+        assert_eq!(c.discord.reads_messages(), reads, "{keys}");
+    }
+}
