@@ -127,6 +127,13 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
     };
     let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store.clone())
         .context("starting the engine")?;
+    engine.set_forget_servers_after(config.store.forget_servers_after());
+    // Servers that removed the bot while it was down are forgotten once their grace is over.
+    match engine.forget_left_servers().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("forgot {n} servers the bot was removed from"),
+        Err(e) => tracing::warn!("could not forget the servers the bot was removed from: {e}"),
+    }
     let health = Arc::new(Health::default());
     if !config.admin.listen.trim().is_empty() {
         let metrics = telemetry::metrics::install()

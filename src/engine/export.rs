@@ -50,7 +50,7 @@ impl Parts {
             lang: actor.language().tag().to_string(),
             video: super::cards::facts(&draft),
         };
-        let caps = self.quotas.export_caps();
+        let caps = self.quotas.export_caps(actor).await;
         self.exports.start(job, &draft, front, caps).await
     }
 }

@@ -18,6 +18,7 @@
 //! what operators set).
 
 use super::jobs::Exports;
+use super::servers::Servers;
 use super::Engine;
 use crate::store::Store;
 use futures_util::future::{AbortHandle, AbortRegistration};
@@ -123,10 +124,12 @@ impl Lifecycle {
         false
     }
 
-    /// The stop (see [`Engine::stop`]), halting `exports` once the requests are done.
-    async fn stop(&self, grace: Duration, exports: &Exports) -> bool {
+    /// The stop (see [`Engine::stop`]), halting `exports` and `servers`' scheduled work once
+    /// the requests are done.
+    async fn stop(&self, grace: Duration, exports: &Exports, servers: &Servers) -> bool {
         let in_time = self.drain(grace).await;
         exports.halt().await;
+        servers.halt().await;
         // Another process (or this one's next start) takes the exports over at once.
         if let Err(e) = self.store.release_all().await {
             tracing::warn!("could not release this process's leases while stopping: {e}");
@@ -144,7 +147,9 @@ impl Engine {
     /// another process or the next start to take over, and the store is flushed. True when
     /// nothing had to be interrupted.
     pub async fn stop(&self, grace: Duration) -> bool {
-        self.parts.life.stop(grace, &self.parts.exports).await
+        (self.parts.life)
+            .stop(grace, &self.parts.exports, &self.parts.servers)
+            .await
     }
 
     /// Whether a stop has begun (new requests are refused).

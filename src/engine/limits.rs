@@ -3,22 +3,42 @@
 //! counts live in the store, so on PostgreSQL every process counts against the same quota.
 
 use super::front::Front;
+use super::servers::{capped, Servers};
 use super::{Actor, Engine, EngineError};
 use crate::config::LimitsConfig;
 use crate::i18n::Lang;
 use crate::store::{ExportCaps, Full, Store, TurnQuota};
 use crate::tr;
+use std::sync::Arc;
 
-/// The configured quotas, counted in the store.
+/// The configured quotas, counted in the store; a server's own, within them.
 pub(crate) struct Quotas {
     limits: LimitsConfig,
     store: Store,
+    servers: Arc<Servers>,
 }
 
 impl Quotas {
-    /// `limits`, counted in `store`.
-    pub(crate) fn new(limits: LimitsConfig, store: Store) -> Quotas {
-        Quotas { limits, store }
+    /// `limits`, counted in `store`, the ceilings of what `servers` choose.
+    pub(crate) fn new(limits: LimitsConfig, store: Store, servers: Arc<Servers>) -> Quotas {
+        Quotas {
+            limits,
+            store,
+            servers,
+        }
+    }
+
+    /// The operator's quotas.
+    pub(crate) fn limits(&self) -> &LimitsConfig {
+        &self.limits
+    }
+
+    /// The actor's server's quotas, none set without a server.
+    async fn chosen(&self, actor: &Actor) -> crate::store::ServerSettings {
+        match &actor.group {
+            Some(group) => self.servers.record(group).await.settings,
+            None => crate::store::ServerSettings::default(),
+        }
     }
 
     /// Counts a turn against the user's hourly quota, or says when the next one is allowed.
@@ -36,7 +56,8 @@ impl Quotas {
     }
 
     async fn turns(&self, actor: &Actor, front: &dyn Front, take: bool) -> Result<(), EngineError> {
-        let limit = self.limits.turns_per_user_per_hour;
+        let chosen = self.chosen(actor).await.turns_per_hour;
+        let limit = capped(self.limits.turns_per_user_per_hour, chosen);
         match self.store.turns(&actor.user, limit, take).await? {
             TurnQuota::Allowed => Ok(()),
             TurnQuota::Full { next_at } => Err(EngineError::User(tr!(
@@ -54,17 +75,19 @@ impl Quotas {
         let running = (self.store)
             .running_exports(&actor.user, actor.group.as_deref())
             .await?;
-        match self.export_caps().full(running) {
+        match self.export_caps(actor).await.full(running) {
             Some(full) => Err(export_refused(actor.language(), full)),
             None => Ok(()),
         }
     }
 
-    /// The running exports allowed at once, per member and per community.
-    pub(crate) fn export_caps(&self) -> ExportCaps {
+    /// The running exports allowed at once for `actor`, per member and per community: their
+    /// server's choice within the operator's.
+    pub(crate) async fn export_caps(&self, actor: &Actor) -> ExportCaps {
+        let chosen = self.chosen(actor).await;
         ExportCaps {
-            per_user: self.limits.exports_per_user,
-            per_group: self.limits.exports_per_guild,
+            per_user: capped(self.limits.exports_per_user, chosen.exports_per_member),
+            per_group: capped(self.limits.exports_per_guild, chosen.exports_per_server),
         }
     }
 

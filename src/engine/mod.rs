@@ -21,6 +21,7 @@ mod project;
 pub mod reply;
 pub mod route;
 mod scopes;
+mod servers;
 pub mod split;
 pub mod summary;
 mod tenure;
@@ -44,6 +45,7 @@ use jobs::Exports;
 use limits::Quotas;
 use route::{route, Action};
 use scopes::Scopes;
+use servers::Servers;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tracing::Instrument;
@@ -135,8 +137,10 @@ pub(crate) struct Parts {
     accounts: Arc<Accounts>,
     /// One turn of a project at a time, and the line behind it.
     scopes: Scopes,
-    /// The configured quotas.
+    /// The configured quotas, within which servers choose theirs.
     quotas: Quotas,
+    /// Servers' settings, cached; servers that removed the bot, forgotten.
+    servers: Arc<Servers>,
     /// Export jobs: claims, polling, delivery.
     exports: Exports,
     /// Requests admitted and interrupted, and the stop.
@@ -162,13 +166,15 @@ impl Engine {
         ));
         let exports = Exports::new(accounts.clone(), store.clone(), cfg.clone());
         let scopes = Scopes::new(store.clone());
-        let quotas = Quotas::new(limits, store.clone());
+        let servers = Arc::new(Servers::new(store.clone()));
+        let quotas = Quotas::new(limits, store.clone(), servers.clone());
         Ok(Engine {
             parts: Arc::new(Parts {
                 cfg: cfg.clone(),
                 accounts,
                 scopes,
                 quotas,
+                servers,
                 exports,
                 life: lifecycle::Lifecycle::new(store),
             }),
@@ -213,10 +219,16 @@ impl Engine {
 
     /// The language to answer `actor`, who said `words`, in: the member's own (the
     /// interaction's locale, else the language of their words when it is clear, see
-    /// [`member_language`]), else the language of the scope's session, else English.
+    /// [`member_language`]), else their server's (see [`Engine::server`]), else the language
+    /// of the scope's session, else English.
     pub async fn language(&self, actor: &Actor, words: &str) -> Lang {
         if let Some(lang) = member_language(&actor.lang, words) {
             return lang;
+        }
+        if let Some(group) = &actor.group {
+            if let Some(tag) = self.server(group).await.language {
+                return Lang::from_tag(&tag);
+            }
         }
         match self.parts.accounts.existing_session(actor).await {
             Ok(session) => session.map_or(Lang::En, |s| Lang::from_tag(&s.language)),
@@ -295,7 +307,8 @@ impl Engine {
     /// Halts background work (export polling) without finishing it, as a crash would; the
     /// jobs stay in the store and the next start (or another process) takes them over.
     pub async fn halt(&self) {
-        self.parts.exports.halt().await
+        self.parts.exports.halt().await;
+        self.parts.servers.halt().await
     }
 }
 

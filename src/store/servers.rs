@@ -23,6 +23,9 @@ pub struct Forgotten {
     pub jobs: usize,
 }
 
+/// What a write makes of a server's record, as JSON (given the stored one, if any).
+pub(super) type Change<'a> = dyn FnMut(Option<&[u8]>) -> Result<Vec<u8>, StoreError> + Send + 'a;
+
 impl Store {
     /// A server's record, if it has one (none after it was forgotten).
     pub async fn server(&self, group: &str) -> Result<Option<ServerRecord>, StoreError> {

@@ -5,7 +5,7 @@
 
 use super::exports::LOCK;
 use super::{pg, PgStore};
-use crate::store::servers::Forgotten;
+use crate::store::servers::{Change, Forgotten};
 use crate::store::StoreError;
 use sqlx::{Postgres, Transaction};
 
@@ -63,7 +63,7 @@ impl PgStore {
     pub(in crate::store) async fn update_server(
         &self,
         group: &str,
-        change: &mut (dyn FnMut(Option<&[u8]>) -> Result<Vec<u8>, StoreError> + Send),
+        change: &mut Change<'_>,
     ) -> Result<(), StoreError> {
         let failed = pg("saving a server");
         let (mut tx, old) = self.lock_server(group, &failed).await?;

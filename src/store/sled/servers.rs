@@ -4,7 +4,7 @@
 //! few, and sled serves one process).
 
 use super::SledStore;
-use crate::store::servers::{is_server_scope, Forgotten};
+use crate::store::servers::{is_server_scope, Change, Forgotten};
 use crate::store::{JobRecord, SessionRecord, StoreError};
 
 /// Rows of [`SledStore::servers_since`]: group, change number, record (none: forgotten).
@@ -43,7 +43,7 @@ impl SledStore {
     pub(in crate::store) async fn update_server(
         &self,
         group: &str,
-        change: &mut (dyn FnMut(Option<&[u8]>) -> Result<Vec<u8>, StoreError> + Send),
+        change: &mut Change<'_>,
     ) -> Result<(), StoreError> {
         let _in_order = self.servers_lock.lock().await;
         let stored = self.servers.get(group)?;
