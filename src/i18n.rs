@@ -96,6 +96,14 @@ impl Lang {
         }
     }
 
+    /// The language's name in itself (its speakers recognise it whatever language they read).
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::ZhCn => "简体中文",
+        }
+    }
+
     fn index(self) -> usize {
         match self {
             Lang::En => 0,

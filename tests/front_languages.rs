@@ -44,16 +44,7 @@ fn every_command_and_option_has_both_languages_within_discords_rules() {
                 "{name}"
             );
         }
-        for option in command["options"].as_array().into_iter().flatten() {
-            let option_name = &option["name"];
-            assert!(option["description"].is_string(), "{name} {option_name}");
-            assert!(
-                option["name_localizations"]["zh-CN"].is_string(),
-                "{name} {option_name}"
-            );
-            let zh = &option["description_localizations"]["zh-CN"];
-            assert!(zh.is_string(), "{name} {option_name}");
-        }
+        every_option_in_both_languages(name, command);
     }
     // The English names are the code's (Discord sends them back, and poise dispatches on them).
     let musicvideo = payload.iter().find(|c| c["name"] == "musicvideo").unwrap();
@@ -68,6 +59,20 @@ fn every_command_and_option_has_both_languages_within_discords_rules() {
     let menu = payload.iter().find(|c| c["type"] == json!(3)).unwrap();
     assert_eq!(menu["name"], "Make music video");
     assert_eq!(menu["name_localizations"]["zh-CN"], "制作音乐视频");
+}
+
+/// Every option of `command`, and of its subcommands and groups (options of types 1 and 2, as
+/// "Application Command Object" nests them), is described in English and named and described
+/// in Chinese.
+fn every_option_in_both_languages(path: &str, command: &Value) {
+    for option in command["options"].as_array().into_iter().flatten() {
+        let at = format!("{path} {}", option["name"]);
+        assert!(option["description"].is_string(), "{at}");
+        assert!(option["name_localizations"]["zh-CN"].is_string(), "{at}");
+        let zh = &option["description_localizations"]["zh-CN"];
+        assert!(zh.is_string(), "{at}");
+        every_option_in_both_languages(&at, option);
+    }
 }
 
 #[test]

@@ -103,6 +103,7 @@ async fn run_edit(
         channel: submit.channel_id,
         user: submit.user.id,
         guild: submit.guild_id,
+        thread: false,
     };
     let (front, mut actor) = place_for(ctx.http.clone(), data, at, &submit.locale);
     actor.scope = scope;

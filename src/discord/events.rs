@@ -1,12 +1,14 @@
 //! Everything that is not a slash command: dropped files and words, buttons, and the one
 //! `on_error` that turns failures into a friendly sentence.
 
+use super::guilds::{self, Heard};
 use super::ids::{may_use, parse_button_id};
-use super::{attach, place_for, Data, Error, Where};
+use super::{attach, group_of, manages, manages_server, place_for, threads, Data, Error, Where};
 use crate::engine::front::Front;
 use crate::engine::gui::Suggestion;
 use crate::engine::Request;
 use crate::i18n::Lang;
+use crate::store::ServerSettings;
 use crate::tr;
 use poise::serenity_prelude as serenity;
 use std::sync::atomic::Ordering;
@@ -28,11 +30,22 @@ pub async fn on_event(
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
         } => on_button(ctx, click, data).await,
+        // Removed from a server (no `unavailable`: an outage deletes nothing): its records go
+        // after the grace period, unless it adds the bot back first.
+        serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
+            data.engine.server_left(&group_of(incomplete.id)).await;
+            Ok(())
+        }
+        serenity::FullEvent::GuildCreate { guild, .. } => {
+            data.engine.server_back(&group_of(guild.id)).await;
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
 
-/// A message in a DM, a listening channel, or mentioning the bot: its files and words.
+/// A message in a DM, a listening channel, a thread the bot opened, or mentioning the bot: its
+/// files and words.
 async fn on_message(
     ctx: &serenity::Context,
     msg: &serenity::Message,
@@ -42,11 +55,8 @@ async fn on_message(
     if msg.author.bot {
         return Ok(());
     }
-    let in_guild = msg.guild_id.is_some();
-    let listening = !in_guild
-        || data.config.discord.channels.contains(&msg.channel_id.get())
-        || msg.mentions_user_id(me);
-    if !listening {
+    let (heard, settings) = hearing(msg, data, msg.mentions_user_id(me)).await;
+    if heard == Heard::No {
         return Ok(());
     }
     let words = msg
@@ -57,13 +67,41 @@ async fn on_message(
     if words.is_empty() && msg.attachments.is_empty() {
         return Ok(());
     }
-    let at = Where {
+    let mut at = Where {
         channel: msg.channel_id,
         user: msg.author.id,
         guild: msg.guild_id,
+        thread: heard == Heard::Thread,
     };
+    // Discord sends a message's member without permissions: there the role counts for all.
+    let roles: Vec<u64> = msg
+        .member
+        .iter()
+        .flat_map(|m| &m.roles)
+        .map(|r| r.get())
+        .collect();
+    if !guilds::may_use(&settings, &roles, false) {
+        let (front, actor) = place_for(ctx.http.clone(), data, at, "");
+        let lang = data.engine.language(&actor, &words).await;
+        let sentence = guilds::role_required(lang, &settings);
+        if let Err(e) = front.speaking(lang).send(&sentence, true).await {
+            tracing::warn!("could not tell a member about the server's role: {e}");
+        }
+        return Ok(());
+    }
+    if guilds::opens_thread(&settings, heard, !msg.attachments.is_empty(), &words) {
+        let files: Vec<&str> = msg
+            .attachments
+            .iter()
+            .map(|a| a.filename.as_str())
+            .collect();
+        let name = guilds::thread_name(&files, &words);
+        if let Some(thread) = threads::open(&ctx.http, data, msg.channel_id, msg.id, name).await {
+            (at.channel, at.thread) = (thread, true);
+        }
+    }
     // A message carries no locale: the member's words tell their language (else the
-    // project's), for the engine's answers and the front's own words alike.
+    // server's, else the project's), for the engine's answers and the front's own words alike.
     let (front, actor) = place_for(ctx.http.clone(), data, at, "");
     let engine = data.engine.clone();
     let attachments = msg.attachments.clone();
@@ -105,6 +143,20 @@ async fn on_message(
     Ok(())
 }
 
+/// Whether a message is for the bot, and the settings of its server (the defaults in a DM).
+async fn hearing(msg: &serenity::Message, data: &Data, mentioned: bool) -> (Heard, ServerSettings) {
+    let Some(guild) = msg.guild_id else {
+        return (Heard::Channel, ServerSettings::default());
+    };
+    let group = group_of(guild);
+    let channel = msg.channel_id.get();
+    let settings = data.engine.server(&group).await;
+    let thread = data.engine.is_thread(&group, channel).await;
+    let defaults = &data.config.discord.channels;
+    let heard = guilds::heard(&settings, defaults, channel, thread, mentioned);
+    (heard, settings)
+}
+
 /// Export / Status buttons, for the members of the button's scope only.
 async fn on_button(
     ctx: &serenity::Context,
@@ -121,11 +173,32 @@ async fn on_button(
             .await?;
         return Ok(());
     }
+    if let Some(guild) = click.guild_id {
+        let settings = data.engine.server(&group_of(guild)).await;
+        let member = click.member.as_ref();
+        let roles: Vec<u64> = member
+            .iter()
+            .flat_map(|m| &m.roles)
+            .map(|r| r.get())
+            .collect();
+        let manages = member.and_then(|m| m.permissions).is_some_and(manages);
+        if !guilds::may_use(&settings, &roles, manages) {
+            let sentence = guilds::role_required(lang, &settings);
+            let refusal = serenity::CreateInteractionResponse::Message(
+                serenity::CreateInteractionResponseMessage::new()
+                    .content(sentence)
+                    .ephemeral(true),
+            );
+            click.create_response(&ctx.http, refusal).await?;
+            return Ok(());
+        }
+    }
     click.defer(&ctx.http).await?;
     let at = Where {
         channel: click.channel_id,
         user: click.user.id,
         guild: click.guild_id,
+        thread: false,
     };
     let (front, mut actor) = place_for(ctx.http.clone(), data, at, &click.locale);
     let front = Arc::new(front.with_permissions(click.app_permissions));
@@ -161,9 +234,55 @@ async fn report_failure(ctx: super::Context<'_>) -> Result<(), serenity::Error> 
     ctx.send(reply).await.map(drop)
 }
 
+/// Whether the member of a command may use the bot where they are: everywhere, unless their
+/// server keeps it to a role (its moderators always may, and `/settings` and `/help` are
+/// always open: they check for themselves).
+pub async fn may_use_bot(ctx: super::Context<'_>) -> Result<bool, Error> {
+    let Some(guild) = ctx.guild_id() else {
+        return Ok(true);
+    };
+    let root = ctx
+        .parent_commands()
+        .first()
+        .copied()
+        .unwrap_or(ctx.command());
+    if matches!(&*root.name, "settings" | "help") {
+        return Ok(true);
+    }
+    let settings = ctx.data().engine.server(&group_of(guild)).await;
+    let roles: Vec<u64> = match ctx {
+        poise::Context::Application(app) => (app.interaction.member.iter())
+            .flat_map(|m| &m.roles)
+            .map(|r| r.get())
+            .collect(),
+        poise::Context::Prefix(_) => Vec::new(),
+    };
+    Ok(guilds::may_use(&settings, &roles, manages_server(ctx)))
+}
+
+/// Tells a member of a command that their server keeps the bot to a role they lack.
+async fn report_role(ctx: super::Context<'_>) -> Result<(), serenity::Error> {
+    let settings = match ctx.guild_id() {
+        Some(guild) => ctx.data().engine.server(&group_of(guild)).await,
+        None => ServerSettings::default(),
+    };
+    let sentence = guilds::role_required(super::lang(ctx), &settings);
+    let reply = poise::CreateReply::default()
+        .content(sentence)
+        .ephemeral(true);
+    ctx.send(reply).await.map(drop)
+}
+
 /// One place for failures: the user gets one sentence, the log gets the details.
 pub async fn on_error(error: poise::FrameworkError<'_, Data, Error>) {
     match error {
+        poise::FrameworkError::CommandCheckFailed {
+            error: None, ctx, ..
+        } => {
+            if let Err(e) = report_role(ctx).await {
+                tracing::warn!("could not tell a member about the server's role: {e}");
+            }
+        }
         poise::FrameworkError::Command { error, ctx, .. } => {
             tracing::error!(command = %ctx.command().name, "command failed: {error}");
             if let Err(e) = report_failure(ctx).await {

@@ -8,16 +8,18 @@ mod edit;
 pub mod embeds;
 mod events;
 pub mod front;
+pub mod guilds;
 pub mod ids;
 mod interaction;
 mod outgoing;
 mod permissions;
 pub mod rest;
 mod startup;
+mod threads;
 mod throttle;
 
 use crate::admin::Health;
-use crate::config::Config;
+use crate::config::{Config, SessionScope};
 use crate::engine::front::{Deliver, Front};
 use crate::engine::{Actor, Engine, Request};
 use crate::i18n::Lang;
@@ -97,7 +99,7 @@ pub async fn run(config: Config, engine: Engine, health: Arc<Health>) -> Result<
 /// The gateway intents: the non-privileged ones, and message content when channels are read.
 fn intents(config: &Config) -> serenity::GatewayIntents {
     let mut intents = serenity::GatewayIntents::non_privileged();
-    if !config.discord.channels.is_empty() {
+    if config.discord.reads_messages() {
         // Reading files dropped without a mention needs the privileged intent.
         intents |= serenity::GatewayIntents::MESSAGE_CONTENT;
     }
@@ -109,6 +111,7 @@ fn options() -> poise::FrameworkOptions<Data, Error> {
     poise::FrameworkOptions {
         commands: commands::all(),
         on_error: |e| Box::pin(events::on_error(e)),
+        command_check: Some(|ctx| Box::pin(events::may_use_bot(ctx))),
         event_handler: |framework, event| {
             Box::pin(events::on_event(
                 framework.serenity_context,
@@ -295,6 +298,7 @@ pub(crate) fn place(ctx: Context<'_>, deferral: Deferral) -> (ChannelFront, Acto
         channel,
         user,
         guild: ctx.guild_id(),
+        thread: false,
     };
     let (mut front, actor) = place_for(http, ctx.data(), at, lang);
     if let poise::Context::Application(app) = ctx {
@@ -319,6 +323,33 @@ pub(crate) struct Where {
     pub user: serenity::UserId,
     /// The guild, if not a DM.
     pub guild: Option<serenity::GuildId>,
+    /// The channel is a thread the bot opened for a video: the thread is the project's scope,
+    /// whatever `session_scope` says.
+    pub thread: bool,
+}
+
+/// The engine's name for a server: the community its quotas and settings belong to.
+pub(crate) fn group_of(guild: serenity::GuildId) -> String {
+    format!("guild:{}", guild.get())
+}
+
+/// Whether the member of a command may manage the server (from the interaction's `member`,
+/// whose `permissions` Discord computes with the channel's overwrites).
+pub(crate) fn manages_server(ctx: Context<'_>) -> bool {
+    match ctx {
+        poise::Context::Application(app) => app
+            .interaction
+            .member
+            .as_ref()
+            .and_then(|m| m.permissions)
+            .is_some_and(manages),
+        poise::Context::Prefix(_) => false,
+    }
+}
+
+/// Whether `permissions` let a member manage the server (an administrator may do anything).
+pub(crate) fn manages(permissions: serenity::Permissions) -> bool {
+    permissions.manage_guild() || permissions.administrator()
 }
 
 /// The place of a message or click; `lang` is the interaction's locale, empty for a message
@@ -333,10 +364,14 @@ pub(crate) fn place_for(
         channel,
         user,
         guild,
+        thread,
     } = at;
     let in_guild = guild.is_some();
     let config = &data.config.discord;
-    let scope = ids::scope_key(config.session_scope, in_guild, channel.get(), user.get());
+    let scope = match thread {
+        true => ids::scope_key(SessionScope::Channel, true, channel.get(), user.get()),
+        false => ids::scope_key(config.session_scope, in_guild, channel.get(), user.get()),
+    };
     let interval = Duration::from_millis(config.edit_interval_ms);
     let budget = data.budget.clone();
     let front = ChannelFront::new(http, budget, channel, user, scope.clone(), interval)
@@ -345,7 +380,7 @@ pub(crate) fn place_for(
         user: format!("discord:{}", user.get()),
         scope,
         lang: lang.to_string(),
-        group: guild.map(|g| format!("guild:{}", g.get())),
+        group: guild.map(group_of),
     };
     (front, actor)
 }

@@ -45,6 +45,7 @@ use jobs::Exports;
 use limits::Quotas;
 use route::{route, Action};
 use scopes::Scopes;
+pub(crate) use servers::capped;
 use servers::Servers;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -4,6 +4,7 @@
 
 mod help;
 mod project;
+mod settings;
 mod video;
 
 use super::{Data, Error};
@@ -24,11 +25,13 @@ pub fn all() -> Vec<Command> {
         project::export(),
         project::open(),
         project::reset(),
+        settings::settings(),
         help::help(),
     ];
     let known = LANGUAGES.map(i18n::keys);
     for command in &mut commands {
-        localize(command, &known);
+        let key = format!("cmd-{}", command.name);
+        localize(command, &key, &known);
     }
     commands
 }
@@ -49,18 +52,22 @@ pub fn registration(commands: &[Command]) -> Vec<serenity::CreateCommand> {
     out
 }
 
-/// Fills a command's names and descriptions from the catalogs: English as Discord's default,
-/// the other languages as localizations under their Discord locale (`zh-CN`). A command
-/// without a catalog entry keeps what its code says (a test requires every entry).
-/// `known` holds each language's message ids, in `LANGUAGES`' order.
-fn localize(command: &mut Command, known: &[Vec<String>]) {
-    let key = format!("cmd-{}", command.name);
+/// Fills a command's names and descriptions from the catalogs under `key`: English as
+/// Discord's default, the other languages as localizations under their Discord locale
+/// (`zh-CN`); its subcommands likewise under `<key>-<subcommand>`. A command without a catalog
+/// entry keeps what its code says (a test requires every entry). `known` holds each
+/// language's message ids, in `LANGUAGES`' order.
+fn localize(command: &mut Command, key: &str, known: &[Vec<String>]) {
+    for sub in &mut command.subcommands {
+        let key = format!("{key}-{}", sub.name);
+        localize(sub, &key, known);
+    }
     for (lang, ids) in LANGUAGES.into_iter().zip(known) {
-        if !ids.contains(&key) {
+        if !ids.iter().any(|id| id == key) {
             continue;
         }
-        let name = i18n::text(lang, &key, None);
-        let description = i18n::attribute(lang, &key, "description").map(Cow::from);
+        let name = i18n::text(lang, key, None);
+        let description = i18n::attribute(lang, key, "description").map(Cow::from);
         if lang == Lang::En {
             // The English name is what Discord sends back, so poise dispatches on it.
             match &mut command.context_menu_name {
@@ -79,7 +86,7 @@ fn localize(command: &mut Command, known: &[Vec<String>]) {
             }
         }
         for parameter in &mut command.parameters {
-            let attr = |a: String| i18n::attribute(lang, &key, &a).map(Cow::from);
+            let attr = |a: String| i18n::attribute(lang, key, &a).map(Cow::from);
             let (name, description) = (
                 attr(parameter.name.to_string()),
                 attr(format!("{}-description", parameter.name)),

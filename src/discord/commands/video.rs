@@ -1,7 +1,10 @@
 //! `/musicvideo` and the "Make music video" message menu.
 
+use crate::discord::budget::Priority;
 use crate::discord::front::{ChannelFront, Deferral};
-use crate::discord::{attach, defer, lang, Context, Error};
+use crate::discord::{
+    attach, defer, group_of, guilds, lang, place_for, threads, Context, Error, Where,
+};
 use crate::engine::front::Front;
 use crate::engine::{Actor, Media, Request};
 use crate::tr;
@@ -76,10 +79,19 @@ async fn fetch_and_make(
             return Ok(());
         }
     }
-    // A progress line: the request goes on without it.
-    if let Err(e) = front.status(&tr!(lang(ctx), "discord-on-it")).await {
-        tracing::warn!("could not show that the request started: {e}");
-    }
+    let names: Vec<&str> = attachments.iter().map(|a| a.filename.as_str()).collect();
+    let name = guilds::thread_name(&names, prompt.as_deref().unwrap_or_default());
+    let moved = into_thread(ctx, front, name).await;
+    let (front, actor) = match &moved {
+        Some((front, actor)) => (front, actor),
+        None => {
+            // A progress line: the request goes on without it.
+            if let Err(e) = front.status(&tr!(lang(ctx), "discord-on-it")).await {
+                tracing::warn!("could not show that the request started: {e}");
+            }
+            (front, actor)
+        }
+    };
     let forward = data.config.discord.forward_urls;
     let fetched = attach::fetch(attachments, forward, lang(ctx)).await;
     for sentence in &fetched.refused {
@@ -93,4 +105,47 @@ async fn fetch_and_make(
     let request = Request::MusicVideo { prompt, media };
     data.engine.handle(actor, request, front.clone()).await;
     Ok(())
+}
+
+/// Moves a request into a thread of its own where the server turned threads on: the command's
+/// response says so and becomes the thread's first message, and the request is answered in
+/// the thread, its project. `None` where it stays in the channel (threads off, a DM, Discord
+/// refused the thread: the response's next progress line then replaces the pointer).
+async fn into_thread(
+    ctx: Context<'_>,
+    front: &ChannelFront,
+    name: String,
+) -> Option<(Arc<ChannelFront>, Actor)> {
+    let (guild, data) = (ctx.guild_id()?, ctx.data());
+    let poise::Context::Application(app) = ctx else {
+        return None;
+    };
+    if !data.engine.server(&group_of(guild)).await.threads {
+        return None;
+    }
+    let pointer = front.status(&tr!(lang(ctx), "discord-in-thread")).await;
+    data.budget.take(Priority::Urgent).await;
+    if let Err(e) = pointer {
+        tracing::warn!("could not point to a thread: {e}");
+        return None;
+    }
+    let original = match app.interaction.get_response(ctx.http()).await {
+        Ok(original) => original,
+        Err(e) => {
+            tracing::warn!("could not read the response to open a thread on: {e}");
+            return None;
+        }
+    };
+    let channel = ctx.channel_id();
+    let thread = threads::open(ctx.http(), data, channel, original.id, name).await?;
+    let at = Where {
+        channel: thread,
+        user: ctx.author().id,
+        guild: Some(guild),
+        thread: true,
+    };
+    let locale = ctx.locale().unwrap_or_default();
+    let (front, actor) = place_for(ctx.serenity_context().http.clone(), data, at, locale);
+    let front = front.with_permissions(app.interaction.app_permissions);
+    Some((Arc::new(front), actor))
 }
