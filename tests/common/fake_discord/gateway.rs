@@ -157,7 +157,7 @@ pub(super) fn dispatch(s: &mut super::State, event: &str, data: Value) {
         .max_by_key(|c| c.id);
     let delivered = conn.map(|c| {
         c.seq += 1;
-        let frame = json!({"op": 0, "t": event, "s": c.seq, "d": data}).to_string();
+        let frame = json!({"op": 0, "t": event, "s": c.seq, "d": &data}).to_string();
         let _ = c.tx.send(frame);
         (c.id, c.shard.map_or(0, |[id, _]| id))
     });
@@ -166,5 +166,6 @@ pub(super) fn dispatch(s: &mut super::State, event: &str, data: Value) {
         guild,
         connection: delivered.map(|(id, _)| id),
         shard: delivered.map(|(_, shard)| shard),
+        data,
     });
 }

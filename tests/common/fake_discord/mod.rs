@@ -5,14 +5,21 @@
 pub mod commands;
 mod gateway;
 mod global;
+mod guilds;
 mod interactions;
 mod limits;
+mod members;
 pub mod permissions;
 mod ratelimit;
 mod rest;
+mod threads;
 pub mod tls;
 
 pub use gateway::shard_for;
+// Helpers for tests; each test file uses some of them.
+#[allow(unused_imports)]
+pub use members::{member, member_with, MEMBER_PERMISSIONS};
+pub use threads::Thread;
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -110,6 +117,8 @@ pub struct Delivery {
     pub connection: Option<usize>,
     /// The shard id that connection identified as.
     pub shard: Option<u32>,
+    /// The event's data (the frame's `d`), as sent.
+    pub data: Value,
 }
 
 #[derive(Default)]
@@ -173,6 +182,18 @@ struct State {
     refused_permissions: Vec<String>,
     /// DM channels of members who take no DMs from the bot.
     closed_dms: std::collections::BTreeSet<u64>,
+    /// Forum channels (`GUILD_FORUM`, type 15).
+    forums: std::collections::BTreeSet<u64>,
+    /// Threads by id (the id of the message each was started from).
+    threads: BTreeMap<u64, Thread>,
+    /// Messages members posted (their `MESSAGE_CREATE` data), by id.
+    posted: BTreeMap<u64, Value>,
+    /// Guild channels seen (in members' messages and interactions), and their guild.
+    guild_channels: BTreeMap<u64, u64>,
+    /// Roles given to members (`give_role`), by user.
+    roles: BTreeMap<u64, std::collections::BTreeSet<u64>>,
+    /// The commands of the last registration taken, as registered.
+    commands: Vec<Value>,
 }
 
 impl State {
@@ -281,10 +302,11 @@ impl FakeDiscord {
         self.state.lock().unwrap().global.peak
     }
 
-    /// The bot lacks `permissions` (a bitfield of [`permissions::SEND_MESSAGES`] and
-    /// [`permissions::EMBED_LINKS`]) in
-    /// `channel`: messages posted or edited there are refused with Discord's 403 (50013), and
-    /// interactions from there carry `app_permissions` without them.
+    /// The bot lacks `permissions` (a bitfield of [`permissions::SEND_MESSAGES`],
+    /// [`permissions::EMBED_LINKS`], [`permissions::CREATE_PUBLIC_THREADS`],
+    /// [`permissions::SEND_MESSAGES_IN_THREADS`]) in `channel` and its threads: messages
+    /// posted or edited there, and threads started there, are refused with Discord's 403
+    /// (50013), and interactions from there carry `app_permissions` without them.
     pub fn deny(&self, channel: u64, permissions: u64) {
         *self
             .state
@@ -438,10 +460,11 @@ impl FakeDiscord {
             (id, token)
         };
         let app_permissions = self.app_permissions(channel);
+        let (member, channel_object) = self.seen_in_guild(GUILD_ID, channel, member);
         let data = json!({
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 2, "token": token, "version": 1,
             "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
-            "channel": {"id": channel.to_string(), "type": 0},
+            "channel": channel_object,
             "member": member,
             "app_permissions": app_permissions, "locale": locale, "guild_locale": "en-US",
             "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
@@ -500,10 +523,11 @@ impl FakeDiscord {
             (id, token)
         };
         let app_permissions = self.app_permissions(channel);
+        let (member, channel_object) = self.seen_in_guild(GUILD_ID, channel, member(user));
         self.dispatch("INTERACTION_CREATE", json!({
             "id": id.to_string(), "application_id": APP_ID.to_string(), "type": kind, "token": token,
             "version": 1, "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
-            "channel": {"id": channel.to_string(), "type": 0}, "member": member(user),
+            "channel": channel_object, "member": member,
             "app_permissions": app_permissions, "locale": "en-US", "guild_locale": "en-US",
             "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
             "attachment_size_limit": 10485760, "data": data,
@@ -512,12 +536,20 @@ impl FakeDiscord {
     }
 
     /// A user posts a message (a DM when `guild` is false); `<@APP_ID>` in it mentions the bot.
-    pub fn message(&self, content: &str, attachments: Value, channel: u64, user: u64, guild: bool) {
+    /// Returns the message's id (a thread started from it gets the same id).
+    pub fn message(
+        &self,
+        content: &str,
+        attachments: Value,
+        channel: u64,
+        user: u64,
+        guild: bool,
+    ) -> u64 {
         let guild = guild.then_some(GUILD_ID);
-        self.message_in(guild, content, attachments, channel, user);
+        self.message_in(guild, content, attachments, channel, user)
     }
 
-    /// [`FakeDiscord::message`] in `guild` (a DM when `None`).
+    /// [`FakeDiscord::message`] in `guild` (a DM when `None`); returns the message's id.
     pub fn message_in(
         &self,
         guild: Option<u64>,
@@ -525,7 +557,7 @@ impl FakeDiscord {
         attachments: Value,
         channel: u64,
         user: u64,
-    ) {
+    ) -> u64 {
         let id = self.state.lock().unwrap().id();
         let mut data = message_json(
             id,
@@ -536,7 +568,17 @@ impl FakeDiscord {
             json!([]),
         );
         match guild {
-            Some(guild) => data["guild_id"] = json!(guild.to_string()),
+            Some(guild) => {
+                // Discord's Message Create extra fields: `guild_id`, and `member`, "a partial
+                // guild member" of the author (without `user`: the author is the user).
+                let (mut member, _) = self.seen_in_guild(guild, channel, member(user));
+                if let Some(m) = member.as_object_mut() {
+                    m.remove("user");
+                    m.remove("permissions");
+                }
+                data["guild_id"] = json!(guild.to_string());
+                data["member"] = member;
+            }
             None => {
                 self.state.lock().unwrap().dm_channels.insert(channel);
             }
@@ -545,7 +587,9 @@ impl FakeDiscord {
         if content.contains(&format!("<@{APP_ID}>")) {
             data["mentions"] = json!([user_json(APP_ID, true)]);
         }
+        self.state.lock().unwrap().posted.insert(id, data.clone());
         self.dispatch("MESSAGE_CREATE", data);
+        id
     }
 
     /// A user clicks a button on a message.
@@ -574,10 +618,11 @@ impl FakeDiscord {
         data["message"]["embeds"] = message.embeds.clone();
         match guild {
             Some(guild) => {
+                let (member, channel) = self.seen_in_guild(guild, message.channel, member(user));
                 data["guild_id"] = json!(guild.to_string());
                 data["guild_locale"] = json!("en-US");
-                data["member"] = member(user);
-                data["channel"] = json!({"id": message.channel.to_string(), "type": 0});
+                data["member"] = member;
+                data["channel"] = channel;
             }
             None => {
                 self.state
@@ -721,15 +766,6 @@ pub fn message_json(
         "content": content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
         "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
         "attachments": attachments, "embeds": [], "pinned": false, "type": 0, "components": components,
-    })
-}
-
-/// A guild member with every permission.
-pub fn member(user: u64) -> Value {
-    json!({
-        "user": user_json(user, false),
-        "roles": [], "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
-        "flags": 0, "permissions": "2147483647",
     })
 }
 
