@@ -156,7 +156,7 @@ fn body_problems(body: &Value) -> Vec<(&'static str, &'static str, String)> {
         out.push(("auto_archive_duration", "BASE_TYPE_CHOICES", message));
     }
     let slow = &body["rate_limit_per_user"];
-    if !slow.is_null() && !slow.as_u64().is_some_and(|r| r <= 21_600) {
+    if !slow.is_null() && slow.as_u64().is_none_or(|r| r > 21_600) {
         let message = "int value should be between 0 and 21600.".into();
         out.push(("rate_limit_per_user", "NUMBER_TYPE_MAX", message));
     }
@@ -175,7 +175,8 @@ fn error(status: StatusCode, message: &str, code: u32) -> Response {
 /// an interaction's in the interaction's channel), as a `MESSAGE_UPDATE` would show it.
 fn source_message(s: &State, channel: u64, id: u64) -> Option<Value> {
     if let Some(posted) = s.posted.get(&id) {
-        return (posted["channel_id"] == channel.to_string()).then(|| posted.clone());
+        return (posted["channel_id"].as_str() == Some(channel.to_string().as_str()))
+            .then(|| posted.clone());
     }
     let m = s.messages.get(&id).filter(|m| !m.ephemeral)?;
     let shown_in = match s.interaction_messages.get(&id) {
