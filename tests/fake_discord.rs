@@ -69,6 +69,8 @@ async fn every_event_the_fake_sends_deserializes_into_serenity() {
     fake.slash_sub("settings", &["show"], json!([]), CHANNEL, moderator);
     let (status, _) = start_thread(&fake, CHANNEL, message, json!({"name": "song"})).await;
     assert_eq!(status, 201);
+    fake.message("in the thread", json!([]), message, USER, true);
+    fake.slash("status", json!({}), message, USER);
     fake.add_bot(GUILD_ID);
     fake.remove_bot(GUILD_ID);
     fake.outage(GUILD_ID);
@@ -100,6 +102,12 @@ async fn every_event_the_fake_sends_deserializes_into_serenity() {
                 let member = command.member.expect("a guild interaction's member");
                 assert!(member.roles.iter().any(|r| r.get() == ROLE));
                 assert!(member.permissions.is_some_and(|p| p.manage_guild()));
+                let channel = command.channel.expect("the interaction's channel");
+                if channel.id.get() == message {
+                    assert_eq!(channel.kind, ChannelType::PublicThread);
+                    assert_eq!(channel.parent_id.map(|p| p.get()), Some(CHANNEL));
+                    continue;
+                }
                 let options = command.data.options();
                 let sub = match &options[0].value {
                     ResolvedValue::SubCommandGroup(group) => match &group[0].value {
