@@ -128,6 +128,15 @@ async fn every_event_the_fake_sends_deserializes_into_serenity() {
             other => panic!("unexpected or unreadable event {other:?}"),
         }
     }
+    let guild_events = fake.deliveries();
+    let guild_events = guild_events
+        .iter()
+        .filter(|d| d.event.starts_with("GUILD_"));
+    assert_eq!(guild_events.clone().count(), 3);
+    assert!(
+        guild_events.clone().all(|d| d.guild == Some(GUILD_ID)),
+        "on the guild's shard"
+    );
     let deletes: Vec<bool> = fake
         .deliveries()
         .iter()
@@ -256,6 +265,10 @@ async fn registrations_are_checked_to_every_depth() {
     assert!(!problems(&command(json!([plain_in_group]), Value::Null)).is_empty());
     let sub_in_sub = option("s", 1, json!([option("t", 1, json!([]))]));
     assert!(!problems(&command(json!([sub_in_sub]), Value::Null)).is_empty());
+    let mut late = option("late", 3, Value::Null);
+    late["required"] = json!(true);
+    let order = option("s", 1, json!([option("x", 3, Value::Null), late]));
+    assert!(!problems(&command(json!([order]), Value::Null)).is_empty());
     let many: Vec<Value> = (0..26)
         .map(|i| option(&format!("o{i}"), 3, Value::Null))
         .collect();
@@ -269,4 +282,50 @@ async fn registrations_are_checked_to_every_depth() {
     let settings = fake.registered("settings").expect("registered");
     assert_eq!(settings["default_member_permissions"], "32");
     assert!(fake.registered("nothing").is_none());
+}
+
+type PoiseError = Box<dyn std::error::Error + Send + Sync>;
+type Ctx<'a> = poise::Context<'a, (), PoiseError>;
+
+/// A server's settings.
+#[poise::command(
+    slash_command,
+    subcommands("channels"),
+    default_member_permissions = "MANAGE_GUILD"
+)]
+async fn settings(_: Ctx<'_>) -> Result<(), PoiseError> {
+    Ok(())
+}
+
+/// Where the bot listens.
+#[poise::command(slash_command, subcommands("add"))]
+async fn channels(_: Ctx<'_>) -> Result<(), PoiseError> {
+    Ok(())
+}
+
+/// Listen in a channel.
+#[poise::command(slash_command)]
+async fn add(
+    _: Ctx<'_>,
+    #[description = "The channel"] channel: serenity::all::ChannelId,
+    #[description = "Why"] note: Option<String>,
+) -> Result<(), PoiseError> {
+    let _ = (channel, note);
+    Ok(())
+}
+
+/// What poise 0.7 registers for a group of subcommands with `default_member_permissions`
+/// passes the fake's checks: the yardstick is no stricter than Discord for a valid command.
+#[test]
+fn poise_subcommands_pass_the_checks() {
+    let commands = poise::builtins::create_application_commands(&[settings()]);
+    let json = serde_json::to_value(&commands).expect("serializable");
+    let settings = &json[0];
+    assert_eq!(problems(settings), Vec::<String>::new(), "{settings:#}");
+    assert_eq!(
+        settings["default_member_permissions"],
+        MANAGE_GUILD.to_string()
+    );
+    assert_eq!(settings["options"][0]["type"], 2, "{settings:#}");
+    assert_eq!(settings["options"][0]["options"][0]["type"], 1);
 }

@@ -7,8 +7,8 @@
 //! is the only kind of nesting supported"; in the OpenAPI description a
 //! `ApplicationCommandSubcommandGroupOption`'s `options` are subcommands only, a
 //! `ApplicationCommandSubcommandOption`'s are plain options only (no type 1 or 2), each list
-//! `maxItems: 25` ("Parameters for the command, max of 25"), and every option's name,
-//! description and localizations follow the same rules as the command's.
+//! `maxItems: 25` ("Parameters for the command, max of 25"), required options come first, and
+//! every option's name, description and localizations follow the same rules as the command's.
 //!
 //! `default_member_permissions`: the documentation's "?string", "Set of permissions
 //! represented as a bit set"; the OpenAPI description's `integer | null`, 0 to 2^54. Either
@@ -54,6 +54,18 @@ fn check_options(
         out.push(format!(
             "{path}: {} options, more than {MAX_OPTIONS}",
             options.len()
+        ));
+    }
+    // Application Command Option Structure: "Required `options` must be listed before
+    // optional options".
+    let required = |o: &Value| o["required"] == true && !matches!(o["type"].as_u64(), Some(1 | 2));
+    if let Some(late) = options
+        .iter()
+        .skip_while(|o| required(o))
+        .position(required)
+    {
+        out.push(format!(
+            "{path}: a required option after an optional one ({late})"
         ));
     }
     // What each level may hold: the command anything; a group only subcommands; a subcommand
