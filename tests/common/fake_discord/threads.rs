@@ -163,12 +163,11 @@ fn body_problems(body: &Value) -> Vec<(&'static str, &'static str, String)> {
     out
 }
 
-fn error(status: StatusCode, message: &str, code: u32) -> Response {
-    (
-        status,
-        axum::Json(json!({"message": message, "code": code})),
-    )
-        .into_response()
+/// A refusal: its status and Discord's error body.
+type Refused = (StatusCode, Value);
+
+fn error(status: StatusCode, message: &str, code: u32) -> Refused {
+    (status, json!({"message": message, "code": code}))
 }
 
 /// The message `id` as posted in `channel` (a member's, or a non-ephemeral one of the bot's,
@@ -191,41 +190,12 @@ fn source_message(s: &State, channel: u64, id: u64) -> Option<Value> {
 /// `POST /channels/{channel}/messages/{message}/threads`: the thread (201, with its
 /// `THREAD_CREATE` and the message's `MESSAGE_UPDATE` dispatched), or Discord's refusal.
 pub(super) fn start(s: &mut State, channel: &str, message: &str, body: &Value) -> Response {
-    let problems = body_problems(body);
-    if !problems.is_empty() {
-        let mut errors = json!({});
-        for (field, code, message) in problems {
-            errors[field] = json!({"_errors": [{"code": code, "message": message}]});
-        }
-        let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": errors});
-        return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
-    }
     let (channel, message): (u64, u64) =
         (channel.parse().unwrap_or(0), message.parse().unwrap_or(0));
-    match kind(s, channel) {
-        DM => {
-            let message = "Cannot execute action on a DM channel";
-            return error(StatusCode::FORBIDDEN, message, 50003);
-        }
-        FORUM | PUBLIC_THREAD => {
-            let message = "Cannot execute action on this channel type";
-            return error(StatusCode::BAD_REQUEST, message, 50024);
-        }
-        _ => {}
-    }
-    if permissions::granted(s, channel) & permissions::CREATE_PUBLIC_THREADS == 0 {
-        s.refused_permissions.push(format!(
-            "POST /channels/{channel}/messages/{message}/threads"
-        ));
-        return error(StatusCode::FORBIDDEN, "Missing Permissions", 50013);
-    }
-    let Some(mut source) = source_message(s, channel, message) else {
-        return error(StatusCode::NOT_FOUND, "Unknown Message", 10008);
+    let mut source = match refusal(s, channel, message, body) {
+        Ok(source) => source,
+        Err((status, body)) => return (status, axum::Json(body)).into_response(),
     };
-    if s.threads.contains_key(&message) {
-        let text = "A thread has already been created for this message";
-        return error(StatusCode::BAD_REQUEST, text, 160004);
-    }
     let guild = s
         .guild_channels
         .get(&channel)
@@ -249,12 +219,50 @@ pub(super) fn start(s: &mut State, channel: &str, message: &str, body: &Value) -
     let mut created = answer.clone();
     created["newly_created"] = json!(true);
     super::gateway::dispatch(s, "THREAD_CREATE", created);
-    // The source message now has a thread: flag HAS_THREAD (`1 << 5`, Message, "Message
-    // Flags") and its `thread` (Message object: "the thread that was started from this
-    // message").
+    // The source message now has a thread: flag HAS_THREAD (Message, "Message Flags": `1 << 5`,
+    // "this message has an associated thread, with the same id as the message") and `thread`
+    // ("the thread that was started from this message").
     source["guild_id"] = json!(guild.to_string());
     source["flags"] = json!(1 << 5);
     source["thread"] = answer.clone();
     super::gateway::dispatch(s, "MESSAGE_UPDATE", source);
     (StatusCode::CREATED, axum::Json(answer)).into_response()
+}
+
+/// Discord's refusal to start a thread from `message` in `channel` with `body`, or the source
+/// message when there is none.
+fn refusal(s: &mut State, channel: u64, message: u64, body: &Value) -> Result<Value, Refused> {
+    let problems = body_problems(body);
+    if !problems.is_empty() {
+        let mut errors = json!({});
+        for (field, code, message) in problems {
+            errors[field] = json!({"_errors": [{"code": code, "message": message}]});
+        }
+        let body = json!({"code": 50035, "message": "Invalid Form Body", "errors": errors});
+        return Err((StatusCode::BAD_REQUEST, body));
+    }
+    match kind(s, channel) {
+        DM => {
+            let text = "Cannot execute action on a DM channel";
+            return Err(error(StatusCode::FORBIDDEN, text, 50003));
+        }
+        FORUM | PUBLIC_THREAD => {
+            let text = "Cannot execute action on this channel type";
+            return Err(error(StatusCode::BAD_REQUEST, text, 50024));
+        }
+        _ => {}
+    }
+    if permissions::granted(s, channel) & permissions::CREATE_PUBLIC_THREADS == 0 {
+        let route = format!("POST /channels/{channel}/messages/{message}/threads");
+        s.refused_permissions.push(route);
+        return Err(error(StatusCode::FORBIDDEN, "Missing Permissions", 50013));
+    }
+    let Some(source) = source_message(s, channel, message) else {
+        return Err(error(StatusCode::NOT_FOUND, "Unknown Message", 10008));
+    };
+    if s.threads.contains_key(&message) {
+        let text = "A thread has already been created for this message";
+        return Err(error(StatusCode::BAD_REQUEST, text, 160004));
+    }
+    Ok(source)
 }
