@@ -146,7 +146,15 @@ fn answer(state: &Shared, id: usize, frame: &Value) -> Option<String> {
 /// Sends `event` to the connection of the shard it belongs to (the newest one, should a shard
 /// have reconnected) and records where it went.
 pub(super) fn dispatch(s: &mut super::State, event: &str, data: Value) {
-    let guild = data["guild_id"].as_str().and_then(|g| g.parse().ok());
+    // A guild's own events (GUILD_CREATE, GUILD_DELETE…) carry the guild as `id`: they go to
+    // its shard by the same formula (Gateway, "Sharding Formula", `(guild_id >> 22) %
+    // num_shards`), as each shard's READY lists the guilds whose GUILD_CREATE it then gets.
+    let guild_key = if event.starts_with("GUILD_") && data.get("guild_id").is_none() {
+        "id"
+    } else {
+        "guild_id"
+    };
+    let guild = data[guild_key].as_str().and_then(|g| g.parse().ok());
     let conn = s
         .conns
         .iter_mut()
@@ -157,7 +165,7 @@ pub(super) fn dispatch(s: &mut super::State, event: &str, data: Value) {
         .max_by_key(|c| c.id);
     let delivered = conn.map(|c| {
         c.seq += 1;
-        let frame = json!({"op": 0, "t": event, "s": c.seq, "d": data}).to_string();
+        let frame = json!({"op": 0, "t": event, "s": c.seq, "d": &data}).to_string();
         let _ = c.tx.send(frame);
         (c.id, c.shard.map_or(0, |[id, _]| id))
     });
@@ -166,5 +174,6 @@ pub(super) fn dispatch(s: &mut super::State, event: &str, data: Value) {
         guild,
         connection: delivered.map(|(id, _)| id),
         shard: delivered.map(|(_, shard)| shard),
+        data,
     });
 }

@@ -2,17 +2,25 @@
 //! (HELLO, IDENTIFY, heartbeats, READY, dispatches), so the real serenity/poise client runs
 //! against it end to end.
 
+mod acts;
 pub mod commands;
 mod gateway;
 mod global;
+mod guilds;
 mod interactions;
 mod limits;
+mod members;
 pub mod permissions;
 mod ratelimit;
 mod rest;
+mod threads;
 pub mod tls;
 
 pub use gateway::shard_for;
+// Helpers for tests; each test file uses some of them.
+#[allow(unused_imports)]
+pub use members::{member, member_with, MEMBER_PERMISSIONS};
+pub use threads::Thread;
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -110,6 +118,8 @@ pub struct Delivery {
     pub connection: Option<usize>,
     /// The shard id that connection identified as.
     pub shard: Option<u32>,
+    /// The event's data (the frame's `d`), as sent.
+    pub data: Value,
 }
 
 #[derive(Default)]
@@ -173,6 +183,18 @@ struct State {
     refused_permissions: Vec<String>,
     /// DM channels of members who take no DMs from the bot.
     closed_dms: std::collections::BTreeSet<u64>,
+    /// Forum channels (`GUILD_FORUM`, type 15).
+    forums: std::collections::BTreeSet<u64>,
+    /// Threads by id (the id of the message each was started from).
+    threads: BTreeMap<u64, Thread>,
+    /// Messages members posted (their `MESSAGE_CREATE` data), by id.
+    posted: BTreeMap<u64, Value>,
+    /// Guild channels seen (in members' messages and interactions), and their guild.
+    guild_channels: BTreeMap<u64, u64>,
+    /// Roles given to members (`give_role`), by user.
+    roles: BTreeMap<u64, std::collections::BTreeSet<u64>>,
+    /// The commands of the last registration taken, as registered.
+    commands: Vec<Value>,
 }
 
 impl State {
@@ -281,10 +303,11 @@ impl FakeDiscord {
         self.state.lock().unwrap().global.peak
     }
 
-    /// The bot lacks `permissions` (a bitfield of [`permissions::SEND_MESSAGES`] and
-    /// [`permissions::EMBED_LINKS`]) in
-    /// `channel`: messages posted or edited there are refused with Discord's 403 (50013), and
-    /// interactions from there carry `app_permissions` without them.
+    /// The bot lacks `permissions` (a bitfield of [`permissions::SEND_MESSAGES`],
+    /// [`permissions::EMBED_LINKS`], [`permissions::CREATE_PUBLIC_THREADS`],
+    /// [`permissions::SEND_MESSAGES_IN_THREADS`]) in `channel` and its threads: messages
+    /// posted or edited there, and threads started there, are refused with Discord's 403
+    /// (50013), and interactions from there carry `app_permissions` without them.
     pub fn deny(&self, channel: u64, permissions: u64) {
         *self
             .state
@@ -407,189 +430,6 @@ impl FakeDiscord {
     /// one, shard 0) belongs to.
     pub fn dispatch(&self, event: &str, data: Value) {
         gateway::dispatch(&mut self.state.lock().unwrap(), event, data);
-    }
-
-    /// A user runs a slash command in a channel; returns the interaction token.
-    pub fn slash(&self, name: &str, options: Value, channel: u64, user: u64) -> String {
-        self.slash_as(name, options, channel, member(user))
-    }
-
-    /// Like `slash`, with the member object (and so the permissions) given.
-    pub fn slash_as(&self, name: &str, options: Value, channel: u64, member: Value) -> String {
-        self.slash_in(name, options, channel, member, "en-US")
-    }
-
-    /// Like `slash_as`, from a member whose Discord client speaks `locale` (`zh-CN`, `en-US`…).
-    pub fn slash_in(
-        &self,
-        name: &str,
-        options: Value,
-        channel: u64,
-        member: Value,
-        locale: &str,
-    ) -> String {
-        let (id, token) = {
-            let mut s = self.state.lock().unwrap();
-            let id = s.id();
-            let token = format!("itoken{id}");
-            s.issued.insert(token.clone(), tokio::time::Instant::now());
-            s.kinds.insert(token.clone(), 2);
-            s.channels.insert(token.clone(), channel);
-            (id, token)
-        };
-        let app_permissions = self.app_permissions(channel);
-        let data = json!({
-            "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 2, "token": token, "version": 1,
-            "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
-            "channel": {"id": channel.to_string(), "type": 0},
-            "member": member,
-            "app_permissions": app_permissions, "locale": locale, "guild_locale": "en-US",
-            "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
-            "attachment_size_limit": 10485760,
-            "data": {"id": "1", "name": name, "type": options.get("type").cloned().unwrap_or(json!(1)),
-                     "options": options.get("options").cloned().unwrap_or(json!([])),
-                     "resolved": options.get("resolved").cloned().unwrap_or(json!({}))},
-        });
-        let mut data = data;
-        if let Some(target) = options.get("target_id") {
-            data["data"]["target_id"] = target.clone();
-        }
-        self.dispatch("INTERACTION_CREATE", data);
-        token
-    }
-
-    /// A member types `typed` into `option` of `command` (an APPLICATION_COMMAND_AUTOCOMPLETE
-    /// interaction, type 4); returns the interaction token.
-    pub fn autocomplete(
-        &self,
-        command: &str,
-        option: &str,
-        typed: &str,
-        channel: u64,
-        user: u64,
-    ) -> String {
-        let data = json!({"id": "1", "name": command, "type": 1,
-            "options": [{"name": option, "type": 3, "value": typed, "focused": true}]});
-        self.interaction(4, data, channel, user)
-    }
-
-    /// A member sends back a form (a MODAL_SUBMIT interaction, type 5) whose one text field
-    /// `field` holds `value`; returns the interaction token.
-    pub fn submit_form(
-        &self,
-        custom_id: &str,
-        field: &str,
-        value: &str,
-        channel: u64,
-        user: u64,
-    ) -> String {
-        let data = json!({"custom_id": custom_id, "components": [
-            {"type": 1, "components": [{"type": 4, "custom_id": field, "value": value}]}]});
-        self.interaction(5, data, channel, user)
-    }
-
-    /// An interaction of `kind` in a guild channel; returns its token.
-    fn interaction(&self, kind: u8, data: Value, channel: u64, user: u64) -> String {
-        let (id, token) = {
-            let mut s = self.state.lock().unwrap();
-            let id = s.id();
-            let token = format!("itoken{id}");
-            s.issued.insert(token.clone(), tokio::time::Instant::now());
-            s.kinds.insert(token.clone(), kind);
-            s.channels.insert(token.clone(), channel);
-            (id, token)
-        };
-        let app_permissions = self.app_permissions(channel);
-        self.dispatch("INTERACTION_CREATE", json!({
-            "id": id.to_string(), "application_id": APP_ID.to_string(), "type": kind, "token": token,
-            "version": 1, "guild_id": GUILD_ID.to_string(), "channel_id": channel.to_string(),
-            "channel": {"id": channel.to_string(), "type": 0}, "member": member(user),
-            "app_permissions": app_permissions, "locale": "en-US", "guild_locale": "en-US",
-            "entitlements": [], "authorizing_integration_owners": {}, "context": 0,
-            "attachment_size_limit": 10485760, "data": data,
-        }));
-        token
-    }
-
-    /// A user posts a message (a DM when `guild` is false); `<@APP_ID>` in it mentions the bot.
-    pub fn message(&self, content: &str, attachments: Value, channel: u64, user: u64, guild: bool) {
-        let guild = guild.then_some(GUILD_ID);
-        self.message_in(guild, content, attachments, channel, user);
-    }
-
-    /// [`FakeDiscord::message`] in `guild` (a DM when `None`).
-    pub fn message_in(
-        &self,
-        guild: Option<u64>,
-        content: &str,
-        attachments: Value,
-        channel: u64,
-        user: u64,
-    ) {
-        let id = self.state.lock().unwrap().id();
-        let mut data = message_json(
-            id,
-            channel,
-            user_json(user, false),
-            content,
-            attachments,
-            json!([]),
-        );
-        match guild {
-            Some(guild) => data["guild_id"] = json!(guild.to_string()),
-            None => {
-                self.state.lock().unwrap().dm_channels.insert(channel);
-            }
-        }
-        // As Discord does, a `<@id>` in the text lists that user among the mentions.
-        if content.contains(&format!("<@{APP_ID}>")) {
-            data["mentions"] = json!([user_json(APP_ID, true)]);
-        }
-        self.dispatch("MESSAGE_CREATE", data);
-    }
-
-    /// A user clicks a button on a message.
-    pub fn click(&self, custom_id: &str, message: &Msg, user: u64) {
-        self.click_in(Some(GUILD_ID), custom_id, message, user);
-    }
-
-    /// [`FakeDiscord::click`] in `guild` (a DM when `None`).
-    pub fn click_in(&self, guild: Option<u64>, custom_id: &str, message: &Msg, user: u64) {
-        let id = {
-            let mut s = self.state.lock().unwrap();
-            let id = s.id();
-            s.kinds.insert(format!("itoken{id}"), 3);
-            s.channels.insert(format!("itoken{id}"), message.channel);
-            id
-        };
-        let app_permissions = self.app_permissions(message.channel);
-        let mut data = json!({
-            "id": id.to_string(), "application_id": APP_ID.to_string(), "type": 3, "token": format!("itoken{id}"),
-            "version": 1, "channel_id": message.channel.to_string(),
-            "app_permissions": app_permissions, "locale": "en-US", "entitlements": [],
-            "authorizing_integration_owners": {}, "context": 0, "attachment_size_limit": 10485760,
-            "data": {"custom_id": custom_id, "component_type": 2},
-            "message": message_json(message.id, message.channel, user_json(APP_ID, true), &message.content, json!([]), message.components.clone()),
-        });
-        data["message"]["embeds"] = message.embeds.clone();
-        match guild {
-            Some(guild) => {
-                data["guild_id"] = json!(guild.to_string());
-                data["guild_locale"] = json!("en-US");
-                data["member"] = member(user);
-                data["channel"] = json!({"id": message.channel.to_string(), "type": 0});
-            }
-            None => {
-                self.state
-                    .lock()
-                    .unwrap()
-                    .dm_channels
-                    .insert(message.channel);
-                data["user"] = user_json(user, false);
-                data["channel"] = json!({"id": message.channel.to_string(), "type": 1});
-            }
-        }
-        self.dispatch("INTERACTION_CREATE", data);
     }
 
     /// An attachment object for `host_file`d bytes.
@@ -721,15 +561,6 @@ pub fn message_json(
         "content": content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
         "tts": false, "mention_everyone": false, "mentions": [], "mention_roles": [],
         "attachments": attachments, "embeds": [], "pinned": false, "type": 0, "components": components,
-    })
-}
-
-/// A guild member with every permission.
-pub fn member(user: u64) -> Value {
-    json!({
-        "user": user_json(user, false),
-        "roles": [], "joined_at": "2026-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
-        "flags": 0, "permissions": "2147483647",
     })
 }
 

@@ -18,6 +18,10 @@
 //!   interaction routes (`/interactions/…/callback`, `/webhooks/{app}/{token}…`) are not
 //!   checked against the channel's permissions, so they keep working there.
 //!
+//! - Permissions, "Inherited Permissions (Threads)": "The `SEND_MESSAGES` permission is not
+//!   inherited; users must have `SEND_MESSAGES_IN_THREADS` to send a message in a thread";
+//!   `CREATE_PUBLIC_THREADS` (`1 << 35`) "Allows for creating public and announcement threads".
+//!
 //! A message with an embed where the bot lacks `EMBED_LINKS` is refused the same way; the
 //! documentation does not say so, Discord's own tracker does (discord-api-docs issue #2601:
 //! sending an embed "with the permission disabled" answers "Forbidden 403: 'Missing
@@ -32,17 +36,27 @@ use serde_json::{json, Value};
 pub const SEND_MESSAGES: u64 = 1 << 11;
 /// `EMBED_LINKS`, `1 << 14`.
 pub const EMBED_LINKS: u64 = 1 << 14;
+/// `CREATE_PUBLIC_THREADS`, `1 << 35`: "Allows for creating public and announcement threads".
+pub const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
+/// `SEND_MESSAGES_IN_THREADS`, `1 << 38`: "Allows for sending messages in threads".
+pub const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
+/// `MANAGE_GUILD`, `1 << 5`: "Allows management and editing of the guild".
+pub const MANAGE_GUILD: u64 = 1 << 5;
 /// `ADMINISTRATOR`, `1 << 3`.
 const ADMINISTRATOR: u64 = 1 << 3;
-/// Every permission the tests' bot has where nothing was taken away (as before: 2^31 - 1).
-const ALL: u64 = 2_147_483_647;
+/// Every permission the tests' bot has where nothing was taken away: every flag of the
+/// documentation's table, `1 << 0` to `1 << 52` (`1 << 47` is not one).
+const ALL: u64 = ((1 << 53) - 1) & !(1 << 47);
 
 /// The bot's permissions in `channel`, as an interaction's `app_permissions` says them.
 pub(super) fn app_permissions(s: &State, channel: u64) -> String {
     granted(s, channel).to_string()
 }
 
-fn granted(s: &State, channel: u64) -> u64 {
+/// The bot's permissions in `channel`: a thread's are its parent's (Permissions, "Inherited
+/// Permissions (Threads)": "Threads inherit permissions from the parent channel").
+pub(super) fn granted(s: &State, channel: u64) -> u64 {
+    let channel = super::threads::permission_source(s, channel);
     match s.denied.get(&channel) {
         None => ALL,
         // `ADMINISTRATOR` (1 << 3) "Allows all permissions and bypasses channel permission
@@ -59,7 +73,10 @@ pub(super) fn refuse_missing(
     segs: &[&str],
     body: &Value,
 ) -> Option<Response> {
-    let ("POST" | "PATCH", ["channels", channel, "messages", ..]) = (method, segs) else {
+    if !super::rest::posts_or_edits_a_message(method, segs) {
+        return None;
+    }
+    let ["channels", channel, ..] = segs else {
         return None;
     };
     let channel: u64 = channel.parse().ok()?;
@@ -71,7 +88,12 @@ pub(super) fn refuse_missing(
     }
     let granted = granted(s, channel);
     let embeds = body["embeds"].as_array().is_some_and(|e| !e.is_empty());
-    let allowed = granted & SEND_MESSAGES != 0 && (!embeds || granted & EMBED_LINKS != 0);
+    // In a thread, `SEND_MESSAGES_IN_THREADS` takes the place of `SEND_MESSAGES`.
+    let send = match super::threads::kind(s, channel) {
+        11 => SEND_MESSAGES_IN_THREADS,
+        _ => SEND_MESSAGES,
+    };
+    let allowed = granted & send != 0 && (!embeds || granted & EMBED_LINKS != 0);
     if allowed {
         return None;
     }

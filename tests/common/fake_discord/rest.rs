@@ -110,6 +110,9 @@ fn answer(s: &mut State, method: &str, segs: &[&str], body: &Value) -> Response 
         }
         ("POST", ["webhooks", _, token]) => ok(interactions::follow_up(s, token, body)),
         ("POST", ["channels", channel, "messages"]) => post_message(s, channel, body),
+        ("POST", ["channels", channel, "messages", message, "threads"]) => {
+            super::threads::start(s, channel, message, body)
+        }
         ("PATCH", ["channels", channel, "messages", id]) => {
             let id: u64 = id.parse().unwrap_or(0);
             if !s.messages.contains_key(&id) {
@@ -185,11 +188,15 @@ fn open_dm(s: &mut State, body: &Value) -> Response {
 /// How long Discord remembers a message nonce: "a few minutes".
 const NONCE_WINDOW: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
-/// Creating or editing a message, in a channel or through an interaction's webhook.
+/// Creating or editing a message, in a channel or through an interaction's webhook (starting
+/// a thread from a message is neither).
 pub(super) fn posts_or_edits_a_message(method: &str, segs: &[&str]) -> bool {
     matches!(
         (method, segs),
-        ("POST" | "PATCH", ["channels", _, "messages", ..]) | ("POST" | "PATCH", ["webhooks", ..])
+        (
+            "POST" | "PATCH",
+            ["channels", _, "messages"] | ["channels", _, "messages", _]
+        ) | ("POST" | "PATCH", ["webhooks", ..])
     )
 }
 
@@ -244,7 +251,7 @@ pub(super) fn upsert(s: &mut State, channel: u64, id: Option<u64>, body: &Value)
 }
 
 /// A message as Discord's API shows it.
-fn msg_json(m: &Msg) -> Value {
+pub(super) fn msg_json(m: &Msg) -> Value {
     json!({
         "id": m.id.to_string(), "channel_id": m.channel.to_string(), "author": user_json(APP_ID, true),
         "content": m.content, "timestamp": "2026-11-25T00:00:00.000000+00:00", "edited_timestamp": null,
@@ -316,6 +323,7 @@ fn register(s: &mut State, body: &Value) -> Response {
                     c
                 })
                 .collect();
+            s.commands = commands.clone();
             ok(json!(commands))
         }
     }
