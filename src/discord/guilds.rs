@@ -68,14 +68,16 @@ pub fn opens_thread(settings: &ServerSettings, heard: Heard, has_files: bool, wo
     has_files || (!words.trim().is_empty() && route(words, false) == Action::Message)
 }
 
-/// A thread's name: the first song's name without its extension, else the member's words,
-/// cut to Discord's 100 characters (never empty: "Music video").
+/// A thread's name: the first song's name without its extension (Discord's underscores for
+/// spaces turned back), else the member's words, cut to Discord's 100 characters (never empty:
+/// "Music video").
 pub fn thread_name(files: &[&str], words: &str) -> String {
     let song = files.first().map(|name| match name.rsplit_once('.') {
-        Some((stem, _)) if !stem.trim().is_empty() => stem,
-        _ => name,
+        Some((stem, _)) if !stem.trim().is_empty() => stem.replace('_', " "),
+        _ => name.to_string(),
     });
-    let name = song.unwrap_or(words).split_whitespace().collect::<Vec<_>>();
+    let name = song.unwrap_or_else(|| words.to_string());
+    let name = name.split_whitespace().collect::<Vec<_>>();
     let name = name.join(" ");
     let name = if name.is_empty() {
         "Music video"
@@ -188,6 +190,7 @@ mod tests {
         let long = "x".repeat(150);
         let table = [
             (vec!["Summer Nights.mp3"], "", "Summer Nights".to_string()),
+            (vec!["Summer_Nights.mp3"], "", "Summer Nights".to_string()),
             (vec!["a.b.mp3", "c.mp3"], "go", "a.b".to_string()),
             (vec![".mp3"], "", ".mp3".to_string()),
             (vec![], "make   it\nslow", "make it slow".to_string()),

@@ -113,6 +113,8 @@ pub fn launch(
     health: &Arc<Health>,
 ) -> (Engine, tokio::task::JoinHandle<()>) {
     let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store.clone()).unwrap();
+    // As `main` does.
+    engine.set_forget_servers_after(config.store.forget_servers_after());
     let (config, bot_engine, health) = (config.clone(), engine.clone(), health.clone());
     let task = tokio::spawn(async move {
         if let Err(e) = music_video_bot::discord::run(config, bot_engine, health).await {
@@ -146,6 +148,13 @@ impl Running {
         self.starts += 1;
         self.discord.wait_ready(self.starts).await;
     }
+}
+
+/// A small MP3 hosted on the fake CDN, as the attachment object of a message named `name`.
+pub fn hosted_mp3(discord: &FakeDiscord, name: &str) -> serde_json::Value {
+    let bytes = super::harness::mp3_bytes();
+    let url = discord.host_file(name, bytes.clone());
+    discord.attachment(name, bytes.len() as u64, &url)
 }
 
 /// Waits for the first REST call matching `pred`.

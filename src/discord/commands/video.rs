@@ -145,7 +145,8 @@ async fn into_thread(
         thread: true,
     };
     let locale = ctx.locale().unwrap_or_default();
+    // The interaction's `app_permissions` are the parent channel's, where sending needs Send
+    // Messages; in a thread it needs Send Messages in Threads: the thread's front finds out.
     let (front, actor) = place_for(ctx.serenity_context().http.clone(), data, at, locale);
-    let front = front.with_permissions(app.interaction.app_permissions);
     Some((Arc::new(front), actor))
 }

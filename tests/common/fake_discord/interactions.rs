@@ -120,6 +120,19 @@ fn write(s: &mut State, token: &str, id: u64, body: &Value, ephemeral: bool) -> 
     message
 }
 
+/// The original response of `token` as the API returns it, shown in the interaction's
+/// channel (none before the interaction was answered).
+pub(super) fn original(s: &State, token: &str) -> Option<Value> {
+    s.originals.get(token)?;
+    let m = s.messages.get(&original_id(token))?;
+    let mut message = super::rest::msg_json(m);
+    if let Some(channel) = s.channels.get(token) {
+        message["channel_id"] = serde_json::json!(channel.to_string());
+    }
+    message["flags"] = serde_json::json!(if m.ephemeral { EPHEMERAL } else { 0 });
+    Some(message)
+}
+
 /// The original response of `token`, once it shows a message (not "thinking…").
 pub(super) fn answered(s: &State, token: &str) -> Option<Msg> {
     s.originals

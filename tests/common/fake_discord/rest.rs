@@ -98,6 +98,15 @@ fn answer(s: &mut State, method: &str, segs: &[&str], body: &Value) -> Response 
         ("GET", ["users", "@me"]) => ok(user_json(APP_ID, true)),
         ("PUT", ["applications", _, "commands"]) => register(s, body),
         ("POST", ["interactions", _, token, "callback"]) => callback(s, token, body),
+        // "Get Original Interaction Response" (`GET /webhooks/{application.id}/
+        // {interaction.token}/messages/@original`): "Returns the initial Interaction response";
+        // none made yet answers Unknown Message.
+        ("GET", ["webhooks", _, token, "messages", "@original"]) => {
+            match interactions::original(s, token) {
+                Some(message) => ok(message),
+                None => error(StatusCode::NOT_FOUND, "Unknown Message", 10008),
+            }
+        }
         ("PATCH", ["webhooks", _, token, "messages", "@original"]) => {
             ok(interactions::edit_original(s, token, body))
         }
