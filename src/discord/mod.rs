@@ -333,18 +333,18 @@ pub(crate) fn group_of(guild: serenity::GuildId) -> String {
     format!("guild:{}", guild.get())
 }
 
-/// Whether the member of a command may manage the server (from the interaction's `member`,
-/// whose `permissions` Discord computes with the channel's overwrites).
-pub(crate) fn manages_server(ctx: Context<'_>) -> bool {
+/// The permissions of a command's member where they ran it (the interaction's `member`, whose
+/// `permissions` Discord computes with the channel's overwrites); none in a DM.
+pub(crate) fn member_permissions(ctx: Context<'_>) -> Option<serenity::Permissions> {
     match ctx {
-        poise::Context::Application(app) => app
-            .interaction
-            .member
-            .as_ref()
-            .and_then(|m| m.permissions)
-            .is_some_and(manages),
-        poise::Context::Prefix(_) => false,
+        poise::Context::Application(app) => app.interaction.member.as_ref()?.permissions,
+        poise::Context::Prefix(_) => None,
     }
+}
+
+/// Whether the member of a command may manage the server.
+pub(crate) fn manages_server(ctx: Context<'_>) -> bool {
+    member_permissions(ctx).is_some_and(manages)
 }
 
 /// Whether `permissions` let a member manage the server (an administrator may do anything).

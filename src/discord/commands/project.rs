@@ -1,7 +1,7 @@
 //! The project commands: credits, status, export, open, reset.
 
 use crate::discord::front::Deferral;
-use crate::discord::{defer, lang, place, serve, Context, Error};
+use crate::discord::{defer, lang, member_permissions, place, serve, Context, Error};
 use crate::engine::Request;
 use crate::tr;
 
@@ -58,13 +58,5 @@ pub async fn reset(ctx: Context<'_>) -> Result<(), Error> {
 }
 
 fn can_manage_messages(ctx: Context<'_>) -> bool {
-    match ctx {
-        poise::Context::Application(app) => app
-            .interaction
-            .member
-            .as_ref()
-            .and_then(|m| m.permissions)
-            .is_some_and(|p| p.manage_messages()),
-        poise::Context::Prefix(_) => false,
-    }
+    member_permissions(ctx).is_some_and(|p| p.manage_messages())
 }

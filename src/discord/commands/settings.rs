@@ -161,13 +161,7 @@ async fn quota(
         },
         move |lang, s| {
             let q = guilds::quotas(s, &limits);
-            let set = tr!(
-                lang,
-                "settings-quota-set",
-                turns = q.turns,
-                member = q.per_member,
-                server = q.per_server
-            );
+            let set = quota_sentence(lang, q);
             match q.capped {
                 false => set,
                 true => format!("{set}\n{}", tr!(lang, "settings-quota-capped")),
@@ -228,13 +222,7 @@ fn card(lang: Lang, settings: &ServerSettings, ctx: Context<'_>) -> Card {
         Some(role) => format!("<@&{role}>"),
         None => tr!(lang, "settings-everyone"),
     };
-    let quotas = tr!(
-        lang,
-        "settings-quota-set",
-        turns = q.turns,
-        member = q.per_member,
-        server = q.per_server
-    );
+    let quotas = quota_sentence(lang, q);
     let mut card = Card::new(lang, Tone::Info, tr!(lang, "settings-title"));
     card.fields = vec![
         field(
@@ -247,6 +235,17 @@ fn card(lang: Lang, settings: &ServerSettings, ctx: Context<'_>) -> Card {
         field(tr!(lang, "settings-field-role"), role),
     ];
     card
+}
+
+/// The quotas that apply, as a sentence.
+fn quota_sentence(lang: Lang, q: guilds::Quotas) -> String {
+    tr!(
+        lang,
+        "settings-quota-set",
+        turns = q.turns,
+        member = q.per_member,
+        server = q.per_server
+    )
 }
 
 /// Where the bot listens without a mention, as a sentence.
