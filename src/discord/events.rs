@@ -30,17 +30,31 @@ pub async fn on_event(
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
         } => on_button(ctx, click, data).await,
-        // Removed from a server (no `unavailable`: an outage deletes nothing): its records go
-        // after the grace period, unless it adds the bot back first.
+        // Removed from a server (no `unavailable`: an outage deletes nothing), or added back.
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
-            data.engine.server_left(&group_of(incomplete.id)).await;
+            presence(ctx, data, incomplete.id).await;
             Ok(())
         }
         serenity::FullEvent::GuildCreate { guild, .. } => {
-            data.engine.server_back(&group_of(guild.id)).await;
+            presence(ctx, data, guild.id).await;
             Ok(())
         }
         _ => Ok(()),
+    }
+}
+
+/// Brings the store in line with whether the bot is in `guild` as serenity's cache says now:
+/// removed, the server is forgotten after the grace period; back, nothing of it is. Handlers of
+/// gateway events run in tasks of their own, in no set order, while the cache follows the
+/// events in order; so whichever of a removal's and a return's handlers runs last (one at a
+/// time, under the lock) reads the final state.
+async fn presence(ctx: &serenity::Context, data: &Data, guild: serenity::GuildId) {
+    let _one = data.presence.lock().await;
+    let present = ctx.cache.guild(guild).is_some();
+    let group = group_of(guild);
+    match present {
+        true => data.engine.server_back(&group).await,
+        false => data.engine.server_left(&group).await,
     }
 }
 

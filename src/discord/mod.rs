@@ -38,6 +38,8 @@ pub struct Data {
     pub tasks: tokio_util::task::TaskTracker,
     /// This process's share of Discord's global rate limit.
     pub budget: Arc<budget::Budget>,
+    /// One server removal or return handled at a time (see `events::presence`).
+    pub presence: tokio::sync::Mutex<()>,
 }
 
 /// The error type of commands; users see `on_error`'s sentence, never its text.
@@ -185,6 +187,7 @@ impl Setup {
             config: self.config,
             tasks: self.tasks,
             budget: self.budget,
+            presence: tokio::sync::Mutex::default(),
         })
     }
 }
