@@ -95,3 +95,23 @@ settings-on = On
 settings-off = Off
 settings-everyone = Everyone
 discord-in-thread = 🎵 On it — follow along in the thread.
+cmd-forget-me = forget-me
+    .description = Delete what the bot keeps about you (it asks first; only you see it)
+
+forget-ask = This deletes what this bot keeps about you: the link to your NemoVideo account (its client id and token — your next request starts a new anonymous account), your own projects and those made with your account, your unfinished exports, and your turn counts. NemoVideo's own copy of your projects and videos stays with NemoVideo: if you want to keep reaching it, use /open first. Delete now?
+forget-button = Delete my data
+forget-done = Done — I deleted what I kept about you:
+forget-account = • the link to your NemoVideo account (client id and token);
+forget-no-account = • no NemoVideo account of yours (this bot uses its operator's);
+forget-counts = • { $sessions ->
+        [one] 1 project
+       *[other] { $sessions } projects
+    }, { $jobs ->
+        [one] 1 unfinished export
+       *[other] { $jobs } unfinished exports
+    } and { $turns ->
+        [one] 1 counted turn
+       *[other] { $turns } counted turns
+    }.
+forget-nemo = What NemoVideo keeps (your uploads, projects and videos there) I cannot delete: it is managed in NemoVideo's web editor (the link /open gave you), under NemoVideo's own terms.
+forget-failed = I couldn't delete your data just now; nothing was lost halfway — please try again in a moment.

@@ -102,3 +102,14 @@ settings-on = 开启
 settings-off = 关闭
 settings-everyone = 所有人
 discord-in-thread = 🎵 马上开始——请在子区里查看进度。
+cmd-forget-me = 忘记我
+    .description = 删除机器人保存的关于你的数据（会先确认；只有你能看到）
+
+forget-ask = 这会删除本机器人保存的关于你的数据：你的 NemoVideo 账号关联（客户端 ID 和令牌——你的下一个请求会使用新的匿名账号）、你自己的项目以及用你的账号创建的项目、你未完成的导出，以及你的对话计数。NemoVideo 保存的项目和视频仍归 NemoVideo 管理：如果你还想继续访问它们，请先使用 /open。现在删除吗？
+forget-button = 删除我的数据
+forget-done = 完成——我已删除关于你的数据：
+forget-account = • 你的 NemoVideo 账号关联（客户端 ID 和令牌）；
+forget-no-account = • 没有属于你的 NemoVideo 账号（本机器人使用运营者的账号）；
+forget-counts = • { $sessions } 个项目、{ $jobs } 个未完成的导出和 { $turns } 次对话计数。
+forget-nemo = NemoVideo 保存的内容（你在那里的上传、项目和视频）我无法删除：它们在 NemoVideo 的网页编辑器里管理（/open 给你的链接），受 NemoVideo 自己的条款约束。
+forget-failed = 我暂时没能删除你的数据；没有删到一半——请稍后再试。

@@ -177,6 +177,9 @@ async fn on_button(
     click: &serenity::ComponentInteraction,
     data: &Data,
 ) -> Result<(), Error> {
+    if super::commands::privacy::on_confirm(ctx, click, data).await? {
+        return Ok(());
+    }
     let Some((action, scope)) = parse_button_id(&click.data.custom_id) else {
         return Ok(());
     };
@@ -249,8 +252,8 @@ async fn report_failure(ctx: super::Context<'_>) -> Result<(), serenity::Error> 
 }
 
 /// Whether the member of a command may use the bot where they are: everywhere, unless their
-/// server keeps it to a role (its moderators always may, and `/settings` and `/help` are
-/// always open: they check for themselves).
+/// server keeps it to a role (its moderators always may, and `/settings`, `/help` and
+/// `/forget-me` are always open: the first checks for itself, and anyone may be forgotten).
 pub async fn may_use_bot(ctx: super::Context<'_>) -> Result<bool, Error> {
     let Some(guild) = ctx.guild_id() else {
         return Ok(true);
@@ -260,7 +263,7 @@ pub async fn may_use_bot(ctx: super::Context<'_>) -> Result<bool, Error> {
         .first()
         .copied()
         .unwrap_or(ctx.command());
-    if matches!(&*root.name, "settings" | "help") {
+    if matches!(&*root.name, "settings" | "help" | "forget-me") {
         return Ok(true);
     }
     let settings = ctx.data().engine.server(&group_of(guild)).await;

@@ -91,6 +91,16 @@ pub fn may_use(scope: &str, channel: u64, user: u64) -> bool {
     }
 }
 
+/// The custom id of the button that confirms `/forget-me` for `user` (only they may press it).
+pub fn forget_id(user: u64) -> String {
+    format!("mvb:forget:{user}")
+}
+
+/// Reads a custom id made by [`forget_id`]: whose data it deletes.
+pub fn parse_forget_id(id: &str) -> Option<u64> {
+    id.strip_prefix("mvb:forget:")?.parse().ok()
+}
+
 /// Checks an attachment from what Discord says of it, before downloading anything.
 pub fn check_attachment(name: &str, size: u64) -> Result<(), FileProblem> {
     kind_of_name(name)?;
@@ -118,6 +128,19 @@ pub fn nonce_for(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forget_ids_name_their_member() {
+        assert_eq!(parse_forget_id(&forget_id(20)), Some(20));
+        for id in [
+            "mvb:forget:",
+            "mvb:forget:x",
+            "mvb:export:channel:1",
+            "forget:20",
+        ] {
+            assert_eq!(parse_forget_id(id), None, "{id}");
+        }
+    }
 
     #[test]
     fn scopes() {

@@ -7,7 +7,9 @@ use super::{Actor, EngineError};
 use crate::engine::front::Front;
 use crate::nemo::{NemoClient, NemoError};
 use crate::secret::Secret;
-use crate::store::{now_secs, AccountRecord, SessionRecord, Store};
+use crate::store::{
+    now_secs, AccountRecord, Member, MemberForgotten, SessionRecord, Store, StoreError,
+};
 use crate::tr;
 use std::future::Future;
 use tokio::sync::Mutex;
@@ -45,6 +47,18 @@ impl Accounts {
             Some(_) => FIXED_ACCOUNT.to_string(),
             None => format!("user:{}", actor.user),
         }
+    }
+
+    /// Forgets what the store keeps of `actor`'s member (see [`crate::engine::Engine::forget_member`]):
+    /// their own account unless the operator's token serves everyone.
+    pub(crate) async fn forget(&self, actor: &Actor) -> Result<MemberForgotten, StoreError> {
+        let account = self.fixed_token.is_none().then(|| self.account_of(actor));
+        let member = Member {
+            user: &actor.user,
+            account: account.as_deref(),
+            scope: &actor.scope,
+        };
+        self.store.forget_member(member).await
     }
 
     /// A usable token for `account`, getting an anonymous one on first use.

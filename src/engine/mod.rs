@@ -17,6 +17,7 @@ mod keyed;
 mod lifecycle;
 mod limits;
 mod media;
+mod members;
 mod project;
 pub mod reply;
 pub mod route;

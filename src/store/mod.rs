@@ -9,6 +9,7 @@
 mod error;
 mod exports;
 mod leases;
+mod members;
 mod postgres;
 mod quotas;
 mod records;
@@ -21,6 +22,7 @@ mod sled;
 pub use self::error::StoreError;
 pub use self::exports::{ExportCaps, Full, Running};
 pub use self::leases::{Claim, Holder, DEFAULT_LEASE};
+pub use self::members::{Member, MemberForgotten};
 pub use self::postgres::PgStore;
 pub use self::quotas::TurnQuota;
 pub use self::records::{

@@ -67,6 +67,21 @@ impl TurnLog {
         }
         TurnQuota::Allowed
     }
+
+    /// Forgets `user`'s turns; how many there were.
+    pub(super) fn forget(&self, user: &str) -> usize {
+        self.0
+            .lock()
+            .users
+            .remove(user)
+            .map_or(0, |times| times.len())
+    }
+
+    #[cfg(any(test, feature = "testing"))]
+    /// Every user with turns in the log.
+    pub(super) fn users(&self) -> Vec<String> {
+        self.0.lock().users.keys().cloned().collect()
+    }
 }
 
 impl Log {

@@ -3,6 +3,7 @@
 //! `.<option>` and `.<option>-description`), as poise's `fluent_localization` example does.
 
 mod help;
+pub(crate) mod privacy;
 mod project;
 mod settings;
 mod video;
@@ -26,6 +27,7 @@ pub fn all() -> Vec<Command> {
         project::open(),
         project::reset(),
         settings::settings(),
+        privacy::forget_me(),
         help::help(),
     ];
     let known = LANGUAGES.map(i18n::keys);

@@ -6,6 +6,7 @@
 
 mod exports;
 mod leases;
+mod members;
 mod servers;
 mod sessions;
 

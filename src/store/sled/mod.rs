@@ -3,6 +3,7 @@
 //! Every write is flushed before it returns, so a crash loses nothing a user did.
 
 mod leases;
+mod members;
 mod servers;
 
 use super::quotas::TurnLog;

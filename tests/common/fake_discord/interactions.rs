@@ -133,13 +133,19 @@ pub(super) fn original(s: &State, token: &str) -> Option<Value> {
     Some(message)
 }
 
-/// The original response of `token`, once it shows a message (not "thinking…").
+/// The original response of `token`, once it shows a message (not "thinking…"), in the
+/// interaction's channel (as Discord's message object says; the fake keeps it apart).
 pub(super) fn answered(s: &State, token: &str) -> Option<Msg> {
-    s.originals
+    let mut message = s
+        .originals
         .get(token)
         .filter(|o| !o.loading)
         .and_then(|_| s.messages.get(&original_id(token)))
-        .cloned()
+        .cloned()?;
+    if let Some(channel) = s.channels.get(token) {
+        message.channel = *channel;
+    }
+    Some(message)
 }
 
 /// Interactions deferred (callback 5) whose deferred message was never edited.

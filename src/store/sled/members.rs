@@ -1,0 +1,71 @@
+//! sled's part of forgetting a member.
+
+use super::SledStore;
+use crate::store::members::{Member, MemberForgotten};
+use crate::store::{JobRecord, SessionRecord, StoreError};
+
+impl SledStore {
+    /// See [`crate::store::Store::forget_member`].
+    pub(in crate::store) async fn forget_member(
+        &self,
+        member: Member<'_>,
+    ) -> Result<MemberForgotten, StoreError> {
+        let mut scopes = Vec::new();
+        for item in self.sessions.iter() {
+            let (key, value) = item?;
+            let scope = String::from_utf8_lossy(&key).into_owned();
+            let rec: SessionRecord = crate::store::decode(&scope, &value)?;
+            if scope == member.scope || Some(rec.account.as_str()) == member.account {
+                scopes.push(scope);
+            }
+        }
+        let mut ids = Vec::new();
+        for item in self.jobs.iter() {
+            let (key, value) = item?;
+            let id = String::from_utf8_lossy(&key).into_owned();
+            let rec: JobRecord = crate::store::decode(&id, &value)?;
+            if rec.requested_by == member.user {
+                ids.push(id);
+            }
+        }
+        let (_, jobs) = self.forget_held(&scopes, &ids)?;
+        let account = match member.account {
+            Some(key) => self.accounts.remove(key)?.is_some(),
+            None => false,
+        };
+        let turns = self.turns().forget(member.user);
+        self.flush().await?;
+        Ok(MemberForgotten {
+            account,
+            sessions: scopes.len(),
+            jobs,
+            turns,
+        })
+    }
+
+    #[cfg(any(test, feature = "testing"))]
+    /// See [`crate::store::Store::everything`]: every tree's keys and values, and the turns.
+    pub(in crate::store) fn everything(&self) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for name in self.db.tree_names() {
+            for item in self.db.open_tree(&name)?.iter() {
+                let (key, value) = item?;
+                let (key, value) = (
+                    String::from_utf8_lossy(&key),
+                    String::from_utf8_lossy(&value),
+                );
+                out.push(format!(
+                    "{}: {key} = {value}",
+                    String::from_utf8_lossy(&name)
+                ));
+            }
+        }
+        out.extend(
+            self.turns()
+                .users()
+                .into_iter()
+                .map(|u| format!("turns: {u}")),
+        );
+        Ok(out)
+    }
+}
