@@ -7,10 +7,14 @@
 
 mod common;
 
-use common::discord_bot::{boot_on, hosted_mp3, start_with, Running, CHANNEL, USER};
+use common::discord_bot::{
+    answer_with_buttons, boot_on, hosted_mp3, start_with, Running, CHANNEL, USER,
+};
 use common::fake_discord::permissions::CREATE_PUBLIC_THREADS;
 use common::fake_discord::{member, member_with, FakeDiscord, Msg, GUILD_ID, MEMBER_PERMISSIONS};
 use common::wait::wait_until;
+use music_video_bot::discord::ids::{button_id, edit_id, EditId};
+use music_video_bot::engine::gui::Suggestion;
 use music_video_bot::store::ScratchSchema;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -244,6 +248,22 @@ async fn a_role_keeps_the_bot_to_members_who_have_it() {
             m.content.contains("only members with")
         })
         .await;
+    // And by button: Export and Edit on the member's project alike.
+    let answer = answer_with_buttons(&bot).await;
+    let scope = format!("channel:{CHANNEL}");
+    let edit = edit_id(&EditId::Button(scope.clone()));
+    for id in [button_id(Suggestion::Export, &scope), edit] {
+        bot.discord
+            .click_by(Some(GUILD_ID), &id, &answer, plain.clone());
+    }
+    let refusals = || async {
+        let all = bot.discord.all_messages();
+        let refused = all
+            .iter()
+            .filter(|m| m.ephemeral && m.content.contains("only members with"));
+        refused.count() >= 3
+    };
+    wait_until("both buttons refused", Duration::from_secs(20), refusals).await;
     // With the role, the same command is answered.
     bot.discord.give_role(STRANGER, ROLE);
     let token = bot.discord.slash_as("credits", json!({}), CHANNEL, plain);

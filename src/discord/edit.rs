@@ -38,7 +38,14 @@ pub(crate) async fn on_interaction(
 ) -> Result<(), Error> {
     match (interaction, edit_of(interaction)) {
         (serenity::Interaction::Component(click), Some(EditId::Button(scope))) => {
-            open_form(ctx, click, &scope).await
+            let lang = Lang::from_tag(&click.locale);
+            match super::events::role_refusal(data, click, lang).await {
+                Some(refusal) => click
+                    .create_response(&ctx.http, refusal)
+                    .await
+                    .map_err(Into::into),
+                None => open_form(ctx, click, &scope).await,
+            }
         }
         (serenity::Interaction::Modal(submit), Some(EditId::Form(scope))) => {
             run_edit(ctx, submit, data, scope).await

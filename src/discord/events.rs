@@ -190,25 +190,9 @@ async fn on_button(
             .await?;
         return Ok(());
     }
-    if let Some(guild) = click.guild_id {
-        let settings = data.engine.server(&group_of(guild)).await;
-        let member = click.member.as_ref();
-        let roles: Vec<u64> = member
-            .iter()
-            .flat_map(|m| &m.roles)
-            .map(|r| r.get())
-            .collect();
-        let manages = member.and_then(|m| m.permissions).is_some_and(manages);
-        if !guilds::may_use(&settings, &roles, manages) {
-            let sentence = guilds::role_required(lang, &settings);
-            let refusal = serenity::CreateInteractionResponse::Message(
-                serenity::CreateInteractionResponseMessage::new()
-                    .content(sentence)
-                    .ephemeral(true),
-            );
-            click.create_response(&ctx.http, refusal).await?;
-            return Ok(());
-        }
+    if let Some(refusal) = role_refusal(data, click, lang).await {
+        click.create_response(&ctx.http, refusal).await?;
+        return Ok(());
     }
     click.defer(&ctx.http).await?;
     let at = Where {
@@ -249,6 +233,30 @@ async fn report_failure(ctx: super::Context<'_>) -> Result<(), serenity::Error> 
         .content(sentence)
         .ephemeral(true);
     ctx.send(reply).await.map(drop)
+}
+
+/// The refusal a button's member gets where their server keeps the bot to a role they lack
+/// (members who can manage the server always may); `None` where they may press it.
+pub(super) async fn role_refusal(
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    lang: Lang,
+) -> Option<serenity::CreateInteractionResponse> {
+    let settings = data.engine.server(&group_of(click.guild_id?)).await;
+    let member = click.member.as_ref();
+    let roles: Vec<u64> = member
+        .iter()
+        .flat_map(|m| &m.roles)
+        .map(|r| r.get())
+        .collect();
+    let manages = member.and_then(|m| m.permissions).is_some_and(manages);
+    if guilds::may_use(&settings, &roles, manages) {
+        return None;
+    }
+    let refusal = serenity::CreateInteractionResponseMessage::new()
+        .content(guilds::role_required(lang, &settings))
+        .ephemeral(true);
+    Some(serenity::CreateInteractionResponse::Message(refusal))
 }
 
 /// Whether the member of a command may use the bot where they are: everywhere, unless their

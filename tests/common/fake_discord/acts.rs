@@ -176,6 +176,16 @@ impl FakeDiscord {
 
     /// [`FakeDiscord::click`] in `guild` (a DM when `None`).
     pub fn click_in(&self, guild: Option<u64>, custom_id: &str, message: &Msg, user: u64) {
+        self.click_by(guild, custom_id, message, member(user));
+    }
+
+    /// [`FakeDiscord::click`] by a guild `member` object (with its permissions), in `guild` (a
+    /// DM when `None`: then only the member's user is sent).
+    pub fn click_by(&self, guild: Option<u64>, custom_id: &str, message: &Msg, member: Value) {
+        let user: u64 = member["user"]["id"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+            .expect("a member object names its user");
         let id = {
             let mut s = self.state.lock().unwrap();
             let id = s.id();
@@ -195,7 +205,7 @@ impl FakeDiscord {
         data["message"]["embeds"] = message.embeds.clone();
         match guild {
             Some(guild) => {
-                let (member, channel) = self.seen_in_guild(guild, message.channel, member(user));
+                let (member, channel) = self.seen_in_guild(guild, message.channel, member);
                 data["guild_id"] = json!(guild.to_string());
                 data["guild_locale"] = json!("en-US");
                 data["member"] = member;
