@@ -79,6 +79,11 @@ export-lost = ❌ The export was interrupted before the video service took it. S
 export-unconfirmed = 🎬 The video service did not confirm the export; I'm checking whether it started and will post the result here.
 export-timeout = ⌛ The export is taking far longer than usual, so I stopped waiting for it. Say `export` to try again.
 
+## Cancel
+
+cancel-export-done = 🛑 Export cancelled: I stopped waiting for it and won't post its link. The video service may still finish the render on its side; if it does, you'll find it in the project with `/open`.
+cancel-over = That has already ended (or someone cancelled it already), so there is nothing to cancel here.
+
 ## Quotas
 
 turn-quota = You've sent { $limit } { $limit ->

@@ -8,8 +8,8 @@ use crate::engine::split::text_len;
 use crate::tr;
 use poise::serenity_prelude as serenity;
 use serenity::builder::{
-    CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup, CreateMessage,
-    EditInteractionResponse,
+    CreateActionRow, CreateEmbed, CreateEmbedFooter, CreateInteractionResponseFollowup,
+    CreateMessage, EditInteractionResponse,
 };
 
 // Discord's embed limits (the embed object's documentation and `RichEmbed` in its OpenAPI
@@ -62,18 +62,21 @@ impl Body {
         }
     }
 
-    /// The same for an interaction's own response.
+    /// The same for an interaction's own response, with a card's buttons (its Cancel).
     pub(crate) fn edit_response(&self) -> EditInteractionResponse {
-        match self {
-            Body::Text(text) => EditInteractionResponse::new()
-                .content(text)
-                .embeds(Vec::new()),
-            Body::Card(card) => EditInteractionResponse::new()
-                .content("")
-                .embed(embed(card)),
-            Body::Noted(text, card) => EditInteractionResponse::new()
-                .content(text)
-                .embed(embed(card)),
+        let (edit, card) = match self {
+            Body::Text(text) => {
+                let edit = EditInteractionResponse::new().content(text);
+                return edit.embeds(Vec::new());
+            }
+            Body::Card(card) => (EditInteractionResponse::new().content(""), card),
+            Body::Noted(text, card) => (EditInteractionResponse::new().content(text), card),
+        };
+        let edit = edit.embed(embed(card));
+        match super::cancel::buttons(card) {
+            Some(buttons) if buttons.is_empty() => edit.components(Vec::new()),
+            Some(buttons) => edit.components(vec![CreateActionRow::Buttons(buttons)]),
+            None => edit,
         }
     }
 }

@@ -29,7 +29,10 @@ pub async fn on_event(
         }
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
-        } => on_button(ctx, click, data).await,
+        } => match super::cancel::cancel_of(click) {
+            Some(cancel) => super::cancel::on_click(ctx, click, data, cancel).await,
+            None => on_button(ctx, click, data).await,
+        },
         // Removed from a server (no `unavailable`: an outage deletes nothing), or added back.
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {
             presence(ctx, data, incomplete.id).await;

@@ -2,6 +2,7 @@
 
 use crate::config::SessionScope;
 use crate::engine::gui::Suggestion;
+use crate::engine::Cancellable;
 use crate::files::{check_size, kind_of_name, FileProblem};
 use fnv::FnvHasher;
 use std::hash::Hasher;
@@ -68,6 +69,32 @@ pub fn parse_edit_id(id: &str) -> Option<EditId> {
     match verb {
         "edit" => Some(EditId::Button(scope.to_string())),
         "edited" => Some(EditId::Form(scope.to_string())),
+        _ => None,
+    }
+}
+
+/// The custom id of a Cancel button: what it stops and the Discord user who asked for it,
+/// so that any process can check who may press it and obey it (`mvb:cancel:export:<job>:<user>`);
+/// `None` when it would not fit Discord's limit.
+pub fn cancel_id(what: &Cancellable, user: u64) -> Option<String> {
+    let id = match what {
+        Cancellable::Export(job) => format!("mvb:cancel:export:{job}:{user}"),
+    };
+    (id.len() <= MAX_CUSTOM_ID).then_some(id)
+}
+
+/// Reads a custom id made by [`cancel_id`]: what it stops and who asked.
+pub fn parse_cancel_id(id: &str) -> Option<(Cancellable, u64)> {
+    let rest = id.strip_prefix("mvb:cancel:")?;
+    let (kind, rest) = rest.split_once(':')?;
+    let (what, user) = rest.rsplit_once(':')?;
+    let user = user.parse().ok().filter(|u| *u > 0)?;
+    let plain = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    if what.is_empty() || !what.bytes().all(plain) {
+        return None;
+    }
+    match kind {
+        "export" => Some((Cancellable::Export(what.to_string()), user)),
         _ => None,
     }
 }
@@ -207,6 +234,30 @@ mod tests {
         ];
         for (text, want) in rows {
             assert_eq!(parse_edit_id(text), want, "{text}");
+        }
+    }
+
+    #[test]
+    fn cancel_ids_round_trip_and_stay_short() {
+        let job = format!("render_{}_{}", u64::MAX, "f".repeat(32));
+        let what = Cancellable::Export(job);
+        let id = cancel_id(&what, u64::MAX).expect("the longest fits");
+        assert!(id.len() <= MAX_CUSTOM_ID, "{id}");
+        assert_eq!(parse_cancel_id(&id), Some((what, u64::MAX)));
+        assert_eq!(parse_button_id(&id), None, "not an Export/Status id");
+        assert_eq!(parse_edit_id(&id), None, "not an Edit id");
+        assert_eq!(cancel_id(&Cancellable::Export("r".repeat(90)), 1), None);
+        for bad in [
+            "",
+            "mvb:cancel:export:render_1",
+            "mvb:cancel:export:render_1:0",
+            "mvb:cancel:export:render_1:x",
+            "mvb:cancel:export::5",
+            "mvb:cancel:export:a b:5",
+            "mvb:cancel:dance:render_1:5",
+            "mvb:export:user:1",
+        ] {
+            assert_eq!(parse_cancel_id(bad), None, "{bad}");
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod attach;
 pub mod budget;
+mod cancel;
 pub mod commands;
 mod edit;
 pub mod embeds;

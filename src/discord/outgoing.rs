@@ -70,11 +70,13 @@ impl From<&Body> for Outgoing {
             Body::Card(card) => Outgoing {
                 content: Some(String::new()),
                 shown: Shown::Card(Box::new(card.clone()), None),
+                buttons: super::cancel::buttons(card),
                 ..Outgoing::default()
             },
             Body::Noted(text, card) => Outgoing {
                 content: Some(text.clone()),
                 shown: Shown::Card(Box::new(card.clone()), None),
+                buttons: super::cancel::buttons(card),
                 ..Outgoing::default()
             },
         }

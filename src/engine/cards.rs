@@ -47,6 +47,9 @@ pub struct Card {
     pub fields: Vec<Field>,
     /// A closing remark.
     pub footer: Option<String>,
+    /// What a Cancel action on it would stop (a render's progress), where the platform has
+    /// buttons; shown with the card, in the same call.
+    pub cancel: Option<crate::engine::CancelAction>,
 }
 
 impl Card {

@@ -17,6 +17,8 @@ use crate::nemo::{NemoError, RenderStatus};
 use crate::store::{ExportCaps, JobRecord, JobStatus, Store, StoreError};
 use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
+use parking_lot::Mutex;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -49,6 +51,8 @@ pub(crate) struct Runner {
     halted: CancellationToken,
     /// Whether the periodic claims have started.
     claiming: AtomicBool,
+    /// The jobs polled here, by id: cancelling one stops its poll at once.
+    polled: Mutex<HashMap<String, CancellationToken>>,
 }
 
 /// A job being polled here: the job, where it posts, and how many times this process has
@@ -79,6 +83,7 @@ impl Exports {
             tasks: TaskTracker::new(),
             halted: CancellationToken::new(),
             claiming: AtomicBool::new(false),
+            polled: Mutex::new(HashMap::new()),
         };
         Exports {
             inner: Arc::new(runner),
@@ -230,13 +235,31 @@ impl Exports {
     fn spawn_poll(&self, job: JobRecord, held: Held, front: Arc<dyn Front>) {
         let runner = self.clone();
         let span = tracing::info_span!("export", job = %job.id, scope = %job.scope);
+        let cancelled = CancellationToken::new();
+        let polled = &self.inner.polled;
+        polled.lock().insert(job.id.clone(), cancelled.clone());
         let task = Task {
             job,
             front,
             posts: 0,
         };
-        let run = async move { runner.poll(task, held).await };
+        let run = async move {
+            let id = task.job.id.clone();
+            runner.poll(task, held, cancelled).await;
+            runner.inner.polled.lock().remove(&id);
+        };
         self.inner.tasks.spawn(run.instrument(span));
+    }
+
+    /// Cancels the job `id`, wherever it is polled: forgotten in the store (so no process
+    /// posts its link, and it no longer counts against the member's exports), and its poll
+    /// here, if it is polled here, stopped at once. Whether the job was still running.
+    pub(crate) async fn cancel(&self, id: &str) -> Result<bool, EngineError> {
+        let existed = self.inner.store.cancel_job(id).await?;
+        if let Some(polled) = self.inner.polled.lock().remove(id) {
+            polled.cancel();
+        }
+        Ok(existed)
     }
 
     /// The jobs of `scope`, for its status.

@@ -6,6 +6,7 @@
 //! `export`, `project`, `welcome`) is a module that takes the parts it needs.
 
 mod accounts;
+pub mod cancel;
 pub mod cards;
 mod claims;
 pub mod error;
@@ -30,6 +31,7 @@ pub mod text;
 mod turn;
 pub mod welcome;
 
+pub use cancel::{CancelAction, Cancellable, Cancelled};
 pub use cards::{Card, Field, Tone};
 pub use error::EngineError;
 pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};

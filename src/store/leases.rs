@@ -158,6 +158,16 @@ impl Store {
         held.then_some(()).ok_or_else(|| fenced(claim))
     }
 
+    /// Forgets a job that a member cancelled, whoever holds it: its holder's next write of it
+    /// is fenced (so no process posts its link), no process claims it again, and it no longer
+    /// counts against the caps. Whether it was still there.
+    pub async fn cancel_job(&self, id: &str) -> Result<bool, StoreError> {
+        match &self.db {
+            Backend::Sled(db) => db.cancel_job(id).await,
+            Backend::Postgres(db) => db.cancel_job(id).await,
+        }
+    }
+
     /// Takes the scope's lease for one turn (`turn`, unique to it) unless another turn,
     /// here or in another process, holds it; the claim its session writes name, if taken.
     pub async fn lease_scope(

@@ -54,6 +54,8 @@ pub enum ExportEnd {
     Timeout,
     /// The place to post was gone.
     Gone,
+    /// A member cancelled it.
+    Cancelled,
 }
 
 impl ExportEnd {
@@ -64,6 +66,7 @@ impl ExportEnd {
             ExportEnd::Lost => "lost",
             ExportEnd::Timeout => "timeout",
             ExportEnd::Gone => "gone",
+            ExportEnd::Cancelled => "cancelled",
         }
     }
 }

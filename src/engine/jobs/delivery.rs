@@ -6,6 +6,7 @@ use super::{Exports, Step, Task};
 use crate::engine::cards;
 use crate::engine::claims::{Held, Saved};
 use crate::engine::front::{Front, FrontError, Link, LinkKind};
+use crate::engine::{CancelAction, Cancellable};
 use crate::nemo::RenderStatus;
 use crate::store::{JobRecord, JobStatus};
 use crate::telemetry::metrics::ExportEnd;
@@ -104,7 +105,11 @@ pub(super) fn finish_at(job: &JobRecord, held: &Held) -> u64 {
 pub(super) async fn show_progress(front: &Arc<dyn Front>, job: &JobRecord, held: &Held) {
     let lang = job.language();
     let eta = front.eta(lang, finish_at(job, held));
-    let card = cards::progress(lang, &job.status, job.progress, &eta);
+    let mut card = cards::progress(lang, &job.status, job.progress, &eta);
+    card.cancel = Some(CancelAction {
+        what: Cancellable::Export(job.id.clone()),
+        by: job.requested_by.clone(),
+    });
     if let Err(e) = front.progress(&card).await {
         tracing::warn!(job = %job.id, "could not show the export's progress: {e}");
     }

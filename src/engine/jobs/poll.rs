@@ -13,12 +13,14 @@ use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 impl Exports {
     /// Polls until the job ends, then forgets it; leaves it in the store when the runner
     /// halts, and to whoever claims it next once its claim is not known to be held (taken
     /// over, or not renewed in time): no step of it is taken after that.
-    pub(super) async fn poll(&self, mut task: Task, held: Held) {
+    /// A member's Cancel (`cancelled`) stops it at once: the store has forgotten it already.
+    pub(super) async fn poll(&self, mut task: Task, held: Held, cancelled: CancellationToken) {
         let store = &self.inner.store;
         let run = async {
             loop {
@@ -32,6 +34,11 @@ impl Exports {
         let end = tokio::select! {
             biased;
             _ = self.inner.halted.cancelled() => return,
+            _ = cancelled.cancelled() => {
+                let took = Duration::from_secs(held.db_now_secs().saturating_sub(task.job.started));
+                metrics::export_finished(ExportEnd::Cancelled, took);
+                return;
+            }
             end = held.hold(store, run) => end.flatten(),
         };
         let Some(end) = end else {

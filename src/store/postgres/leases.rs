@@ -168,6 +168,17 @@ impl PgStore {
         Ok(done.rows_affected() == 1)
     }
 
+    /// See [`crate::store::Store::cancel_job`]: every write of a job names its holder and
+    /// epoch, so once the row is gone its holder's next write changes nothing.
+    pub(in crate::store) async fn cancel_job(&self, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM jobs WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(pg("forgetting a cancelled export job"))?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Takes `scope`'s lease for `owner` (a turn of `holder`'s) unless another turn's lease
     /// is still running; its epoch if taken (raised when the owner changes).
     pub(in crate::store) async fn lease_scope(

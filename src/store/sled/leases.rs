@@ -177,6 +177,18 @@ impl SledStore {
         Ok(true)
     }
 
+    /// See [`crate::store::Store::cancel_job`]: removed under the leases' lock, so that no
+    /// holder's write of it slips in between.
+    pub(in crate::store) async fn cancel_job(&self, id: &str) -> Result<bool, StoreError> {
+        let existed = {
+            let mut held = self.leases.0.lock();
+            held.jobs.remove(id);
+            self.jobs.remove(id)?.is_some()
+        };
+        self.flush().await?;
+        Ok(existed)
+    }
+
     /// Takes `scope`'s lease for `owner` (a turn) unless another turn holds it; its epoch
     /// if taken (raised when the owner changes).
     pub(in crate::store) fn lease_scope(

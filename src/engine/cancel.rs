@@ -1,0 +1,69 @@
+//! Cancel: a member stops what they asked for. The platform's button carries what it stops
+//! and who asked, so that a press reaching any process (after a restart, or another one over
+//! PostgreSQL) can be obeyed: an export's cancellation goes through the store, which every
+//! process that could post its link reads before doing so.
+
+use super::{Actor, Engine, EngineError};
+
+/// What a Cancel action stops.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancellable {
+    /// An export that is rendering, by its job (render) id.
+    Export(String),
+}
+
+/// A Cancel action a front may attach to what it shows (a card): what it stops, and who
+/// asked for it (the actor's user, e.g. `discord:1234`), who may press it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancelAction {
+    /// What it stops.
+    pub what: Cancellable,
+    /// Who asked for it.
+    pub by: String,
+}
+
+/// What a cancellation came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cancelled {
+    /// The export was stopped here and in the store: no process posts its link.
+    Export,
+    /// Nothing to stop: it has already ended (or another member cancelled it).
+    Over,
+}
+
+impl Cancelled {
+    /// Whether something was stopped (everyone there may be told), not found over already.
+    pub fn stopped(self) -> bool {
+        self != Cancelled::Over
+    }
+
+    /// What to tell the member, in `lang`.
+    pub fn sentence(self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Cancelled::Export => crate::tr!(lang, "cancel-export-done"),
+            Cancelled::Over => crate::tr!(lang, "cancel-over"),
+        }
+    }
+}
+
+impl Engine {
+    /// Stops `what` for `actor`. Whether the actor may (they asked, or they moderate the
+    /// place) is the front's to check: only it knows the platform's permissions.
+    pub async fn cancel(
+        &self,
+        actor: &Actor,
+        what: &Cancellable,
+    ) -> Result<Cancelled, EngineError> {
+        match what {
+            Cancellable::Export(job) => {
+                let stopped = self.parts.exports.cancel(job).await?;
+                tracing::info!(job = %job, by = %actor.user, stopped, "export cancelled");
+                Ok(if stopped {
+                    Cancelled::Export
+                } else {
+                    Cancelled::Over
+                })
+            }
+        }
+    }
+}
