@@ -1,12 +1,14 @@
 //! The Cancel button, through the real bot against the fake Discord and the fake NemoVideo:
-//! an export that is rendering stops (no link is ever posted, the member's export slot is
-//! free at once), only for the member who asked or a moderator, and also when the press
-//! reaches another process than the one polling the export (PostgreSQL).
+//! a request waiting in line leaves it (it never reaches the agent); an export that is
+//! rendering stops (no link is ever posted, the member's export slot is free at once); only
+//! for the member who asked or a moderator, and also when the press reaches another process
+//! than the one polling the export (PostgreSQL).
 
 mod common;
 
 use common::discord_bot::{callbacks, start_with, Running, CHANNEL, USER};
 use common::fake_discord::{member, member_with, Msg, APP_ID, GUILD_ID, MEMBER_PERMISSIONS};
+use common::fake_nemo::Step;
 use common::pair::{Pair, DM as PAIR_DM, USER as PAIR_USER};
 use common::wait::wait_until;
 use serde_json::{json, Value};
@@ -189,4 +191,57 @@ async fn a_cancel_pressed_in_one_process_stops_the_export_another_polls() {
         .await;
     assert_eq!(pair.link_posts().len(), 0, "A posted no link");
     pair.finish(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_cancelled_while_waiting_in_line_never_runs() {
+    let bot = bot().await;
+    let sse = || bot.nemo.requests_to("/run_sse").len();
+    // The first request's answer takes a while: the second waits behind it in the DM's line.
+    // (Within the test config's idle and whole-turn timeouts: 3 s and 5 s.)
+    let slow = vec![
+        Step::Partial("first part".into()),
+        Step::Sleep(Duration::from_secs(2)),
+        Step::Partial(", more".into()),
+        Step::Sleep(Duration::from_secs(2)),
+        Step::Text("first part, more: first done".into()),
+    ];
+    bot.nemo.push_turn(slow);
+    bot.discord
+        .message_in(None, "the first", json!([]), DM, USER);
+    wait_until("the first turn", Duration::from_secs(15), || async {
+        sse() == 1
+    })
+    .await;
+    bot.discord
+        .message_in(None, "the second", json!([]), DM, USER);
+    let queued = |m: &Msg| m.content.contains("in line") && cancel_button(m).is_some();
+    let place = bot.discord.wait_for(DM, "a place in line", queued).await;
+    bot.discord
+        .click_in(None, &cancel_button(&place).unwrap(), &place, USER);
+    let told = wait_response(&bot, "left the line").await;
+    assert!(ephemeral(&told), "the press is answered privately: {told}");
+    // Once the first is done, a third request runs: the second, ahead of it in line had it
+    // not left, never reached the agent.
+    let answered = |m: &Msg| m.content.contains("first done");
+    bot.discord.wait_for(DM, "the first answer", answered).await;
+    bot.nemo.push_turn(vec![Step::Text("third done".into())]);
+    bot.discord
+        .message_in(None, "the third", json!([]), DM, USER);
+    let answered = |m: &Msg| m.content.contains("third done");
+    bot.discord.wait_for(DM, "the third answer", answered).await;
+    let sent: Vec<String> = (bot.nemo.requests_to("/run_sse").iter())
+        .map(|r| format!("{:?}", r.body))
+        .collect();
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(!sent.iter().any(|b| b.contains("the second")), "{sent:?}");
+    // The place in line says so instead, and its Cancel went with the wait.
+    let place = bot
+        .discord
+        .messages(DM)
+        .into_iter()
+        .find(|m| m.id == place.id)
+        .unwrap();
+    assert!(place.content.contains("left the line"), "{}", place.content);
+    assert!(cancel_button(&place).is_none(), "{:?}", place.components);
 }

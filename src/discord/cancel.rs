@@ -4,7 +4,7 @@
 
 use super::ids::{cancel_id, parse_cancel_id};
 use super::{place_for, Data, Error, Where};
-use crate::engine::{Cancellable, Card, Tone};
+use crate::engine::{CancelAction, Cancellable, Cancelled, Card, Tone};
 use crate::i18n::Lang;
 use crate::tr;
 use poise::serenity_prelude as serenity;
@@ -19,10 +19,15 @@ pub(crate) fn buttons(card: &Card) -> Option<Vec<CreateButton>> {
     let Some(action) = &card.cancel else {
         return (card.tone == Tone::Done).then(Vec::new);
     };
+    button(action, card.lang).map(|b| vec![b])
+}
+
+/// The Cancel button of `action`, labelled in `lang`: when its asker is a Discord member
+/// and its id fits.
+pub(crate) fn button(action: &CancelAction, lang: Lang) -> Option<CreateButton> {
     let user = action.by.strip_prefix("discord:")?.parse().ok()?;
     let id = cancel_id(&action.what, user)?;
-    let label = tr!(card.lang, "discord-button-cancel");
-    Some(vec![CreateButton::new(id).label(label)])
+    Some(CreateButton::new(id).label(tr!(lang, "discord-button-cancel")))
 }
 
 /// What a click's custom id cancels, and who asked for it; `None` for other buttons.
@@ -57,7 +62,8 @@ pub(super) async fn on_click(
     };
     let (_, actor) = place_for(ctx.http.clone(), data, at, &click.locale);
     let response = match data.engine.cancel(&actor, &what).await {
-        Ok(cancelled) => reply(cancelled.sentence(lang), !cancelled.stopped()),
+        // An export's end is told to the channel; a place in line says it left, in place.
+        Ok(cancelled) => reply(cancelled.sentence(lang), cancelled != Cancelled::Export),
         Err(e) => {
             tracing::error!("could not cancel: {e}");
             reply(tr!(lang, "discord-command-failed"), true)

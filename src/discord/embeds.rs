@@ -5,6 +5,8 @@
 
 use crate::engine::cards::{Card, Field, Tone};
 use crate::engine::split::text_len;
+use crate::engine::CancelAction;
+use crate::i18n::Lang;
 use crate::tr;
 use poise::serenity_prelude as serenity;
 use serenity::builder::{
@@ -40,13 +42,15 @@ pub(crate) enum Body {
     Card(Card),
     /// A text above a card (lines that stay atop a progress card).
     Noted(String, Card),
+    /// A place in line, with its Cancel button (in this language).
+    Waiting(String, CancelAction, Lang),
 }
 
 impl Body {
     /// A new channel message (or DM) showing it.
     pub(crate) fn message(&self) -> CreateMessage {
         match self {
-            Body::Text(text) => CreateMessage::new().content(text),
+            Body::Text(text) | Body::Waiting(text, ..) => CreateMessage::new().content(text),
             Body::Card(card) => CreateMessage::new().embed(embed(card)),
             Body::Noted(text, card) => CreateMessage::new().content(text).embed(embed(card)),
         }
@@ -56,7 +60,7 @@ impl Body {
     pub(crate) fn followup(&self) -> CreateInteractionResponseFollowup {
         let followup = CreateInteractionResponseFollowup::new().ephemeral(true);
         match self {
-            Body::Text(text) => followup.content(text),
+            Body::Text(text) | Body::Waiting(text, ..) => followup.content(text),
             Body::Card(card) => followup.embed(embed(card)),
             Body::Noted(text, card) => followup.content(text).embed(embed(card)),
         }
@@ -68,6 +72,12 @@ impl Body {
             Body::Text(text) => {
                 let edit = EditInteractionResponse::new().content(text);
                 return edit.embeds(Vec::new());
+            }
+            Body::Waiting(text, cancel, lang) => {
+                let edit = EditInteractionResponse::new().content(text);
+                let rows = super::cancel::button(cancel, *lang)
+                    .map(|b| vec![CreateActionRow::Buttons(vec![b])]);
+                return edit.embeds(Vec::new()).components(rows.unwrap_or_default());
             }
             Body::Card(card) => (EditInteractionResponse::new().content(""), card),
             Body::Noted(text, card) => (EditInteractionResponse::new().content(text), card),

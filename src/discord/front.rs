@@ -19,6 +19,7 @@ use super::throttle::LatestOnly;
 use crate::engine::cards::Card;
 use crate::engine::front::{Front, FrontError, Link, LinkKind, MsgId};
 use crate::engine::gui::Suggestion;
+use crate::engine::CancelAction;
 use crate::i18n::Lang;
 use crate::tr;
 use async_trait::async_trait;
@@ -241,6 +242,11 @@ impl Front for ChannelFront {
 
     async fn status(&self, text: &str) -> Result<(), FrontError> {
         self.update_status(Body::Text(text.to_string())).await
+    }
+
+    async fn waiting(&self, text: &str, cancel: &CancelAction) -> Result<(), FrontError> {
+        let body = Body::Waiting(text.to_string(), cancel.clone(), self.lang);
+        self.update_status(body).await
     }
 
     async fn card(&self, card: &Card) -> Result<(), FrontError> {

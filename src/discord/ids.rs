@@ -79,6 +79,7 @@ pub fn parse_edit_id(id: &str) -> Option<EditId> {
 pub fn cancel_id(what: &Cancellable, user: u64) -> Option<String> {
     let id = match what {
         Cancellable::Export(job) => format!("mvb:cancel:export:{job}:{user}"),
+        Cancellable::Waiting(place) => format!("mvb:cancel:waiting:{place}:{user}"),
     };
     (id.len() <= MAX_CUSTOM_ID).then_some(id)
 }
@@ -95,6 +96,7 @@ pub fn parse_cancel_id(id: &str) -> Option<(Cancellable, u64)> {
     }
     match kind {
         "export" => Some((Cancellable::Export(what.to_string()), user)),
+        "waiting" => Some((Cancellable::Waiting(what.to_string()), user)),
         _ => None,
     }
 }
@@ -247,6 +249,9 @@ mod tests {
         assert_eq!(parse_button_id(&id), None, "not an Export/Status id");
         assert_eq!(parse_edit_id(&id), None, "not an Edit id");
         assert_eq!(cancel_id(&Cancellable::Export("r".repeat(90)), 1), None);
+        let waiting = Cancellable::Waiting("f".repeat(32));
+        let id = cancel_id(&waiting, u64::MAX).expect("fits");
+        assert_eq!(parse_cancel_id(&id), Some((waiting, u64::MAX)));
         for bad in [
             "",
             "mvb:cancel:export:render_1",

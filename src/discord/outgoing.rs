@@ -67,6 +67,12 @@ impl From<&Body> for Outgoing {
                 shown: Shown::Clear,
                 ..Outgoing::default()
             },
+            Body::Waiting(text, cancel, lang) => Outgoing {
+                content: Some(text.clone()),
+                shown: Shown::Clear,
+                buttons: Some(super::cancel::button(cancel, *lang).into_iter().collect()),
+                ..Outgoing::default()
+            },
             Body::Card(card) => Outgoing {
                 content: Some(String::new()),
                 shown: Shown::Card(Box::new(card.clone()), None),

@@ -10,6 +10,8 @@ use super::{Actor, Engine, EngineError};
 pub enum Cancellable {
     /// An export that is rendering, by its job (render) id.
     Export(String),
+    /// A request waiting in its scope's line in one process, by the id of its place.
+    Waiting(String),
 }
 
 /// A Cancel action a front may attach to what it shows (a card): what it stops, and who
@@ -27,20 +29,18 @@ pub struct CancelAction {
 pub enum Cancelled {
     /// The export was stopped here and in the store: no process posts its link.
     Export,
+    /// The request left the line: it will not run.
+    Waiting,
     /// Nothing to stop: it has already ended (or another member cancelled it).
     Over,
 }
 
 impl Cancelled {
-    /// Whether something was stopped (everyone there may be told), not found over already.
-    pub fn stopped(self) -> bool {
-        self != Cancelled::Over
-    }
-
     /// What to tell the member, in `lang`.
     pub fn sentence(self, lang: crate::i18n::Lang) -> String {
         match self {
             Cancelled::Export => crate::tr!(lang, "cancel-export-done"),
+            Cancelled::Waiting => crate::tr!(lang, "cancel-waiting-done"),
             Cancelled::Over => crate::tr!(lang, "cancel-over"),
         }
     }
@@ -64,6 +64,11 @@ impl Engine {
                     Cancelled::Over
                 })
             }
+            // Only the process whose line it waits in knows it: elsewhere it is not here.
+            Cancellable::Waiting(place) => Ok(match self.parts.scopes.cancel_waiting(place) {
+                true => Cancelled::Waiting,
+                false => Cancelled::Over,
+            }),
         }
     }
 }

@@ -36,6 +36,9 @@ pub enum EngineError {
     /// off from the database past it): the request stopped, as another may hold it now.
     #[error("the project's lease was lost")]
     LeaseLost,
+    /// The member cancelled the request while it waited in line.
+    #[error("cancelled while waiting in line")]
+    Cancelled,
 }
 
 impl EngineError {

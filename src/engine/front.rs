@@ -2,6 +2,7 @@
 
 use super::cards::Card;
 use super::gui::Suggestion;
+use super::CancelAction;
 use crate::i18n::Lang;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -95,6 +96,11 @@ pub trait Front: Send + Sync {
     /// like [`Front::status`]); where there are no cards, its text as a status line.
     async fn progress(&self, card: &Card) -> Result<(), FrontError> {
         self.status(&card.text()).await
+    }
+    /// Says the request waits in line (`text`), with a Cancel action where the platform has
+    /// buttons; by default, a status line.
+    async fn waiting(&self, text: &str, _cancel: &CancelAction) -> Result<(), FrontError> {
+        self.status(text).await
     }
     /// Offers follow-up actions the agent suggested (buttons where the platform has them) on
     /// the last message sent.

@@ -255,6 +255,11 @@ impl Engine {
         let turn = if changes {
             match self.parts.scopes.enter(actor, front).await {
                 Ok(turn) => Some(turn),
+                // Said in place of the place in line (its Cancel goes with it).
+                Err(EngineError::Cancelled) => {
+                    let left = tr!(actor.language(), "cancel-waiting-done");
+                    return front::notify(front, &left).await;
+                }
                 Err(e) => return report(&self.parts.accounts, actor, front, e).await,
             }
         } else {

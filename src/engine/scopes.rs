@@ -9,16 +9,18 @@ use super::front::notify;
 use super::front::Front;
 use super::keyed::Keyed;
 use super::tenure::{Renewed, Tenure};
-use super::{text, Actor, EngineError};
+use super::{text, Actor, CancelAction, Cancellable, EngineError};
 use crate::i18n::Lang;
 use crate::store::{now_secs, ScopeClaim, Store, StoreError};
 use crate::telemetry::metrics;
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 /// How often a turn waiting for another process's lease asks again, at most.
 const LEASE_ASK_MAX: Duration = Duration::from_secs(1);
@@ -29,6 +31,8 @@ pub(crate) struct Scopes {
     store: Store,
     /// Average time of requests that hold a scope, in ms (0 until one has run).
     request_ms: AtomicU64,
+    /// The requests waiting in a line here, by the id of their place: a Cancel ends the wait.
+    places: parking_lot::Mutex<HashMap<String, CancellationToken>>,
 }
 
 /// One request at a time per scope in this process; `waiting` counts the queue.
@@ -75,6 +79,7 @@ impl Scopes {
             lines: Keyed::default(),
             store,
             request_ms: AtomicU64::new(0),
+            places: parking_lot::Mutex::new(HashMap::new()),
         }
     }
 
@@ -90,11 +95,24 @@ impl Scopes {
             Ok(guard) => guard,
             Err(_) => {
                 let waiting = Waiting::join(&line);
-                self.tell_place(actor.language(), front, waiting.position)
-                    .await;
-                let guard = line.mutex.clone().lock_owned().await;
+                let place = uuid::Uuid::new_v4().simple().to_string();
+                let cancelled = CancellationToken::new();
+                self.places.lock().insert(place.clone(), cancelled.clone());
+                let cancel = CancelAction {
+                    what: Cancellable::Waiting(place.clone()),
+                    by: actor.user.clone(),
+                };
+                let text = self.place_text(actor.language(), front, waiting.position);
+                if let Err(e) = front.waiting(&text, &cancel).await {
+                    tracing::warn!("could not show a place in line: {e}");
+                }
+                let guard = tokio::select! {
+                    guard = line.mutex.clone().lock_owned() => Some(guard),
+                    _ = cancelled.cancelled() => None,
+                };
+                self.places.lock().remove(&place);
                 drop(waiting);
-                guard
+                guard.ok_or(EngineError::Cancelled)?
             }
         };
         let lease = self.lease(actor, front, &line).await?;
@@ -141,10 +159,22 @@ impl Scopes {
 
     /// Says the request is queued, with an estimate once requests have been timed.
     async fn tell_place(&self, lang: Lang, front: &Arc<dyn Front>, position: usize) {
+        notify(front, &self.place_text(lang, front, position)).await;
+    }
+
+    /// The sentence of a place in line, with an estimate once requests have been timed.
+    fn place_text(&self, lang: Lang, front: &Arc<dyn Front>, position: usize) -> String {
         let eta = self
             .typical_request_secs()
             .map(|secs| front.eta(lang, now_secs() + secs * position as u64));
-        notify(front, &text::queued(lang, position, eta.as_deref())).await;
+        text::queued(lang, position, eta.as_deref())
+    }
+
+    /// Ends the wait of the request at `place` in a line here (a Cancel pressed); whether
+    /// it was waiting here (a line is this process's own: elsewhere it is not).
+    pub(crate) fn cancel_waiting(&self, place: &str) -> bool {
+        let waiting = self.places.lock().remove(place);
+        waiting.map(|cancelled| cancelled.cancel()).is_some()
     }
 
     /// Keeps a running average of how long requests that hold a scope take (for queue ETAs).

@@ -12,7 +12,12 @@ impl ChannelFront {
     /// Shows `body` in the channel's status message: posted the first time, then edited
     /// (unless it would show the same).
     async fn channel_status(&self, body: &Body) -> Result<(), FrontError> {
-        let out = Outgoing::from(body);
+        let mut out = Outgoing::from(body);
+        // A place in line's Cancel goes once the wait is over (in the same edit).
+        let was_waiting = matches!(*self.status_shown.lock(), Some(Body::Waiting(..)));
+        if was_waiting && out.buttons.is_none() {
+            out.buttons = Some(Vec::new());
+        }
         let existing = *self.status_msg.lock();
         if let Some(id) = existing {
             if self.status_shown.lock().as_ref() == Some(body) {
@@ -40,6 +45,9 @@ impl ChannelFront {
             _ if notes.is_empty() => body,
             Body::Text(text) if text.is_empty() => Body::Text(notes),
             Body::Text(text) => Body::Text(format!("{notes}\n{text}")),
+            Body::Waiting(text, cancel, lang) => {
+                Body::Waiting(format!("{notes}\n{text}"), cancel, lang)
+            }
             Body::Card(card) | Body::Noted(_, card) => Body::Noted(notes, card),
         }
     }
