@@ -121,6 +121,12 @@ async fn a_member_who_cannot_manage_the_server_is_refused_by_the_bot_itself() {
     assert!(bot.engine.server(&group()).await.threads);
 }
 
+/// A moderator turns a thread per video on.
+async fn threads_on(bot: &Running) {
+    let on = json!([{"name": "on", "type": 5, "value": true}]);
+    settings(bot, &["threads"], on).await;
+}
+
 /// A song with words, dropped in CHANNEL (where the bot listens); the message's id.
 fn drop_song(bot: &Running, song: &str, words: &str) -> u64 {
     let att = hosted_mp3(&bot.discord, song);
@@ -131,12 +137,7 @@ fn drop_song(bot: &Running, song: &str, words: &str) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_threads_on_a_song_gets_a_thread_and_its_link_lands_there() {
     let bot = start_with(|c| c.discord.channels = vec![CHANNEL]).await;
-    settings(
-        &bot,
-        &["threads"],
-        json!([{"name": "on", "type": 5, "value": true}]),
-    )
-    .await;
+    threads_on(&bot).await;
     let source = drop_song(&bot, "Summer_Nights.mp3", "dreamy synthwave");
     let thread = source; // Discord: a thread started from a message has that message's id.
     bot.discord
@@ -174,12 +175,7 @@ async fn with_threads_on_a_song_gets_a_thread_and_its_link_lands_there() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn where_discord_refuses_a_thread_the_video_is_made_in_the_channel() {
     let bot = start_with(|c| c.discord.channels = vec![CHANNEL]).await;
-    settings(
-        &bot,
-        &["threads"],
-        json!([{"name": "on", "type": 5, "value": true}]),
-    )
-    .await;
+    threads_on(&bot).await;
     bot.discord.deny(CHANNEL, CREATE_PUBLIC_THREADS);
     drop_song(&bot, "song.mp3", "dreamy synthwave");
     bot.discord
@@ -193,12 +189,7 @@ async fn where_discord_refuses_a_thread_the_video_is_made_in_the_channel() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_threads_on_musicvideo_answers_in_a_thread_on_its_response() {
     let bot = start_with(|_| {}).await;
-    settings(
-        &bot,
-        &["threads"],
-        json!([{"name": "on", "type": 5, "value": true}]),
-    )
-    .await;
+    threads_on(&bot).await;
     let att = hosted_mp3(&bot.discord, "Night_Drive.mp3");
     let id = att["id"].as_str().unwrap().to_string();
     let options = json!({

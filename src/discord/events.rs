@@ -91,12 +91,7 @@ async fn on_message(
         thread: heard == Heard::Thread,
     };
     // Discord sends a message's member without permissions: there the role counts for all.
-    let roles: Vec<u64> = msg
-        .member
-        .iter()
-        .flat_map(|m| &m.roles)
-        .map(|r| r.get())
-        .collect();
+    let roles = role_ids(msg.member.as_deref().map(|m| m.roles.as_slice()));
     if !guilds::may_use(&settings, &roles, false) {
         let (front, actor) = place_for(ctx.http.clone(), data, at, "");
         let lang = data.engine.language(&actor, &words).await;
@@ -247,11 +242,7 @@ pub(super) async fn role_refusal(
 ) -> Option<serenity::CreateInteractionResponse> {
     let settings = data.engine.server(&group_of(click.guild_id?)).await;
     let member = click.member.as_ref();
-    let roles: Vec<u64> = member
-        .iter()
-        .flat_map(|m| &m.roles)
-        .map(|r| r.get())
-        .collect();
+    let roles = role_ids(member.map(|m| m.roles.as_slice()));
     let manages = member.and_then(|m| m.permissions).is_some_and(manages);
     if guilds::may_use(&settings, &roles, manages) {
         return None;
@@ -260,6 +251,11 @@ pub(super) async fn role_refusal(
         .content(guilds::role_required(lang, &settings))
         .ephemeral(true);
     Some(serenity::CreateInteractionResponse::Message(refusal))
+}
+
+/// A member's roles (none known: none), as the server's settings name them.
+fn role_ids(roles: Option<&[serenity::RoleId]>) -> Vec<u64> {
+    roles.unwrap_or_default().iter().map(|r| r.get()).collect()
 }
 
 /// Whether the member of a command may use the bot where they are: everywhere, unless their
@@ -278,13 +274,11 @@ pub async fn may_use_bot(ctx: super::Context<'_>) -> Result<bool, Error> {
         return Ok(true);
     }
     let settings = ctx.data().engine.server(&group_of(guild)).await;
-    let roles: Vec<u64> = match ctx {
-        poise::Context::Application(app) => (app.interaction.member.iter())
-            .flat_map(|m| &m.roles)
-            .map(|r| r.get())
-            .collect(),
-        poise::Context::Prefix(_) => Vec::new(),
+    let member = match ctx {
+        poise::Context::Application(app) => app.interaction.member.as_deref(),
+        poise::Context::Prefix(_) => None,
     };
+    let roles = role_ids(member.map(|m| m.roles.as_slice()));
     Ok(guilds::may_use(&settings, &roles, manages_server(ctx)))
 }
 

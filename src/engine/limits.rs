@@ -36,7 +36,7 @@ impl Quotas {
     /// The actor's server's quotas, none set without a server.
     async fn chosen(&self, actor: &Actor) -> crate::store::ServerSettings {
         match &actor.group {
-            Some(group) => self.servers.record(group).await.settings,
+            Some(group) => self.servers.read(group, |rec| rec.settings.clone()).await,
             None => crate::store::ServerSettings::default(),
         }
     }

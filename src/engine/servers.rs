@@ -100,22 +100,31 @@ impl Servers {
         }
     }
 
+    #[cfg(test)]
     /// The server's record, fresh within a refresh period; the default when it has none or
     /// the store cannot say.
     pub(crate) async fn record(&self, group: &str) -> ServerRecord {
+        self.read(group, ServerRecord::clone).await
+    }
+
+    /// What `look` reads of the server's record — fresh within a refresh period; the default
+    /// when it has none or the store cannot say — without copying the whole record (its
+    /// threads) out of the cache.
+    pub(crate) async fn read<R>(&self, group: &str, look: impl FnOnce(&ServerRecord) -> R) -> R {
         self.refresh_if_due().await;
         if let Some(rec) = self.cache.lock().records.get(group) {
-            return rec.clone();
+            return look(rec);
         }
         match self.store.server(group).await {
             // A refresh may have brought a newer one meanwhile: that one is kept.
-            Ok(rec) => (self.cache.lock().records)
-                .entry(group.to_string())
-                .or_insert(rec.unwrap_or_default())
-                .clone(),
+            Ok(rec) => look(
+                (self.cache.lock().records)
+                    .entry(group.to_string())
+                    .or_insert(rec.unwrap_or_default()),
+            ),
             Err(e) => {
                 tracing::warn!(group, "could not read the server's settings: {e}");
-                ServerRecord::default()
+                look(&ServerRecord::default())
             }
         }
     }
@@ -192,7 +201,8 @@ impl Engine {
     /// A server's settings (`group`, e.g. `guild:1`), as its moderators chose them; all unset
     /// for a server that chose nothing, or when the store cannot say (logged).
     pub async fn server(&self, group: &str) -> ServerSettings {
-        self.parts.servers.record(group).await.settings
+        let servers = &self.parts.servers;
+        servers.read(group, |rec| rec.settings.clone()).await
     }
 
     /// Changes a server's settings by `change`, made on the settings as stored (another
@@ -217,8 +227,10 @@ impl Engine {
 
     /// Whether `channel` is a thread the bot opened in the server.
     pub async fn is_thread(&self, group: &str, channel: u64) -> bool {
-        let rec = self.parts.servers.record(group).await;
-        rec.threads.contains(&channel)
+        let servers = &self.parts.servers;
+        servers
+            .read(group, |rec| rec.threads.contains(&channel))
+            .await
     }
 
     /// Notes a thread the bot opened in the server (the newest
@@ -245,7 +257,7 @@ impl Engine {
     /// The bot is in the server again: nothing of it is forgotten.
     pub async fn server_back(&self, group: &str) {
         let servers = &self.parts.servers;
-        let left = servers.record(group).await.left_at.is_some();
+        let left = servers.read(group, |rec| rec.left_at.is_some()).await;
         if left {
             if let Err(e) = servers.update(group, |rec| rec.left_at = None).await {
                 tracing::warn!(

@@ -2,7 +2,7 @@
 
 use super::SledStore;
 use crate::store::members::{Member, MemberForgotten};
-use crate::store::{JobRecord, SessionRecord, StoreError};
+use crate::store::{JobRecord, SessionRecord, StoreError, Table};
 
 impl SledStore {
     /// See [`crate::store::Store::forget_member`].
@@ -10,24 +10,12 @@ impl SledStore {
         &self,
         member: Member<'_>,
     ) -> Result<MemberForgotten, StoreError> {
-        let mut scopes = Vec::new();
-        for item in self.sessions.iter() {
-            let (key, value) = item?;
-            let scope = String::from_utf8_lossy(&key).into_owned();
-            let rec: SessionRecord = crate::store::decode(&scope, &value)?;
-            if scope == member.scope || Some(rec.account.as_str()) == member.account {
-                scopes.push(scope);
-            }
-        }
-        let mut ids = Vec::new();
-        for item in self.jobs.iter() {
-            let (key, value) = item?;
-            let id = String::from_utf8_lossy(&key).into_owned();
-            let rec: JobRecord = crate::store::decode(&id, &value)?;
-            if rec.requested_by == member.user {
-                ids.push(id);
-            }
-        }
+        let scopes = self.keys_where(Table::Sessions, |scope, rec: &SessionRecord| {
+            scope == member.scope || Some(rec.account.as_str()) == member.account
+        })?;
+        let ids = self.keys_where(Table::Jobs, |_, rec: &JobRecord| {
+            rec.requested_by == member.user
+        })?;
         let (_, jobs) = self.forget_held(&scopes, &ids)?;
         let account = match member.account {
             Some(key) => self.accounts.remove(key)?.is_some(),

@@ -78,6 +78,22 @@ impl SledStore {
             .collect()
     }
 
+    /// The keys of `table`'s records, decoded as `T`, that `keep` picks.
+    pub(super) fn keys_where<T: serde::de::DeserializeOwned>(
+        &self,
+        table: Table,
+        keep: impl Fn(&str, &T) -> bool,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut keys = Vec::new();
+        for (key, value) in self.all(table)? {
+            let rec: T = crate::store::decode(&key, &value)?;
+            if keep(&key, &rec) {
+                keys.push(key);
+            }
+        }
+        Ok(keys)
+    }
+
     /// Saves `bytes` under `key`, durably.
     pub(super) async fn put(
         &self,

@@ -5,7 +5,7 @@
 
 use super::SledStore;
 use crate::store::servers::{is_server_scope, Change, Forgotten};
-use crate::store::{JobRecord, SessionRecord, StoreError};
+use crate::store::{JobRecord, SessionRecord, StoreError, Table};
 
 /// Rows of [`SledStore::servers_since`]: group, change number, record (none: forgotten).
 type Changed = Vec<(String, i64, Option<Vec<u8>>)>;
@@ -77,24 +77,12 @@ impl SledStore {
         let server = self.server(group)?.is_some();
         let version = self.next_version()?;
         self.servers.insert(group, pack(version, None))?;
-        let mut scopes = Vec::new();
-        for item in self.sessions.iter() {
-            let (key, value) = item?;
-            let scope = String::from_utf8_lossy(&key).into_owned();
-            let rec: SessionRecord = crate::store::decode(&scope, &value)?;
-            if is_server_scope(&scope) && rec.group.as_deref() == Some(group) {
-                scopes.push(scope);
-            }
-        }
-        let mut ids = Vec::new();
-        for item in self.jobs.iter() {
-            let (key, value) = item?;
-            let id = String::from_utf8_lossy(&key).into_owned();
-            let rec: JobRecord = crate::store::decode(&id, &value)?;
-            if rec.group.as_deref() == Some(group) {
-                ids.push(id);
-            }
-        }
+        let scopes = self.keys_where(Table::Sessions, |scope, rec: &SessionRecord| {
+            is_server_scope(scope) && rec.group.as_deref() == Some(group)
+        })?;
+        let ids = self.keys_where(Table::Jobs, |_, rec: &JobRecord| {
+            rec.group.as_deref() == Some(group)
+        })?;
         let (leases, jobs) = self.forget_held(&scopes, &ids)?;
         self.flush().await?;
         Ok(Forgotten {
