@@ -1,6 +1,8 @@
 //! What a song's file tells on its own: its length, read from the container's headers through
 //! symphonia's probe. Nothing is decoded; at most an MP3's frames are walked.
 
+pub mod analysis;
+
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;

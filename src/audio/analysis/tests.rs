@@ -1,0 +1,146 @@
+//! The analysis against songs made here, whose tempo is known by construction.
+
+use super::{analyse_samples, RATE};
+
+/// A deterministic noise source (the tests must not depend on a seed's luck).
+struct Noise(u32);
+
+impl Noise {
+    fn next(&mut self) -> f32 {
+        self.0 = self.0.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        (self.0 >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0
+    }
+}
+
+/// Adds a decaying sound from `at` (seconds): `tone` Hz (0 for none) and `noise` of it.
+fn hit(out: &mut [f32], at: f64, tone: f32, noise: f32, decay_s: f32, gain: f32, n: &mut Noise) {
+    let start = (at * f64::from(RATE)) as usize;
+    let length = (decay_s * 5.0 * RATE as f32) as usize;
+    let mut previous = 0f32;
+    for i in 0..length {
+        let Some(slot) = out.get_mut(start + i) else {
+            break;
+        };
+        let t = i as f32 / RATE as f32;
+        let envelope = (-t / decay_s).exp() * gain;
+        let white = n.next();
+        // A hat is bright: the difference of white noise leans to the top of the spectrum.
+        let bright = white - previous;
+        previous = white;
+        let body = (std::f32::consts::TAU * tone * t).sin();
+        *slot +=
+            envelope * ((1.0 - noise) * body + noise * if tone == 0.0 { bright } else { white });
+    }
+}
+
+/// A drum pattern at `bpm` in `meter` (3 or 4 beats a bar) for `seconds`: kick on the bar's
+/// first beat (and the third in 4/4), snare on the others, hats on every eighth, the second
+/// eighth of each beat late by `swing` (0 straight, 1/3 a triplet feel).
+fn drums(bpm: f64, meter: usize, seconds: f64, swing: f64) -> Vec<f32> {
+    let mut out = vec![0f32; (seconds * f64::from(RATE)) as usize];
+    let mut n = Noise(7);
+    let beat = 60.0 / bpm;
+    let beats = (seconds / beat) as usize;
+    for b in 0..beats {
+        let at = b as f64 * beat;
+        let in_bar = b % meter;
+        if in_bar == 0 || (meter == 4 && in_bar == 2) {
+            hit(&mut out, at, 55.0, 0.1, 0.12, 0.9, &mut n);
+        } else {
+            hit(&mut out, at, 190.0, 0.7, 0.09, 0.6, &mut n);
+        }
+        hit(&mut out, at, 0.0, 1.0, 0.02, 0.2, &mut n);
+        hit(
+            &mut out,
+            at + beat * (0.5 + swing / 2.0),
+            0.0,
+            1.0,
+            0.02,
+            0.15,
+            &mut n,
+        );
+    }
+    out
+}
+
+fn heard_bpm(samples: &[f32]) -> f64 {
+    analyse_samples(samples).tempo.expect("a tempo").bpm
+}
+
+#[test]
+fn straight_four_four_from_70_to_180_bpm() {
+    let wrong: Vec<String> = [
+        70.0, 78.0, 85.0, 92.0, 100.0, 110.0, 120.0, 128.0, 140.0, 150.0, 160.0, 170.0, 180.0,
+    ]
+    .into_iter()
+    .filter_map(|bpm| {
+        let got = heard_bpm(&drums(bpm, 4, 30.0, 0.0));
+        ((got / bpm - 1.0).abs() > 0.04).then(|| format!("{bpm} BPM heard as {got:.1}"))
+    })
+    .collect();
+    assert!(wrong.is_empty(), "{wrong:?}");
+}
+
+#[test]
+fn swing_and_three_four() {
+    for (bpm, meter, swing) in [
+        (96.0, 4, 1.0 / 3.0),
+        (132.0, 4, 1.0 / 3.0),
+        (90.0, 3, 0.0),
+        (150.0, 3, 0.0),
+    ] {
+        let got = heard_bpm(&drums(bpm, meter, 30.0, swing));
+        assert!(
+            (got / bpm - 1.0).abs() <= 0.04,
+            "{bpm} BPM in {meter}, swing {swing:.2}, heard as {got:.1}"
+        );
+    }
+}
+
+#[test]
+fn noise_has_no_confident_tempo() {
+    let mut n = Noise(3);
+    let noise: Vec<f32> = (0..RATE as usize * 20).map(|_| n.next() * 0.3).collect();
+    let heard = analyse_samples(&noise);
+    assert!(heard.tempo.is_none_or(|t| t.confidence < 0.5), "{heard:?}");
+}
+
+/// `samples` as a 16-bit stereo WAV file at 44.1 kHz (each sample held for four frames).
+fn wav(path: &std::path::Path, samples: &[f32]) {
+    let frames = samples.len() * 4;
+    let data = (frames * 4) as u32;
+    let mut bytes = Vec::with_capacity(44 + data as usize);
+    bytes.extend_from_slice(b"RIFF");
+    bytes.extend_from_slice(&(36 + data).to_le_bytes());
+    bytes.extend_from_slice(b"WAVEfmt ");
+    bytes.extend_from_slice(&16u32.to_le_bytes());
+    bytes.extend_from_slice(&1u16.to_le_bytes());
+    bytes.extend_from_slice(&2u16.to_le_bytes());
+    bytes.extend_from_slice(&44_100u32.to_le_bytes());
+    bytes.extend_from_slice(&(44_100u32 * 4).to_le_bytes());
+    bytes.extend_from_slice(&4u16.to_le_bytes());
+    bytes.extend_from_slice(&16u16.to_le_bytes());
+    bytes.extend_from_slice(b"data");
+    bytes.extend_from_slice(&data.to_le_bytes());
+    for s in samples {
+        let v = ((s.clamp(-1.0, 1.0)) * 32_000.0) as i16;
+        for _ in 0..8 {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+    }
+    std::fs::write(path, bytes).expect("write the WAV");
+}
+
+#[test]
+fn a_stereo_file_is_decoded_down_and_cut_at_the_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("song.wav");
+    wav(&path, &drums(124.0, 4, 40.0, 0.0));
+    let heard = super::analyse(&path, 25.0).expect("a WAV file is heard");
+    assert!((heard.seconds - 25.0).abs() < 0.01, "{heard:?}");
+    let bpm = heard.tempo.expect("a tempo").bpm;
+    assert!((bpm / 124.0 - 1.0).abs() <= 0.04, "heard {bpm:.1}");
+    let text = dir.path().join("notes.wav");
+    std::fs::write(&text, "not a song").expect("write");
+    assert_eq!(super::analyse(&text, 25.0), None);
+}
