@@ -128,6 +128,7 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
     let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store.clone())
         .context("starting the engine")?;
     engine.set_forget_servers_after(config.store.forget_servers_after());
+    engine.set_video_history_days(config.store.video_history_days);
     // Servers that removed the bot while it was down are forgotten once their grace is over.
     match engine.forget_left_servers().await {
         Ok(0) => {}

@@ -1,6 +1,6 @@
 //! A member's `/forget-me` (#19): after they confirm, the store holds nothing of them — every
-//! table or tree read back, on sled and on PostgreSQL — and their next request starts from a
-//! new anonymous NemoVideo account; only they may confirm.
+//! table or tree read back, on sled and on PostgreSQL, their video history included — and their
+//! next request starts from a new anonymous NemoVideo account; only they may confirm.
 
 mod common;
 
@@ -41,6 +41,11 @@ async fn forgets_everything(bot: Running) {
         !mine(&kept).is_empty(),
         "the store kept something of the member: {kept:#?}"
     );
+    let history = |rows: &[String]| mine(rows).iter().any(|r| r.starts_with("videos"));
+    assert!(
+        history(&kept),
+        "the finished video is in the history: {kept:#?}"
+    );
     let first = client_ids(&bot);
     assert_eq!(first.len(), 1, "{first:?}");
 
@@ -58,6 +63,10 @@ async fn forgets_everything(bot: Running) {
     let answer = wait_for_any(&bot, "what was deleted", done).await;
     assert!(answer.content.contains("client id and token"), "{answer:?}");
     assert!(answer.content.contains("1 project"), "{answer:?}");
+    assert!(
+        answer.content.contains("1 video in your /videos history"),
+        "{answer:?}"
+    );
     assert!(answer.content.contains("NemoVideo keeps"), "{answer:?}");
     let left = bot.store.everything().await.unwrap();
     assert!(

@@ -135,6 +135,17 @@ async fn discord_receives_the_commands_with_their_chinese_names() {
     let status = registered.iter().find(|c| c["name"] == "status").unwrap();
     assert_eq!(status["name_localizations"]["zh-CN"], "状态");
     assert!(status["description_localizations"]["zh-CN"].is_string());
+    // A choice's label too (`/videos where:`).
+    let videos = registered.iter().find(|c| c["name"] == "videos").unwrap();
+    let choices = &videos["options"][0]["choices"];
+    assert_eq!(
+        choices[0]["name_localizations"]["zh-CN"], "所有地方",
+        "{videos}"
+    );
+    assert_eq!(
+        choices[1]["name_localizations"]["zh-CN"], "此处",
+        "{videos}"
+    );
 }
 
 /// The ephemeral answer to an interaction whose content contains `needle`.

@@ -100,7 +100,7 @@ discord-in-thread = 🎵 On it — follow along in the thread.
 cmd-forget-me = forget-me
     .description = Delete what the bot keeps about you (it asks first; only you see it)
 
-forget-ask = This deletes what this bot keeps about you: the link to your NemoVideo account (its client id and token — your next request starts a new anonymous account), your own projects and those made with your account, your unfinished exports, and your turn counts. NemoVideo's own copy of your projects and videos stays with NemoVideo: if you want to keep reaching it, use /open first. Delete now?
+forget-ask = This deletes what this bot keeps about you: the link to your NemoVideo account (its client id and token — your next request starts a new anonymous account), your own projects and those made with your account, your unfinished exports, your turn counts, and the history of your finished videos (/videos). NemoVideo's own copy of your projects and videos stays with NemoVideo: if you want to keep reaching it, use /open first. Delete now?
 forget-button = Delete my data
 forget-done = Done — I deleted what I kept about you:
 forget-account = • the link to your NemoVideo account (client id and token);
@@ -111,9 +111,31 @@ forget-counts = • { $sessions ->
     }, { $jobs ->
         [one] 1 unfinished export
        *[other] { $jobs } unfinished exports
-    } and { $turns ->
+    }, { $turns ->
         [one] 1 counted turn
        *[other] { $turns } counted turns
+    } and { $videos ->
+        [one] 1 video in your /videos history
+       *[other] { $videos } videos in your /videos history
     }.
 forget-nemo = What NemoVideo keeps (your uploads, projects and videos there) I cannot delete: it is managed in NemoVideo's web editor (the link /open gave you), under NemoVideo's own terms.
 forget-failed = I couldn't delete your data just now; nothing was lost halfway — please try again in a moment.
+cmd-videos = videos
+    .description = Your finished videos, newest first: everywhere or only here (only you see them)
+    .where-description = Everywhere you used the bot (the default), or only this channel or DM
+
+videos-title = 🎞️ Your videos
+videos-title-here = 🎞️ Your videos here
+videos-facts = { $length } · finished { $when }
+videos-when = Finished { $when }
+videos-download = Download MP4
+videos-no-link = The link is too long to show here: find the video with /open.
+videos-footer = Page { $page } of { $pages } · { $total ->
+        [one] 1 video
+       *[other] { $total } videos
+    } · each kept { $days } days
+videos-previous = ◀ Previous
+videos-next = Next ▶
+videos-none = You have no finished videos yet. Each video you make is listed here for { $days } days.
+videos-none-here = You have no finished videos here yet (videos are kept { $days } days). Try /videos where: everywhere.
+videos-past-end = There are no more videos on that page: run /videos again.

@@ -139,6 +139,9 @@ pub struct StoreConfig {
     /// How long a server the bot was removed from keeps its settings and projects, in case it
     /// comes back, before they are deleted.
     pub forget_servers_after_secs: u64,
+    /// How many days a member's finished videos are listed by `/videos` before their records
+    /// are deleted.
+    pub video_history_days: u64,
 }
 
 impl Default for StoreConfig {
@@ -149,6 +152,7 @@ impl Default for StoreConfig {
             url: None,
             lease_ms: 30_000,
             forget_servers_after_secs: 7 * 24 * 3600,
+            video_history_days: 30,
         }
     }
 }
@@ -354,6 +358,7 @@ impl Config {
                 "store.forget_servers_after_secs",
                 self.store.forget_servers_after_secs,
             ),
+            ("store.video_history_days", self.store.video_history_days),
         ];
         for (key, value) in intervals {
             if value == 0 {

@@ -166,6 +166,17 @@ fn servers_are_forgotten_after_a_week_unless_set_and_never_at_once() {
 }
 
 #[test]
+fn video_history_is_kept_thirty_days_unless_set_and_never_zero() {
+    assert_eq!(Config::default().store.video_history_days, 30);
+    let c = Config::from_toml("[store]\nvideo_history_days = 7\n").unwrap();
+    assert_eq!(c.store.video_history_days, 7);
+    c.validate().unwrap();
+    let c = Config::from_toml("[store]\nvideo_history_days = 0\n").unwrap();
+    let err = c.validate().unwrap_err().to_string();
+    assert!(err.contains("store.video_history_days"), "{err}");
+}
+
+#[test]
 fn the_message_content_intent_follows_channels_unless_set() {
     let rows = [
         ("", false),

@@ -178,6 +178,9 @@ async fn on_button(
     if super::commands::privacy::on_confirm(ctx, click, data).await? {
         return Ok(());
     }
+    if super::commands::videos::on_page(ctx, click, data).await? {
+        return Ok(());
+    }
     let Some((action, scope)) = parse_button_id(&click.data.custom_id) else {
         return Ok(());
     };

@@ -130,6 +130,43 @@ pub fn parse_forget_id(id: &str) -> Option<u64> {
     id.strip_prefix("mvb:forget:")?.parse().ok()
 }
 
+/// What a `/videos` paging button shows: here (the channel it is pressed in) or everywhere,
+/// which page, and whose videos (only they may page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VideosId {
+    /// Only the videos made in the channel the card is in.
+    pub here: bool,
+    /// The page to show, from 0.
+    pub page: usize,
+    /// The member whose videos they are.
+    pub user: u64,
+}
+
+/// The custom id of a `/videos` paging button (`mvb:videos:<h|a>:<page>:<user>`, at most 56
+/// characters): everything it needs, so it works after a restart and in any process.
+pub fn videos_id(id: &VideosId) -> String {
+    let here = if id.here { "h" } else { "a" };
+    let text = format!("mvb:videos:{here}:{}:{}", id.page, id.user);
+    debug_assert!(text.len() <= MAX_CUSTOM_ID);
+    text
+}
+
+/// Reads a custom id made by [`videos_id`].
+pub fn parse_videos_id(id: &str) -> Option<VideosId> {
+    let mut parts = id.strip_prefix("mvb:videos:")?.split(':');
+    let here = match parts.next()? {
+        "h" => true,
+        "a" => false,
+        _ => return None,
+    };
+    let page = parts.next()?.parse().ok()?;
+    let user = parts.next()?.parse().ok().filter(|u| *u > 0)?;
+    parts
+        .next()
+        .is_none()
+        .then_some(VideosId { here, page, user })
+}
+
 /// Checks an attachment from what Discord says of it, before downloading anything.
 pub fn check_attachment(name: &str, size: u64) -> Result<(), FileProblem> {
     kind_of_name(name)?;
@@ -168,6 +205,40 @@ mod tests {
             "forget:20",
         ] {
             assert_eq!(parse_forget_id(id), None, "{id}");
+        }
+    }
+
+    #[test]
+    fn videos_ids_round_trip_and_stay_short() {
+        for id in [
+            VideosId {
+                here: true,
+                page: 0,
+                user: 1,
+            },
+            VideosId {
+                here: false,
+                page: usize::MAX,
+                user: u64::MAX,
+            },
+        ] {
+            let text = videos_id(&id);
+            assert!(text.len() <= MAX_CUSTOM_ID, "{text}");
+            assert_eq!(parse_videos_id(&text), Some(id));
+            assert_eq!(parse_button_id(&text), None, "not an Export/Status id");
+            assert_eq!(parse_cancel_id(&text), None, "not a Cancel id");
+        }
+        for bad in [
+            "",
+            "mvb:videos:",
+            "mvb:videos:x:0:5",
+            "mvb:videos:h:-1:5",
+            "mvb:videos:h:0:0",
+            "mvb:videos:h:0:5:6",
+            "mvb:videos:h:0",
+            "mvb:forget:5",
+        ] {
+            assert_eq!(parse_videos_id(bad), None, "{bad}");
         }
     }
 

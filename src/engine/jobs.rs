@@ -14,12 +14,12 @@ use super::front::{Deliver, Front};
 use super::EngineError;
 use crate::config::NemoConfig;
 use crate::nemo::{NemoError, RenderStatus};
-use crate::store::{ExportCaps, JobRecord, JobStatus, Store, StoreError};
+use crate::store::{ExportCaps, JobRecord, JobStatus, Store, StoreError, VideoRecord};
 use crate::telemetry::metrics::{self, ExportEnd};
 use crate::tr;
 use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::time::Instant;
@@ -28,6 +28,7 @@ use tokio_util::task::TaskTracker;
 use tracing::Instrument;
 
 mod delivery;
+mod history;
 mod poll;
 
 use delivery::show_progress;
@@ -53,14 +54,17 @@ pub(crate) struct Runner {
     claiming: AtomicBool,
     /// The jobs polled here, by id: cancelling one stops its poll at once.
     polled: Mutex<HashMap<String, CancellationToken>>,
+    /// How many days finished videos are kept in their members' histories.
+    history_days: AtomicU64,
 }
 
-/// A job being polled here: the job, where it posts, and how many times this process has
-/// tried to post its link.
+/// A job being polled here: the job, where it posts, how many times this process has
+/// tried to post its link, and its video once the link is out (kept as the job ends).
 struct Task {
     job: JobRecord,
     front: Arc<dyn Front>,
     posts: u32,
+    finished: Option<VideoRecord>,
 }
 
 /// What one look at a job led to.
@@ -84,6 +88,7 @@ impl Exports {
             halted: CancellationToken::new(),
             claiming: AtomicBool::new(false),
             polled: Mutex::new(HashMap::new()),
+            history_days: AtomicU64::new(history::DEFAULT_DAYS),
         };
         Exports {
             inner: Arc::new(runner),
@@ -242,6 +247,7 @@ impl Exports {
             job,
             front,
             posts: 0,
+            finished: None,
         };
         let run = async move {
             let id = task.job.id.clone();
@@ -292,6 +298,7 @@ impl Exports {
 /// or is dropped (it holds the runner only while claiming, so a dropped engine lets its store
 /// go).
 async fn keep_claiming(runner: Weak<Runner>, halted: CancellationToken, deliver: Arc<dyn Deliver>) {
+    let mut swept: Option<Instant> = None;
     loop {
         let every = match runner.upgrade() {
             Some(inner) => inner.store.lease() / 3,
@@ -312,6 +319,10 @@ async fn keep_claiming(runner: Weak<Runner>, halted: CancellationToken, deliver:
         }
         if let Err(e) = exports.inner.store.forget_old_turns().await {
             tracing::warn!("could not forget old turns: {e}");
+        }
+        if swept.is_none_or(|at| at.elapsed() >= history::SWEEP_EVERY) {
+            swept = Some(Instant::now());
+            exports.sweep_history().await;
         }
     }
 }

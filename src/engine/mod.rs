@@ -29,6 +29,7 @@ pub mod summary;
 mod tenure;
 pub mod text;
 mod turn;
+pub mod videos;
 pub mod welcome;
 
 pub use cancel::{CancelAction, Cancellable, Cancelled};

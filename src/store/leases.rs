@@ -13,7 +13,7 @@
 //! database (its files are locked), so its leases live in that process's memory: everything
 //! held when it last stopped or crashed is free when it opens again.
 
-use super::{Backend, ExportCaps, JobRecord, ScopeClaim, Store, StoreError};
+use super::{Backend, ExportCaps, JobRecord, ScopeClaim, Store, StoreError, VideoRecord};
 use std::time::Duration;
 
 /// How long a lease lasts when the configuration does not say (`[store] lease_ms`).
@@ -151,9 +151,24 @@ impl Store {
     /// Forgets a job that ended, under the claim; [`StoreError::Fenced`] when another process
     /// holds it now.
     pub async fn finish_job(&self, claim: &Claim) -> Result<(), StoreError> {
+        self.finish(claim, None).await
+    }
+
+    /// Forgets a job whose video was posted and keeps the video in its member's history, in
+    /// one step under the claim; [`StoreError::Fenced`] (and nothing kept) when another
+    /// process holds the job now.
+    pub async fn finish_video(&self, claim: &Claim, video: &VideoRecord) -> Result<(), StoreError> {
+        self.finish(claim, Some(video)).await
+    }
+
+    async fn finish(&self, claim: &Claim, video: Option<&VideoRecord>) -> Result<(), StoreError> {
+        let video = match video {
+            Some(v) => Some((v, super::encode(&v.id, v)?)),
+            None => None,
+        };
         let held = match &self.db {
-            Backend::Sled(db) => db.finish_job(&self.holder, claim).await?,
-            Backend::Postgres(db) => db.finish_job(&self.holder, claim).await?,
+            Backend::Sled(db) => db.finish_job(&self.holder, claim, video).await?,
+            Backend::Postgres(db) => db.finish_job(&self.holder, claim, video).await?,
         };
         held.then_some(()).ok_or_else(|| fenced(claim))
     }

@@ -26,11 +26,13 @@ pub struct MemberForgotten {
     pub jobs: usize,
     /// Their turns counted for the hourly quota.
     pub turns: usize,
+    /// Their finished videos kept for `/videos`.
+    pub videos: usize,
 }
 
 impl Store {
     /// Deletes everything the store keeps about `member` — their account, their projects,
-    /// their unfinished exports, their turn counts — durably, and says what there was.
+    /// their unfinished exports, their turn counts, their video history — durably, and says what there was.
     pub async fn forget_member(&self, member: Member<'_>) -> Result<MemberForgotten, StoreError> {
         match &self.db {
             Backend::Sled(db) => db.forget_member(member).await,

@@ -18,6 +18,7 @@ mod scratch;
 mod servers;
 mod sessions;
 mod sled;
+mod videos;
 
 pub use self::error::StoreError;
 pub use self::exports::{ExportCaps, Full, Running};
@@ -33,6 +34,7 @@ pub use self::scratch::{ScratchSchema, TEST_DATABASE_URL};
 pub use self::servers::Forgotten;
 pub use self::sessions::ScopeClaim;
 pub use self::sled::SledStore;
+pub use self::videos::{history_cutoff, is_old, VideoPage, VideoQuery, VideoRecord};
 
 use crate::config::{StoreBackend, StoreConfig};
 use crate::secret::Secret;

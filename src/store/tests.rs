@@ -399,3 +399,4 @@ async fn store_directory_is_private() {
 mod exports;
 mod servers;
 mod sessions;
+mod videos;

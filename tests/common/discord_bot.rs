@@ -115,6 +115,7 @@ pub fn launch(
     let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store.clone()).unwrap();
     // As `main` does.
     engine.set_forget_servers_after(config.store.forget_servers_after());
+    engine.set_video_history_days(config.store.video_history_days);
     let (config, bot_engine, health) = (config.clone(), engine.clone(), health.clone());
     let task = tokio::spawn(async move {
         if let Err(e) = music_video_bot::discord::run(config, bot_engine, health).await {

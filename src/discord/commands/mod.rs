@@ -1,12 +1,14 @@
 //! Every command the bot registers, named and described in every language from the catalogs
 //! (`cmd-<command>` in `locales/*/discord.ftl`: the name, `.description`, and per option
-//! `.<option>` and `.<option>-description`), as poise's `fluent_localization` example does.
+//! `.<option>`, `.<option>-description` and a choice's label `.<option>-<choice>`), as poise's
+//! `fluent_localization` example does.
 
 mod help;
 pub(crate) mod privacy;
 mod project;
 mod settings;
 mod video;
+pub(crate) mod videos;
 
 use super::{Data, Error};
 use crate::i18n::{self, Lang, LANGUAGES};
@@ -27,6 +29,7 @@ pub fn all() -> Vec<Command> {
         project::open(),
         project::reset(),
         settings::settings(),
+        videos::videos(),
         privacy::forget_me(),
         help::help(),
     ];
@@ -107,6 +110,13 @@ fn localize(command: &mut Command, key: &str, known: &[Vec<String>]) {
             if let Some(d) = description {
                 let localized = parameter.description_localizations.to_mut();
                 localized.push((locale(lang), d));
+            }
+            // A choice's label, `.<option>-<choice>`, in the other languages (Discord sends
+            // back the choice's number, so the English label in the code stays).
+            for choice in parameter.choices.to_mut() {
+                if let Some(label) = attr(format!("{}-{}", parameter.name, choice.name)) {
+                    choice.localizations.to_mut().push((locale(lang), label));
+                }
             }
         }
     }

@@ -75,7 +75,8 @@ fn done(lang: Lang, f: MemberForgotten) -> String {
         "forget-counts",
         sessions = f.sessions,
         jobs = f.jobs,
-        turns = f.turns
+        turns = f.turns,
+        videos = f.videos
     );
     format!(
         "{}\n{account}\n{counts}\n{}",

@@ -2,7 +2,7 @@
 //! the database's clock, like the job's start), and its link once rendered, posted only while
 //! the job's claim is known to be held.
 
-use super::{Exports, Step, Task};
+use super::{history, Exports, Step, Task};
 use crate::engine::cards;
 use crate::engine::claims::{Held, Saved};
 use crate::engine::front::{Front, FrontError, Link, LinkKind};
@@ -60,6 +60,7 @@ impl Exports {
             return Step::Lost;
         }
         let lang = job.language();
+        let video = history::video(job, &done, held.db_now_secs());
         let link = Link {
             kind: LinkKind::Video,
             text: tr!(lang, "export-done"),
@@ -71,6 +72,7 @@ impl Exports {
         task.posts += 1;
         match task.front.post_link(&link).await {
             Ok(()) => {
+                task.finished = video;
                 // The progress card above the video stops moving: done, not stuck at 90%.
                 if let Err(e) = task.front.progress(&cards::rendered(lang)).await {
                     tracing::info!(job = %job.id, "could not close the progress card: {e}");

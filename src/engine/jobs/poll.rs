@@ -47,7 +47,11 @@ impl Exports {
         };
         let took = Duration::from_secs(held.db_now_secs().saturating_sub(task.job.started));
         metrics::export_finished(end, took);
-        if let Err(e) = store.finish_job(&held.claim).await {
+        let finished = match &task.finished {
+            Some(video) => store.finish_video(&held.claim, video).await,
+            None => store.finish_job(&held.claim).await,
+        };
+        if let Err(e) = finished {
             tracing::error!(job = %held.claim.id, "could not forget a finished export: {e}");
         }
     }

@@ -7,7 +7,7 @@ use super::exports::LOCK;
 use super::{pg, PgStore};
 use crate::store::leases::NewJob;
 use crate::store::quotas::HOUR;
-use crate::store::{Claim, Holder, StoreError, TurnQuota};
+use crate::store::{Claim, Holder, StoreError, TurnQuota, VideoRecord};
 
 // In every statement below, a lease runs out `$2` milliseconds from the database's now
 // (`now() + $2 * interval '1 millisecond'`); a lease let go has no owner and has run out
@@ -152,20 +152,31 @@ impl PgStore {
         query.fetch_optional(&self.pool).await.map_err(pg(context))
     }
 
-    /// Forgets the job under `claim`; whether it was still `holder`'s.
+    /// Forgets the job under `claim`, keeping its finished `video` (the record and its
+    /// encoding) in the history, in one transaction; whether it was still `holder`'s.
     pub(in crate::store) async fn finish_job(
         &self,
         holder: &Holder,
         claim: &Claim,
+        video: Option<(&VideoRecord, Vec<u8>)>,
     ) -> Result<bool, StoreError> {
+        let failed = pg("forgetting a finished export job");
+        let mut tx = self.pool.begin().await.map_err(&failed)?;
         let done = sqlx::query("DELETE FROM jobs WHERE id = $1 AND owner = $2 AND epoch = $3")
             .bind(&claim.id)
             .bind(&holder.owner)
             .bind(claim.epoch)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await
-            .map_err(pg("forgetting a finished export job"))?;
-        Ok(done.rows_affected() == 1)
+            .map_err(&failed)?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        if let Some((rec, bytes)) = video {
+            Self::keep_video(&mut *tx, rec, &bytes).await?;
+        }
+        tx.commit().await.map_err(&failed)?;
+        Ok(true)
     }
 
     /// See [`crate::store::Store::cancel_job`]: every write of a job names its holder and

@@ -32,6 +32,7 @@ impl PgStore {
         .await?;
         let account = delete("DELETE FROM accounts WHERE key = $1", member.account).await?;
         let turns = delete("DELETE FROM turns WHERE user_key = $1", Some(member.user)).await?;
+        let videos = delete("DELETE FROM videos WHERE user_key = $1", Some(member.user)).await?;
         sqlx::query("DELETE FROM scope_leases WHERE scope = ANY($1)")
             .bind(&scopes)
             .execute(&mut *tx)
@@ -43,6 +44,7 @@ impl PgStore {
             sessions: scopes.len(),
             jobs,
             turns,
+            videos,
         })
     }
 

@@ -9,6 +9,7 @@ mod leases;
 mod members;
 mod servers;
 mod sessions;
+mod videos;
 
 use super::{StoreError, Table};
 use crate::secret::{redact_url, Secret};
@@ -233,6 +234,7 @@ mod tests {
             (3, "job indexes", "3589d34e97cab17a"),
             (4, "scope epochs", "e1a954b7fa4b1085"),
             (5, "servers", "b8017e3aafc49815"),
+            (6, "videos", "ac49c13b4f7a0212"),
         ];
         let got: Vec<(i64, &str, String)> = MIGRATOR
             .iter()

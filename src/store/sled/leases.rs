@@ -7,7 +7,7 @@ use super::SledStore;
 use crate::store::exports::{count, Running};
 use crate::store::leases::NewJob;
 use crate::store::sessions::{may_write, LeaseNow, Writer};
-use crate::store::{Claim, Holder, JobRecord, StoreError};
+use crate::store::{Claim, Holder, JobRecord, StoreError, VideoRecord};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -159,11 +159,13 @@ impl SledStore {
         Ok(true)
     }
 
-    /// Forgets the job under `claim`, durably; whether it was still `holder`'s.
+    /// Forgets the job under `claim`, keeping its finished `video` (the record and its
+    /// encoding) in the history, durably; whether it was still `holder`'s.
     pub(in crate::store) async fn finish_job(
         &self,
         holder: &Holder,
         claim: &Claim,
+        video: Option<(&VideoRecord, Vec<u8>)>,
     ) -> Result<bool, StoreError> {
         {
             let mut held = self.leases.0.lock();
@@ -172,6 +174,9 @@ impl SledStore {
             }
             held.jobs.remove(&claim.id);
             self.jobs.remove(&claim.id)?;
+            if let Some((rec, bytes)) = video {
+                self.keep_video(rec, bytes)?;
+            }
         }
         self.flush().await?;
         Ok(true)

@@ -22,12 +22,14 @@ impl SledStore {
             None => false,
         };
         let turns = self.turns().forget(member.user);
+        let videos = self.forget_videos_of(member.user)?;
         self.flush().await?;
         Ok(MemberForgotten {
             account,
             sessions: scopes.len(),
             jobs,
             turns,
+            videos,
         })
     }
 

@@ -5,13 +5,14 @@
 mod leases;
 mod members;
 mod servers;
+mod videos;
 
 use super::quotas::TurnLog;
 use super::{StoreError, Table};
 use std::path::Path;
 use std::sync::Arc;
 
-/// The sled database and its four trees, with what only this process needs to know (its
+/// The sled database and its five trees, with what only this process needs to know (its
 /// leases and the turn log: sled's files are locked to one process).
 #[derive(Clone)]
 pub struct SledStore {
@@ -20,6 +21,8 @@ pub struct SledStore {
     accounts: sled::Tree,
     jobs: sled::Tree,
     servers: sled::Tree,
+    /// Members' finished videos (`videos.rs`).
+    videos: sled::Tree,
     /// Held by each servers' write until it is durable, so change numbers are written in order.
     servers_lock: Arc<tokio::sync::Mutex<()>>,
     leases: Arc<leases::Leases>,
@@ -42,6 +45,7 @@ impl SledStore {
             accounts: db.open_tree("accounts")?,
             jobs: db.open_tree("jobs")?,
             servers: db.open_tree("servers")?,
+            videos: db.open_tree("videos")?,
             servers_lock: Arc::default(),
             db,
             leases: Arc::default(),

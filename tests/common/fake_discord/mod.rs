@@ -145,6 +145,8 @@ struct State {
     kinds: BTreeMap<String, u8>,
     /// The channel of the interaction behind each token.
     channels: BTreeMap<String, u64>,
+    /// The message a component interaction (a button press) was on, by its token.
+    clicked: BTreeMap<String, u64>,
     /// Interaction responses answered 400, and why.
     refused_callbacks: Vec<String>,
     /// Each interaction's original response (made or deferred by its callback).
