@@ -61,6 +61,8 @@ pub(super) fn responded(s: &mut State, token: &str, body: &Value) {
             };
             s.originals.insert(token.to_string(), original);
         }
+        // OpenAPI `InteractionCallbackTypes`: UPDATE_MESSAGE = 7; Discord's "Responding to an
+        // Interaction": for components, it edits the message the component was attached to.
         Some(7) => {
             if let Some(id) = s.clicked.get(token).copied() {
                 let channel = s.messages.get(&id).map_or(0, |m| m.channel);
