@@ -1,6 +1,8 @@
-//! What the bot hears in a song: its tempo (and later its bars, sections and key), read from the
-//! decoded audio on the bot's side, for the member's card and the agent's note (issue #20).
+//! What the bot hears in a song: its tempo, beats and bars (and later its sections and key),
+//! read from the decoded audio on the bot's side, for the member's card and the agent's note
+//! (issue #20).
 
+mod beats;
 mod decode;
 mod onset;
 mod tempo;
@@ -15,6 +17,12 @@ use std::path::Path;
 pub struct Heard {
     /// The tempo, when there is a pulse at all.
     pub tempo: Option<Tempo>,
+    /// The beats, in seconds from the start.
+    pub beats: Vec<f64>,
+    /// Beats in a bar (3 or 4), when the bars stand out.
+    pub meter: Option<usize>,
+    /// Where the first bar begins, in seconds, when the bars stand out.
+    pub first_downbeat: Option<f64>,
     /// Seconds of audio analysed.
     pub seconds: f64,
 }
@@ -28,8 +36,16 @@ pub fn analyse(path: &Path, max_seconds: f64) -> Option<Heard> {
 /// Listens to mono `samples` at [`RATE`].
 pub fn analyse_samples(samples: &[f32]) -> Heard {
     let curves = onset::curves(samples);
+    let fps = onset::fps();
+    let tempo = tempo::estimate(&curves.all, &curves.body, fps);
+    let frames = tempo.map_or_else(Vec::new, |t| beats::track(&curves.body, 60.0 * fps / t.bpm));
+    let bars = beats::bars(&curves.bass, &frames);
+    let second = |frame: usize| frame as f64 / fps + onset::LATENCY;
     Heard {
-        tempo: tempo::estimate(&curves.all, &curves.body, onset::fps()),
+        tempo,
+        beats: frames.iter().map(|&f| second(f)).collect(),
+        meter: bars.map(|b| b.meter),
+        first_downbeat: bars.map(|b| second(frames[b.first])),
         seconds: samples.len() as f64 / f64::from(RATE),
     }
 }

@@ -11,6 +11,12 @@ const WIN: usize = 512;
 /// The highest frequency counted in the body band, where kicks, snares' bodies, bass and most
 /// notes live, and hats and cymbals mostly do not.
 const BODY_HZ: f32 = 1_500.0;
+/// The highest frequency counted in the bass band, where kicks and bass notes mark the bars.
+const BASS_HZ: f32 = 150.0;
+
+/// Seconds from a frame's start to where a sound starting in it is heard strongest: the
+/// window's centre.
+pub const LATENCY: f64 = WIN as f64 / 2.0 / RATE as f64;
 
 /// Frames per second of the curves.
 pub fn fps() -> f64 {
@@ -23,6 +29,8 @@ pub struct Curves {
     pub all: Vec<f32>,
     /// Onset strength below [`BODY_HZ`], local mean taken out: which pulses carry weight.
     pub body: Vec<f32>,
+    /// Onset strength below [`BASS_HZ`], local mean taken out: where the bars begin.
+    pub bass: Vec<f32>,
 }
 
 /// The curves of mono `samples` at [`RATE`].
@@ -32,11 +40,14 @@ pub fn curves(samples: &[f32]) -> Curves {
     let window: Vec<f32> = (0..WIN)
         .map(|i| 0.5 - 0.5 * (std::f32::consts::TAU * i as f32 / WIN as f32).cos())
         .collect();
-    let body_bins = (BODY_HZ * WIN as f32 / RATE as f32).ceil() as usize;
+    let bins = |hz: f32| (hz * WIN as f32 / RATE as f32).ceil() as usize;
+    let (body_bins, bass_bins) = (bins(BODY_HZ), bins(BASS_HZ));
     let mut input = fft.make_input_vec();
     let mut spectrum = fft.make_output_vec();
     let mut previous = vec![0f32; spectrum.len()];
-    let (mut all, mut body) = (Vec::with_capacity(frames), Vec::with_capacity(frames));
+    let mut all = Vec::with_capacity(frames);
+    let mut body = Vec::with_capacity(frames);
+    let mut bass = Vec::with_capacity(frames);
     for f in 0..frames {
         let frame = &samples[f * HOP..f * HOP + WIN];
         for ((x, s), w) in input.iter_mut().zip(frame).zip(&window) {
@@ -45,7 +56,7 @@ pub fn curves(samples: &[f32]) -> Curves {
         if fft.process(&mut input, &mut spectrum).is_err() {
             break;
         }
-        let (mut total, mut low) = (0f32, 0f32);
+        let (mut total, mut low, mut lowest) = (0f32, 0f32, 0f32);
         for (bin, (c, prev)) in spectrum.iter().zip(previous.iter_mut()).enumerate() {
             let level = (1.0 + 100.0 * c.norm()).ln();
             let rise = (level - *prev).max(0.0);
@@ -54,13 +65,18 @@ pub fn curves(samples: &[f32]) -> Curves {
             if bin <= body_bins {
                 low += rise;
             }
+            if (1..=bass_bins).contains(&bin) {
+                lowest += rise;
+            }
         }
         all.push(total);
         body.push(low);
+        bass.push(lowest);
     }
     Curves {
         all: detrend(&all),
         body: detrend(&body),
+        bass: detrend(&bass),
     }
 }
 

@@ -34,20 +34,24 @@ fn hit(out: &mut [f32], at: f64, tone: f32, noise: f32, decay_s: f32, gain: f32,
 }
 
 /// A drum pattern at `bpm` in `meter` (3 or 4 beats a bar) for `seconds`: kick on the bar's
-/// first beat (and the third in 4/4), snare on the others, hats on every eighth, the second
-/// eighth of each beat late by `swing` (0 straight, 1/3 a triplet feel).
+/// first beat (and a softer one on the third in 4/4), snare on the others, hats on every eighth,
+/// the second eighth of each beat late by `swing` (0 straight, 1/3 a triplet feel).
 fn drums(bpm: f64, meter: usize, seconds: f64, swing: f64) -> Vec<f32> {
+    drums_from(0.0, bpm, meter, seconds, swing)
+}
+
+/// [`drums`] after `lead` seconds of silence.
+fn drums_from(lead: f64, bpm: f64, meter: usize, seconds: f64, swing: f64) -> Vec<f32> {
     let mut out = vec![0f32; (seconds * f64::from(RATE)) as usize];
     let mut n = Noise(7);
     let beat = 60.0 / bpm;
-    let beats = (seconds / beat) as usize;
+    let beats = ((seconds - lead) / beat) as usize;
     for b in 0..beats {
-        let at = b as f64 * beat;
-        let in_bar = b % meter;
-        if in_bar == 0 || (meter == 4 && in_bar == 2) {
-            hit(&mut out, at, 55.0, 0.1, 0.12, 0.9, &mut n);
-        } else {
-            hit(&mut out, at, 190.0, 0.7, 0.09, 0.6, &mut n);
+        let at = lead + b as f64 * beat;
+        match b % meter {
+            0 => hit(&mut out, at, 55.0, 0.1, 0.12, 0.9, &mut n),
+            2 if meter == 4 => hit(&mut out, at, 55.0, 0.1, 0.12, 0.6, &mut n),
+            _ => hit(&mut out, at, 190.0, 0.7, 0.09, 0.6, &mut n),
         }
         hit(&mut out, at, 0.0, 1.0, 0.02, 0.2, &mut n);
         hit(
@@ -143,4 +147,41 @@ fn a_stereo_file_is_decoded_down_and_cut_at_the_limit() {
     let text = dir.path().join("notes.wav");
     std::fs::write(&text, "not a song").expect("write");
     assert_eq!(super::analyse(&text, 25.0), None);
+}
+
+#[test]
+fn beats_fall_on_the_drums_and_bars_on_the_accented_kick() {
+    for (lead, bpm, meter) in [
+        (0.0, 120.0, 4),
+        (2.0, 96.0, 4),
+        (1.3, 150.0, 3),
+        (3.0, 84.0, 3),
+    ] {
+        let heard = analyse_samples(&drums_from(lead, bpm, meter, 32.0, 0.0));
+        let beat = 60.0 / bpm;
+        // Every beat heard is on a drum hit (within 35 ms), and nearly every hit is heard.
+        let off: Vec<f64> = heard
+            .beats
+            .iter()
+            .copied()
+            .filter(|t| {
+                let k = ((t - lead) / beat).round();
+                k < 0.0 || (t - lead - k * beat).abs() > 0.035
+            })
+            .collect();
+        assert!(off.is_empty(), "{bpm} BPM: beats off the drums at {off:?}");
+        let expected = ((32.0 - lead) / beat) as usize;
+        assert!(
+            heard.beats.len() + 2 >= expected,
+            "{bpm} BPM: {} of {expected} beats",
+            heard.beats.len()
+        );
+        assert_eq!(heard.meter, Some(meter), "{bpm} BPM in {meter}");
+        let first = heard.first_downbeat.expect("a downbeat");
+        let bars = (first - lead) / (beat * meter as f64);
+        assert!(
+            (bars - bars.round()).abs() < 0.05 && first < lead + 2.0 * beat * meter as f64,
+            "{bpm} BPM: first downbeat at {first:.2} s"
+        );
+    }
 }
