@@ -62,7 +62,8 @@ pub(super) async fn on_click(
     };
     let (_, actor) = place_for(ctx.http.clone(), data, at, &click.locale);
     let response = match data.engine.cancel(&actor, &what).await {
-        // An export's end is told to the channel; a place in line says it left, in place.
+        // An export's end is told to the channel; a place in line says it left, in place,
+        // and a streamed answer that it was cancelled, at its last edit.
         Ok(cancelled) => reply(cancelled.sentence(lang), cancelled != Cancelled::Export),
         Err(e) => {
             tracing::error!("could not cancel: {e}");

@@ -7,6 +7,7 @@
 
 mod delivery;
 mod status;
+mod streaming;
 
 use super::budget::{Active, Budget, Priority};
 use super::embeds::Body;
@@ -26,7 +27,7 @@ use async_trait::async_trait;
 use parking_lot::Mutex;
 use poise::serenity_prelude as serenity;
 use serenity::builder::CreateButton;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,6 +72,9 @@ pub struct ChannelFront {
     dm: Mutex<Option<serenity::ChannelId>>,
     /// Where the member was last told what is missing.
     told: Mutex<Option<super::permissions::Route>>,
+    /// The Cancel of the turn streaming now, and the messages that carry it (each loses it
+    /// at its final edit).
+    streaming: Mutex<(Option<CancelAction>, HashSet<serenity::MessageId>)>,
 }
 
 impl ChannelFront {
@@ -104,6 +108,7 @@ impl ChannelFront {
             places: Mutex::new(HashMap::new()),
             dm: Mutex::new(None),
             told: Mutex::new(None),
+            streaming: Mutex::default(),
         }
     }
 
@@ -220,8 +225,13 @@ impl Front for ChannelFront {
         format!("discord:{}:{}", self.channel.get(), self.user.get())
     }
 
-    async fn send(&self, text: &str, _done: bool) -> Result<MsgId, FrontError> {
-        let id = self.answer(&Body::Text(text.to_string()), None).await?;
+    async fn send(&self, text: &str, done: bool) -> Result<MsgId, FrontError> {
+        let buttons = self.cancel_comes(done);
+        let carries = buttons.is_some();
+        let id = self.answer(&Body::Text(text.to_string()), buttons).await?;
+        if let Some(id) = id.filter(|_| carries) {
+            self.streaming.lock().1.insert(id);
+        }
         Ok(msg_id(id))
     }
 
@@ -229,6 +239,7 @@ impl Front for ChannelFront {
         let id = message_id(id)?;
         let out = Outgoing {
             content: Some(text.to_string()),
+            buttons: self.cancel_goes(id, done),
             ..Outgoing::default()
         };
         // A streaming edit is superseded by the next; the finished text is the answer.
@@ -325,17 +336,22 @@ impl Front for ChannelFront {
             let sent = self.answer(&Body::Text(text.to_string()), buttons).await?;
             return Ok(msg_id(sent));
         };
+        let at = message_id(id)?;
         let out = Outgoing {
             content: Some(text.to_string()),
-            buttons,
+            buttons: buttons.or_else(|| self.cancel_goes(at, true)),
             ..Outgoing::default()
         };
-        self.change(message_id(id)?, &out, Priority::Urgent).await?;
+        self.change(at, &out, Priority::Urgent).await?;
         Ok(id.clone())
     }
 
     async fn note(&self, text: &str) -> Result<(), FrontError> {
         self.keep_note(text).await
+    }
+
+    fn streaming(&self, cancel: Option<CancelAction>) {
+        self.streaming.lock().0 = cancel;
     }
 }
 

@@ -80,6 +80,7 @@ pub fn cancel_id(what: &Cancellable, user: u64) -> Option<String> {
     let id = match what {
         Cancellable::Export(job) => format!("mvb:cancel:export:{job}:{user}"),
         Cancellable::Waiting(place) => format!("mvb:cancel:waiting:{place}:{user}"),
+        Cancellable::Turn(turn) => format!("mvb:cancel:turn:{turn}:{user}"),
     };
     (id.len() <= MAX_CUSTOM_ID).then_some(id)
 }
@@ -97,6 +98,7 @@ pub fn parse_cancel_id(id: &str) -> Option<(Cancellable, u64)> {
     match kind {
         "export" => Some((Cancellable::Export(what.to_string()), user)),
         "waiting" => Some((Cancellable::Waiting(what.to_string()), user)),
+        "turn" => Some((Cancellable::Turn(what.to_string()), user)),
         _ => None,
     }
 }
@@ -249,9 +251,13 @@ mod tests {
         assert_eq!(parse_button_id(&id), None, "not an Export/Status id");
         assert_eq!(parse_edit_id(&id), None, "not an Edit id");
         assert_eq!(cancel_id(&Cancellable::Export("r".repeat(90)), 1), None);
-        let waiting = Cancellable::Waiting("f".repeat(32));
-        let id = cancel_id(&waiting, u64::MAX).expect("fits");
-        assert_eq!(parse_cancel_id(&id), Some((waiting, u64::MAX)));
+        for short in [
+            Cancellable::Waiting("f".repeat(32)),
+            Cancellable::Turn("e".repeat(32)),
+        ] {
+            let id = cancel_id(&short, u64::MAX).expect("fits");
+            assert_eq!(parse_cancel_id(&id), Some((short, u64::MAX)));
+        }
         for bad in [
             "",
             "mvb:cancel:export:render_1",

@@ -149,6 +149,8 @@ pub(crate) struct Parts {
     exports: Exports,
     /// Requests admitted and interrupted, and the stop.
     life: lifecycle::Lifecycle,
+    /// The turns streaming here, which a Cancel closes.
+    streaming: cancel::Streaming,
 }
 
 impl Engine {
@@ -181,6 +183,7 @@ impl Engine {
                 servers,
                 exports,
                 life: lifecycle::Lifecycle::new(store),
+                streaming: cancel::Streaming::default(),
             }),
         })
     }
