@@ -118,6 +118,28 @@ async fn a_rendering_export_cancelled_posts_no_link_and_frees_the_members_slot()
         bot.store.jobs().await.unwrap().is_empty(),
         "the job left the store"
     );
+    // The progress card itself became the sentence, without its card or button.
+    let card_now = bot
+        .discord
+        .messages(DM)
+        .into_iter()
+        .find(|m| m.id == card.id);
+    let card_now = card_now.unwrap();
+    assert!(
+        card_now.shown().contains("Export cancelled"),
+        "{}",
+        card_now.shown()
+    );
+    assert!(
+        !card_now.shown().contains("Rendering"),
+        "{}",
+        card_now.shown()
+    );
+    assert!(
+        cancel_button(&card_now).is_none(),
+        "{:?}",
+        card_now.components
+    );
     // The slot is free at once: a new export (one at a time) starts, not refused.
     bot.discord.message_in(None, "export", json!([]), DM, USER);
     wait_until("a second render", Duration::from_secs(15), || async {

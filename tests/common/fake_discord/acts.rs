@@ -191,6 +191,7 @@ impl FakeDiscord {
             let id = s.id();
             s.kinds.insert(format!("itoken{id}"), 3);
             s.channels.insert(format!("itoken{id}"), message.channel);
+            s.clicked.insert(format!("itoken{id}"), message.id);
             id
         };
         let app_permissions = self.app_permissions(message.channel);

@@ -41,7 +41,8 @@ pub(super) fn original_id(token: &str) -> u64 {
 }
 
 /// An accepted callback: a message (4) is the original response at once, a deferral (5) shows
-/// "thinking…" with the visibility it asked for; other types make no message.
+/// "thinking…" with the visibility it asked for, an update (7) edits the message whose button
+/// was clicked; other types make no message.
 pub(super) fn responded(s: &mut State, token: &str, body: &Value) {
     let data = &body["data"];
     match body["type"].as_u64() {
@@ -59,6 +60,11 @@ pub(super) fn responded(s: &mut State, token: &str, body: &Value) {
                 loading: true,
             };
             s.originals.insert(token.to_string(), original);
+        }
+        Some(7) => {
+            if let Some(id) = s.clicked.get(token).copied() {
+                super::rest::upsert(s, 0, Some(id), data);
+            }
         }
         _ => {}
     }

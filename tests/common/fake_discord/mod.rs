@@ -145,6 +145,8 @@ struct State {
     kinds: BTreeMap<String, u8>,
     /// The channel of the interaction behind each token.
     channels: BTreeMap<String, u64>,
+    /// The message whose button each click's token pressed (what an update response edits).
+    clicked: BTreeMap<String, u64>,
     /// Interaction responses answered 400, and why.
     refused_callbacks: Vec<String>,
     /// Each interaction's original response (made or deferred by its callback).
