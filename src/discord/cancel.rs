@@ -45,10 +45,7 @@ pub(super) async fn on_click(
     (what, asker): (Cancellable, u64),
 ) -> Result<(), Error> {
     let lang = Lang::from_tag(&click.locale);
-    let moderates = (click.member.as_ref())
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| p.manage_messages() || p.administrator());
-    if click.user.id.get() != asker && !moderates {
+    if !may_press(click, asker) {
         let sentence = tr!(lang, "discord-cancel-not-yours");
         click
             .create_response(&ctx.http, reply(sentence, true))
@@ -77,6 +74,15 @@ pub(super) async fn on_click(
     Ok(())
 }
 
+/// Whether the member of `click` may press a button of what `asker` asked for: they are the
+/// asker, or they may manage messages there.
+pub(super) fn may_press(click: &serenity::ComponentInteraction, asker: u64) -> bool {
+    let moderates = (click.member.as_ref())
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_messages() || p.administrator());
+    click.user.id.get() == asker || moderates
+}
+
 /// The clicked message (a render's progress card) edited into `sentence`, its card and
 /// buttons gone, in the response itself (no call of its own, wherever the card is).
 fn ended(sentence: String) -> CreateInteractionResponse {
@@ -88,7 +94,7 @@ fn ended(sentence: String) -> CreateInteractionResponse {
 }
 
 /// A response message: for the channel, or for the member only.
-fn reply(sentence: String, private: bool) -> CreateInteractionResponse {
+pub(super) fn reply(sentence: String, private: bool) -> CreateInteractionResponse {
     let message = CreateInteractionResponseMessage::new()
         .content(sentence)
         .ephemeral(private);

@@ -279,13 +279,16 @@ impl Front for ChannelFront {
         let button = (link.url.chars().count() <= BUTTON_URL_MAX).then(|| {
             CreateButton::new_link(&link.url).label(tr!(self.lang, "discord-button-download"))
         });
+        let take = (link.card.as_ref())
+            .and_then(|card| card.take.as_ref())
+            .and_then(|take| super::take::button(take, self.lang));
         let mut out = Outgoing {
             content: Some(content.clone()),
             // The card's title links to the video, as the button does.
             shown: link.card.clone().map_or(Shown::Clear, |card| {
                 Shown::Card(Box::new(card), button.is_some().then(|| link.url.clone()))
             }),
-            buttons: Some(button.into_iter().collect()),
+            buttons: Some(button.into_iter().chain(take).collect()),
             // The same export's link posted again (a crash between posting and forgetting the
             // job) is dropped by Discord.
             nonce: Some(nonce_for(&link.key)),

@@ -32,7 +32,7 @@ mod turn;
 pub mod welcome;
 
 pub use cancel::{CancelAction, Cancellable, Cancelled};
-pub use cards::{Card, Field, Tone};
+pub use cards::{Card, Field, TakeAction, Tone};
 pub use error::EngineError;
 pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
 
