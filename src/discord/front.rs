@@ -5,13 +5,13 @@
 //! A deferred response ("thinking…") is always edited: into progress, into a pointer to the
 //! answer, or (see [`ChannelFront::finish`]) into an apology (see `interaction.rs`).
 
+mod buttons;
 mod delivery;
 mod status;
-mod streaming;
 
 use super::budget::{Active, Budget, Priority};
 use super::embeds::Body;
-use super::ids::{button_id, edit_id, nonce_for, EditId};
+use super::ids::nonce_for;
 use super::interaction::Responding;
 pub use super::interaction::{Deferral, InteractionToken};
 use super::outgoing::{Outgoing, Shown};
@@ -355,28 +355,6 @@ impl Front for ChannelFront {
 
     fn streaming(&self, cancel: Option<CancelAction>) {
         self.streaming.lock().0 = cancel;
-    }
-}
-
-impl ChannelFront {
-    /// The buttons of `actions`, and the Edit button every answer has.
-    fn buttons(&self, actions: &[Suggestion]) -> Vec<CreateButton> {
-        let mut buttons: Vec<CreateButton> = actions
-            .iter()
-            .map(|a| {
-                let label = match a {
-                    Suggestion::Export => tr!(self.lang, "discord-button-export"),
-                    Suggestion::Status => tr!(self.lang, "discord-button-status"),
-                };
-                CreateButton::new(button_id(*a, &self.scope)).label(label)
-            })
-            .collect();
-        // The Edit button: its form's answer is the next turn (see `edit.rs`).
-        let edit = CreateButton::new(edit_id(&EditId::Button(self.scope.clone())))
-            .label(tr!(self.lang, "edit-button"))
-            .style(serenity::ButtonStyle::Secondary);
-        buttons.push(edit);
-        buttons
     }
 }
 
