@@ -1,12 +1,13 @@
 //! The Another take button on a finished video's card, through the real bot against the fake
 //! Discord and the fake NemoVideo: pressed by the member who asked, it makes exactly one new
 //! turn on the same words and one export, and posts one new link; a stranger's press is
-//! refused privately; over the member's turn quota, it is refused with the usual sentence.
+//! refused privately, and so is one who may press it but lacks the server's role; over the
+//! member's turn quota, it is refused with the usual sentence.
 
 mod common;
 
 use common::discord_bot::{callbacks, start_with, Running, CHANNEL, USER};
-use common::fake_discord::{member_with, Msg, APP_ID, GUILD_ID, MEMBER_PERMISSIONS};
+use common::fake_discord::{member, member_with, Msg, APP_ID, GUILD_ID, MEMBER_PERMISSIONS};
 use common::fake_nemo::Step;
 use common::wait::wait_until;
 use serde_json::json;
@@ -118,4 +119,28 @@ async fn another_take_over_the_turn_quota_is_refused() {
     assert_eq!(turns(&bot).len(), 1, "no new turn");
     assert_eq!(bot.nemo.render_requests().len(), 1, "no new export");
     assert_eq!(links(&bot).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_take_is_behind_the_servers_role() {
+    const ROLE: u64 = 990_000_000_000_000_001;
+    let (bot, video) = first_video(10).await;
+    let role = json!([{"name": "role", "type": 8, "value": ROLE.to_string()}]);
+    let token = (bot.discord).slash_sub("settings", &["role"], role, CHANNEL, member(USER));
+    bot.discord.wait_answered(&token).await;
+    // One who may manage messages (so may press it for the member) but lacks the role, and
+    // may not manage the server: refused by the role, privately; nothing is made.
+    let moderator = member_with(STRANGER, MEMBER_PERMISSIONS & !(1 << 5) & !(1 << 3));
+    let id = take_button(&video).unwrap();
+    bot.discord.click_by(Some(GUILD_ID), &id, &video, moderator);
+    let refused = |b: &serde_json::Value| {
+        b["data"]["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("only members with"))
+    };
+    wait_until("the role's refusal", Duration::from_secs(15), || async {
+        callbacks(&bot).iter().any(refused)
+    })
+    .await;
+    assert_eq!(turns(&bot).len(), 1, "no new turn");
 }
