@@ -118,6 +118,28 @@ async fn a_rendering_export_cancelled_posts_no_link_and_frees_the_members_slot()
         bot.store.jobs().await.unwrap().is_empty(),
         "the job left the store"
     );
+    // The progress card itself became the sentence, without its card or button.
+    let card_now = bot
+        .discord
+        .messages(DM)
+        .into_iter()
+        .find(|m| m.id == card.id);
+    let card_now = card_now.unwrap();
+    assert!(
+        card_now.shown().contains("Export cancelled"),
+        "{}",
+        card_now.shown()
+    );
+    assert!(
+        !card_now.shown().contains("Rendering"),
+        "{}",
+        card_now.shown()
+    );
+    assert!(
+        cancel_button(&card_now).is_none(),
+        "{:?}",
+        card_now.components
+    );
     // The slot is free at once: a new export (one at a time) starts, not refused.
     bot.discord.message_in(None, "export", json!([]), DM, USER);
     wait_until("a second render", Duration::from_secs(15), || async {
@@ -244,4 +266,78 @@ async fn a_request_cancelled_while_waiting_in_line_never_runs() {
         .unwrap();
     assert!(place.content.contains("left the line"), "{}", place.content);
     assert!(cancel_button(&place).is_none(), "{:?}", place.components);
+}
+
+/// A bot whose turns may stay quiet for a minute: a stream is only ever ended by its Cancel.
+async fn patient_bot() -> Running {
+    start_with(|c| {
+        c.nemo.idle_timeout_ms = 60_000;
+        c.nemo.sse_timeout_ms = 120_000;
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_streaming_answer_cancelled_closes_its_stream_and_exports_nothing() {
+    let bot = patient_bot().await;
+    // Enough credits for three turns (each costs 50).
+    bot.nemo.set_credits(1_000, 0);
+    // A first video: the project's timeline can be exported from now on.
+    common::discord_bot::answer_with_buttons(&bot).await;
+    let link = |m: &Msg| m.content.contains(".mp4");
+    bot.discord.wait_for(CHANNEL, "the first link", link).await;
+    bot.wait_jobs_forgotten().await;
+    let renders = bot.nemo.render_requests().len();
+    // The second /musicvideo's answer streams, then pauses (until it is cancelled).
+    bot.nemo.push_turn(vec![
+        Step::Partial("Halfway through a neon".into()),
+        Step::Sleep(Duration::from_secs(60)),
+        Step::Text("Halfway through a neon city: never shown".into()),
+    ]);
+    let prompt = json!({"options": [{"name": "prompt", "type": 3, "value": "again"}]});
+    bot.discord.slash("musicvideo", prompt, CHANNEL, USER);
+    let streaming = |m: &Msg| m.content.contains("Halfway") && cancel_button(m).is_some();
+    let answer = bot
+        .discord
+        .wait_for(CHANNEL, "the streaming answer", streaming)
+        .await;
+    let id = cancel_button(&answer).unwrap();
+    // A stranger's press is refused privately, and the stream goes on.
+    let stranger = member_with(STRANGER, MEMBER_PERMISSIONS & !MODERATING);
+    bot.discord.click_by(Some(GUILD_ID), &id, &answer, stranger);
+    let refused = wait_response(&bot, "Only the member who asked").await;
+    assert!(ephemeral(&refused), "refused privately: {refused}");
+    assert_eq!(bot.nemo.streams_cut(), 0, "still streaming");
+    // The member's own press closes the stream: the fake sees it closed before its end.
+    bot.discord.click_in(Some(GUILD_ID), &id, &answer, USER);
+    let told = wait_response(&bot, "closed the agent's answer").await;
+    assert!(ephemeral(&told), "{told}");
+    wait_until(
+        "the stream closed at NemoVideo",
+        Duration::from_secs(15),
+        || async { bot.nemo.streams_cut() == 1 },
+    )
+    .await;
+    let ended = |m: &Msg| m.id == answer.id && m.content.contains("may not come back");
+    let ended = bot
+        .discord
+        .wait_for(CHANNEL, "the cancelled answer", ended)
+        .await;
+    assert!(ended.content.starts_with("Halfway"), "{}", ended.content);
+    assert!(cancel_button(&ended).is_none(), "{:?}", ended.components);
+    // The next request of the project runs once the cancelled one is over: by then no
+    // export came of the cancelled turn.
+    bot.nemo.push_turn(vec![Step::Text("next done".into())]);
+    let next = format!("<@{APP_ID}> next");
+    bot.discord
+        .message_in(Some(GUILD_ID), &next, json!([]), CHANNEL, USER);
+    let answered = |m: &Msg| m.content.contains("next done");
+    bot.discord
+        .wait_for(CHANNEL, "the next answer", answered)
+        .await;
+    assert_eq!(bot.nemo.render_requests().len(), renders, "no export");
+    assert_eq!(link_posts(&bot), 1, "only the first video's link");
+    // Pressed again, it says it is over.
+    bot.discord.click_in(Some(GUILD_ID), &id, &answer, USER);
+    wait_response(&bot, "already ended").await;
 }

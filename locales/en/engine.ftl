@@ -83,6 +83,8 @@ export-timeout = ⌛ The export is taking far longer than usual, so I stopped wa
 
 cancel-export-done = 🛑 Export cancelled: I stopped waiting for it and won't post its link. The video service may still finish the render on its side; if it does, you'll find it in the project with `/open`.
 cancel-waiting-done = 🛑 Cancelled: your request left the line and won't run.
+cancel-turn-done = 🛑 Cancelled: I closed the agent's answer where it got to.
+cancel-turn-note = 🛑 Cancelled: the answer stops here. Credits the video service already spent on it may not come back.
 cancel-over = That has already ended (or someone cancelled it already), so there is nothing to cancel here.
 
 ## Quotas

@@ -1,6 +1,7 @@
 //! The Cancel button: on a render's progress card, shown in the same call as the card (no
 //! call of its own, however often the card is edited); pressed, obeyed by whichever process
-//! receives it, since its id says what it stops and who asked.
+//! receives it, since its id says what it stops and who asked. (A place in line's and a
+//! streaming answer's are obeyed by the process that holds them only.)
 
 use super::ids::{cancel_id, parse_cancel_id};
 use super::{place_for, Data, Error, Where};
@@ -44,10 +45,7 @@ pub(super) async fn on_click(
     (what, asker): (Cancellable, u64),
 ) -> Result<(), Error> {
     let lang = Lang::from_tag(&click.locale);
-    let moderates = (click.member.as_ref())
-        .and_then(|m| m.permissions)
-        .is_some_and(|p| p.manage_messages() || p.administrator());
-    if click.user.id.get() != asker && !moderates {
+    if !may_press(click, asker) {
         let sentence = tr!(lang, "discord-cancel-not-yours");
         click
             .create_response(&ctx.http, reply(sentence, true))
@@ -62,8 +60,11 @@ pub(super) async fn on_click(
     };
     let (_, actor) = place_for(ctx.http.clone(), data, at, &click.locale);
     let response = match data.engine.cancel(&actor, &what).await {
-        // An export's end is told to the channel; a place in line says it left, in place.
-        Ok(cancelled) => reply(cancelled.sentence(lang), cancelled != Cancelled::Export),
+        // An export's card becomes its end, for all who saw it, without its button; a place
+        // in line says it left, in place, and a streamed answer that it was cancelled, at
+        // its last edit: their presser is answered privately.
+        Ok(Cancelled::Export) => ended(Cancelled::Export.sentence(lang)),
+        Ok(cancelled) => reply(cancelled.sentence(lang), true),
         Err(e) => {
             tracing::error!("could not cancel: {e}");
             reply(tr!(lang, "discord-command-failed"), true)
@@ -73,8 +74,27 @@ pub(super) async fn on_click(
     Ok(())
 }
 
+/// Whether the member of `click` may press a button of what `asker` asked for: they are the
+/// asker, or they may manage messages there.
+pub(super) fn may_press(click: &serenity::ComponentInteraction, asker: u64) -> bool {
+    let moderates = (click.member.as_ref())
+        .and_then(|m| m.permissions)
+        .is_some_and(|p| p.manage_messages() || p.administrator());
+    click.user.id.get() == asker || moderates
+}
+
+/// The clicked message (a render's progress card) edited into `sentence`, its card and
+/// buttons gone, in the response itself (no call of its own, wherever the card is).
+fn ended(sentence: String) -> CreateInteractionResponse {
+    let message = CreateInteractionResponseMessage::new()
+        .content(sentence)
+        .embeds(Vec::new())
+        .components(Vec::new());
+    CreateInteractionResponse::UpdateMessage(message)
+}
+
 /// A response message: for the channel, or for the member only.
-fn reply(sentence: String, private: bool) -> CreateInteractionResponse {
+pub(super) fn reply(sentence: String, private: bool) -> CreateInteractionResponse {
     let message = CreateInteractionResponseMessage::new()
         .content(sentence)
         .ephemeral(private);

@@ -69,9 +69,10 @@ impl Body {
     /// The same for an interaction's own response, with a card's buttons (its Cancel).
     pub(crate) fn edit_response(&self) -> EditInteractionResponse {
         let (edit, card) = match self {
+            // A command's own response carries no button but a Cancel: a text is without.
             Body::Text(text) => {
                 let edit = EditInteractionResponse::new().content(text);
-                return edit.embeds(Vec::new());
+                return edit.embeds(Vec::new()).components(Vec::new());
             }
             Body::Waiting(text, cancel, lang) => {
                 let edit = EditInteractionResponse::new().content(text);
@@ -84,9 +85,11 @@ impl Body {
         };
         let edit = edit.embed(embed(card));
         match super::cancel::buttons(card) {
-            Some(buttons) if buttons.is_empty() => edit.components(Vec::new()),
-            Some(buttons) => edit.components(vec![CreateActionRow::Buttons(buttons)]),
-            None => edit,
+            Some(buttons) if !buttons.is_empty() => {
+                edit.components(vec![CreateActionRow::Buttons(buttons)])
+            }
+            // Nor does a card without its Cancel keep one (a place in line's, before it).
+            _ => edit.components(Vec::new()),
         }
     }
 }

@@ -29,9 +29,10 @@ pub async fn on_event(
         }
         serenity::FullEvent::InteractionCreate {
             interaction: serenity::Interaction::Component(click),
-        } => match super::cancel::cancel_of(click) {
-            Some(cancel) => super::cancel::on_click(ctx, click, data, cancel).await,
-            None => on_button(ctx, click, data).await,
+        } => match (super::cancel::cancel_of(click), super::take::take_of(click)) {
+            (Some(cancel), _) => super::cancel::on_click(ctx, click, data, cancel).await,
+            (None, Some(take)) => super::take::on_click(ctx, click, data, take).await,
+            (None, None) => on_button(ctx, click, data).await,
         },
         // Removed from a server (no `unavailable`: an outage deletes nothing), or added back.
         serenity::FullEvent::GuildDelete { incomplete, .. } if !incomplete.unavailable => {

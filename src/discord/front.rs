@@ -5,12 +5,13 @@
 //! A deferred response ("thinking…") is always edited: into progress, into a pointer to the
 //! answer, or (see [`ChannelFront::finish`]) into an apology (see `interaction.rs`).
 
+mod buttons;
 mod delivery;
 mod status;
 
 use super::budget::{Active, Budget, Priority};
 use super::embeds::Body;
-use super::ids::{button_id, edit_id, nonce_for, EditId};
+use super::ids::nonce_for;
 use super::interaction::Responding;
 pub use super::interaction::{Deferral, InteractionToken};
 use super::outgoing::{Outgoing, Shown};
@@ -26,7 +27,7 @@ use async_trait::async_trait;
 use parking_lot::Mutex;
 use poise::serenity_prelude as serenity;
 use serenity::builder::CreateButton;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,6 +72,9 @@ pub struct ChannelFront {
     dm: Mutex<Option<serenity::ChannelId>>,
     /// Where the member was last told what is missing.
     told: Mutex<Option<super::permissions::Route>>,
+    /// The Cancel of the turn streaming now, and the messages that carry it (each loses it
+    /// at its final edit).
+    streaming: Mutex<(Option<CancelAction>, HashSet<serenity::MessageId>)>,
 }
 
 impl ChannelFront {
@@ -104,6 +108,7 @@ impl ChannelFront {
             places: Mutex::new(HashMap::new()),
             dm: Mutex::new(None),
             told: Mutex::new(None),
+            streaming: Mutex::default(),
         }
     }
 
@@ -220,8 +225,13 @@ impl Front for ChannelFront {
         format!("discord:{}:{}", self.channel.get(), self.user.get())
     }
 
-    async fn send(&self, text: &str, _done: bool) -> Result<MsgId, FrontError> {
-        let id = self.answer(&Body::Text(text.to_string()), None).await?;
+    async fn send(&self, text: &str, done: bool) -> Result<MsgId, FrontError> {
+        let buttons = self.cancel_comes(done);
+        let carries = buttons.is_some();
+        let id = self.answer(&Body::Text(text.to_string()), buttons).await?;
+        if let Some(id) = id.filter(|_| carries) {
+            self.streaming.lock().1.insert(id);
+        }
         Ok(msg_id(id))
     }
 
@@ -229,6 +239,7 @@ impl Front for ChannelFront {
         let id = message_id(id)?;
         let out = Outgoing {
             content: Some(text.to_string()),
+            buttons: self.cancel_goes(id, done),
             ..Outgoing::default()
         };
         // A streaming edit is superseded by the next; the finished text is the answer.
@@ -268,13 +279,16 @@ impl Front for ChannelFront {
         let button = (link.url.chars().count() <= BUTTON_URL_MAX).then(|| {
             CreateButton::new_link(&link.url).label(tr!(self.lang, "discord-button-download"))
         });
+        let take = (link.card.as_ref())
+            .and_then(|card| card.take.as_ref())
+            .and_then(|take| super::take::button(take, self.lang));
         let mut out = Outgoing {
             content: Some(content.clone()),
             // The card's title links to the video, as the button does.
             shown: link.card.clone().map_or(Shown::Clear, |card| {
                 Shown::Card(Box::new(card), button.is_some().then(|| link.url.clone()))
             }),
-            buttons: Some(button.into_iter().collect()),
+            buttons: Some(button.into_iter().chain(take).collect()),
             // The same export's link posted again (a crash between posting and forgetting the
             // job) is dropped by Discord.
             nonce: Some(nonce_for(&link.key)),
@@ -325,39 +339,22 @@ impl Front for ChannelFront {
             let sent = self.answer(&Body::Text(text.to_string()), buttons).await?;
             return Ok(msg_id(sent));
         };
+        let at = message_id(id)?;
         let out = Outgoing {
             content: Some(text.to_string()),
-            buttons,
+            buttons: buttons.or_else(|| self.cancel_goes(at, true)),
             ..Outgoing::default()
         };
-        self.change(message_id(id)?, &out, Priority::Urgent).await?;
+        self.change(at, &out, Priority::Urgent).await?;
         Ok(id.clone())
     }
 
     async fn note(&self, text: &str) -> Result<(), FrontError> {
         self.keep_note(text).await
     }
-}
 
-impl ChannelFront {
-    /// The buttons of `actions`, and the Edit button every answer has.
-    fn buttons(&self, actions: &[Suggestion]) -> Vec<CreateButton> {
-        let mut buttons: Vec<CreateButton> = actions
-            .iter()
-            .map(|a| {
-                let label = match a {
-                    Suggestion::Export => tr!(self.lang, "discord-button-export"),
-                    Suggestion::Status => tr!(self.lang, "discord-button-status"),
-                };
-                CreateButton::new(button_id(*a, &self.scope)).label(label)
-            })
-            .collect();
-        // The Edit button: its form's answer is the next turn (see `edit.rs`).
-        let edit = CreateButton::new(edit_id(&EditId::Button(self.scope.clone())))
-            .label(tr!(self.lang, "edit-button"))
-            .style(serenity::ButtonStyle::Secondary);
-        buttons.push(edit);
-        buttons
+    fn streaming(&self, cancel: Option<CancelAction>) {
+        self.streaming.lock().0 = cancel;
     }
 }
 

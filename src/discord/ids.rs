@@ -80,6 +80,7 @@ pub fn cancel_id(what: &Cancellable, user: u64) -> Option<String> {
     let id = match what {
         Cancellable::Export(job) => format!("mvb:cancel:export:{job}:{user}"),
         Cancellable::Waiting(place) => format!("mvb:cancel:waiting:{place}:{user}"),
+        Cancellable::Turn(turn) => format!("mvb:cancel:turn:{turn}:{user}"),
     };
     (id.len() <= MAX_CUSTOM_ID).then_some(id)
 }
@@ -97,6 +98,7 @@ pub fn parse_cancel_id(id: &str) -> Option<(Cancellable, u64)> {
     match kind {
         "export" => Some((Cancellable::Export(what.to_string()), user)),
         "waiting" => Some((Cancellable::Waiting(what.to_string()), user)),
+        "turn" => Some((Cancellable::Turn(what.to_string()), user)),
         _ => None,
     }
 }
@@ -118,6 +120,22 @@ pub fn may_use(scope: &str, channel: u64, user: u64) -> bool {
         Some(("user", id)) => id == user.to_string(),
         _ => false,
     }
+}
+
+/// The custom id of a finished video's Another take button: the Discord user who asked for
+/// it and their words (`mvb:take:<user>:<words>`, empty for the default request), so that a
+/// press in any process, after any restart, can make it again; `None` when it would not fit
+/// Discord's limit.
+pub fn take_id(user: u64, words: &str) -> Option<String> {
+    let id = format!("mvb:take:{user}:{words}");
+    (id.len() <= MAX_CUSTOM_ID).then_some(id)
+}
+
+/// Reads a custom id made by [`take_id`]: who asked, and their words.
+pub fn parse_take_id(id: &str) -> Option<(u64, String)> {
+    let (user, words) = id.strip_prefix("mvb:take:")?.split_once(':')?;
+    let user = user.parse().ok().filter(|u| *u > 0)?;
+    Some((user, words.to_string()))
 }
 
 /// The custom id of the button that confirms `/forget-me` for `user` (only they may press it).
@@ -320,9 +338,13 @@ mod tests {
         assert_eq!(parse_button_id(&id), None, "not an Export/Status id");
         assert_eq!(parse_edit_id(&id), None, "not an Edit id");
         assert_eq!(cancel_id(&Cancellable::Export("r".repeat(90)), 1), None);
-        let waiting = Cancellable::Waiting("f".repeat(32));
-        let id = cancel_id(&waiting, u64::MAX).expect("fits");
-        assert_eq!(parse_cancel_id(&id), Some((waiting, u64::MAX)));
+        for short in [
+            Cancellable::Waiting("f".repeat(32)),
+            Cancellable::Turn("e".repeat(32)),
+        ] {
+            let id = cancel_id(&short, u64::MAX).expect("fits");
+            assert_eq!(parse_cancel_id(&id), Some((short, u64::MAX)));
+        }
         for bad in [
             "",
             "mvb:cancel:export:render_1",
@@ -334,6 +356,35 @@ mod tests {
             "mvb:export:user:1",
         ] {
             assert_eq!(parse_cancel_id(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn take_ids_carry_who_asked_and_their_words() {
+        let rows = [
+            (5, "make it neon: a city at night", true),
+            (u64::MAX, "", true),
+            (u64::MAX, &"w".repeat(70), true),
+            (u64::MAX, &"w".repeat(71), false),
+        ];
+        for (user, words, fits) in rows {
+            let id = take_id(user, words);
+            assert_eq!(id.is_some(), fits, "{words}");
+            let Some(id) = id else { continue };
+            assert!(id.len() <= MAX_CUSTOM_ID, "{id}");
+            assert_eq!(parse_take_id(&id), Some((user, words.to_string())));
+            assert_eq!(parse_cancel_id(&id), None, "not a Cancel id");
+            assert_eq!(parse_button_id(&id), None, "not an Export/Status id");
+        }
+        for bad in [
+            "",
+            "mvb:take:",
+            "mvb:take:0:x",
+            "mvb:take:x:y",
+            "mvb:take:5",
+            "mvb:export:user:1",
+        ] {
+            assert_eq!(parse_take_id(bad), None, "{bad}");
         }
     }
 

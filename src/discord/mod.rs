@@ -16,6 +16,7 @@ mod outgoing;
 mod permissions;
 pub mod rest;
 mod startup;
+mod take;
 mod threads;
 mod throttle;
 

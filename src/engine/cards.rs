@@ -32,6 +32,16 @@ pub struct Field {
     pub inline: bool,
 }
 
+/// Another take of a finished video: its request made again (a new turn on the same project,
+/// then an export), by the member who asked for it (or a moderator, on their behalf).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TakeAction {
+    /// The member's words (empty: the default request).
+    pub request: String,
+    /// Who asked for the video (the actor's user, e.g. `discord:1234`).
+    pub by: String,
+}
+
 /// A titled block: lines (one per track, a bar…), fields and a footer.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Card {
@@ -50,6 +60,9 @@ pub struct Card {
     /// What a Cancel action on it would stop (a render's progress), where the platform has
     /// buttons; shown with the card, in the same call.
     pub cancel: Option<crate::engine::CancelAction>,
+    /// The request a finished video's Another take makes again, where the platform has
+    /// buttons (boxed: most cards have none).
+    pub take: Option<Box<TakeAction>>,
 }
 
 impl Card {

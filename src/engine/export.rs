@@ -17,15 +17,17 @@ impl Parts {
     ) -> Result<(), EngineError> {
         self.quotas.check_exports(actor).await?;
         let draft = self.accounts.draft(actor, front.as_ref()).await?;
-        self.export_draft(actor, front, draft).await
+        self.export_draft(actor, front, draft, None).await
     }
 
-    /// Starts an export of `draft`, the scope's draft as just read.
+    /// Starts an export of `draft`, the scope's draft as just read, made from the member's
+    /// words `request` when a turn on them made it (see [`crate::store::VideoFacts`]).
     pub(crate) async fn export_draft(
         &self,
         actor: &Actor,
         front: &Arc<dyn Front>,
         draft: serde_json::Value,
+        request: Option<&str>,
     ) -> Result<(), EngineError> {
         self.quotas.check_exports(actor).await?;
         if !Timeline::from_draft(&draft).is_exportable() {
@@ -48,7 +50,10 @@ impl Parts {
             status: JobStatus::Submitting,
             progress: 0,
             lang: actor.language().tag().to_string(),
-            video: super::cards::facts(&draft),
+            video: crate::store::VideoFacts {
+                request: request.map(str::to_string),
+                ..super::cards::facts(&draft)
+            },
         };
         let caps = self.quotas.export_caps(actor).await;
         self.exports.start(job, &draft, front, caps).await

@@ -102,6 +102,9 @@ pub trait Front: Send + Sync {
     async fn waiting(&self, text: &str, _cancel: &CancelAction) -> Result<(), FrontError> {
         self.status(text).await
     }
+    /// While a turn's answer streams, its message carries `cancel` where the platform has
+    /// buttons; `None` once the stream is over (the message loses it at its final edit).
+    fn streaming(&self, _cancel: Option<CancelAction>) {}
     /// Offers follow-up actions the agent suggested (buttons where the platform has them) on
     /// the last message sent.
     async fn offer(&self, _actions: &[Suggestion]) -> Result<(), FrontError> {

@@ -28,9 +28,8 @@ impl Parts {
         prompt: Option<String>,
         media: Vec<Media>,
     ) -> Result<(), EngineError> {
-        let prompt = prompt
-            .filter(|p| !p.trim().is_empty())
-            .unwrap_or_else(|| text::DEFAULT_PROMPT.to_string());
+        // The member's words (none: the default request), kept with the video for another take.
+        let prompt = prompt.filter(|p| !p.trim().is_empty()).unwrap_or_default();
         if media.is_empty() {
             return self.make_video(actor, front, &prompt).await;
         }
@@ -48,13 +47,18 @@ impl Parts {
         Ok(())
     }
 
-    /// A turn, then an export when the turn worked and the timeline has something to render.
+    /// A turn on the member's `words` (empty: the default request), then an export when the
+    /// turn worked and the timeline has something to render.
     async fn make_video(
         &self,
         actor: &Actor,
         front: &Arc<dyn Front>,
-        prompt: &str,
+        words: &str,
     ) -> Result<(), EngineError> {
+        let prompt = match words {
+            "" => text::DEFAULT_PROMPT,
+            words => words,
+        };
         let outcome = self.run_turn(actor, front, prompt).await?;
         if outcome.failed {
             return Ok(());
@@ -62,7 +66,7 @@ impl Parts {
         // One read of the state after the turn serves both the check and the export.
         let draft = self.accounts.draft(actor, front.as_ref()).await?;
         if Timeline::from_draft(&draft).is_exportable() {
-            self.export_draft(actor, front, draft).await?;
+            self.export_draft(actor, front, draft, Some(words)).await?;
         }
         Ok(())
     }

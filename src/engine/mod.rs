@@ -33,7 +33,7 @@ pub mod videos;
 pub mod welcome;
 
 pub use cancel::{CancelAction, Cancellable, Cancelled};
-pub use cards::{Card, Field, Tone};
+pub use cards::{Card, Field, TakeAction, Tone};
 pub use error::EngineError;
 pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
 
@@ -150,6 +150,8 @@ pub(crate) struct Parts {
     exports: Exports,
     /// Requests admitted and interrupted, and the stop.
     life: lifecycle::Lifecycle,
+    /// The turns streaming here, which a Cancel closes.
+    streaming: cancel::Streaming,
 }
 
 impl Engine {
@@ -182,6 +184,7 @@ impl Engine {
                 servers,
                 exports,
                 life: lifecycle::Lifecycle::new(store),
+                streaming: cancel::Streaming::default(),
             }),
         })
     }

@@ -48,13 +48,22 @@ impl Parts {
             .await?;
         let mut reply = Reply::new(front.clone());
         let mut answer = Answer::default();
+        // While it streams, the answer's message carries a Cancel for the member who asked.
+        let live = self.streaming.begin();
+        front.streaming(Some(live.action(&actor.user)));
         let reader = Reader::new(lang, front, &mut reply, &mut answer, &mut meter);
-        let stop = reader.read(&mut stream, &self.cfg).await;
+        let stop = reader.read(&mut stream, &self.cfg, live.token()).await;
+        // Dropping the stream closes its connection: a cancelled turn stops at NemoVideo too.
         drop(stream);
+        front.streaming(None);
+        drop(live);
         let failed = stop.is_some();
-        let (actions, offered) = show_answer(&mut reply, &answer, failed, &mut meter).await;
+        let shown = show_answer(&mut reply, &answer, stop.as_ref(), lang, &mut meter).await;
+        let (actions, offered) = shown;
         meter.end(outcome(stop.as_ref(), &answer));
         match stop {
+            // The answer's last message says so (see `show_answer`), unless there was none.
+            Some(Stop::Cancelled) if reply.is_shown() => {}
             Some(stop) => drop(front.send(&self.stop_message(lang, &stop), true).await?),
             // A turn that ended well but said nothing: tell what it changed. (A failed one
             // already said what happened and how to look.)
@@ -80,6 +89,7 @@ impl Parts {
             Stop::TooLarge => tr!(lang, "stream-too-large"),
             Stop::Timeout => tr!(lang, "turn-timeout", minutes = minutes(cfg.sse_timeout_ms)),
             Stop::Quiet => tr!(lang, "turn-quiet", minutes = minutes(cfg.idle_timeout_ms)),
+            Stop::Cancelled => tr!(lang, "cancel-turn-note"),
         }
     }
 
@@ -125,18 +135,23 @@ fn with_every_answers_actions(mut suggested: Vec<Suggestion>) -> Vec<Suggestion>
     suggested
 }
 
-/// Shows the whole answer with the actions a turn that did not fail (`failed`) offers: what
+/// Shows the whole answer with the actions a turn that did not fail (`stop`) offers: what
 /// the agent suggested first, then the two actions every answer offers; on the answer's last
-/// message where there is one. The actions, and whether they were offered there.
+/// message where there is one. A cancelled answer ends saying so, in `lang`. The actions, and
+/// whether they were offered there.
 async fn show_answer(
     reply: &mut Reply,
     answer: &Answer,
-    failed: bool,
+    stop: Option<&Stop>,
+    lang: Lang,
     meter: &mut TurnMeter<'_>,
 ) -> (Vec<Suggestion>, bool) {
-    let (shown, suggestions) = translate_gui(answer.text());
+    let (mut shown, suggestions) = translate_gui(answer.text());
+    if matches!(stop, Some(Stop::Cancelled)) && !answer.is_empty() {
+        shown = format!("{shown}\n\n{}", tr!(lang, "cancel-turn-note"));
+    }
     reply.set(shown);
-    let actions = if failed {
+    let actions = if stop.is_some() {
         Vec::new()
     } else {
         with_every_answers_actions(suggestions)
@@ -160,6 +175,7 @@ fn outcome(stop: Option<&Stop>, answer: &Answer) -> Outcome {
         Some(Stop::Agent) => Outcome::AgentError,
         Some(Stop::Broken | Stop::TooLarge) => Outcome::Broken,
         Some(Stop::Timeout | Stop::Quiet) => Outcome::Timeout,
+        Some(Stop::Cancelled) => Outcome::Cancelled,
         None if answer.is_empty() => Outcome::Silent,
         None => Outcome::Answered,
     }

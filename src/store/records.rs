@@ -143,6 +143,10 @@ pub struct VideoFacts {
     /// The canvas, width × height in pixels.
     #[serde(default)]
     pub size: Option<(u64, u64)>,
+    /// The member's words it was made from (empty: the default request), so that another
+    /// take can ask for it again; none for an export of whatever the timeline was.
+    #[serde(default)]
+    pub request: Option<String>,
 }
 
 impl JobRecord {

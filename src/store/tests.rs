@@ -81,6 +81,7 @@ fn job(id: &str) -> JobRecord {
             title: Some("Neon Nights".into()),
             length_ms: Some(30_500),
             size: Some((1920, 1080)),
+            request: Some("make it neon: a city at night".into()),
         },
     }
 }

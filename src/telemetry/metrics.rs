@@ -22,6 +22,8 @@ pub enum TurnOutcome {
     RefusedByQuota,
     /// Cut short by a stop after the grace period.
     Interrupted,
+    /// Its stream closed by the member's Cancel.
+    Cancelled,
     /// Failed before the agent answered (session, upload, API error).
     Failed,
 }
@@ -36,6 +38,7 @@ impl TurnOutcome {
             TurnOutcome::AgentError => "agent_error",
             TurnOutcome::RefusedByQuota => "refused_by_quota",
             TurnOutcome::Interrupted => "interrupted",
+            TurnOutcome::Cancelled => "cancelled",
             TurnOutcome::Failed => "failed",
         }
     }

@@ -26,9 +26,11 @@ pub fn track(onset: &[f32], period: f64) -> Vec<usize> {
     for t in 0..n {
         let mut best: Option<(f64, usize)> = None;
         if t >= near.max(1) {
-            for prev in t.saturating_sub(far)..=t - near.max(1) {
+            let from = t.saturating_sub(far);
+            for (prev, earlier) in score[from..=t - near.max(1)].iter().enumerate() {
+                let prev = from + prev;
                 let gap = ((t - prev) as f64 / period).ln();
-                let candidate = score[prev] - TIGHTNESS * gap * gap;
+                let candidate = earlier - TIGHTNESS * gap * gap;
                 if best.is_none_or(|(b, _)| candidate > b) {
                     best = Some((candidate, prev));
                 }

@@ -180,3 +180,33 @@ fn a_long_list_in_a_field_keeps_whole_lines_and_counts_the_rest() {
     let value = &fit(&one, plus).fields[0].value;
     assert_eq!((text_len(value), value.ends_with('…')), (FIELD_VALUE, true));
 }
+
+/// A command's own response shows a Cancel only while what it shows has one: the text or
+/// card that follows a place in line (or a render's card without its Cancel) goes without.
+#[test]
+fn a_command_response_keeps_no_cancel_past_what_had_it() {
+    use crate::engine::{CancelAction, Cancellable};
+    let cancel = CancelAction {
+        what: Cancellable::Waiting("place".into()),
+        by: "discord:5".into(),
+    };
+    let with_cancel = Card {
+        cancel: Some(CancelAction {
+            what: Cancellable::Export("render_1".into()),
+            by: "discord:5".into(),
+        }),
+        ..card("Rendering", vec![], 0, "")
+    };
+    let rows = [
+        (Body::Waiting("in line".into(), cancel, Lang::En), 1),
+        (Body::Text("working".into()), 0),
+        (Body::Card(card("Rendering", vec![], 0, "")), 0),
+        (Body::Card(with_cancel.clone()), 1),
+        (Body::Noted("a.mp3 is up".into(), with_cancel), 1),
+    ];
+    for (body, want) in rows {
+        let edit = serde_json::to_value(body.edit_response()).unwrap();
+        let rows = edit["components"].as_array().map(Vec::len);
+        assert_eq!(rows, Some(want), "{body:?}: {edit}");
+    }
+}

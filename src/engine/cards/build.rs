@@ -190,6 +190,7 @@ pub fn facts(draft: &Value) -> VideoFacts {
             .max()
             .filter(|ms| *ms > 0),
         size: timeline.width.zip(timeline.height),
+        request: None,
     }
 }
 

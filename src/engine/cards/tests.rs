@@ -188,6 +188,7 @@ fn the_finished_card_prefers_what_the_render_reported() {
         title: Some("Urban Dreams".into()),
         length_ms: Some(10_000),
         size: None,
+        request: None,
     };
     let card = finished(Lang::En, &video, Some(30.5), Some(15_728_640));
     assert_eq!(

@@ -6,7 +6,7 @@ use super::{history, Exports, Step, Task};
 use crate::engine::cards;
 use crate::engine::claims::{Held, Saved};
 use crate::engine::front::{Front, FrontError, Link, LinkKind};
-use crate::engine::{CancelAction, Cancellable};
+use crate::engine::{CancelAction, Cancellable, TakeAction};
 use crate::nemo::RenderStatus;
 use crate::store::{JobRecord, JobStatus};
 use crate::telemetry::metrics::ExportEnd;
@@ -61,13 +61,20 @@ impl Exports {
         }
         let lang = job.language();
         let video = history::video(job, &done, held.db_now_secs());
+        let mut card = cards::finished(lang, &job.video, done.duration, done.size);
+        card.take = job.video.request.clone().map(|request| {
+            Box::new(TakeAction {
+                request,
+                by: job.requested_by.clone(),
+            })
+        });
         let link = Link {
             kind: LinkKind::Video,
             text: tr!(lang, "export-done"),
             url: done.url.unwrap_or_default(),
             key: job.id.clone(),
             again,
-            card: Some(cards::finished(lang, &job.video, done.duration, done.size)),
+            card: Some(card),
         };
         task.posts += 1;
         match task.front.post_link(&link).await {

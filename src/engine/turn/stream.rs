@@ -15,6 +15,7 @@ use crate::tr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::{sleep_until, Instant};
+use tokio_util::sync::CancellationToken;
 
 /// Why a turn ended early.
 pub(super) enum Stop {
@@ -28,6 +29,8 @@ pub(super) enum Stop {
     Timeout,
     /// No event for the idle time.
     Quiet,
+    /// The member pressed Cancel.
+    Cancelled,
 }
 
 /// The longest the agent's stream is left unread while a redraw is owed: how much later the
@@ -91,8 +94,14 @@ impl<'r, 'm> Reader<'r, 'm> {
         }
     }
 
-    /// Reads the stream into the reply until it ends, fails or times out (`cfg`'s limits).
-    pub(super) async fn read(mut self, stream: &mut TurnStream, cfg: &NemoConfig) -> Option<Stop> {
+    /// Reads the stream into the reply until it ends, fails, times out (`cfg`'s limits) or
+    /// is `cancelled`.
+    pub(super) async fn read(
+        mut self,
+        stream: &mut TurnStream,
+        cfg: &NemoConfig,
+        cancelled: &CancellationToken,
+    ) -> Option<Stop> {
         let still = Duration::from_millis(cfg.still_working_ms);
         let idle = Duration::from_millis(cfg.idle_timeout_ms);
         let deadline = Instant::now() + Duration::from_millis(cfg.sse_timeout_ms);
@@ -107,6 +116,7 @@ impl<'r, 'm> Reader<'r, 'm> {
             let pause = read_pause(flush_at, Instant::now());
             tokio::select! {
                 biased;
+                () = cancelled.cancelled() => return Some(Stop::Cancelled),
                 event = stream.next(), if paused_until.is_none() => {
                     if let Read::End(stop) = self.event(event).await {
                         return stop;

@@ -191,6 +191,8 @@ struct State {
     chaos: Option<Chaos>,
     rolls: u64,
     chaos_log: Vec<(String, Mishap)>,
+    /// Agent streams the client closed before their script's end.
+    streams_cut: usize,
 }
 
 impl State {
@@ -277,6 +279,7 @@ impl FakeNemo {
             chaos: None,
             rolls: 0,
             chaos_log: Vec::new(),
+            streams_cut: 0,
         }));
         let app = routes::router(state.clone());
         let task = super::loopback::serve(listener, app);
@@ -321,6 +324,11 @@ impl FakeNemo {
                 .cloned()
                 .collect()
         })
+    }
+
+    /// How many agent streams the client closed before their script's end.
+    pub fn streams_cut(&self) -> usize {
+        self.with(|s| s.streams_cut)
     }
 
     /// The next `/run_sse` answers with this script (FIFO).

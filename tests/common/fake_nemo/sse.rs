@@ -64,15 +64,32 @@ fn default_turn(s: &State, sid: &str) -> Vec<Step> {
     ]
 }
 
+/// Plays `steps` into the stream; a client that closes it before the script's end is counted
+/// (at once, even during a pause: the connection's closing drops the receiver).
 async fn play(shared: Shared, sid: String, steps: Vec<Step>, tx: tokio::sync::mpsc::Sender<Chunk>) {
+    if !play_all(&shared, &sid, steps, &tx).await {
+        shared.lock().unwrap().streams_cut += 1;
+    }
+}
+
+/// Plays `steps`; whether the client read (or the script ended) the stream to its end.
+async fn play_all(
+    shared: &Shared,
+    sid: &str,
+    steps: Vec<Step>,
+    tx: &tokio::sync::mpsc::Sender<Chunk>,
+) -> bool {
     for step in steps {
         let payload = match step {
             Step::Sleep(d) => {
-                tokio::time::sleep(d).await;
+                tokio::select! {
+                    () = tokio::time::sleep(d) => {}
+                    () = tx.closed() => return false,
+                }
                 continue;
             }
             Step::SetDraft(draft) => {
-                if let Some(x) = shared.lock().unwrap().sessions.get_mut(&sid) {
+                if let Some(x) = shared.lock().unwrap().sessions.get_mut(sid) {
                     x.draft = draft;
                 }
                 continue;
@@ -84,7 +101,7 @@ async fn play(shared: Shared, sid: String, steps: Vec<Step>, tx: tokio::sync::mp
                         "dropped",
                     )))
                     .await;
-                return;
+                return true;
             }
             Step::Comment => ": keepalive\n\n".to_string(),
             Step::EmptyData => "data:\n\n".to_string(),
@@ -93,9 +110,10 @@ async fn play(shared: Shared, sid: String, steps: Vec<Step>, tx: tokio::sync::mp
             other => format!("data: {}\n\n", event(other)),
         };
         if tx.send(Ok(Bytes::from(payload))).await.is_err() {
-            return;
+            return false;
         }
     }
+    true
 }
 
 fn adk(parts: Value, partial: bool) -> Value {

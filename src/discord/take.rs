@@ -1,0 +1,81 @@
+//! The Another take button: on a finished video's card, it asks for the video again — the
+//! same words, a new turn on the same project, then an export — counted against the quotas
+//! like any request. Its id carries who asked and their words, so any process obeys it.
+
+use super::cancel::{may_press, reply};
+use super::events::role_refusal;
+use super::ids::{parse_take_id, take_id};
+use super::{group_of, place_for, Data, Error, Where};
+use crate::engine::{Request, TakeAction};
+use crate::i18n::Lang;
+use crate::tr;
+use poise::serenity_prelude as serenity;
+use serenity::builder::CreateButton;
+use std::sync::Arc;
+
+/// The Another take button of `action`, labelled in `lang`: when its asker is a Discord
+/// member and its id fits.
+pub(crate) fn button(action: &TakeAction, lang: Lang) -> Option<CreateButton> {
+    let user = action.by.strip_prefix("discord:")?.parse().ok()?;
+    let id = take_id(user, &action.request)?;
+    let label = tr!(lang, "discord-button-take");
+    Some(
+        CreateButton::new(id)
+            .label(label)
+            .style(serenity::ButtonStyle::Secondary),
+    )
+}
+
+/// Who asked for the video and their words, for an Another take click; `None` for others.
+pub(super) fn take_of(click: &serenity::ComponentInteraction) -> Option<(u64, String)> {
+    parse_take_id(&click.data.custom_id)
+}
+
+/// Another take pressed: by the member who asked (or one who may manage messages there, on
+/// their behalf), where the server's role lets them; the asker's words go to the engine again
+/// as a music video request of the asker's project.
+pub(super) async fn on_click(
+    ctx: &serenity::Context,
+    click: &serenity::ComponentInteraction,
+    data: &Data,
+    (asker, words): (u64, String),
+) -> Result<(), Error> {
+    let lang = Lang::from_tag(&click.locale);
+    if !may_press(click, asker) {
+        let sentence = tr!(lang, "discord-take-not-yours");
+        click
+            .create_response(&ctx.http, reply(sentence, true))
+            .await?;
+        return Ok(());
+    }
+    if let Some(refusal) = role_refusal(data, click, lang).await {
+        click.create_response(&ctx.http, refusal).await?;
+        return Ok(());
+    }
+    click.defer(&ctx.http).await?;
+    // The asker's project: a thread the bot opened is its own, else the configured scope.
+    let thread = match click.guild_id {
+        Some(guild) => {
+            (data.engine)
+                .is_thread(&group_of(guild), click.channel_id.get())
+                .await
+        }
+        None => false,
+    };
+    let at = Where {
+        channel: click.channel_id,
+        user: serenity::UserId::new(asker),
+        guild: click.guild_id,
+        thread,
+    };
+    let (front, actor) = place_for(ctx.http.clone(), data, at, &click.locale);
+    let front = Arc::new(front.with_permissions(click.app_permissions));
+    let request = Request::MusicVideo {
+        prompt: Some(words),
+        media: Vec::new(),
+    };
+    let engine = data.engine.clone();
+    data.tasks
+        .spawn(async move { engine.handle(&actor, request, front).await });
+    Ok(())
+}
