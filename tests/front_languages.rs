@@ -238,7 +238,7 @@ fn button_labels(components: &Value) -> Vec<String> {
         .collect()
 }
 
-/// An export resumed by a new process posts its video with the job's language on its button.
+/// An export resumed by a new process posts its video with the job's language on its buttons.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resumed_export_labels_its_button_in_the_jobs_language() {
     let mut bot = start().await;
@@ -256,5 +256,9 @@ async fn a_resumed_export_labels_its_button_in_the_jobs_language() {
         .wait_for(CHANNEL, "with the MP4", |m| m.content.contains(".mp4"))
         .await;
     let labels = button_labels(&video.components);
-    assert_eq!(labels, [tr!(Lang::ZhCn, "discord-button-download")]);
+    let chinese = [
+        tr!(Lang::ZhCn, "discord-button-download"),
+        tr!(Lang::ZhCn, "discord-button-take"),
+    ];
+    assert_eq!(labels, chinese);
 }
