@@ -1,13 +1,15 @@
-//! What the bot hears in a song: its tempo, beats and bars (and later its sections and key),
-//! read from the decoded audio on the bot's side, for the member's card and the agent's note
-//! (issue #20).
+//! What the bot hears in a song: its tempo, beats and bars, its sections and its key, read from
+//! the decoded audio on the bot's side, for the member's card and the agent's note (issue #20).
 
 mod beats;
 mod decode;
+mod key;
 mod onset;
+mod sections;
 mod tempo;
 
 pub use decode::RATE;
+pub use key::Key;
 pub use tempo::Tempo;
 
 use std::path::Path;
@@ -23,6 +25,12 @@ pub struct Heard {
     pub meter: Option<usize>,
     /// Where the first bar begins, in seconds, when the bars stand out.
     pub first_downbeat: Option<f64>,
+    /// Where the sections change, in seconds (at most 6).
+    pub sections: Vec<f64>,
+    /// Where the song gets loudest, in seconds: the drop.
+    pub drop: Option<f64>,
+    /// The key, when one fits clearly.
+    pub key: Option<Key>,
     /// Seconds of audio analysed.
     pub seconds: f64,
 }
@@ -41,11 +49,15 @@ pub fn analyse_samples(samples: &[f32]) -> Heard {
     let frames = tempo.map_or_else(Vec::new, |t| beats::track(&curves.body, 60.0 * fps / t.bpm));
     let bars = beats::bars(&curves.bass, &frames);
     let second = |frame: usize| frame as f64 / fps + onset::LATENCY;
+    let boundaries = sections::boundaries(samples, RATE);
     Heard {
         tempo,
         beats: frames.iter().map(|&f| second(f)).collect(),
         meter: bars.map(|b| b.meter),
         first_downbeat: bars.map(|b| second(frames[b.first])),
+        sections: boundaries.iter().map(|b| b.at).collect(),
+        drop: sections::drop(&boundaries),
+        key: key::key(samples),
         seconds: samples.len() as f64 / f64::from(RATE),
     }
 }

@@ -185,3 +185,84 @@ fn beats_fall_on_the_drums_and_bars_on_the_accented_kick() {
         );
     }
 }
+
+#[test]
+fn sections_change_where_the_song_gets_louder_and_quieter() {
+    let mut song = drums(120.0, 4, 60.0, 0.0);
+    // Quiet for 20 s, full for 20 s, quiet again: two boundaries, the drop at 20 s.
+    for (i, s) in song.iter_mut().enumerate() {
+        let t = i as f64 / f64::from(RATE);
+        if !(20.0..40.0).contains(&t) {
+            *s *= 0.2;
+        }
+    }
+    let heard = analyse_samples(&song);
+    assert_eq!(heard.sections.len(), 2, "{:?}", heard.sections);
+    assert!(
+        (heard.sections[0] - 20.0).abs() <= 1.0,
+        "{:?}",
+        heard.sections
+    );
+    assert!(
+        (heard.sections[1] - 40.0).abs() <= 1.0,
+        "{:?}",
+        heard.sections
+    );
+    let drop = heard.drop.expect("a drop");
+    assert!((drop - 20.0).abs() <= 1.0, "drop at {drop}");
+    // A song that never changes has no sections.
+    assert!(analyse_samples(&drums(120.0, 4, 60.0, 0.0))
+        .sections
+        .is_empty());
+}
+
+/// A chord: its root in semitones from A4, and whether its third is minor.
+type Chord = (i32, bool);
+
+/// Chords (root, third, fifth above `roots`, in semitones from A4 = 440 Hz; `minor` thirds per
+/// chord), two seconds each, each note with two overtones.
+fn chords(chords: &[Chord]) -> Vec<f32> {
+    let per = 2 * RATE as usize;
+    let mut out = vec![0f32; per * chords.len()];
+    for (c, &(root, minor)) in chords.iter().enumerate() {
+        let third = if minor { 3 } else { 4 };
+        for semitone in [root - 12, root, root + third, root + 7] {
+            let f = 440.0 * 2f32.powf(semitone as f32 / 12.0);
+            for (i, slot) in out[c * per..(c + 1) * per].iter_mut().enumerate() {
+                let t = i as f32 / RATE as f32;
+                for (h, gain) in [(1.0, 0.3), (2.0, 0.12), (3.0, 0.06)] {
+                    *slot += gain * (std::f32::consts::TAU * f * h * t).sin();
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_key_of_a_progression_and_none_for_drums() {
+    // Semitones from A: C = 3, E = 7, F = 8, G = 10, A = 0, B = 2, F♯ = 9, C♯ = 4, A♭ = -1, D♭ = 4.
+    let table: [(&[Chord], &str, bool); 4] = [
+        (
+            &[(3, false), (8, false), (10, false), (3, false)],
+            "C",
+            false,
+        ),
+        (&[(7, true), (0, true), (2, false), (7, true)], "E", true),
+        (&[(9, true), (2, true), (4, false), (9, true)], "F♯", true),
+        (
+            &[(-1, false), (4, false), (6, false), (-1, false)],
+            "A♭",
+            false,
+        ),
+    ];
+    for (progression, tonic, minor) in table {
+        let key = analyse_samples(&chords(progression)).key.expect("a key");
+        assert_eq!(
+            (key.tonic_name(), key.minor),
+            (tonic, minor),
+            "{progression:?}"
+        );
+    }
+    assert_eq!(analyse_samples(&drums(120.0, 4, 20.0, 0.0)).key, None);
+}
