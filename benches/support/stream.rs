@@ -22,9 +22,10 @@ use std::time::Duration;
 /// On the same machine a day later the same code took 80–285 ms, and a bare reader (or curl)
 /// 56–134 ms for the same 3,000 events: the thread waking once per event, which the machine
 /// prices (a profile puts it under `epoll_wait`), had become most of it. So the gate is on what
-/// the bot spends beyond that; a return of the per-event rewriting (some 470 ms more) stays far
-/// outside it.
-pub const MAX_STREAM_CPU_OVER_BARE_MS: f64 = 100.0;
+/// the bot spends beyond that. On a quiet machine that is 58–104 ms (CI's fresh run went red at
+/// 104 against a first gate of 100), while a console redrawing on every event again measured
+/// 189–210 ms over: the gate sits between them.
+pub const MAX_STREAM_CPU_OVER_BARE_MS: f64 = 150.0;
 /// Rounds of the bot and the bare reader, each answer: the medians damp a neighbour's burst.
 const ROUNDS: usize = 3;
 /// Characters of each answer, and the events it arrives in.
