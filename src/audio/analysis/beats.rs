@@ -59,11 +59,7 @@ pub fn track(onset: &[f32], period: f64) -> Vec<usize> {
 
 /// `beats` without the leading and trailing ones that fall in silence.
 fn trim(onset: &[f32], mut beats: Vec<usize>) -> Vec<usize> {
-    let strength = |t: usize| {
-        onset[t.saturating_sub(2)..(t + 3).min(onset.len())]
-            .iter()
-            .fold(0f32, |a, b| a.max(*b))
-    };
+    let strength = |t: usize| near(onset, t);
     let mut strengths: Vec<f32> = beats.iter().map(|&t| strength(t)).collect();
     strengths.sort_by(f32::total_cmp);
     let floor = strengths.get(strengths.len() / 2).copied().unwrap_or(0.0) * QUIET;
@@ -74,6 +70,14 @@ fn trim(onset: &[f32], mut beats: Vec<usize>) -> Vec<usize> {
         beats.pop();
     }
     beats
+}
+
+/// The strongest value of `curve` within two frames of `t`: a beat's onset, allowing for the
+/// frame it was placed on.
+fn near(curve: &[f32], t: usize) -> f32 {
+    curve[t.saturating_sub(2)..(t + 3).min(curve.len())]
+        .iter()
+        .fold(0f32, |a, b| a.max(*b))
 }
 
 /// Bars on the beats: the meter (3 or 4) and the index of the first downbeat among `beats`.
@@ -87,14 +91,7 @@ pub struct Bars {
 
 /// The bars of `beats`, read from the bass onsets at them; `None` when no meter stands out.
 pub fn bars(bass: &[f32], beats: &[usize]) -> Option<Bars> {
-    let at = |t: usize| {
-        f64::from(
-            bass[t.saturating_sub(2)..(t + 3).min(bass.len())]
-                .iter()
-                .fold(0f32, |a, b| a.max(*b)),
-        )
-    };
-    let weights: Vec<f64> = beats.iter().map(|&t| at(t)).collect();
+    let weights: Vec<f64> = beats.iter().map(|&t| f64::from(near(bass, t))).collect();
     let mean = weights.iter().sum::<f64>() / weights.len().max(1) as f64;
     if mean <= 0.0 {
         return None;

@@ -1,5 +1,5 @@
-//! Tempo from the onset curve (autocorrelation, weighted towards moderate tempi, the metrical
-//! level chosen by how evenly the pulses carry), and the beats on it (dynamic programming).
+//! Tempo from the onset curve: autocorrelation, weighted towards moderate tempi, the metrical
+//! level chosen by how evenly the pulses carry.
 
 /// Tempi considered, in BPM, and the range a tempo is told in.
 const SLOWEST: f64 = 40.0;
