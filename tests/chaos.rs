@@ -55,6 +55,9 @@ fn is_clear_failure(message: &str) -> bool {
         tr!(Lang::En, "silent-unknown"),
         tr!(Lang::En, "turn-timeout", minutes = 1),
         tr!(Lang::En, "turn-quiet", minutes = 1),
+        // 300 conversations in 7 servers: when chaos slows the renders, a server can reach its
+        // quota of exports rendering at once, and the member is told so.
+        tr!(Lang::En, "export-quota-group"),
     ];
     fixed.iter().any(|f| f == message) || message.starts_with("❌ The export failed")
 }
