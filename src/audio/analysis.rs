@@ -61,6 +61,3 @@ pub fn analyse_samples(samples: &[f32]) -> Heard {
         seconds: samples.len() as f64 / f64::from(RATE),
     }
 }
-
-#[cfg(test)]
-mod tests;
