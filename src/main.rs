@@ -125,8 +125,13 @@ async fn run(command: Option<Command>, config: Config) -> anyhow::Result<ExitCod
             return Ok(ExitCode::from(2));
         }
     };
-    let engine = Engine::with_limits(&config.nemo, config.limits.clone(), store.clone())
-        .context("starting the engine")?;
+    let engine = Engine::configured(
+        &config.nemo,
+        config.limits.clone(),
+        config.analysis.clone(),
+        store.clone(),
+    )
+    .context("starting the engine")?;
     engine.set_forget_servers_after(config.store.forget_servers_after());
     engine.set_video_history_days(config.store.video_history_days);
     // Servers that removed the bot while it was down are forgotten once their grace is over.

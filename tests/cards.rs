@@ -96,7 +96,7 @@ async fn the_project_card_of_a_40_track_draft_fits_whole() {
         json!({"draft": {"t": tracks, "m": {"title": "t".repeat(300)}}, "video_infos": media});
     let discord = FakeDiscord::start().await;
     for lang in [Lang::En, Lang::ZhCn] {
-        let card = cards::project(lang, &state, &[]);
+        let card = cards::project(lang, &state, &[], &[]);
         assert_eq!(card.lines.len(), 40);
         front(&discord, Duration::ZERO).card(&card).await.unwrap();
     }

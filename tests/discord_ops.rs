@@ -6,6 +6,7 @@ mod common;
 use common::discord_bot::{boot, start, Running, CHANNEL, USER};
 use common::fake_discord::{FakeDiscord, APP_ID};
 use common::fake_nemo::Step;
+use common::metrics::{counter, metrics};
 use common::wait::wait_until;
 use music_video_bot::admin::{self, Admin};
 use std::time::Duration;
@@ -132,22 +133,6 @@ async fn a_stop_finishes_the_turn_refuses_new_requests_and_closes_the_gateway() 
         .await
         .expect("the Discord front stopped")
         .unwrap();
-}
-
-/// The process-wide Prometheus recorder, installed once for this test binary.
-fn metrics() -> &'static metrics_exporter_prometheus::PrometheusHandle {
-    static HANDLE: std::sync::OnceLock<metrics_exporter_prometheus::PrometheusHandle> =
-        std::sync::OnceLock::new();
-    HANDLE.get_or_init(|| music_video_bot::telemetry::metrics::install().expect("recorder"))
-}
-
-/// A counter's value in the recorder's text page (0 when absent).
-fn counter(name: &str) -> f64 {
-    metrics()
-        .render()
-        .lines()
-        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or(0.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -74,7 +74,7 @@ proptest! {
             let _ = diff(lang, &ta, &tb);
             prop_assert!(diff(lang, &ta, &ta).is_none(), "a timeline never differs from itself");
             // The project card: one line per track (or one saying there are none).
-            let card = cards::project(lang, &json!({"draft": a, "video_infos": b}), &[]);
+            let card = cards::project(lang, &json!({"draft": a, "video_infos": b}), &[], &[]);
             prop_assert_eq!(card.lines.len(), ta.tracks.len().max(1));
         }
     }

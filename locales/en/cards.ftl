@@ -21,6 +21,8 @@ card-track-volume = { $line } · 🔊 { $volume }%
 card-project-empty = No tracks yet: ask for a music video, or drop a song here.
 card-project-canvas = Canvas
 card-project-media = Media
+# What the bot heard in each song it uploaded (tempo, bars, key, drop).
+card-project-songs = Songs heard
 card-project-generated = Generated
 card-project-exports = Exports rendering
 card-project-export = { $bar } { $percent }% · { $state }

@@ -61,6 +61,18 @@ uploading = 📤 Uploading { $name }…
 uploaded = 📥 Uploaded { $name }.
 # $details: the file's type and length, e.g. "audio, 3:02".
 uploaded-details = 📥 Uploaded { $name } ({ $details }).
+# A song the bot analysed (the upload line and /status): its name, then what was heard, joined
+# with " · ", e.g. "3:12 · 124 BPM · 4/4 · E minor · drop at 0:45".
+heard-song = 🎵 { $name }
+heard-song-details = 🎵 { $name } · { $details }
+heard-bpm = { $bpm } BPM
+# Beats in a bar (3 or 4): the time signature.
+heard-meter = { $beats }/4
+# $tonic: a note name such as "E" or "F♯".
+heard-key-major = { $tonic } major
+heard-key-minor = { $tonic } minor
+# Where the song gets loudest, m:ss.
+heard-drop = drop at { $at }
 
 ## Credits
 

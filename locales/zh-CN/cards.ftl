@@ -19,6 +19,7 @@ card-track-volume = { $line } · 🔊 { $volume }%
 card-project-empty = 还没有轨道：让我做一个音乐视频，或者把歌曲拖到这里。
 card-project-canvas = 画布
 card-project-media = 素材
+card-project-songs = 听到的歌曲
 card-project-generated = 已生成
 card-project-exports = 正在导出
 card-project-export = { $bar } { $percent }% · { $state }

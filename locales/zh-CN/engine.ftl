@@ -51,6 +51,13 @@ attach-something = 附上一个音频文件（MP3、WAV、M4A、AAC、FLAC，最
 uploading = 📤 正在上传 { $name }…
 uploaded = 📥 已上传 { $name }。
 uploaded-details = 📥 已上传 { $name }（{ $details }）。
+heard-song = 🎵 { $name }
+heard-song-details = 🎵 { $name } · { $details }
+heard-bpm = { $bpm } BPM
+heard-meter = { $beats }/4 拍
+heard-key-major = { $tonic } 大调
+heard-key-minor = { $tonic } 小调
+heard-drop = 高潮在 { $at }
 
 ## 积分
 

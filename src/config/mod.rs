@@ -4,7 +4,7 @@ mod env;
 mod ops;
 mod shards;
 
-pub use ops::{AdminConfig, LogConfig, LogFormat, RuntimeConfig};
+pub use ops::{AdminConfig, AnalysisConfig, LogConfig, LogFormat, RuntimeConfig};
 pub use shards::{sharding, ShardMode, Sharding};
 
 use crate::secret::Secret;
@@ -30,6 +30,8 @@ pub struct Config {
     pub admin: AdminConfig,
     /// Log lines.
     pub log: LogConfig,
+    /// What the bot listens for in uploaded songs.
+    pub analysis: AnalysisConfig,
 }
 
 /// Quotas: going over gets a friendly answer saying when to retry.
@@ -185,6 +187,10 @@ pub const DISCORD: &str = "https://discord.com";
 /// Discord's global rate limit: requests per second per bot, across every route (its "Rate
 /// Limits" page; interaction endpoints are not bound by it).
 pub const GLOBAL_LIMIT: u32 = 50;
+
+/// The most minutes of a song the analysis may hear: each minute decoded holds about 2.6 MB
+/// while it is analysed.
+pub const MAX_ANALYSIS_MINUTES: u32 = 30;
 
 /// The Discord front.
 #[derive(Debug, Clone, Deserialize)]
@@ -364,6 +370,12 @@ impl Config {
             if value == 0 {
                 return Err(invalid(key, "must be greater than 0"));
             }
+        }
+        if self.analysis.max_minutes > MAX_ANALYSIS_MINUTES {
+            return Err(invalid(
+                "analysis.max_minutes",
+                &format!("must be at most {MAX_ANALYSIS_MINUTES} (0 turns the analysis off)"),
+            ));
         }
         if self.nemo.delivery_attempts == 0 {
             return Err(invalid("nemo.delivery_attempts", "must be greater than 0"));

@@ -1,4 +1,5 @@
-//! Configuration of running the bot as a service: shutdown, the admin endpoint, logs.
+//! Configuration of running the bot as a service: shutdown, the admin endpoint, logs, and the
+//! song analysis's bounds.
 
 use serde::Deserialize;
 use std::time::Duration;
@@ -52,4 +53,23 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line, with the event's spans (a turn's id and scope).
     Json,
+}
+
+/// What the bot listens for in the songs it uploads itself (tempo, bars, sections, key).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AnalysisConfig {
+    /// Minutes of each song heard, from its start (0: songs are not analysed).
+    pub max_minutes: u32,
+    /// Whether the turn after an upload tells the agent what was heard.
+    pub tell_agent: bool,
+}
+
+impl Default for AnalysisConfig {
+    fn default() -> Self {
+        AnalysisConfig {
+            max_minutes: 10,
+            tell_agent: true,
+        }
+    }
 }

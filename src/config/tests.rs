@@ -189,3 +189,15 @@ fn the_message_content_intent_follows_channels_unless_set() {
         assert_eq!(c.discord.reads_messages(), reads, "{keys}");
     }
 }
+
+#[test]
+fn songs_are_heard_ten_minutes_deep_and_told_unless_set() {
+    let c = Config::default();
+    assert_eq!((c.analysis.max_minutes, c.analysis.tell_agent), (10, true));
+    let c = Config::from_toml("[analysis]\nmax_minutes = 0\ntell_agent = false\n").unwrap();
+    assert_eq!((c.analysis.max_minutes, c.analysis.tell_agent), (0, false));
+    c.validate().unwrap();
+    let c = Config::from_toml("[analysis]\nmax_minutes = 31\n").unwrap();
+    let err = c.validate().unwrap_err().to_string();
+    assert!(err.contains("analysis.max_minutes"), "{err}");
+}

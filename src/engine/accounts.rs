@@ -8,7 +8,7 @@ use crate::engine::front::Front;
 use crate::nemo::{NemoClient, NemoError};
 use crate::secret::Secret;
 use crate::store::{
-    now_secs, AccountRecord, Member, MemberForgotten, SessionRecord, Store, StoreError,
+    now_secs, AccountRecord, Member, MemberForgotten, SessionRecord, SongHeard, Store, StoreError,
 };
 use crate::tr;
 use std::future::Future;
@@ -16,6 +16,9 @@ use tokio::sync::Mutex;
 
 /// The account key used for every call when a fixed token is configured.
 const FIXED_ACCOUNT: &str = "configured-token";
+
+/// Songs heard that a session keeps for `/status` (its card has room for a handful).
+const SONGS_KEPT: usize = 10;
 
 /// Who calls NemoVideo for whom: accounts' tokens and client ids, and each scope's session.
 pub(crate) struct Accounts {
@@ -169,6 +172,7 @@ impl Accounts {
             user_id: created.user_id,
             created: now_secs(),
             group: actor.group.clone(),
+            songs: Vec::new(),
         };
         let claim = super::scopes::held_claim();
         self.store
@@ -211,6 +215,30 @@ impl Accounts {
             }
             other => other,
         }
+    }
+
+    /// Keeps what was heard in `songs` with the scope's session (a song heard again replaces
+    /// its earlier line; the last [`SONGS_KEPT`] stay), for `/status`. Written under the
+    /// scope's turn like every session write.
+    pub(crate) async fn keep_songs(
+        &self,
+        actor: &Actor,
+        songs: &[SongHeard],
+    ) -> Result<(), EngineError> {
+        let Some(mut rec) = self.existing_session(actor).await? else {
+            return Ok(());
+        };
+        for song in songs {
+            rec.songs.retain(|s| s.name != song.name);
+            rec.songs.push(song.clone());
+        }
+        let extra = rec.songs.len().saturating_sub(SONGS_KEPT);
+        rec.songs.drain(..extra);
+        let claim = super::scopes::held_claim();
+        self.store
+            .put_session(&actor.scope, &rec, claim.as_ref())
+            .await?;
+        Ok(())
     }
 
     /// Forgets the scope's session; the next request starts a new one.

@@ -3,12 +3,14 @@
 
 use super::error::report;
 use super::front::Front;
+use super::listening::{self, Hearing};
 use super::route::{route, Action};
 use super::summary::Timeline;
 use super::{project, text, Actor, EngineError, Media, Parts};
 use crate::files::{check_file, check_url, display_name, CheckedFile};
 use crate::i18n::Lang;
 use crate::nemo::Uploaded;
+use crate::store::SongHeard;
 use crate::tr;
 use std::sync::Arc;
 
@@ -145,8 +147,11 @@ impl Parts {
         front: &Arc<dyn Front>,
         item: &Checked,
     ) -> Result<(), EngineError> {
+        let mut hearing = None;
         let (name, done): (String, Uploaded) = match item {
             Checked::File(f) => {
+                // Heard while it uploads: what is ready when the upload is done is shown.
+                hearing = self.listening.start(f, &f.name);
                 let uploading = tr!(actor.language(), "uploading", name = f.name.as_str());
                 super::front::notify(front, &uploading).await;
                 let files = std::slice::from_ref(f);
@@ -169,31 +174,95 @@ impl Parts {
                 (display_name(url.rsplit('/').next().unwrap_or(url)), up)
             }
         };
-        uploaded(actor.language(), front, item, name, &done).await;
+        let heard = match hearing {
+            Some(hearing) => self.heard_at_upload(actor, hearing, &done).await,
+            None => None,
+        };
+        uploaded(actor.language(), front, item, name, &done, heard.as_ref()).await;
         Ok(())
+    }
+
+    /// What was heard in a song by the time its upload (`done`) ended, its length filled in
+    /// from NemoVideo's when the analysis did not hear it whole; kept with the session. The
+    /// hearing is kept for the next turn's note either way.
+    async fn heard_at_upload(
+        &self,
+        actor: &Actor,
+        hearing: Hearing,
+        done: &Uploaded,
+    ) -> Option<SongHeard> {
+        let reported = done.files.first().and_then(|f| f.duration);
+        let mut song = hearing.ready().cloned();
+        if let Some(song) = &mut song {
+            song.seconds = song
+                .seconds
+                .or(reported.filter(|s| s.is_finite() && *s > 0.0));
+            match self
+                .accounts
+                .keep_songs(actor, std::slice::from_ref(song))
+                .await
+            {
+                Ok(()) => hearing.mark_stored(),
+                Err(e) => tracing::warn!("could not keep what was heard in a song: {e}"),
+            }
+        }
+        self.listening.keep(&actor.scope, hearing);
+        song
+    }
+
+    /// The agent's note of the songs heard since the scope's last turn, for the turn starting
+    /// now (none when turned off or nothing is ready); the songs not yet kept with the session
+    /// are kept now.
+    pub(crate) async fn heard_note(&self, actor: &Actor) -> Option<String> {
+        let hearings = self.listening.take(&actor.scope);
+        let songs: Vec<SongHeard> = hearings.iter().filter_map(|h| h.ready().cloned()).collect();
+        let unstored: Vec<SongHeard> = hearings
+            .iter()
+            .filter(|h| !h.stored())
+            .filter_map(|h| h.ready().cloned())
+            .collect();
+        if !unstored.is_empty() {
+            if let Err(e) = self.accounts.keep_songs(actor, &unstored).await {
+                tracing::warn!("could not keep what was heard in a song: {e}");
+            }
+        }
+        self.listening
+            .tells_agent()
+            .then(|| listening::note(&songs))?
     }
 }
 
-/// Tells the member that `item` (shown as `name` unless NemoVideo named it) is up, with the
-/// tip for a long song. Both best-effort: the upload worked, and the video that follows must
-/// not be stopped by a message that could not be shown.
+/// Tells the member that `item` (shown as `name` unless NemoVideo named it) is up, with what
+/// was `heard` in it by now, and the tip for a long song (its length as heard, else as
+/// NemoVideo reports it). Both best-effort: the upload worked, and the video that follows
+/// must not be stopped by a message that could not be shown.
 async fn uploaded(
     lang: Lang,
     front: &Arc<dyn Front>,
     item: &Checked,
     name: String,
     done: &Uploaded,
+    heard: Option<&SongHeard>,
 ) {
     let first = done.files.first();
     let shown = first
         .map(|f| display_name(&f.filename))
         .filter(|n| !n.is_empty())
         .unwrap_or(name);
-    let (kind, seconds) = (
-        first.and_then(|f| f.file_type.as_deref()),
-        first.and_then(|f| f.duration),
-    );
-    let message = text::uploaded(lang, &shown, kind, seconds);
+    let kind = first.and_then(|f| f.file_type.as_deref());
+    let seconds = heard
+        .and_then(|h| h.seconds)
+        .or_else(|| first.and_then(|f| f.duration));
+    let message = match heard {
+        Some(song) => text::song_heard(
+            lang,
+            &SongHeard {
+                name: shown,
+                ..song.clone()
+            },
+        ),
+        None => text::uploaded(lang, &shown, kind, seconds),
+    };
     if let Err(e) = front.note(&message).await {
         tracing::warn!("could not say that a file was uploaded: {e}");
     }

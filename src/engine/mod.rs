@@ -2,7 +2,7 @@
 //! [`Engine::handle`] with what a user said or dropped; answers go back through [`Front`].
 //!
 //! [`Engine`] only admits and routes a request. Each part owns its state behind a small API
-//! (`accounts`, `scopes`, `jobs`, `limits`, `lifecycle`); each use case (`turn`, `media`,
+//! (`accounts`, `scopes`, `jobs`, `limits`, `lifecycle`, `listening`); each use case (`turn`, `media`,
 //! `export`, `project`, `welcome`) is a module that takes the parts it needs.
 
 mod accounts;
@@ -17,6 +17,7 @@ mod jobs;
 mod keyed;
 mod lifecycle;
 mod limits;
+mod listening;
 mod media;
 mod members;
 mod project;
@@ -37,7 +38,7 @@ pub use cards::{Card, Field, TakeAction, Tone};
 pub use error::EngineError;
 pub use front::{Deliver, Front, FrontError, Link, LinkKind, MsgId};
 
-use crate::config::{LimitsConfig, NemoConfig};
+use crate::config::{AnalysisConfig, LimitsConfig, NemoConfig};
 use crate::i18n::{member_language, Lang};
 use crate::nemo::NemoClient;
 use crate::store::Store;
@@ -152,6 +153,8 @@ pub(crate) struct Parts {
     life: lifecycle::Lifecycle,
     /// The turns streaming here, which a Cancel closes.
     streaming: cancel::Streaming,
+    /// The songs being heard, and those heard since each scope's last turn.
+    listening: listening::Listening,
 }
 
 impl Engine {
@@ -164,6 +167,16 @@ impl Engine {
     pub fn with_limits(
         cfg: &NemoConfig,
         limits: LimitsConfig,
+        store: Store,
+    ) -> Result<Engine, EngineError> {
+        Engine::configured(cfg, limits, AnalysisConfig::default(), store)
+    }
+
+    /// An engine over an opened store, with these quotas and this song analysis.
+    pub fn configured(
+        cfg: &NemoConfig,
+        limits: LimitsConfig,
+        analysis: AnalysisConfig,
         store: Store,
     ) -> Result<Engine, EngineError> {
         let accounts = Arc::new(Accounts::new(
@@ -185,6 +198,7 @@ impl Engine {
                 exports,
                 life: lifecycle::Lifecycle::new(store),
                 streaming: cancel::Streaming::default(),
+                listening: listening::Listening::new(analysis),
             }),
         })
     }

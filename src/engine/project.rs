@@ -6,6 +6,7 @@ use super::front::{Front, Link, LinkKind};
 use super::jobs::Exports;
 use super::scopes::Scopes;
 use super::{cards, Actor, EngineError};
+use crate::store::SessionRecord;
 use crate::tr;
 use std::sync::Arc;
 
@@ -32,12 +33,13 @@ pub(crate) async fn status(
     actor: &Actor,
     front: &Arc<dyn Front>,
 ) -> Result<(), EngineError> {
-    needs_session(accounts, actor).await?;
+    let session = needs_session(accounts, actor).await?;
     let lang = actor.language();
     let data = accounts.state(actor, front.as_ref()).await?;
     let state = data.get("state").cloned().unwrap_or_default();
     let jobs = exports.jobs_of(&actor.scope).await?;
-    front.card(&cards::project(lang, &state, &jobs)).await?;
+    let card = cards::project(lang, &state, &session.songs, &jobs);
+    front.card(&card).await?;
     Ok(())
 }
 
@@ -85,10 +87,10 @@ pub(crate) async fn reset(
     Ok(())
 }
 
-/// Refuses a request about the project when the scope has none yet.
-async fn needs_session(accounts: &Accounts, actor: &Actor) -> Result<(), EngineError> {
-    match accounts.existing_session(actor).await? {
-        Some(_) => Ok(()),
-        None => Err(EngineError::User(tr!(actor.language(), "no-session"))),
-    }
+/// The scope's session; a request about the project is refused when it has none yet.
+async fn needs_session(accounts: &Accounts, actor: &Actor) -> Result<SessionRecord, EngineError> {
+    accounts
+        .existing_session(actor)
+        .await?
+        .ok_or_else(|| EngineError::User(tr!(actor.language(), "no-session")))
 }

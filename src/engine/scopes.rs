@@ -299,6 +299,7 @@ mod tests {
             user_id: None,
             created: 1,
             group: None,
+            songs: Vec::new(),
         }
     }
 

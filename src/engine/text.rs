@@ -1,7 +1,9 @@
 //! The engine's sentences that need more than a catalog lookup: numbers formatted, details
 //! joined, a service's words cleaned. The words themselves are in `locales/*/engine.ftl`.
 
+use crate::audio::analysis::Key;
 use crate::i18n::Lang;
+use crate::store::SongHeard;
 use crate::tr;
 
 /// The seed's prompt, used when the user gave none (words for the agent, not for a member).
@@ -57,6 +59,42 @@ pub fn uploaded(lang: Lang, name: &str, kind: Option<&str>, seconds: Option<f64>
             name = name,
             details = details.join(", ")
         )
+    }
+}
+
+/// A song the bot heard: its name, then what was found with confidence ("🎵 song.mp3 · 3:12
+/// · 124 BPM · 4/4 · E minor · drop at 0:45"), for the upload line and `/status`.
+pub fn song_heard(lang: Lang, song: &SongHeard) -> String {
+    let mut details: Vec<String> = song.seconds.map(clock).into_iter().collect();
+    if let Some(bpm) = song.bpm {
+        details.push(tr!(lang, "heard-bpm", bpm = bpm.round()));
+    }
+    if let Some(meter) = song.meter {
+        details.push(tr!(lang, "heard-meter", beats = meter));
+    }
+    if let Some((tonic, minor)) = song.key {
+        let tonic = Key {
+            tonic: usize::from(tonic),
+            minor,
+        }
+        .tonic_name();
+        details.push(match minor {
+            true => tr!(lang, "heard-key-minor", tonic = tonic),
+            false => tr!(lang, "heard-key-major", tonic = tonic),
+        });
+    }
+    if let Some(drop) = song.drop {
+        details.push(tr!(lang, "heard-drop", at = clock(drop)));
+    }
+    let name = song.name.as_str();
+    match details.is_empty() {
+        true => tr!(lang, "heard-song", name = name),
+        false => tr!(
+            lang,
+            "heard-song-details",
+            name = name,
+            details = details.join(" · ")
+        ),
     }
 }
 

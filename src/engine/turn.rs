@@ -39,6 +39,12 @@ impl Parts {
             meter.end(Outcome::RefusedByQuota);
             return Err(e);
         }
+        // What was heard in the songs since the last turn goes after the member's words.
+        let prompt = match self.heard_note(actor).await {
+            Some(note) => format!("{prompt}\n\n{note}"),
+            None => prompt.to_string(),
+        };
+        let prompt = prompt.as_str();
         let before = self.accounts.timeline(actor, front.as_ref()).await.ok();
         let mut stream = self
             .accounts

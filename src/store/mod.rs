@@ -27,7 +27,8 @@ pub use self::members::{Member, MemberForgotten};
 pub use self::postgres::PgStore;
 pub use self::quotas::TurnQuota;
 pub use self::records::{
-    AccountRecord, JobRecord, JobStatus, ServerRecord, ServerSettings, SessionRecord, VideoFacts,
+    AccountRecord, JobRecord, JobStatus, ServerRecord, ServerSettings, SessionRecord, SongHeard,
+    VideoFacts,
 };
 #[cfg(any(test, feature = "testing"))]
 pub use self::scratch::{ScratchSchema, TEST_DATABASE_URL};

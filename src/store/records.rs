@@ -23,6 +23,31 @@ pub struct SessionRecord {
     /// can be found when the server is forgotten; none for sessions written before it was kept.
     #[serde(default)]
     pub group: Option<String>,
+    /// What the bot heard in the songs uploaded to the session, oldest first (see
+    /// [`SongHeard`]); none for sessions written before songs were heard.
+    #[serde(default)]
+    pub songs: Vec<SongHeard>,
+}
+
+/// What the bot heard in one song it uploaded: only what was found with confidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SongHeard {
+    /// The name the member saw.
+    pub name: String,
+    /// Its playing time in seconds, when known.
+    pub seconds: Option<f64>,
+    /// Beats per minute.
+    pub bpm: Option<f64>,
+    /// Beats in a bar (3 or 4).
+    pub meter: Option<u8>,
+    /// Where the first bar begins, in seconds.
+    pub first_downbeat: Option<f64>,
+    /// Where the sections change, in seconds.
+    pub sections: Vec<f64>,
+    /// Where the song gets loudest, in seconds.
+    pub drop: Option<f64>,
+    /// The key's tonic (0 = C … 11 = B) and whether it is minor.
+    pub key: Option<(u8, bool)>,
 }
 
 /// What a server's moderators chose (everything optional: `None` = the operator's config).

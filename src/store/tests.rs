@@ -61,6 +61,7 @@ fn session(id: &str) -> SessionRecord {
         user_id: Some("anon_1".into()),
         created: 1,
         group: None,
+        songs: Vec::new(),
     }
 }
 

@@ -144,6 +144,10 @@ fn describe() {
         "mvb_requests_refused_restarting_total",
         "Requests refused because the bot was shutting down."
     );
+    describe_counter!(
+        "mvb_songs_analysed_total",
+        "Song files the bot analysed, by whether anything musical was found."
+    );
 }
 
 /// An agent turn started.
@@ -213,4 +217,10 @@ pub fn scopes_waiting(delta: f64) {
 /// A request refused because the bot is shutting down.
 pub fn refused_restarting() {
     counter!("mvb_requests_refused_restarting_total").increment(1);
+}
+
+/// A song's analysis ended; `found`: something musical was heard (a tempo, a key, sections).
+pub fn song_heard(found: bool) {
+    let found = if found { "yes" } else { "no" };
+    counter!("mvb_songs_analysed_total", "found" => found).increment(1);
 }

@@ -2,7 +2,7 @@
 
 use super::fake_nemo::FakeNemo;
 use super::recorder::Recorder;
-use music_video_bot::config::{LimitsConfig, NemoConfig};
+use music_video_bot::config::{AnalysisConfig, LimitsConfig, NemoConfig};
 use music_video_bot::engine::{Actor, Engine, Request};
 use music_video_bot::store::Store;
 use std::path::{Path, PathBuf};
@@ -101,10 +101,16 @@ impl Bot {
 
     /// A fresh engine and store against `fake`, with these quotas.
     pub fn with_limits(fake: &FakeNemo, limits: LimitsConfig) -> Bot {
+        Bot::configured(fake, limits, AnalysisConfig::default())
+    }
+
+    /// A fresh engine and store against `fake`, with these quotas and this song analysis.
+    pub fn configured(fake: &FakeNemo, limits: LimitsConfig, analysis: AnalysisConfig) -> Bot {
         let dir = tempfile::tempdir().expect("tempdir");
         let store_path = dir.path().join("db");
         let store = Store::open_sled(&store_path).expect("store");
-        let engine = Engine::with_limits(&nemo_config(fake), limits, store).expect("engine");
+        let cfg = nemo_config(fake);
+        let engine = Engine::configured(&cfg, limits, analysis, store).expect("engine");
         Bot {
             engine,
             store_path,

@@ -8,6 +8,7 @@ pub mod fake_discord;
 pub mod fake_nemo;
 pub mod harness;
 pub mod loopback;
+pub mod metrics;
 pub mod pair;
 pub mod pg_proxy;
 pub mod recorder;

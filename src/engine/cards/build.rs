@@ -3,10 +3,10 @@
 
 use super::{bar, Card, Tone};
 use crate::engine::summary::{self, Timeline, TrackKind};
-use crate::engine::text::{clock, number};
+use crate::engine::text::{self, clock, number};
 use crate::i18n::Lang;
 use crate::nemo::Credits;
-use crate::store::{JobRecord, JobStatus, VideoFacts};
+use crate::store::{JobRecord, JobStatus, SongHeard, VideoFacts};
 use crate::tr;
 use serde_json::Value;
 
@@ -40,8 +40,9 @@ pub fn credits(lang: Lang, c: &Credits) -> Card {
 }
 
 /// The project: one line per track (kind, name, span, volume), then the canvas, the media,
-/// what was generated and the exports still rendering (`jobs`, the scope's own).
-pub fn project(lang: Lang, state: &Value, jobs: &[JobRecord]) -> Card {
+/// the songs the bot heard (`songs`), what was generated and the exports still rendering
+/// (`jobs`, the scope's own).
+pub fn project(lang: Lang, state: &Value, songs: &[SongHeard], jobs: &[JobRecord]) -> Card {
     let timeline = Timeline::from_draft(state.get("draft").unwrap_or(&Value::Null));
     let title = match &timeline.title {
         Some(title) => tr!(lang, "card-project-title-named", title = title.as_str()),
@@ -82,6 +83,10 @@ pub fn project(lang: Lang, state: &Value, jobs: &[JobRecord]) -> Card {
     }
     for (name, items) in [
         (tr!(lang, "card-project-media"), summary::media(lang, state)),
+        (
+            tr!(lang, "card-project-songs"),
+            songs.iter().map(|s| text::song_heard(lang, s)).collect(),
+        ),
         (
             tr!(lang, "card-project-generated"),
             summary::generated(lang, state),

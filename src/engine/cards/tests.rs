@@ -73,7 +73,7 @@ fn the_project_card_has_a_line_per_track_then_media_and_exports() {
         "generated_media": {"a": {"m": {"title": "neon clip"}}},
     });
     let jobs = [job(50, JobStatus::Nemo("processing".into()))];
-    let card = project(Lang::En, &state, &jobs);
+    let card = project(Lang::En, &state, &[], &jobs);
     assert_eq!(card.title, "🎞️ City Lights");
     assert_eq!(
         card.lines,
@@ -90,11 +90,11 @@ fn the_project_card_has_a_line_per_track_then_media_and_exports() {
         field(&card, "Exports rendering"),
         Some("▰▰▰▰▰▱▱▱▱▱ 50% · Rendering")
     );
-    let zh = project(Lang::ZhCn, &state, &jobs);
+    let zh = project(Lang::ZhCn, &state, &[], &jobs);
     assert_eq!(zh.lines[1], "2. 🎵 背景音乐 · Lo-fi · 0-10 秒 · 🔊 35%");
     assert_eq!(field(&zh, "正在导出"), Some("▰▰▰▰▰▱▱▱▱▱ 50% · 渲染中"));
     for junk in [json!("junk"), json!({"draft": {"t": "nope"}})] {
-        let empty = project(Lang::En, &junk, &[]);
+        let empty = project(Lang::En, &junk, &[], &[]);
         assert_eq!(empty.title, "🎞️ Your project");
         assert_eq!(empty.lines.len(), 1, "{:?}", empty.lines);
         assert!(empty.fields.is_empty());

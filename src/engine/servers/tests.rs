@@ -166,6 +166,7 @@ async fn the_servers_language_comes_after_the_members_and_before_the_sessions() 
         user_id: None,
         created: 1,
         group: Some("guild:1".into()),
+        songs: Vec::new(),
     };
     store
         .put_session(&actor.scope, &session, None)
@@ -205,6 +206,7 @@ async fn a_server_left_is_forgotten_after_the_grace_period_unless_it_comes_back(
             user_id: None,
             created: 1,
             group: Some(group.into()),
+            songs: Vec::new(),
         };
         store.put_session(&session.scope, &rec, None).await.unwrap();
         engine

@@ -140,6 +140,9 @@ pub enum Fault {
     Truncated,
     /// Serve normally, then lose the answer (the connection dies).
     LostReply,
+    /// Wait until the test releases it (`notify_one`), then serve normally: a slow upload
+    /// whose end the test decides.
+    Hold(Arc<tokio::sync::Notify>),
 }
 
 /// Which documented render-status shape to answer with.

@@ -53,6 +53,7 @@ async fn handle(state: Shared, req: Request) -> Response {
     let work = tokio::spawn(async move {
         match fault {
             Some(Fault::Delay(d)) => tokio::time::sleep(d).await,
+            Some(Fault::Hold(gate)) => gate.notified().await,
             Some(Fault::LostReply) => {
                 drop(route(&state, &method, &path, &headers, &body).await);
                 return fault_response(Fault::Drop);
@@ -164,7 +165,7 @@ fn fault_response(fault: Fault) -> Response {
             r#"{"code":0,"message":"success","data":{"id":"#,
         )
             .into_response(),
-        Fault::Delay(_) | Fault::SlowBody(_) | Fault::LostReply => {
+        Fault::Delay(_) | Fault::SlowBody(_) | Fault::LostReply | Fault::Hold(_) => {
             unreachable!("handled before")
         }
     }
