@@ -6,8 +6,10 @@ use regex::Regex;
 use std::path::{Path, PathBuf};
 
 /// Calls whose strings are for the log, the operator's terminal (CLI help, start-up errors),
-/// metrics or a panic, never for a member.
+/// metrics or a panic, and constants of words for the agent (`AGENT_…`: NemoVideo reads them
+/// in a turn's prompt), never for a member.
 const NOT_FOR_MEMBERS: &[&str] = &[
+    "const AGENT_",
     "tracing::",
     "trace!(",
     "debug!(",

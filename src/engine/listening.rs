@@ -175,8 +175,9 @@ pub(crate) fn summary(name: &str, heard: &Heard, max_seconds: f64) -> Option<Son
 /// The most characters the agent's note of what was heard takes (the member's words come
 /// first and are never cut).
 pub(crate) const NOTE_MAX_CHARS: usize = 300;
-const NOTE_OPEN: &str = "[What the bot heard in the uploaded audio, for cutting on the beat:";
-const NOTE_CLOSE: &str = "]";
+/// How the note opens and closes: brackets, so the agent tells it from the member's words.
+const AGENT_NOTE_OPEN: &str = "[What the bot heard in the uploaded audio, for cutting on the beat:";
+const AGENT_NOTE_CLOSE: &str = "]";
 /// Characters of a song's name the note keeps.
 const NOTE_NAME_CHARS: usize = 40;
 
@@ -184,7 +185,7 @@ const NOTE_NAME_CHARS: usize = 40;
 /// within [`NOTE_MAX_CHARS`]; a song's sections go first when it does not fit, then the
 /// oldest songs. `None` when nothing fits or nothing was heard.
 pub(crate) fn note(songs: &[SongHeard]) -> Option<String> {
-    let mut budget = NOTE_MAX_CHARS - NOTE_OPEN.len() - NOTE_CLOSE.len() - 1;
+    let mut budget = NOTE_MAX_CHARS - AGENT_NOTE_OPEN.len() - AGENT_NOTE_CLOSE.len() - 1;
     let mut lines = Vec::new();
     for song in songs.iter().rev() {
         let fits = [true, false]
@@ -199,7 +200,10 @@ pub(crate) fn note(songs: &[SongHeard]) -> Option<String> {
         return None;
     }
     lines.reverse();
-    Some(format!("{NOTE_OPEN}\n{}{NOTE_CLOSE}", lines.join("\n")))
+    Some(format!(
+        "{AGENT_NOTE_OPEN}\n{}{AGENT_NOTE_CLOSE}",
+        lines.join("\n")
+    ))
 }
 
 /// One song's line of the note: its name, then the tempo, bar length, first downbeat, (the

@@ -64,7 +64,7 @@ fn only_what_was_heard_with_confidence_is_told() {
 fn the_note_tells_each_song_on_a_line_within_its_limit() {
     let one = note(&[song("song.mp3", 2)]).unwrap();
     assert!(
-        one.starts_with(NOTE_OPEN) && one.ends_with(NOTE_CLOSE),
+        one.starts_with(AGENT_NOTE_OPEN) && one.ends_with(AGENT_NOTE_CLOSE),
         "{one}"
     );
     for fact in [
