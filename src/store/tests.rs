@@ -61,7 +61,17 @@ fn session(id: &str) -> SessionRecord {
         user_id: Some("anon_1".into()),
         created: 1,
         group: None,
-        songs: Vec::new(),
+        // What was heard in a song round-trips too (floats, a tuple, an empty list).
+        songs: vec![SongHeard {
+            name: "song.mp3".into(),
+            seconds: Some(192.4),
+            bpm: Some(124.2),
+            meter: Some(4),
+            first_downbeat: Some(0.52),
+            sections: vec![45.5, 90.0],
+            drop: Some(45.5),
+            key: Some((4, true)),
+        }],
     }
 }
 
