@@ -327,14 +327,7 @@ async fn a_streaming_answer_cancelled_closes_its_stream_and_exports_nothing() {
     assert!(cancel_button(&ended).is_none(), "{:?}", ended.components);
     // The next request of the project runs once the cancelled one is over: by then no
     // export came of the cancelled turn.
-    bot.nemo.push_turn(vec![Step::Text("next done".into())]);
-    let next = format!("<@{APP_ID}> next");
-    bot.discord
-        .message_in(Some(GUILD_ID), &next, json!([]), CHANNEL, USER);
-    let answered = |m: &Msg| m.content.contains("next done");
-    bot.discord
-        .wait_for(CHANNEL, "the next answer", answered)
-        .await;
+    bot.run_next_request().await;
     assert_eq!(bot.nemo.render_requests().len(), renders, "no export");
     assert_eq!(link_posts(&bot), 1, "only the first video's link");
     // Pressed again, it says it is over.

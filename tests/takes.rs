@@ -7,8 +7,7 @@
 mod common;
 
 use common::discord_bot::{callbacks, start_with, Running, CHANNEL, USER};
-use common::fake_discord::{member, member_with, Msg, APP_ID, GUILD_ID, MEMBER_PERMISSIONS};
-use common::fake_nemo::Step;
+use common::fake_discord::{member, member_with, Msg, GUILD_ID, MEMBER_PERMISSIONS};
 use common::wait::wait_until;
 use serde_json::json;
 use std::time::Duration;
@@ -88,14 +87,7 @@ async fn another_take_makes_one_new_turn_and_one_new_video() {
     bot.wait_jobs_forgotten().await;
     // The project's next request runs once all the take's work is done: by then it made
     // exactly one turn and one export.
-    bot.nemo.push_turn(vec![Step::Text("next done".into())]);
-    let next = format!("<@{APP_ID}> next");
-    bot.discord
-        .message_in(Some(GUILD_ID), &next, json!([]), CHANNEL, USER);
-    let answered = |m: &Msg| m.content.contains("next done");
-    bot.discord
-        .wait_for(CHANNEL, "the next answer", answered)
-        .await;
+    bot.run_next_request().await;
     bot.wait_jobs_forgotten().await;
     let sent = turns(&bot);
     assert_eq!(sent.len(), 3, "{sent:?}");

@@ -138,6 +138,22 @@ impl Running {
         .await;
     }
 
+    /// Runs the project's next request (a mention in [`CHANNEL`] whose turn says "next
+    /// done") and waits for its answer: requests of a project run one at a time, so by then
+    /// everything the ones before it started is over.
+    pub async fn run_next_request(&self) {
+        self.nemo
+            .push_turn(vec![super::fake_nemo::Step::Text("next done".into())]);
+        let next = format!("<@{}> next", super::fake_discord::APP_ID);
+        let guild = Some(super::fake_discord::GUILD_ID);
+        let none = serde_json::json!([]);
+        self.discord.message_in(guild, &next, none, CHANNEL, USER);
+        let answered = |m: &super::fake_discord::Msg| m.content.contains("next done");
+        self.discord
+            .wait_for(CHANNEL, "the next answer", answered)
+            .await;
+    }
+
     /// Stops the bot as a crash would (background work dropped, store kept, leases held
     /// until they run out) and starts anew, as a new process.
     pub async fn restart(&mut self) {
