@@ -186,30 +186,48 @@ async fn on_button(
         return Ok(());
     };
     let lang = Lang::from_tag(&click.locale);
-    if !may_use(&scope, click.channel_id.get(), click.user.id.get()) {
-        click
-            .create_response(&ctx.http, super::edit::refusal(lang))
-            .await?;
-        return Ok(());
-    }
-    if let Some(refusal) = role_refusal(data, click, lang).await {
-        click.create_response(&ctx.http, refusal).await?;
-        return Ok(());
-    }
-    click.defer(&ctx.http).await?;
+    let refusal = (!may_use(&scope, click.channel_id.get(), click.user.id.get()))
+        .then(|| super::edit::refusal(lang));
     let at = Where {
         channel: click.channel_id,
         user: click.user.id,
         guild: click.guild_id,
         thread: false,
     };
-    let (front, mut actor) = place_for(ctx.http.clone(), data, at, &click.locale);
-    let front = Arc::new(front.with_permissions(click.app_permissions));
-    actor.scope = scope;
     let request = match action {
         Suggestion::Export => Request::Export,
         Suggestion::Status => Request::Status,
     };
+    run_pressed(ctx, click, data, refusal, (at, Some(scope)), request).await
+}
+
+/// A button pressed to run `request`: refused privately with `refusal` (a press that is not
+/// the member's to make), or where the server keeps the bot to a role they lack; else
+/// acknowledged at once (Discord's 3 s), and the request runs at `at` (in the button's scope,
+/// when it names one) in the background.
+pub(super) async fn run_pressed(
+    ctx: &serenity::Context,
+    click: &serenity::ComponentInteraction,
+    data: &Data,
+    refusal: Option<serenity::CreateInteractionResponse>,
+    (at, scope): (Where, Option<String>),
+    request: Request,
+) -> Result<(), Error> {
+    let lang = Lang::from_tag(&click.locale);
+    let refusal = match refusal {
+        Some(refusal) => Some(refusal),
+        None => role_refusal(data, click, lang).await,
+    };
+    if let Some(refusal) = refusal {
+        click.create_response(&ctx.http, refusal).await?;
+        return Ok(());
+    }
+    click.defer(&ctx.http).await?;
+    let (front, mut actor) = place_for(ctx.http.clone(), data, at, &click.locale);
+    let front = Arc::new(front.with_permissions(click.app_permissions));
+    if let Some(scope) = scope {
+        actor.scope = scope;
+    }
     let engine = data.engine.clone();
     data.tasks
         .spawn(async move { engine.handle(&actor, request, front).await });

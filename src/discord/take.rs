@@ -3,15 +3,14 @@
 //! like any request. Its id carries who asked and their words, so any process obeys it.
 
 use super::cancel::{may_press, reply};
-use super::events::role_refusal;
+use super::events::run_pressed;
 use super::ids::{parse_take_id, take_id};
-use super::{group_of, place_for, Data, Error, Where};
+use super::{group_of, Data, Error, Where};
 use crate::engine::{Request, TakeAction};
 use crate::i18n::Lang;
 use crate::tr;
 use poise::serenity_prelude as serenity;
 use serenity::builder::CreateButton;
-use std::sync::Arc;
 
 /// The Another take button of `action`, labelled in `lang`: when its asker is a Discord
 /// member and its id fits.
@@ -41,18 +40,8 @@ pub(super) async fn on_click(
     (asker, words): (u64, String),
 ) -> Result<(), Error> {
     let lang = Lang::from_tag(&click.locale);
-    if !may_press(click, asker) {
-        let sentence = tr!(lang, "discord-take-not-yours");
-        click
-            .create_response(&ctx.http, reply(sentence, true))
-            .await?;
-        return Ok(());
-    }
-    if let Some(refusal) = role_refusal(data, click, lang).await {
-        click.create_response(&ctx.http, refusal).await?;
-        return Ok(());
-    }
-    click.defer(&ctx.http).await?;
+    let refusal =
+        (!may_press(click, asker)).then(|| reply(tr!(lang, "discord-take-not-yours"), true));
     // The asker's project: a thread the bot opened is its own, else the configured scope.
     let thread = match click.guild_id {
         Some(guild) => {
@@ -68,14 +57,9 @@ pub(super) async fn on_click(
         guild: click.guild_id,
         thread,
     };
-    let (front, actor) = place_for(ctx.http.clone(), data, at, &click.locale);
-    let front = Arc::new(front.with_permissions(click.app_permissions));
     let request = Request::MusicVideo {
         prompt: Some(words),
         media: Vec::new(),
     };
-    let engine = data.engine.clone();
-    data.tasks
-        .spawn(async move { engine.handle(&actor, request, front).await });
-    Ok(())
+    run_pressed(ctx, click, data, refusal, (at, None), request).await
 }
