@@ -158,6 +158,19 @@ async fn what_the_bot_heard_is_shown_kept_and_told_to_the_agent_once() {
     let sent = prompts(&fake);
     let note = note_after(&sent[2], "make it dreamy");
     assert!((bpm_in(note) - 120.0).abs() < 1.2, "{note}");
+    // A song dropped before /reset is not told to the new project.
+    let request = Request::Upload {
+        media: media(),
+        text: String::new(),
+    };
+    with_song_heard(&bot, &fake, &bo, request).await;
+    bot.engine
+        .handle(&bo, Request::Reset, Recorder::new())
+        .await;
+    bot.engine
+        .handle(&bo, say("start over"), Recorder::new())
+        .await;
+    assert_eq!(prompts(&fake)[3], "start over");
 
     // In Chinese.
     let mut mei = actor("mei", "m");

@@ -134,6 +134,11 @@ impl Listening {
         }
     }
 
+    /// Forgets the songs heard in the scope and not yet told (its project is starting anew).
+    pub(crate) fn forget(&self, scope: &str) {
+        self.untold.lock().by_scope.remove(scope);
+    }
+
     /// The songs heard in the scope since its last turn, for the turn starting now (each
     /// [`Hearing::ready`]). Songs still being heard stay for the turn after (this one goes
     /// without them); songs in which nothing was heard are dropped.

@@ -316,7 +316,11 @@ impl Engine {
             Request::Credits => project::credits(&parts.accounts, actor, front).await,
             Request::Status => project::status(&parts.accounts, &parts.exports, actor, front).await,
             Request::Open => project::open(&parts.accounts, actor, front).await,
-            Request::Reset => project::reset(&parts.scopes, &parts.accounts, actor, front).await,
+            Request::Reset => {
+                // Songs heard for the old project are not the new one's to tell.
+                parts.listening.forget(&actor.scope);
+                project::reset(&parts.scopes, &parts.accounts, actor, front).await
+            }
         }
     }
 
