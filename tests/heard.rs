@@ -3,13 +3,14 @@
 //!
 //! The analysis races the upload by design (neither waits for the other), so to see what a
 //! finished analysis does, the fake NemoVideo holds each upload until the bot's counter of
-//! analysed songs says the analysis ended. One test walks every case in turn, so that no
-//! other test of this binary moves the counter meanwhile.
+//! analysed songs says the analysis ended. The tests take turns ([`ONE_AT_A_TIME`]), so that
+//! no other test moves the counter meanwhile.
 
 mod common;
 #[path = "common/songs.rs"]
 mod songs;
 
+use common::discord_bot::{start, USER};
 use common::fake_nemo::{Body, FakeNemo, Fault};
 use common::harness::{actor, say, Bot};
 use common::metrics::{counter, metrics};
@@ -17,10 +18,14 @@ use common::recorder::Recorder;
 use common::wait::wait_until;
 use music_video_bot::config::{AnalysisConfig, LimitsConfig};
 use music_video_bot::engine::{Actor, Media, Request};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Notify;
+
+/// Held by each test for its whole run: the counter of songs heard is the process's.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 const FOUND: &str = "mvb_songs_analysed_total{found=\"yes\"}";
 
@@ -34,28 +39,50 @@ fn song(dir: &Path) -> PathBuf {
     path
 }
 
-/// Serves `request` while NemoVideo holds the upload until the song's analysis has ended
-/// (the counter of songs heard passed what it was), so that the analysis is done by the time
-/// the upload is; what the member saw.
+/// The next upload, held at the fake NemoVideo until the song's analysis has ended.
+struct HeldUpload {
+    gate: Arc<Notify>,
+    /// Songs heard before it.
+    before: f64,
+}
+
+impl HeldUpload {
+    /// Holds `fake`'s next upload.
+    fn hold(fake: &FakeNemo) -> HeldUpload {
+        let gate = Arc::new(Notify::new());
+        fake.fail_next("/api/upload-video", Fault::Hold(gate.clone()));
+        HeldUpload {
+            gate,
+            before: counter(FOUND),
+        }
+    }
+
+    /// Lets the upload go once the counter of songs heard has moved.
+    async fn release_once_heard(self) {
+        let before = self.before;
+        wait_until(
+            "the song's analysis ended",
+            Duration::from_secs(120),
+            || async { counter(FOUND) > before },
+        )
+        .await;
+        self.gate.notify_one();
+    }
+}
+
+/// Serves `request` with its upload held until the song was heard, so that the analysis is
+/// done by the time the upload is; what the member saw.
 async fn with_song_heard(
     bot: &Bot,
     fake: &FakeNemo,
     who: &Actor,
     request: Request,
 ) -> Arc<Recorder> {
-    let heard = counter(FOUND);
-    let gate = Arc::new(Notify::new());
-    fake.fail_next("/api/upload-video", Fault::Hold(gate.clone()));
+    let held = HeldUpload::hold(fake);
     let (engine, who, rec) = (bot.engine.clone(), who.clone(), Recorder::new());
     let front = rec.clone();
     let serving = tokio::spawn(async move { engine.handle(&who, request, front).await });
-    wait_until(
-        "the song's analysis ended",
-        Duration::from_secs(120),
-        || async { counter(FOUND) > heard },
-    )
-    .await;
-    gate.notify_one();
+    held.release_once_heard().await;
     serving.await.unwrap();
     rec
 }
@@ -96,6 +123,7 @@ const HEARD_LINE: &str = "🎵 song.wav · 0:24 · 120 BPM · 4/4 · E minor · 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_the_bot_heard_is_shown_kept_and_told_to_the_agent_once() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     metrics();
     let fake = FakeNemo::start().await;
     fake.set_credits(10_000, 0);
@@ -220,4 +248,29 @@ async fn what_the_bot_heard_is_shown_kept_and_told_to_the_agent_once() {
     let said = rec.transcript();
     assert!(said.contains("🎵 long.wav · 1:36 · 100 BPM"), "{said}");
     assert!(said.contains("this one is 1:36"), "{said}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_song_dropped_on_discord_is_heard_from_the_attachment_the_bot_downloaded() {
+    let _turn = ONE_AT_A_TIME.lock().await;
+    metrics();
+    let bot = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(song(dir.path())).unwrap();
+    let url = bot.discord.host_file("song.wav", bytes.clone());
+    let att = bot.discord.attachment("song.wav", bytes.len() as u64, &url);
+    let held = HeldUpload::hold(&bot.nemo);
+    let dm = 600_000_000_000_000_009;
+    bot.discord
+        .message("make it dreamy", json!([att]), dm, USER, false);
+    held.release_once_heard().await;
+    bot.discord
+        .wait_for(dm, "the upload line", |m| m.content.contains(HEARD_LINE))
+        .await;
+    bot.discord
+        .wait_for(dm, "with the MP4", |m| m.content.contains(".mp4"))
+        .await;
+    let sent = prompts(&bot.nemo);
+    let note = note_after(&sent[0], "make it dreamy");
+    assert!(note.contains("4/4, bar 2.00 s"), "{note}");
 }
