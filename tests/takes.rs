@@ -2,7 +2,8 @@
 //! Discord and the fake NemoVideo: pressed by the member who asked, it makes exactly one new
 //! turn on the same words and one export, and posts one new link; a stranger's press is
 //! refused privately, and so is one who may press it but lacks the server's role; over the
-//! member's turn quota, it is refused with the usual sentence.
+//! member's turn quota, it is refused with the usual sentence; words too long for its id are
+//! read from the video's record while the history keeps it.
 
 mod common;
 
@@ -45,9 +46,14 @@ fn turns(bot: &Running) -> Vec<String> {
 /// A bot whose members may send `turns` requests an hour, with credits for many turns, after
 /// the member's first video (`/musicvideo` with [`WORDS`]); its link's message.
 async fn first_video(turns_per_hour: u32) -> (Running, Msg) {
+    first_video_of(turns_per_hour, WORDS).await
+}
+
+/// [`first_video`], made from `words`.
+async fn first_video_of(turns_per_hour: u32, words: &str) -> (Running, Msg) {
     let bot = start_with(|c| c.limits.turns_per_user_per_hour = turns_per_hour).await;
     bot.nemo.set_credits(1_000, 0);
-    let prompt = json!({"options": [{"name": "prompt", "type": 3, "value": WORDS}]});
+    let prompt = json!({"options": [{"name": "prompt", "type": 3, "value": words}]});
     bot.discord.slash("musicvideo", prompt, CHANNEL, USER);
     let link = |m: &Msg| m.content.contains(".mp4") && take_button(m).is_some();
     let video = bot.discord.wait_for(CHANNEL, "the first video", link).await;
@@ -135,4 +141,38 @@ async fn another_take_is_behind_the_servers_role() {
     })
     .await;
     assert_eq!(turns(&bot).len(), 1, "no new turn");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn words_too_long_for_the_button_are_read_from_the_videos_record_while_it_is_kept() {
+    let words = format!("{WORDS}, {}", "rain on glass, slow zooms, ".repeat(5));
+    let (bot, video) = first_video_of(10, &words).await;
+    let id = take_button(&video).expect("a button even for long words");
+    assert!(id.len() <= 100 && !id.contains("rain"), "{id}");
+    bot.discord.click_in(Some(GUILD_ID), &id, &video, USER);
+    wait_until("a second link", Duration::from_secs(30), || async {
+        links(&bot).len() == 2
+    })
+    .await;
+    bot.wait_jobs_forgotten().await;
+    let sent = turns(&bot);
+    assert!(
+        sent[1].contains(words.trim_end()),
+        "the same words: {sent:?}"
+    );
+    // Once the history no longer keeps the video, a press says so, privately.
+    bot.engine.forget_old_videos(u64::MAX).await.unwrap();
+    bot.discord.click_in(Some(GUILD_ID), &id, &video, USER);
+    let gone = |b: &serde_json::Value| {
+        b["data"]["content"]
+            .as_str()
+            .is_some_and(|t| t.contains("no longer in the history"))
+    };
+    wait_until(
+        "the press told the video is gone",
+        Duration::from_secs(15),
+        || async { callbacks(&bot).iter().any(gone) },
+    )
+    .await;
+    assert_eq!(turns(&bot).len(), 2, "no new turn");
 }

@@ -9,6 +9,7 @@ discord-button-not-yours = This button belongs to someone else's project.
 discord-button-cancel = Cancel
 discord-button-take = Another take
 discord-take-not-yours = Only the member who asked for this video, or someone who can manage messages here, can ask for another take.
+discord-take-gone = That video is no longer in the history I keep, so I cannot make it again from here: ask with /musicvideo.
 discord-cancel-not-yours = Only the member who asked, or someone who can manage messages here, can cancel this.
 discord-command-failed = Something went wrong on my side. Please try again; if it keeps happening, tell the bot's operator.
 discord-fetch-failed = I couldn't fetch { $name } from Discord. Please try again.

@@ -8,6 +8,7 @@ discord-button-not-yours = 这个按钮属于别人的项目。
 discord-button-cancel = 取消
 discord-button-take = 再来一版
 discord-take-not-yours = 只有请求这个视频的成员，或在这里能管理消息的成员，才能要求再来一版。
+discord-take-gone = 我保存的记录里已经没有这个视频了，无法从这里再来一版：请用 /musicvideo 重新请求。
 discord-cancel-not-yours = 只有发起请求的成员，或在这里能管理消息的成员，才能取消它。
 discord-command-failed = 我这边出了点问题。请再试一次；如果一直这样，请告诉机器人的管理员。
 discord-fetch-failed = 我没能从 Discord 获取 { $name }。请再试一次。

@@ -122,20 +122,44 @@ pub fn may_use(scope: &str, channel: u64, user: u64) -> bool {
     }
 }
 
-/// The custom id of a finished video's Another take button: the Discord user who asked for
-/// it and their words (`mvb:take:<user>:<words>`, empty for the default request), so that a
-/// press in any process, after any restart, can make it again; `None` when it would not fit
-/// Discord's limit.
-pub fn take_id(user: u64, words: &str) -> Option<String> {
-    let id = format!("mvb:take:{user}:{words}");
-    (id.len() <= MAX_CUSTOM_ID).then_some(id)
+/// What an Another take button asks for again: the member's words themselves, or the video
+/// whose kept record has them (words too long for a custom id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TakeOf {
+    /// The words (empty: the default request).
+    Words(String),
+    /// The video's render id.
+    Video(String),
 }
 
-/// Reads a custom id made by [`take_id`]: who asked, and their words.
-pub fn parse_take_id(id: &str) -> Option<(u64, String)> {
-    let (user, words) = id.strip_prefix("mvb:take:")?.split_once(':')?;
+/// The custom id of a finished video's Another take button: the Discord user who asked for
+/// it and their words (`mvb:take:<user>:<words>`, empty for the default request), so that a
+/// press in any process, after any restart, can make it again; when the words do not fit
+/// Discord's limit, the video whose record keeps them (`mvb:retake:<user>:<video>`); `None`
+/// when neither fits.
+pub fn take_id(user: u64, words: &str, video: &str) -> Option<String> {
+    [
+        format!("mvb:take:{user}:{words}"),
+        format!("mvb:retake:{user}:{video}"),
+    ]
+    .into_iter()
+    .find(|id| id.len() <= MAX_CUSTOM_ID)
+}
+
+/// Reads a custom id made by [`take_id`]: who asked, and what to ask for again.
+pub fn parse_take_id(id: &str) -> Option<(u64, TakeOf)> {
+    let (user, of) = match id.strip_prefix("mvb:take:") {
+        Some(rest) => {
+            let (user, words) = rest.split_once(':')?;
+            (user, TakeOf::Words(words.to_string()))
+        }
+        None => {
+            let (user, video) = id.strip_prefix("mvb:retake:")?.split_once(':')?;
+            (!video.is_empty()).then_some((user, TakeOf::Video(video.to_string())))?
+        }
+    };
     let user = user.parse().ok().filter(|u| *u > 0)?;
-    Some((user, words.to_string()))
+    Some((user, of))
 }
 
 /// The custom id of the button that confirms `/forget-me` for `user` (only they may press it).
@@ -360,19 +384,33 @@ mod tests {
     }
 
     #[test]
-    fn take_ids_carry_who_asked_and_their_words() {
+    fn take_ids_carry_who_asked_and_their_words_or_their_video() {
+        let words = |w: &str| Some(TakeOf::Words(w.to_string()));
+        let video = Some(TakeOf::Video("render_1".into()));
+        let long_video = "r".repeat(100);
         let rows = [
-            (5, "make it neon: a city at night", true),
-            (u64::MAX, "", true),
-            (u64::MAX, &"w".repeat(70), true),
-            (u64::MAX, &"w".repeat(71), false),
+            (
+                5,
+                "make it neon: a city at night",
+                "render_1",
+                words("make it neon: a city at night"),
+            ),
+            (u64::MAX, "", "render_1", words("")),
+            (
+                u64::MAX,
+                &"w".repeat(70),
+                "render_1",
+                words(&"w".repeat(70)),
+            ),
+            (u64::MAX, &"w".repeat(71), "render_1", video),
+            (u64::MAX, &"w".repeat(71), &long_video, None),
         ];
-        for (user, words, fits) in rows {
-            let id = take_id(user, words);
-            assert_eq!(id.is_some(), fits, "{words}");
+        for (user, words, video, of) in rows {
+            let id = take_id(user, words, video);
+            assert_eq!(id.is_some(), of.is_some(), "{words}");
             let Some(id) = id else { continue };
             assert!(id.len() <= MAX_CUSTOM_ID, "{id}");
-            assert_eq!(parse_take_id(&id), Some((user, words.to_string())));
+            assert_eq!(parse_take_id(&id), of.map(|of| (user, of)));
             assert_eq!(parse_cancel_id(&id), None, "not a Cancel id");
             assert_eq!(parse_button_id(&id), None, "not an Export/Status id");
         }
@@ -382,6 +420,9 @@ mod tests {
             "mvb:take:0:x",
             "mvb:take:x:y",
             "mvb:take:5",
+            "mvb:retake:5:",
+            "mvb:retake:5",
+            "mvb:retake:0:render_1",
             "mvb:export:user:1",
         ] {
             assert_eq!(parse_take_id(bad), None, "{bad}");

@@ -40,6 +40,9 @@ pub struct TakeAction {
     pub request: String,
     /// Who asked for the video (the actor's user, e.g. `discord:1234`).
     pub by: String,
+    /// The video (its render id), whose kept record has the words too, for a front whose
+    /// button cannot carry them.
+    pub video: String,
 }
 
 /// A titled block: lines (one per track, a bar…), fields and a footer.

@@ -25,6 +25,17 @@ impl Engine {
         Ok(self.parts.exports.videos(query).await?)
     }
 
+    /// The words `user`'s video `id` was made from (empty: the default request), while the
+    /// history keeps it; none for a video made of whatever the timeline was.
+    pub async fn words_of_video(
+        &self,
+        user: &str,
+        id: &str,
+    ) -> Result<Option<String>, EngineError> {
+        let video = self.parts.exports.video(user, id).await?;
+        Ok(video.and_then(|v| v.request))
+    }
+
     /// How many days finished videos are kept (`store.video_history_days`; 30 unless set).
     /// Set it before serving.
     pub fn set_video_history_days(&self, days: u64) {

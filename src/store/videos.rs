@@ -31,6 +31,11 @@ pub struct VideoRecord {
     /// NemoVideo's MP4 link. NemoVideo's render answer says nothing of when it expires
     /// (`shared/nemo-api.md`), so neither does the record.
     pub url: String,
+    /// The member's words it was made from (empty: the default request), for another take
+    /// whose words are too long for its button; none for an export of whatever the timeline
+    /// was, and for videos kept before the words were.
+    #[serde(default)]
+    pub request: Option<String>,
 }
 
 /// One page of a member's videos, newest first.
@@ -73,6 +78,14 @@ impl Store {
         match &self.db {
             Backend::Sled(db) => db.videos(query),
             Backend::Postgres(db) => db.videos(query).await,
+        }
+    }
+
+    /// `user`'s video `id`, while the history keeps it.
+    pub async fn video(&self, user: &str, id: &str) -> Result<Option<VideoRecord>, StoreError> {
+        match &self.db {
+            Backend::Sled(db) => db.video(user, id),
+            Backend::Postgres(db) => db.video(user, id).await,
         }
     }
 

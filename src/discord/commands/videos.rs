@@ -203,6 +203,7 @@ mod tests {
             length_secs: length,
             finished_at: 1_800_000_000,
             url: url.into(),
+            request: None,
         }
     }
 

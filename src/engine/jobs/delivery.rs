@@ -66,6 +66,7 @@ impl Exports {
             Box::new(TakeAction {
                 request,
                 by: job.requested_by.clone(),
+                video: job.id.clone(),
             })
         });
         let link = Link {

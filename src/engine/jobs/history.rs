@@ -31,6 +31,7 @@ pub(super) fn video(job: &JobRecord, done: &RenderStatus, now: u64) -> Option<Vi
             .map(|s| s.round() as u64),
         finished_at: now,
         url: done.url.clone()?,
+        request: job.video.request.clone(),
     })
 }
 
@@ -38,6 +39,15 @@ impl Exports {
     /// A page of a member's videos.
     pub(crate) async fn videos(&self, query: VideoQuery<'_>) -> Result<VideoPage, StoreError> {
         self.inner.store.videos(query).await
+    }
+
+    /// A member's video by its id, while the history keeps it.
+    pub(crate) async fn video(
+        &self,
+        user: &str,
+        id: &str,
+    ) -> Result<Option<VideoRecord>, StoreError> {
+        self.inner.store.video(user, id).await
     }
 
     /// Keeps finished videos `days` days.

@@ -72,6 +72,24 @@ impl PgStore {
         })
     }
 
+    /// See [`crate::store::Store::video`].
+    pub(in crate::store) async fn video(
+        &self,
+        user: &str,
+        id: &str,
+    ) -> Result<Option<VideoRecord>, StoreError> {
+        let record: Option<String> =
+            sqlx::query_scalar("SELECT record::text FROM videos WHERE id = $1 AND user_key = $2")
+                .bind(id)
+                .bind(user)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(pg("reading a finished video"))?;
+        record
+            .map(|r| crate::store::decode(user, r.as_bytes()))
+            .transpose()
+    }
+
     /// See [`crate::store::Store::forget_videos_before`].
     pub(in crate::store) async fn forget_videos_before(
         &self,

@@ -43,6 +43,22 @@ impl SledStore {
         Ok(page)
     }
 
+    /// See [`crate::store::Store::video`].
+    pub(in crate::store) fn video(
+        &self,
+        user: &str,
+        id: &str,
+    ) -> Result<Option<VideoRecord>, StoreError> {
+        for item in self.videos.scan_prefix(prefix(user)) {
+            let (key, value) = item?;
+            if key.ends_with(format!("\0{id}").as_bytes()) {
+                let name = String::from_utf8_lossy(&key);
+                return Ok(Some(crate::store::decode(&name, &value)?));
+            }
+        }
+        Ok(None)
+    }
+
     /// See [`crate::store::Store::forget_videos_before`].
     pub(in crate::store) async fn forget_videos_before(
         &self,

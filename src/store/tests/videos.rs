@@ -15,6 +15,7 @@ fn video(id: &str, place: &str, finished_at: u64) -> VideoRecord {
         length_secs: Some(31),
         finished_at,
         url: format!("https://cdn.example/{id}.mp4"),
+        request: Some(format!("the words of {id}")),
     }
 }
 
@@ -77,6 +78,16 @@ async fn a_video_is_kept_by_the_jobs_holder_only_and_listed_newest_first() {
         assert_eq!((past.total, past.videos.len()), (3, 0), "{name}");
         let here = b.videos(query(Some("discord:8:"), 0, 10)).await.unwrap();
         assert_eq!(ids(here), ["newer", "older"], "{name}");
+        // One video by its id, its member's only.
+        let one = b.video("discord:5", "older").await.unwrap();
+        assert_eq!(one, Some(video("older", "discord:8:5", 50)), "{name}");
+        assert_eq!(b.video("discord:6", "older").await.unwrap(), None, "{name}");
+        assert_eq!(
+            b.video("discord:5", "older2").await.unwrap(),
+            None,
+            "{name}"
+        );
+        assert_eq!(b.video("discord:5", "lder").await.unwrap(), None, "{name}");
         // Swept by age: strictly before the cutoff.
         assert_eq!(b.forget_videos_before(100).await.unwrap(), 1, "{name}");
         assert_eq!(
