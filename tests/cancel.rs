@@ -2,7 +2,8 @@
 //! a request waiting in line leaves it (it never reaches the agent); an export that is
 //! rendering stops (no link is ever posted, the member's export slot is free at once); only
 //! for the member who asked or a moderator, and also when the press reaches another process
-//! than the one polling the export (PostgreSQL).
+//! than the one polling the export (PostgreSQL); a turn that has said nothing yet is cancelled
+//! from its progress line.
 
 mod common;
 
@@ -333,4 +334,46 @@ async fn a_streaming_answer_cancelled_closes_its_stream_and_exports_nothing() {
     // Pressed again, it says it is over.
     bot.discord.click_in(Some(GUILD_ID), &id, &answer, USER);
     wait_response(&bot, "already ended").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_turn_cancelled_before_its_first_words_is_cancelled_from_its_progress_line() {
+    let bot = patient_bot().await;
+    // The agent works with a tool and says nothing yet: only the progress line shows.
+    bot.nemo.push_turn(vec![
+        Step::Call("generate_video".into()),
+        Step::Sleep(Duration::from_secs(60)),
+        Step::Text("never shown".into()),
+    ]);
+    let words = format!("<@{APP_ID}> make it neon");
+    bot.discord
+        .message_in(Some(GUILD_ID), &words, json!([]), CHANNEL, USER);
+    let working = |m: &Msg| m.content.contains("Working: generate_video");
+    let line = bot
+        .discord
+        .wait_for(CHANNEL, "the progress line with its Cancel", |m| {
+            working(m) && cancel_button(m).is_some()
+        })
+        .await;
+    let id = cancel_button(&line).unwrap();
+    bot.discord.click_in(Some(GUILD_ID), &id, &line, USER);
+    wait_until(
+        "the stream closed at NemoVideo",
+        Duration::from_secs(15),
+        || async { bot.nemo.streams_cut() == 1 },
+    )
+    .await;
+    // The line stays (by now perhaps saying it is still working), without its button; the
+    // channel is told the turn was cancelled.
+    let plain = |m: &Msg| m.id == line.id && cancel_button(m).is_none();
+    bot.discord
+        .wait_for(CHANNEL, "the line without its Cancel", plain)
+        .await;
+    let note = |m: &Msg| m.content.contains("the answer stops here");
+    bot.discord.wait_for(CHANNEL, "the cancel note", note).await;
+    assert!(!bot
+        .discord
+        .messages(CHANNEL)
+        .iter()
+        .any(|m| m.content.contains("never shown")));
 }

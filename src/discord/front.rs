@@ -75,6 +75,8 @@ pub struct ChannelFront {
     /// The Cancel of the turn streaming now, and the messages that carry it (each loses it
     /// at its final edit).
     streaming: Mutex<(Option<CancelAction>, HashSet<serenity::MessageId>)>,
+    /// The progress line shown with the streaming turn's Cancel, to show without it after.
+    streamed_line: Mutex<Option<String>>,
 }
 
 impl ChannelFront {
@@ -109,6 +111,7 @@ impl ChannelFront {
             dm: Mutex::new(None),
             told: Mutex::new(None),
             streaming: Mutex::default(),
+            streamed_line: Mutex::default(),
         }
     }
 
@@ -252,7 +255,7 @@ impl Front for ChannelFront {
     }
 
     async fn status(&self, text: &str) -> Result<(), FrontError> {
-        self.update_status(Body::Text(text.to_string())).await
+        self.progress_line(text).await
     }
 
     async fn waiting(&self, text: &str, cancel: &CancelAction) -> Result<(), FrontError> {
@@ -355,6 +358,10 @@ impl Front for ChannelFront {
 
     fn streaming(&self, cancel: Option<CancelAction>) {
         self.streaming.lock().0 = cancel;
+    }
+
+    async fn streamed(&self) -> Result<(), FrontError> {
+        self.stream_over().await
     }
 }
 

@@ -102,9 +102,15 @@ pub trait Front: Send + Sync {
     async fn waiting(&self, text: &str, _cancel: &CancelAction) -> Result<(), FrontError> {
         self.status(text).await
     }
-    /// While a turn's answer streams, its message carries `cancel` where the platform has
-    /// buttons; `None` once the stream is over (the message loses it at its final edit).
+    /// While a turn streams, its answer's message (and its progress line) carries `cancel`
+    /// where the platform has buttons; `None` once the stream is over (the message loses it
+    /// at its final edit).
     fn streaming(&self, _cancel: Option<CancelAction>) {}
+    /// The stream is over (after `streaming(None)`): a progress line that carried its Cancel
+    /// (a turn with no answer yet has nothing else to carry it) loses it.
+    async fn streamed(&self) -> Result<(), FrontError> {
+        Ok(())
+    }
     /// Offers follow-up actions the agent suggested (buttons where the platform has them) on
     /// the last message sent.
     async fn offer(&self, _actions: &[Suggestion]) -> Result<(), FrontError> {

@@ -89,6 +89,29 @@ impl ChannelFront {
         self.update_status(Body::Text(String::new())).await
     }
 
+    /// A progress line; while a turn streams, with its Cancel (there may be no answer yet to
+    /// carry it), and kept to be shown without it once the stream is over.
+    pub(super) async fn progress_line(&self, text: &str) -> Result<(), FrontError> {
+        let cancel = self.streaming.lock().0.clone();
+        let body = match cancel {
+            Some(cancel) => {
+                *self.streamed_line.lock() = Some(text.to_string());
+                Body::Waiting(text.to_string(), cancel, self.lang)
+            }
+            None => Body::Text(text.to_string()),
+        };
+        self.update_status(body).await
+    }
+
+    /// The turn's stream is over: the progress line that carried its Cancel loses it.
+    pub(super) async fn stream_over(&self) -> Result<(), FrontError> {
+        let line = self.streamed_line.lock().take();
+        match line {
+            Some(text) => self.update_status(Body::Text(text)).await,
+            None => Ok(()),
+        }
+    }
+
     /// Shows progress `body` when its turn comes (latest-only, an edit per interval).
     pub(super) async fn update_status(&self, body: Body) -> Result<(), FrontError> {
         let interval = self.edit_interval();
