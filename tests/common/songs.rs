@@ -384,7 +384,7 @@ pub fn song(drums: Drums, (tonic, minor): (usize, bool), seconds: f64) -> Vec<f3
 }
 
 /// `samples` scaled to peak at 0.9.
-fn normalized(mut samples: Vec<f32>) -> Vec<f32> {
+pub fn normalized(mut samples: Vec<f32>) -> Vec<f32> {
     let peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
     if peak > 0.0 {
         samples.iter_mut().for_each(|s| *s *= 0.9 / peak);
