@@ -156,3 +156,16 @@ fn the_key_of_a_progression_and_none_for_drums() {
     }
     assert_eq!(analyse_samples(&drums(120.0, 4, 20.0)).key, None);
 }
+
+#[test]
+fn the_key_of_a_cadence_in_each_of_the_24_keys() {
+    let wrong: Vec<String> = (0..24)
+        .filter_map(|k| {
+            let (tonic, minor) = (k % 12, k >= 12);
+            let heard = analyse_samples(&chords(&songs::cadence(tonic, minor))).key;
+            (heard.map(|h| (h.tonic, h.minor)) != Some((tonic, minor)))
+                .then(|| format!("{tonic} (minor: {minor}) heard as {heard:?}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:?}");
+}
