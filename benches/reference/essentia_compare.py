@@ -47,7 +47,10 @@ def in_venv():
 def write_set(directory):
     env = dict(os.environ, BENCH_ONLY="analysis", BENCH_WRITE_SET=directory)
     # The bench exits 1 when a target is missed; the files are written all the same.
-    subprocess.run(["cargo", "bench", "--locked", "--bench", "engine"], cwd=ROOT, env=env)
+    # Its own table goes to standard error, so that standard output is the comparison alone.
+    subprocess.run(
+        ["cargo", "bench", "--locked", "--bench", "engine"], cwd=ROOT, env=env, stdout=sys.stderr
+    )
     if not os.path.exists(os.path.join(directory, "truths.csv")):
         sys.exit("the bench wrote no truths.csv")
 
@@ -100,27 +103,50 @@ def main():
             "bot": (b_bpm, row["bot_key_tonic"], row["bot_key_minor"]),
             "essentia": (e_bpm, e_tonic, e_minor),
         }
-        for category in (row["category"], "all"):
-            t = tallies.setdefault(category, {"tempo": 0, "key": 0, "bot": [0, 0, 0], "essentia": [0, 0, 0]})
-            t["tempo"] += bool(row["bpm"])
-            t["key"] += row["key_tonic"] != ""
-            for who, (bpm, tonic, minor) in heard.items():
-                if row["bpm"]:
-                    t[who][0] += tempo_right(row, bpm)
-                    t[who][1] += octave_error(row, bpm)
-                t[who][2] += key_right(row, tonic, minor)
+        for category in (row["category"], "whole set"):
+            t = tallies.setdefault(category, Tally())
+            t.add(row, heard)
         print(f"{row['name']}: bot {b_bpm} {row['bot_key_tonic']} {row['bot_key_minor']}; "
               f"essentia {e_bpm and round(e_bpm, 2)} {e_tonic} {e_minor}", file=sys.stderr)
-    print("| material | files | tempo within 4 %, bot / essentia | octave errors, bot / essentia | key right, bot / essentia |")
-    print("|---|---|---|---|---|")
+    # The whole set last.
+    tallies["whole set"] = tallies.pop("whole set")
+    print("| material | files | tempo within 4 %, bot / essentia | octave errors, bot / essentia "
+          "| key right, bot / essentia | a key told where there is none, bot / essentia |")
+    print("|---|---|---|---|---|---|")
     for category, t in tallies.items():
-        files = max(t["tempo"], t["key"])
-        tempo = f"{t['bot'][0]}/{t['tempo']} / {t['essentia'][0]}/{t['tempo']}" if t["tempo"] else "—"
-        octave = f"{t['bot'][1]} / {t['essentia'][1]}" if t["tempo"] else "—"
-        key = f"{t['bot'][2]}/{t['key']} / {t['essentia'][2]}/{t['key']}" if t["key"] else "—"
-        name = "whole set" if category == "all" else category
-        print(f"| {name} | {files if category != 'all' else len(rows)} | {tempo} | {octave} | {key} |")
+        print(f"| {category} | {t.files} | {t.cell('tempo', t.tempo)} | {t.cell('octave')} "
+              f"| {t.cell('key', t.key)} | {t.cell('false_key', t.keyless)} |")
 
+
+class Tally:
+    """How one category (or the whole set) was heard, by the bot and by essentia."""
+
+    def __init__(self):
+        self.files = self.tempo = self.key = self.keyless = 0
+        self.counts = {who: dict(tempo=0, octave=0, key=0, false_key=0) for who in WHO}
+
+    def add(self, row, heard):
+        self.files += 1
+        has_tempo, has_key = bool(row["bpm"]), row["key_tonic"] != ""
+        self.tempo += has_tempo
+        self.key += has_key
+        self.keyless += not has_key
+        for who, (bpm, tonic, minor) in heard.items():
+            c = self.counts[who]
+            if has_tempo:
+                c["tempo"] += tempo_right(row, bpm)
+                c["octave"] += octave_error(row, bpm)
+            c["key"] += key_right(row, tonic, minor)
+            c["false_key"] += not has_key and tonic != ""
+
+    def cell(self, what, of=None):
+        if of == 0 or (what == "octave" and self.tempo == 0):
+            return "—"
+        values = [str(self.counts[who][what]) + (f"/{of}" if of else "") for who in WHO]
+        return " / ".join(values)
+
+
+WHO = ("bot", "essentia")
 
 if __name__ == "__main__":
     main()
