@@ -4,10 +4,15 @@
 //! 1 when a target is missed (upload CPU time ≤ 3× curl's, ≤ 32 MB RSS growth, every
 //! conversation done, a burst of members each getting one link with no 429, at most 50
 //! requests in any second and at most 8.5 calls per conversation, a 60,000-character streamed answer in ≤ 150 ms of CPU beyond
-//! a bare reader's for the same stream, as one paragraph and as mixed prose; with
-//! `MVB_TEST_DATABASE_URL`, every conversation done on PostgreSQL too, in ≤ 3× sled's time).
-//! `BENCH_ONLY=stream` runs only the two streaming rows (and their gate).
+//! a bare reader's for the same stream, as one paragraph and as mixed prose, a song analysed
+//! in ≤ 150 ms of CPU per minute of audio, its tempo heard within 4 % on ≥ 95 % of the
+//! generated test set; with `MVB_TEST_DATABASE_URL`, every conversation done on PostgreSQL
+//! too, in ≤ 3× sled's time). `BENCH_ONLY=stream` runs only the two streaming rows (and their
+//! gate), `BENCH_ONLY=analysis` only the song analysis's (`BENCH_WRITE_SET=DIR` writes its set
+//! there for `benches/reference/essentia_compare.py`).
 
+#[path = "support/analysis.rs"]
+mod analysis;
 #[path = "support/burst.rs"]
 mod burst;
 #[path = "../tests/common/mod.rs"]
@@ -16,6 +21,8 @@ mod common;
 mod idle;
 #[path = "support/pg.rs"]
 mod pg;
+#[path = "../tests/common/songs.rs"]
+mod songs;
 #[path = "support/stream.rs"]
 mod stream;
 
@@ -408,8 +415,10 @@ fn main() {
         return;
     }
     let quick = std::env::var("BENCH_QUICK").is_ok_and(|v| v != "0");
-    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "stream") {
-        return stream_only();
+    match std::env::var("BENCH_ONLY").as_deref() {
+        Ok("stream") => return stream_only(),
+        Ok("analysis") => return analysis_only(),
+        _ => {}
     }
     let n = if quick { 200 } else { 1000 };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -418,6 +427,7 @@ fn main() {
         .expect("runtime");
     eprintln!("bench: SSE decoding…");
     let sse = sse_throughput();
+    let heard = analysis::run(None);
     eprintln!("bench: 200 MB upload…");
     // CPU-time figures are taken on one thread: a multi-threaded runtime's workers also spend
     // CPU waking, spinning and stealing work, which varied by half from run to run.
@@ -498,6 +508,7 @@ fn main() {
         idle::MAX_IDLE_SCOPE_BYTES
     );
     burst::print_rows(&burst);
+    heard.print_rows();
     if let Some(pg) = &pg {
         pg.print();
     }
@@ -513,11 +524,13 @@ fn main() {
     println!("edit_latency_p99_ms: {:.2}", load.p99_ms);
     println!("sse_events_per_s: {sse:.0}");
     println!("idle_scope_bytes: {idle_bytes:.0}");
+    heard.print_lines();
     let mut misses = missed_targets(ratio, upload.rss_growth_mb, &load);
     misses.extend(pg.iter().flat_map(pg::PgFigures::misses));
     misses.extend(burst::misses(&burst));
     misses.extend(paragraph.misses("a one-paragraph answer"));
     misses.extend(mixed.misses("an answer of mixed prose"));
+    misses.extend(heard.misses());
     if idle_bytes.is_nan() || idle_bytes > idle::MAX_IDLE_SCOPE_BYTES {
         misses.push(format!(
             "each member who left keeps {idle_bytes:.0} bytes (target ≤ {:.0})",
@@ -556,6 +569,25 @@ fn stream_only() {
     stream::print_lines(&paragraph, &mixed);
     let mut misses = paragraph.misses("a one-paragraph answer");
     misses.extend(mixed.misses("an answer of mixed prose"));
+    for miss in &misses {
+        eprintln!("bench: target missed: {miss}");
+    }
+    if !misses.is_empty() {
+        std::process::exit(1);
+    }
+}
+
+/// `BENCH_ONLY=analysis`: only the song analysis's rows, lines and gate; with
+/// `BENCH_WRITE_SET=DIR`, the set is written there for the reference comparison
+/// (`benches/reference/essentia_compare.py`).
+fn analysis_only() {
+    let write_set = std::env::var_os("BENCH_WRITE_SET").map(std::path::PathBuf::from);
+    let heard = analysis::run(write_set.as_deref());
+    println!("| figure | value | target |");
+    println!("|---|---|---|");
+    heard.print_rows();
+    heard.print_lines();
+    let misses = heard.misses();
     for miss in &misses {
         eprintln!("bench: target missed: {miss}");
     }

@@ -156,3 +156,71 @@ fn the_key_of_a_progression_and_none_for_drums() {
     }
     assert_eq!(analyse_samples(&drums(120.0, 4, 20.0)).key, None);
 }
+
+#[test]
+fn the_key_of_a_cadence_in_each_of_the_24_keys() {
+    let wrong: Vec<String> = (0..24)
+        .filter_map(|k| {
+            let (tonic, minor) = (k % 12, k >= 12);
+            let heard = analyse_samples(&chords(&songs::cadence(tonic, minor))).key;
+            (heard.map(|h| (h.tonic, h.minor)) != Some((tonic, minor)))
+                .then(|| format!("{tonic} (minor: {minor}) heard as {heard:?}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:?}");
+}
+
+#[test]
+fn the_set_holds_what_the_issue_asks_and_scores_as_the_readme_says() {
+    let set = songs::set();
+    let count = |category: &str| set.iter().filter(|c| c.category == category).count();
+    let tempi: Vec<f64> = set.iter().filter_map(|c| c.bpm).collect();
+    assert!(tempi.contains(&70.0) && tempi.contains(&180.0));
+    for category in ["swing", "3/4", "silence first", "tempo change", "noise"] {
+        assert!(count(category) >= 5, "{category}: {}", count(category));
+    }
+    let mut keys: Vec<(usize, bool)> = set.iter().filter_map(|c| c.key).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), 24, "every key");
+    // A tempo change halfway is heard right at either half's tempo, and only there.
+    let change = set
+        .iter()
+        .find(|c| c.name == "change-100-120")
+        .expect("a tempo change");
+    for (heard, right, octave) in [
+        (Some(97.0), true, false),
+        (Some(124.0), true, false),
+        (Some(110.0), false, false),
+        (Some(240.0), false, true),
+        (Some(50.0), false, true),
+        (None, false, false),
+    ] {
+        assert_eq!(change.tempo_right(heard), right, "{heard:?}");
+        assert_eq!(change.octave_error(heard), octave, "{heard:?}");
+    }
+}
+
+#[test]
+fn the_first_file_of_each_kind_in_the_set_is_heard_right() {
+    let mut seen: Vec<&str> = Vec::new();
+    for case in songs::set() {
+        if seen.contains(&case.category) {
+            continue;
+        }
+        seen.push(case.category);
+        let heard = analyse_samples(&case.samples());
+        if case.bpm.is_some() {
+            assert!(
+                case.tempo_right(heard.tempo.map(|t| t.bpm)),
+                "{}: {:?}",
+                case.name,
+                heard.tempo
+            );
+        }
+        // The key where there are chords, and none on drums alone.
+        let key = heard.key.map(|k| (k.tonic, k.minor));
+        assert_eq!(key, case.key, "{}", case.name);
+    }
+    assert_eq!(seen.len(), 8, "{seen:?}");
+}

@@ -227,32 +227,20 @@ pub fn set() -> Vec<Case> {
         recipe,
     };
     let mut set = Vec::new();
-    for bpm in (70..=180).step_by(5).map(f64::from) {
-        let d = Drums::straight(bpm, 4);
-        let recipe = Recipe::Drums {
-            drums: d,
-            lead: 0.0,
-        };
-        set.push(drums("4/4", format!("straight-{bpm}"), d, recipe));
-    }
-    for bpm in (75..=165).step_by(15).map(f64::from) {
-        let d = Drums {
-            swing: 1.0 / 3.0,
-            ..Drums::straight(bpm, 4)
-        };
-        let recipe = Recipe::Drums {
-            drums: d,
-            lead: 0.0,
-        };
-        set.push(drums("swing", format!("swing-{bpm}"), d, recipe));
-    }
-    for bpm in (72..=172).step_by(20).map(f64::from) {
-        let d = Drums::straight(bpm, 3);
-        let recipe = Recipe::Drums {
-            drums: d,
-            lead: 0.0,
-        };
-        set.push(drums("3/4", format!("waltz-{bpm}"), d, recipe));
+    // Drums from the first sample: (category, name, tempi, meter, swing).
+    for (category, name, tempi, meter, swing) in [
+        ("4/4", "straight", (70..=180).step_by(5), 4, 0.0),
+        ("swing", "swing", (75..=165).step_by(15), 4, 1.0 / 3.0),
+        ("3/4", "waltz", (72..=172).step_by(20), 3, 0.0),
+    ] {
+        for bpm in tempi.map(f64::from) {
+            let d = Drums { bpm, meter, swing };
+            let recipe = Recipe::Drums {
+                drums: d,
+                lead: 0.0,
+            };
+            set.push(drums(category, format!("{name}-{bpm}"), d, recipe));
+        }
     }
     for (lead, bpm) in [
         (2.0, 84.0),
@@ -384,7 +372,7 @@ pub fn song(drums: Drums, (tonic, minor): (usize, bool), seconds: f64) -> Vec<f3
 }
 
 /// `samples` scaled to peak at 0.9.
-fn normalized(mut samples: Vec<f32>) -> Vec<f32> {
+pub fn normalized(mut samples: Vec<f32>) -> Vec<f32> {
     let peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
     if peak > 0.0 {
         samples.iter_mut().for_each(|s| *s *= 0.9 / peak);
