@@ -75,7 +75,8 @@ pub struct ChannelFront {
     /// The Cancel of the turn streaming now, and the messages that carry it (each loses it
     /// at its final edit).
     streaming: Mutex<(Option<CancelAction>, HashSet<serenity::MessageId>)>,
-    /// The progress line shown with the streaming turn's Cancel, to show without it after.
+    /// The progress line shown with a streaming turn's Cancel and not replaced since, to show
+    /// without it when the request is done.
     streamed_line: Mutex<Option<String>>,
 }
 
@@ -360,8 +361,8 @@ impl Front for ChannelFront {
         self.streaming.lock().0 = cancel;
     }
 
-    async fn streamed(&self) -> Result<(), FrontError> {
-        self.stream_over().await
+    async fn finished(&self) -> Result<(), FrontError> {
+        self.streamed_line_over().await
     }
 }
 

@@ -106,9 +106,10 @@ pub trait Front: Send + Sync {
     /// where the platform has buttons; `None` once the stream is over (the message loses it
     /// at its final edit).
     fn streaming(&self, _cancel: Option<CancelAction>) {}
-    /// The stream is over (after `streaming(None)`): a progress line that carried its Cancel
-    /// (a turn with no answer yet has nothing else to carry it) loses it.
-    async fn streamed(&self) -> Result<(), FrontError> {
+    /// The request is over: a progress line that still carries a turn's Cancel (a turn with
+    /// no answer yet has nothing else to carry it) loses it. (Progress shown after the turn,
+    /// such as a render's card, replaces the line and its Cancel in its own edit: no call.)
+    async fn finished(&self) -> Result<(), FrontError> {
         Ok(())
     }
     /// Offers follow-up actions the agent suggested (buttons where the platform has them) on

@@ -291,6 +291,9 @@ impl Engine {
         if let Err(e) = result {
             report(&self.parts.accounts, actor, front, e).await;
         }
+        if let Err(e) = front.finished().await {
+            tracing::warn!("could not take a finished turn's Cancel off the progress line: {e}");
+        }
         if let Some(turn) = turn {
             turn.leave().await;
             self.parts.scopes.note_request_time(started.elapsed());

@@ -62,9 +62,6 @@ impl Parts {
         // Dropping the stream closes its connection: a cancelled turn stops at NemoVideo too.
         drop(stream);
         front.streaming(None);
-        if let Err(e) = front.streamed().await {
-            tracing::warn!("could not take the Cancel off the progress line: {e}");
-        }
         drop(live);
         let failed = stop.is_some();
         let shown = show_answer(&mut reply, &answer, stop.as_ref(), lang, &mut meter).await;

@@ -90,21 +90,20 @@ impl ChannelFront {
     }
 
     /// A progress line; while a turn streams, with its Cancel (there may be no answer yet to
-    /// carry it), and kept to be shown without it once the stream is over.
+    /// carry it), its text kept to show it without the Cancel when the request is done, unless
+    /// other progress replaces it first (and the Cancel with it, in the same edit).
     pub(super) async fn progress_line(&self, text: &str) -> Result<(), FrontError> {
         let cancel = self.streaming.lock().0.clone();
-        let body = match cancel {
-            Some(cancel) => {
-                *self.streamed_line.lock() = Some(text.to_string());
-                Body::Waiting(text.to_string(), cancel, self.lang)
-            }
-            None => Body::Text(text.to_string()),
+        let Some(cancel) = cancel else {
+            return self.update_status(Body::Text(text.to_string())).await;
         };
-        self.update_status(body).await
+        let shown = (self.update_status(Body::Waiting(text.to_string(), cancel, self.lang))).await;
+        *self.streamed_line.lock() = Some(text.to_string());
+        shown
     }
 
-    /// The turn's stream is over: the progress line that carried its Cancel loses it.
-    pub(super) async fn stream_over(&self) -> Result<(), FrontError> {
+    /// The request is done: a progress line still carrying its turn's Cancel loses it.
+    pub(super) async fn streamed_line_over(&self) -> Result<(), FrontError> {
         let line = self.streamed_line.lock().take();
         match line {
             Some(text) => self.update_status(Body::Text(text)).await,
@@ -114,6 +113,8 @@ impl ChannelFront {
 
     /// Shows progress `body` when its turn comes (latest-only, an edit per interval).
     pub(super) async fn update_status(&self, body: Body) -> Result<(), FrontError> {
+        // Whatever shows now replaces a line that carried a turn's Cancel.
+        *self.streamed_line.lock() = None;
         let interval = self.edit_interval();
         self.status_line
             .update(
