@@ -9,7 +9,7 @@ mod sections;
 mod tempo;
 
 pub use decode::RATE;
-pub use key::Key;
+pub use key::{pitch_name, Key};
 pub use tempo::Tempo;
 
 use std::path::Path;

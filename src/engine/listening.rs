@@ -4,7 +4,7 @@
 //! next turn starts is told to the agent. Nothing waits for the analysis.
 
 use super::text::clock;
-use crate::audio::analysis::{self, Heard, Key};
+use crate::audio::analysis::{self, pitch_name, Heard};
 use crate::config::AnalysisConfig;
 use crate::files::{CheckedFile, MediaKind};
 use crate::store::SongHeard;
@@ -239,12 +239,8 @@ fn note_line(song: &SongHeard, with_sections: bool) -> String {
         facts.push(format!("drop {}", clock(drop)));
     }
     if let Some((tonic, minor)) = song.key {
-        let key = Key {
-            tonic: usize::from(tonic),
-            minor,
-        };
         let mode = if minor { "minor" } else { "major" };
-        facts.push(format!("key {} {mode}", key.tonic_name()));
+        facts.push(format!("key {} {mode}", pitch_name(usize::from(tonic))));
     }
     format!("\"{name}\": {}", facts.join("; "))
 }

@@ -214,13 +214,17 @@ impl Parts {
     /// now (none when turned off or nothing is ready); the songs not yet kept with the session
     /// are kept now.
     pub(crate) async fn heard_note(&self, actor: &Actor) -> Option<String> {
-        let hearings = self.listening.take(&actor.scope);
-        let songs: Vec<SongHeard> = hearings.iter().filter_map(|h| h.ready().cloned()).collect();
-        let unstored: Vec<SongHeard> = hearings
-            .iter()
-            .filter(|h| !h.stored())
-            .filter_map(|h| h.ready().cloned())
-            .collect();
+        let mut songs = Vec::new();
+        let mut unstored = Vec::new();
+        for hearing in self.listening.take(&actor.scope) {
+            let Some(song) = hearing.ready() else {
+                continue;
+            };
+            if !hearing.stored() {
+                unstored.push(song.clone());
+            }
+            songs.push(song.clone());
+        }
         if !unstored.is_empty() {
             if let Err(e) = self.accounts.keep_songs(actor, &unstored).await {
                 tracing::warn!("could not keep what was heard in a song: {e}");

@@ -1,7 +1,7 @@
 //! The engine's sentences that need more than a catalog lookup: numbers formatted, details
 //! joined, a service's words cleaned. The words themselves are in `locales/*/engine.ftl`.
 
-use crate::audio::analysis::Key;
+use crate::audio::analysis::pitch_name;
 use crate::i18n::Lang;
 use crate::store::SongHeard;
 use crate::tr;
@@ -73,11 +73,7 @@ pub fn song_heard(lang: Lang, song: &SongHeard) -> String {
         details.push(tr!(lang, "heard-meter", beats = meter));
     }
     if let Some((tonic, minor)) = song.key {
-        let tonic = Key {
-            tonic: usize::from(tonic),
-            minor,
-        }
-        .tonic_name();
+        let tonic = pitch_name(usize::from(tonic));
         details.push(match minor {
             true => tr!(lang, "heard-key-minor", tonic = tonic),
             false => tr!(lang, "heard-key-major", tonic = tonic),

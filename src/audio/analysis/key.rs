@@ -34,10 +34,15 @@ pub struct Key {
 impl Key {
     /// The tonic's name ("C", "F♯" …).
     pub fn tonic_name(&self) -> &'static str {
-        [
-            "C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B",
-        ][self.tonic % 12]
+        pitch_name(self.tonic)
     }
+}
+
+/// The name of pitch class `pitch` (0 = C … 11 = B): "C", "F♯" …
+pub fn pitch_name(pitch: usize) -> &'static str {
+    [
+        "C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B",
+    ][pitch % 12]
 }
 
 /// The key of mono `samples` at [`RATE`], when one fits clearly.

@@ -97,7 +97,8 @@ impl ChannelFront {
         let Some(cancel) = cancel else {
             return self.update_status(Body::Text(text.to_string())).await;
         };
-        let shown = (self.update_status(Body::Waiting(text.to_string(), cancel, self.lang))).await;
+        let line = Body::Waiting(text.to_string(), cancel, self.lang);
+        let shown = self.update_status(line).await;
         *self.streamed_line.lock() = Some(text.to_string());
         shown
     }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::audio::analysis::Tempo;
+use crate::audio::analysis::{Key, Tempo};
 
 fn heard(confidence: f64, seconds: f64) -> Heard {
     Heard {
