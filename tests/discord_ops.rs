@@ -157,13 +157,11 @@ async fn discord_rate_limits_are_counted() {
 /// interaction its 3 seconds. Skipped without `MVB_TEST_DATABASE_URL`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_store_at_start_up_holds_back_no_interaction() {
-    use music_video_bot::store::{ScratchSchema, Store};
     use sqlx::Connection;
     let test = "a_slow_store_at_start_up_holds_back_no_interaction";
-    let Some(scratch) = ScratchSchema::from_env(test).await.unwrap() else {
+    let Some((scratch, store)) = common::harness::scratch_store(test).await else {
         return;
     };
-    let store = Store::open_postgres(&scratch.url).await.unwrap();
     let mut blocker = sqlx::PgConnection::connect(scratch.url.expose())
         .await
         .unwrap();

@@ -6,9 +6,9 @@ mod common;
 
 use common::discord_bot::{boot_on, hosted_mp3, Running, CHANNEL, USER};
 use common::fake_discord::{dm_channel, FakeDiscord, Msg};
+use common::harness::scratch_store;
 use common::wait::wait_until;
 use music_video_bot::discord::ids::forget_id;
-use music_video_bot::store::{ScratchSchema, Store};
 use serde_json::json;
 use std::time::Duration;
 
@@ -100,10 +100,9 @@ async fn forget_me_leaves_nothing_of_the_member_in_sled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forget_me_leaves_nothing_of_the_member_in_postgres() {
     let test = "forget_me_leaves_nothing_of_the_member_in_postgres";
-    let Some(scratch) = ScratchSchema::from_env(test).await.unwrap() else {
+    let Some((scratch, store)) = scratch_store(test).await else {
         return;
     };
-    let store = Store::open_postgres(&scratch.url).await.unwrap();
     let bot = boot_on(FakeDiscord::start().await, Some(store), |_| {}).await;
     bot.discord.wait_ready(1).await;
     forgets_everything(bot).await;

@@ -7,9 +7,10 @@ mod common;
 
 use common::discord_bot::{boot_on, hosted_mp3, Running, CHANNEL, USER};
 use common::fake_discord::{dm_channel, FakeDiscord, Msg, APP_ID};
+use common::harness::scratch_store;
 use common::wait::wait_until;
 use music_video_bot::discord::ids::{videos_id, VideosId};
-use music_video_bot::store::{now_secs, ScratchSchema, Store};
+use music_video_bot::store::{now_secs, Store};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -203,10 +204,9 @@ async fn videos_are_listed_paged_and_forgotten_in_sled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn videos_are_listed_paged_and_forgotten_in_postgres() {
     let test = "videos_are_listed_paged_and_forgotten_in_postgres";
-    let Some(scratch) = ScratchSchema::from_env(test).await.unwrap() else {
+    let Some((scratch, store)) = scratch_store(test).await else {
         return;
     };
-    let store = Store::open_postgres(&scratch.url).await.unwrap();
     lists_pages_and_forgets(bot_on(Some(store)).await).await;
     scratch.finish().await.unwrap();
 }

@@ -4,7 +4,7 @@ use super::fake_nemo::FakeNemo;
 use super::recorder::Recorder;
 use music_video_bot::config::{AnalysisConfig, LimitsConfig, NemoConfig};
 use music_video_bot::engine::{Actor, Engine, Request};
-use music_video_bot::store::Store;
+use music_video_bot::store::{ScratchSchema, Store};
 use std::path::{Path, PathBuf};
 
 /// The `[nemo]` config for a test: the fake's URL and short intervals.
@@ -150,6 +150,14 @@ pub fn open_store(path: &Path) -> Store {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     panic!("store did not reopen");
+}
+
+/// A store in a scratch PostgreSQL schema of its own, named after `test` (finish the schema
+/// when done); `None` without `MVB_TEST_DATABASE_URL`, where the test is skipped.
+pub async fn scratch_store(test: &str) -> Option<(ScratchSchema, Store)> {
+    let scratch = ScratchSchema::from_env(test).await.unwrap()?;
+    let store = Store::open_postgres(&scratch.url).await.unwrap();
+    Some((scratch, store))
 }
 
 /// A user in a channel.
